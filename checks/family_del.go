@@ -1,0 +1,6 @@
+package checks
+
+import "github.com/casascan/casascan/scanner"
+
+// del lists the GCP-DEL-* checks (M6).
+var del = []*scanner.Check{}

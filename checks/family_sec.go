@@ -1,0 +1,6 @@
+package checks
+
+import "github.com/casascan/casascan/scanner"
+
+// sec lists the GCP-SEC-* checks (M3).
+var sec = []*scanner.Check{}

@@ -1,0 +1,199 @@
+package scanner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Status is the outcome of one check on one resource.
+type Status string
+
+// The statuses a Finding can have.
+const (
+	StatusFail       Status = "FAIL"
+	StatusPass       Status = "PASS"
+	StatusIgnored    Status = "IGNORED"      // failed, but suppressed by an ignore comment
+	StatusUnknown    Status = "UNKNOWN"      // a value needed to decide is not known
+	StatusOutOfScope Status = "OUT_OF_SCOPE" // resource holds no restricted-scope data (--scope-label)
+)
+
+// Location is a place in a source file, or a live resource.
+type Location struct {
+	// File is relative to the scanned root, with forward slashes. For a live
+	// resource it is the pseudo-path gcp/<full resource name without //>.
+	File      string `json:"file"`
+	StartLine int    `json:"start_line,omitempty"`
+	StartCol  int    `json:"start_column,omitempty"`
+	EndLine   int    `json:"end_line,omitempty"`
+	EndCol    int    `json:"end_column,omitempty"`
+	// Address is the resource address or full resource name at the location,
+	// or the module instance for a module call site.
+	Address string `json:"address,omitempty"`
+	// Kind is "resource" or "module".
+	Kind string `json:"kind,omitempty"`
+	// Message says why a related location is related.
+	Message string `json:"message,omitempty"`
+}
+
+func (l Location) String() string {
+	if l.StartLine > 0 {
+		return fmt.Sprintf("%s:%d", l.File, l.StartLine)
+	}
+	return l.File
+}
+
+// Suppression records the ignore comment that covers a finding.
+type Suppression struct {
+	// Kind is "inSource" for an ignore comment, "external" for a baseline.
+	Kind          string   `json:"kind"`
+	Justification string   `json:"justification,omitempty"`
+	Expires       string   `json:"expires,omitempty"`
+	Expired       bool     `json:"expired,omitempty"`
+	Location      Location `json:"location"`
+}
+
+// Finding is one check's outcome on one resource (or on one attribute of it).
+type Finding struct {
+	CheckID  string   `json:"check_id"`
+	Status   Status   `json:"status"`
+	Severity Severity `json:"severity"`
+	// Message names the resource and what is wrong; it never holds a secret.
+	Message string `json:"message"`
+	// Resource is the address or full resource name; ResourceType its type.
+	Resource     string `json:"resource"`
+	ResourceType string `json:"resource_type"`
+	Source       Source `json:"source"`
+	// Attribute is the dotted attribute path the finding is about, "" for the
+	// resource as a whole.
+	Attribute string     `json:"attribute,omitempty"`
+	Location  Location   `json:"location"`
+	Related   []Location `json:"related,omitempty"`
+	// Fingerprint identifies the finding across runs: it depends on the
+	// check, the resource address, the attribute path and the problem, not on
+	// line numbers, so moving unrelated code leaves it unchanged.
+	Fingerprint string `json:"fingerprint"`
+	// Suppression is set for IGNORED findings, and for FAIL findings whose
+	// ignore comment has expired (Expired is then true).
+	Suppression *Suppression `json:"suppression,omitempty"`
+	// Reason explains UNKNOWN and OUT_OF_SCOPE results.
+	Reason string `json:"reason,omitempty"`
+}
+
+// DiagSeverity tells errors from warnings in diagnostics.
+type DiagSeverity string
+
+// Diagnostic severities.
+const (
+	DiagError   DiagSeverity = "error"
+	DiagWarning DiagSeverity = "warning"
+)
+
+// Diagnostic is a problem met while loading a source: a syntax error, a module
+// that is not fetched, an unknown for_each, a project that could not be read.
+// Diagnostics never stop a scan.
+type Diagnostic struct {
+	Severity DiagSeverity `json:"severity"`
+	Summary  string       `json:"summary"`
+	Detail   string       `json:"detail,omitempty"`
+	// File and Line locate it when it comes from a file (File relative to the
+	// scanned root); Subject names what it is about otherwise (a project, an
+	// API, a module call).
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	// Skipped is true when part of a source could not be scanned at all (a
+	// project or service denied, a module not fetched).
+	Skipped bool `json:"skipped,omitempty"`
+}
+
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	b.WriteString(string(d.Severity))
+	b.WriteString(": ")
+	if d.File != "" {
+		b.WriteString(d.File)
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+			if d.Column > 0 {
+				fmt.Fprintf(&b, ":%d", d.Column)
+			}
+		}
+		b.WriteString(": ")
+	} else if d.Subject != "" {
+		b.WriteString(d.Subject)
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Summary)
+	if d.Detail != "" {
+		b.WriteString("; ")
+		b.WriteString(d.Detail)
+	}
+	return b.String()
+}
+
+// Tool names the scanner in reports.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Result is the outcome of a scan: every writer reads it, and the exit code
+// is decided from it.
+type Result struct {
+	Tool Tool `json:"tool"`
+	// Checks are the checks that ran, sorted by ID.
+	Checks []*Check `json:"-"`
+	// Findings hold every status (FAIL, PASS, IGNORED, UNKNOWN, OUT_OF_SCOPE),
+	// sorted by file, line, column, check ID, resource.
+	Findings    []Finding    `json:"findings"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// Count returns the number of findings with a status.
+func (r *Result) Count(s Status) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Failures returns the FAIL findings.
+func (r *Result) Failures() []Finding { return r.WithStatus(StatusFail) }
+
+// WithStatus returns the findings having any of the statuses.
+func (r *Result) WithStatus(statuses ...Status) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		for _, s := range statuses {
+			if f.Status == s {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Check returns the check with an ID among those that ran, or nil.
+func (r *Result) Check(id string) *Check {
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// Skipped reports whether any source was partly skipped.
+func (r *Result) Skipped() bool {
+	for _, d := range r.Diagnostics {
+		if d.Skipped {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,394 @@
+package scanner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Options steer Run.
+type Options struct {
+	// Now decides whether exp: dates of ignore comments have passed; the zero
+	// time means no ignore ever expires.
+	Now time.Time
+	// NoInlineIgnores disables ignore comments (for audits).
+	NoInlineIgnores bool
+	// RequireReason makes ignore comments without "-- reason" suppress nothing.
+	RequireReason bool
+	// ScopeLabels, when not empty, limits the checks of measures M1, M3 and
+	// M4 to resources that carry one of these labels (KEY=VALUE) and to the
+	// resources those reference; the rest is OUT_OF_SCOPE.
+	ScopeLabels map[string]string
+}
+
+// Select returns the checks of all that run: those in include (all when
+// empty), less those in skip, at or above min severity. Unknown IDs are an
+// error naming them.
+func Select(all []*Check, include, skip []string, min Severity) ([]*Check, error) {
+	known := map[string]bool{}
+	for _, c := range all {
+		known[c.ID] = true
+	}
+	var unknown []string
+	norm := func(ids []string) map[string]bool {
+		m := map[string]bool{}
+		for _, id := range ids {
+			id = strings.ToUpper(strings.TrimSpace(id))
+			if id == "" {
+				continue
+			}
+			if !known[id] {
+				unknown = append(unknown, id)
+			}
+			m[id] = true
+		}
+		return m
+	}
+	inc, exc := norm(include), norm(skip)
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown check ID %s (run 'casascan checks' for the list)", strings.Join(unknown, ", "))
+	}
+	var out []*Check
+	for _, c := range all {
+		if (len(inc) > 0 && !inc[c.ID]) || exc[c.ID] || c.Severity < min {
+			continue
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Run judges every graph with every check and returns one sorted Result.
+// Graphs are judged separately: references never cross from one to another.
+func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
+	res := &Result{Checks: checks}
+	for _, g := range graphs {
+		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
+		r := newRunner(g, opts)
+		for _, c := range checks {
+			res.Findings = append(res.Findings, r.judge(c)...)
+		}
+	}
+	res.Findings = dedupe(res.Findings)
+	SortFindings(res.Findings)
+	SortDiagnostics(res.Diagnostics)
+	return res
+}
+
+type runner struct {
+	g       *Graph
+	opts    Options
+	ignores map[string]map[int][]Ignore // file → target line → ignores
+	inScope map[string]bool             // nil when every resource is in scope
+}
+
+func newRunner(g *Graph, opts Options) *runner {
+	r := &runner{g: g, opts: opts}
+	if !opts.NoInlineIgnores {
+		r.ignores = map[string]map[int][]Ignore{}
+		for _, ig := range g.Ignores {
+			if opts.RequireReason && ig.Reason == "" {
+				continue
+			}
+			m := r.ignores[ig.File]
+			if m == nil {
+				m = map[int][]Ignore{}
+				r.ignores[ig.File] = m
+			}
+			m[ig.Target] = append(m[ig.Target], ig)
+		}
+	}
+	if len(opts.ScopeLabels) > 0 {
+		r.inScope = scope(g, opts.ScopeLabels)
+	}
+	return r
+}
+
+// scopedMeasures are the measures whose checks --scope-label narrows.
+var scopedMeasures = map[Measure]bool{M1: true, M3: true, M4: true}
+
+func (c *Check) scoped() bool {
+	for _, m := range c.Measures {
+		if scopedMeasures[m] {
+			return true
+		}
+	}
+	return false
+}
+
+// scope returns the resources that carry one of the labels, plus every
+// resource they reference, transitively.
+func scope(g *Graph, labels map[string]string) map[string]bool {
+	in := map[string]bool{}
+	var visit func(r *Resource)
+	visit = func(r *Resource) {
+		if in[r.Address] {
+			return
+		}
+		in[r.Address] = true
+		for _, a := range allAttrs(r.Body) {
+			for _, ref := range a.Refs {
+				if t := g.Lookup(ref); t != nil {
+					visit(t)
+				}
+			}
+		}
+	}
+	for _, r := range g.Resources {
+		for k, v := range labels {
+			for _, attr := range []string{"labels", "user_labels", "resource_labels"} {
+				if a := r.Get(attr + "." + k); a != nil {
+					if s, ok := a.Str(); ok && s == v {
+						visit(r)
+					}
+				}
+			}
+		}
+	}
+	// Resources that reference an in-scope resource through IAM or similar
+	// (a key's IAM member referring to the key) follow the key.
+	for changed := true; changed; {
+		changed = false
+		for _, r := range g.Resources {
+			if in[r.Address] || !strings.Contains(r.Type, "_iam_") {
+				continue
+			}
+			for _, a := range allAttrs(r.Body) {
+				for _, ref := range a.Refs {
+					if in[ref] {
+						in[r.Address], changed = true, true
+					}
+				}
+			}
+		}
+	}
+	return in
+}
+
+// allAttrs lists every attribute of a body and its nested blocks.
+func allAttrs(b *Body) []*Attr {
+	if b == nil {
+		return nil
+	}
+	var out []*Attr
+	names := make([]string, 0, len(b.Attrs))
+	for n := range b.Attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, b.Attrs[n])
+	}
+	for _, blk := range b.Blocks {
+		out = append(out, allAttrs(blk.Body)...)
+	}
+	return out
+}
+
+func (r *runner) judge(c *Check) []Finding {
+	var out []Finding
+	if len(c.Types) == 0 {
+		if c.TestGraph == nil {
+			return nil
+		}
+		for _, p := range c.TestGraph(r.g) {
+			if p.Resource != nil {
+				out = append(out, r.finding(c, p))
+			}
+		}
+		return out
+	}
+	for _, typ := range c.Types {
+		for _, res := range r.g.OfType(typ) {
+			if res.Mode != Managed {
+				continue
+			}
+			if r.inScope != nil && c.scoped() && !r.inScope[res.Address] {
+				f := r.base(c, res, "", "")
+				f.Status, f.Reason = StatusOutOfScope, "resource carries no scope label and is not referenced by one that does"
+				f.Message = res.Address + ": out of scope"
+				out = append(out, f)
+				continue
+			}
+			problems := c.Test(r.g, res)
+			if len(problems) == 0 {
+				f := r.base(c, res, "", "")
+				f.Status, f.Message = StatusPass, res.Address+": passes"
+				out = append(out, f)
+				continue
+			}
+			for _, p := range problems {
+				p.Resource = res
+				out = append(out, r.finding(c, p))
+			}
+		}
+	}
+	return out
+}
+
+// base builds a finding on a resource pointing at path (or its header).
+func (r *runner) base(c *Check, res *Resource, path, discriminator string) Finding {
+	rng := res.DefRange
+	if p := res.Body.Deepest(path); p != nil {
+		rng = *p
+	}
+	f := Finding{
+		CheckID: c.ID, Severity: c.Severity,
+		Resource: res.Address, ResourceType: res.Type, Source: res.Source,
+		Attribute: path,
+		Location:  rangeLocation(rng, res.Address, "resource", ""),
+	}
+	for _, call := range res.Calls {
+		f.Related = append(f.Related, rangeLocation(call.Range, call.Address, "module", "module call "+call.Address))
+	}
+	f.Fingerprint = Fingerprint(c.ID, res.Address, path, discriminator)
+	return f
+}
+
+func (r *runner) finding(c *Check, p Problem) Finding {
+	res := p.Resource
+	f := r.base(c, res, p.Path, "")
+	f.Message = res.Address + ": " + p.Message
+	for _, rel := range p.Related {
+		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
+	}
+	if p.Unknown {
+		f.Status, f.Reason = StatusUnknown, p.Message
+		return f
+	}
+	f.Status = StatusFail
+	if ig, ok := r.ignoreFor(c.ID, res, f.Location); ok {
+		sup := &Suppression{Kind: "inSource", Justification: ig.Reason, Expires: ig.Expires,
+			Location: Location{File: ig.File, StartLine: ig.Line}}
+		if ig.Expired(r.opts.Now) {
+			sup.Expired = true
+		} else {
+			f.Status, f.Reason = StatusIgnored, ig.Reason
+		}
+		f.Suppression = sup
+	}
+	return f
+}
+
+// ignoreFor finds the ignore comment covering a finding: on or above the
+// attribute it points at, above the resource block (or on its header line),
+// or above any module block on its call chain. A live ignore wins over an
+// expired one.
+func (r *runner) ignoreFor(id string, res *Resource, loc Location) (Ignore, bool) {
+	if r.ignores == nil {
+		return Ignore{}, false
+	}
+	var found []Ignore
+	look := func(file string, line int) {
+		for _, ig := range r.ignores[file][line] {
+			if ig.Covers(id) {
+				found = append(found, ig)
+			}
+		}
+	}
+	if loc.StartLine != res.DefRange.Start.Line || loc.File != res.DefRange.Filename {
+		look(loc.File, loc.StartLine)
+	}
+	look(res.DefRange.Filename, res.DefRange.Start.Line)
+	for _, call := range res.Calls {
+		look(call.Range.Filename, call.Range.Start.Line)
+	}
+	if len(found) == 0 {
+		return Ignore{}, false
+	}
+	for _, ig := range found {
+		if !ig.Expired(r.opts.Now) {
+			return ig, true
+		}
+	}
+	return found[0], true
+}
+
+func rangeLocation(rng hcl.Range, addr, kind, msg string) Location {
+	return Location{
+		File:      rng.Filename,
+		StartLine: rng.Start.Line, StartCol: rng.Start.Column,
+		EndLine: rng.End.Line, EndCol: rng.End.Column,
+		Address: addr, Kind: kind, Message: msg,
+	}
+}
+
+// Fingerprint identifies a finding across runs from the check, the resource
+// address and the attribute path (with repeated-block indexes), never from
+// line numbers: unrelated edits that move the resource leave it unchanged.
+func Fingerprint(checkID, address, path, discriminator string) string {
+	h := sha256.Sum256([]byte(checkID + "\x00" + address + "\x00" + path + "\x00" + discriminator))
+	return hex.EncodeToString(h[:16])
+}
+
+// SortFindings orders findings by file, line, column, check, resource,
+// attribute and status, the order every writer emits.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.Location.File != b.Location.File:
+			return a.Location.File < b.Location.File
+		case a.Location.StartLine != b.Location.StartLine:
+			return a.Location.StartLine < b.Location.StartLine
+		case a.Location.StartCol != b.Location.StartCol:
+			return a.Location.StartCol < b.Location.StartCol
+		case a.CheckID != b.CheckID:
+			return a.CheckID < b.CheckID
+		case a.Resource != b.Resource:
+			return a.Resource < b.Resource
+		case a.Attribute != b.Attribute:
+			return a.Attribute < b.Attribute
+		case a.Status != b.Status:
+			return a.Status < b.Status
+		}
+		return a.Message < b.Message
+	})
+}
+
+// SortDiagnostics orders diagnostics by file, line, column and text.
+func SortDiagnostics(ds []Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Column != b.Column:
+			return a.Column < b.Column
+		case a.Subject != b.Subject:
+			return a.Subject < b.Subject
+		}
+		return a.Summary+a.Detail < b.Summary+b.Detail
+	})
+}
+
+// dedupe drops findings that repeat another's check, resource, attribute,
+// status and message, and makes fingerprints unique by suffixing repeats.
+func dedupe(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	fps := map[string]int{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := f.CheckID + "\x00" + f.Resource + "\x00" + f.Attribute + "\x00" + string(f.Status) + "\x00" + f.Message + "\x00" + f.Location.String()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if n := fps[f.Fingerprint]; n > 0 {
+			fps[f.Fingerprint]++
+			f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(n))
+		} else {
+			fps[f.Fingerprint] = 1
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package scanner
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// ValueString returns a known, non-null value converted to a string.
+func ValueString(v cty.Value) (string, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	if v.Type() != cty.String {
+		c, err := convert.Convert(v, cty.String)
+		if err != nil || !c.IsKnown() || c.IsNull() {
+			return "", false
+		}
+		v = c
+	}
+	return v.AsString(), true
+}
+
+// ValueBool returns a known, non-null value converted to a bool ("true" and
+// "false" strings convert, as Terraform converts them).
+func ValueBool(v cty.Value) (bool, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return false, false
+	}
+	if v.Type() != cty.Bool {
+		c, err := convert.Convert(v, cty.Bool)
+		if err != nil || !c.IsKnown() || c.IsNull() {
+			return false, false
+		}
+		v = c
+	}
+	return v.True(), true
+}
+
+// Redacted is what Display prints in place of a secret.
+const Redacted = "(redacted)"
+
+// Display renders an attribute's value for a message: short known strings,
+// numbers and bools as they are; unknown values as "(known after apply)";
+// anything sensitive or secret-looking as Redacted. Checks build every message
+// that shows a value through Display, so no secret reaches a finding.
+func Display(a *Attr) string {
+	if a == nil || a.Value == cty.NilVal || (a.Value.IsKnown() && a.Value.IsNull()) {
+		return "(not set)"
+	}
+	if a.Sensitive {
+		return Redacted
+	}
+	if !a.Value.IsWhollyKnown() {
+		return "(known after apply)"
+	}
+	s, ok := ValueString(a.Value)
+	if !ok {
+		return "(" + a.Value.Type().FriendlyName() + ")"
+	}
+	if LooksLikeSecret(s) || len(s) > 120 {
+		return Redacted
+	}
+	return s
+}
+
+var secretPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`AIza[0-9A-Za-z_\-]{35}`),                                          // Google API key
+	regexp.MustCompile(`1//[0-9A-Za-z_\-]{20,}`),                                          // Google OAuth refresh token
+	regexp.MustCompile(`ya29\.[0-9A-Za-z_\-]{20,}`),                                       // Google OAuth access token
+	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`),                              // PEM private key
+	regexp.MustCompile(`"private_key"\s*:`),                                               // service account key JSON
+	regexp.MustCompile(`GOCSPX-[0-9A-Za-z_\-]{20,}`),                                      // OAuth client secret
+	regexp.MustCompile(`(?i)(sk|pk|rk)_(live|test)_[0-9a-z]{16,}`),                        // payment provider keys
+	regexp.MustCompile(`(?i)xox[abprs]-[0-9a-z\-]{10,}`),                                  // chat tokens
+	regexp.MustCompile(`gh[pousr]_[0-9A-Za-z]{36}`),                                       // source host tokens
+	regexp.MustCompile(`AKIA[0-9A-Z]{16}`),                                                // cloud access key id
+	regexp.MustCompile(`eyJ[0-9A-Za-z_\-]{10,}\.eyJ[0-9A-Za-z_\-]{10,}\.[0-9A-Za-z_\-]+`), // JWT
+}
+
+// LooksLikeSecret reports whether a string has the shape of a credential: a
+// Google API key, an OAuth token, a private key block, and similar.
+func LooksLikeSecret(s string) bool {
+	for _, p := range secretPatterns {
+		if p.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+var credentialName = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL|CLIENT_SECRET|REFRESH)`)
+
+// LooksLikeCredentialName reports whether a variable or setting name says it
+// holds a credential (TOKEN, SECRET, PASSWORD, API_KEY, ...).
+func LooksLikeCredentialName(name string) bool {
+	return credentialName.MatchString(strings.ReplaceAll(name, "-", "_"))
+}
