@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,9 +28,9 @@ type Options struct {
 }
 
 // Select returns the checks of all that run: those in include (all when
-// empty), less those in skip, at or above min severity. Unknown IDs are an
-// error naming them.
-func Select(all []*Check, include, skip []string, min Severity) ([]*Check, error) {
+// empty), less those in skip, whose severity is among severities (all when
+// empty). Unknown IDs are an error naming them.
+func Select(all []*Check, include, skip []string, severities []Severity) ([]*Check, error) {
 	known := map[string]bool{}
 	for _, c := range all {
 		known[c.ID] = true
@@ -55,7 +56,7 @@ func Select(all []*Check, include, skip []string, min Severity) ([]*Check, error
 	}
 	var out []*Check
 	for _, c := range all {
-		if (len(inc) > 0 && !inc[c.ID]) || exc[c.ID] || c.Severity < min {
+		if (len(inc) > 0 && !inc[c.ID]) || exc[c.ID] || (len(severities) > 0 && !slices.Contains(severities, c.Severity)) {
 			continue
 		}
 		out = append(out, c)
