@@ -35,6 +35,10 @@ type Attr struct {
 	// Literal is true when the expression is a constant written in the
 	// configuration: no variable, local, reference or function of those.
 	Literal bool
+	// LiteralKeys, for an object or map written as a constructor ({ K = v }),
+	// tells for each key whether its value is a literal, so a literal secret
+	// in one environment variable is told from a variable in another.
+	LiteralKeys map[string]bool
 	// Sensitive is true when the value came from a sensitive variable, from
 	// TF_VAR_*, or is otherwise never to be printed.
 	Sensitive bool
@@ -249,9 +253,13 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 			continue
 		}
 		name := k.AsString()
+		lit := parent.Literal
+		if l, ok := parent.LiteralKeys[name]; ok {
+			lit = l
+		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: parent.Refs, Literal: parent.Literal, Sensitive: parent.Sensitive,
+			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive,
 		}
 	}
 	return body
