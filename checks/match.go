@@ -1,0 +1,349 @@
+package checks
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// This file holds the predicates several checks share: who an IAM resource
+// grants a role to, where each data store keeps its customer-managed key, and
+// whether a Cloud KMS key is a software key. Each is written once so that the
+// checks that depend on it cannot disagree.
+
+// isPublicMember reports whether an IAM member names everyone: allUsers (the
+// whole internet) or allAuthenticatedUsers (anyone with a Google account,
+// which is effectively the same).
+func isPublicMember(s string) bool {
+	switch strings.TrimSpace(s) {
+	case "allUsers", "allAuthenticatedUsers":
+		return true
+	}
+	return false
+}
+
+// iamBinding is one role granted to members, as an IAM resource states it.
+type iamBinding struct {
+	// Role is "" when it is not known before apply.
+	Role string
+	// Members are the members whose value is known, sorted.
+	Members []string
+	// Partial is true when some members are not known before apply.
+	Partial bool
+}
+
+// iamBindings reads the role bindings of any *_iam_member (member),
+// *_iam_binding (members) or *_iam_policy (policy_data) resource. path is the
+// attribute they come from. A policy_data that is not known before apply is
+// read from the data.google_iam_policy it refers to, whose binding blocks
+// hold the members; when there is none to follow, unknown is true.
+func iamBindings(g *scanner.Graph, r *scanner.Resource) (bs []iamBinding, path string, unknown bool) {
+	switch {
+	case strings.HasSuffix(r.Type, "_iam_member"):
+		return []iamBinding{bindingOf(r.Body, "member")}, "member", false
+	case strings.HasSuffix(r.Type, "_iam_binding"):
+		return []iamBinding{bindingOf(r.Body, "members")}, "members", false
+	case strings.HasSuffix(r.Type, "_iam_policy"):
+		bs, unknown := policyBindings(g, r.Get("policy_data"))
+		return bs, "policy_data", unknown
+	}
+	return nil, "", false
+}
+
+// bindingOf reads role and the members attribute named attr of one body: an
+// IAM member or binding resource, or a binding block of a policy document.
+func bindingOf(b *scanner.Body, attr string) iamBinding {
+	var out iamBinding
+	if role, ok := b.Attrs["role"].Str(); ok {
+		out.Role = role
+	}
+	a := b.Attrs[attr]
+	if a == nil {
+		return out
+	}
+	out.Members, out.Partial = memberValues(a.Value)
+	return out
+}
+
+// memberValues lists the known strings of a member or members value (a
+// string, or a list, set or tuple of strings) and says whether any part of it
+// is not known before apply, so a dynamic list with one unknown element still
+// yields its known public members.
+func memberValues(v cty.Value) (known []string, partial bool) {
+	if v == cty.NilVal {
+		return nil, false
+	}
+	if !v.IsKnown() {
+		return nil, true
+	}
+	if v.IsNull() {
+		return nil, false
+	}
+	ty := v.Type()
+	if ty.IsListType() || ty.IsSetType() || ty.IsTupleType() {
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			k, p := memberValues(ev)
+			known, partial = append(known, k...), partial || p
+		}
+		return sortedUnique(known), partial
+	}
+	if s, ok := scanner.ValueString(v); ok {
+		return []string{s}, false
+	}
+	return nil, false
+}
+
+// policyBindings reads the bindings of a policy_data attribute: a known JSON
+// policy document, or the data.google_iam_policy it was taken from.
+func policyBindings(g *scanner.Graph, a *scanner.Attr) (bs []iamBinding, unknown bool) {
+	if a == nil || a.Null() {
+		return nil, false
+	}
+	if s, ok := a.Str(); ok && a.Known() {
+		var doc struct {
+			Bindings []struct {
+				Role    string   `json:"role"`
+				Members []string `json:"members"`
+			} `json:"bindings"`
+		}
+		if err := json.Unmarshal([]byte(s), &doc); err != nil {
+			return nil, true
+		}
+		for _, b := range doc.Bindings {
+			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members)})
+		}
+		return bs, false
+	}
+	var found bool
+	for _, p := range g.FollowAttr(a, "google_iam_policy") {
+		if p.Mode != scanner.Data {
+			continue
+		}
+		found = true
+		for _, blk := range p.Body.BlocksNamed("binding") {
+			bs = append(bs, bindingOf(blk.Body, "members"))
+		}
+	}
+	return bs, !found
+}
+
+// publicMembers returns the public members (allUsers, allAuthenticatedUsers)
+// an IAM member, binding or policy resource grants a role to, sorted, and the
+// attribute they are in. unknown is true when some members could not be known
+// before apply, so the absence of a public member is not certain.
+func publicMembers(g *scanner.Graph, r *scanner.Resource) (members []string, path string, unknown bool) {
+	bs, path, unknown := iamBindings(g, r)
+	for _, b := range bs {
+		unknown = unknown || b.Partial
+		for _, m := range b.Members {
+			if isPublicMember(m) {
+				members = append(members, m)
+			}
+		}
+	}
+	return sortedUnique(members), path, unknown
+}
+
+func sortedUnique(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := append([]string(nil), ss...)
+	sort.Strings(out)
+	n := 1
+	for _, s := range out[1:] {
+		if s != out[n-1] {
+			out[n] = s
+			n++
+		}
+	}
+	return out[:n]
+}
+
+// cmekPath is one place a data store keeps its customer-managed key. In Path,
+// a "*" segment stands for every repeated block before it (each attached_disk,
+// each Bigtable cluster, each Secret Manager replica); a last segment "a|b"
+// accepts either attribute name, the first being the one to report.
+type cmekPath struct {
+	Check string // the GCP-ENC check that requires a key there
+	Path  string
+}
+
+// cmekPaths maps each data-store type to where its CMEK key goes. GCP-ENC-*
+// checks require a key at their paths; GCP-KMS-006 follows every key found at
+// any of them to the google_kms_crypto_key it names.
+var cmekPaths = map[string][]cmekPath{
+	"google_storage_bucket":        {{"GCP-ENC-001", "encryption.default_kms_key_name"}},
+	"google_sql_database_instance": {{"GCP-ENC-002", "encryption_key_name"}},
+	"google_bigquery_dataset":      {{"GCP-ENC-003", "default_encryption_configuration.kms_key_name"}},
+	"google_bigquery_table":        {{"GCP-ENC-003", "encryption_configuration.kms_key_name"}},
+	"google_compute_disk":          {{"GCP-ENC-004", "disk_encryption_key.kms_key_self_link"}},
+	"google_compute_region_disk":   {{"GCP-ENC-004", "disk_encryption_key.kms_key_name|kms_key_self_link"}},
+	"google_compute_instance": {
+		{"GCP-ENC-004", "boot_disk.kms_key_self_link"},
+		{"GCP-ENC-004", "attached_disk.*.kms_key_self_link"},
+	},
+	"google_compute_instance_template":        {{"GCP-ENC-004", "disk.*.disk_encryption_key.kms_key_self_link"}},
+	"google_compute_region_instance_template": {{"GCP-ENC-004", "disk.*.disk_encryption_key.kms_key_self_link"}},
+	"google_compute_snapshot":                 {{"GCP-ENC-004", "snapshot_encryption_key.kms_key_self_link"}},
+	"google_compute_image":                    {{"GCP-ENC-004", "image_encryption_key.kms_key_self_link"}},
+	"google_compute_machine_image":            {{"GCP-ENC-004", "machine_image_encryption_key.kms_key_name"}},
+	"google_container_cluster": {
+		{"GCP-ENC-004", gkeDefaultPoolKey},
+		{"GCP-ENC-004", gkeAutopilotKey},
+		{"GCP-ENC-004", "node_pool.*.node_config.boot_disk_kms_key"},
+		{"GCP-ENC-007", "database_encryption.key_name"},
+	},
+	"google_container_node_pool": {{"GCP-ENC-004", "node_config.boot_disk_kms_key"}},
+	"google_pubsub_topic":        {{"GCP-ENC-005", "kms_key_name"}},
+	"google_secret_manager_secret": {
+		{"GCP-ENC-006", "replication.auto.*.customer_managed_encryption.kms_key_name"},
+		{"GCP-ENC-006", "replication.user_managed.replicas.*.customer_managed_encryption.kms_key_name"},
+	},
+	"google_spanner_database":                      {{"GCP-ENC-008", "encryption_config.kms_key_name|kms_key_names"}},
+	"google_bigtable_instance":                     {{"GCP-ENC-009", "cluster.*.kms_key_name"}},
+	"google_redis_instance":                        {{"GCP-ENC-010", "customer_managed_key"}},
+	"google_dataproc_cluster":                      {{"GCP-ENC-011", "cluster_config.encryption_config.kms_key_name"}},
+	"google_artifact_registry_repository":          {{"GCP-ENC-012", "kms_key_name"}},
+	"google_filestore_instance":                    {{"GCP-ENC-013", "kms_key_name"}},
+	"google_logging_project_bucket_config":         {{"GCP-ENC-014", "cmek_settings.kms_key_name"}},
+	"google_logging_folder_bucket_config":          {{"GCP-ENC-014", "cmek_settings.kms_key_name"}},
+	"google_logging_organization_bucket_config":    {{"GCP-ENC-014", "cmek_settings.kms_key_name"}},
+	"google_logging_billing_account_bucket_config": {{"GCP-ENC-014", "cmek_settings.kms_key_name"}},
+	"google_firestore_database":                    {{"GCP-ENC-015", "cmek_config.kms_key_name"}},
+	"google_alloydb_cluster":                       {{"GCP-ENC-016", "encryption_config.kms_key_name"}},
+	"google_dataflow_job":                          {{"GCP-ENC-017", "kms_key_name"}},
+	"google_dataflow_flex_template_job":            {{"GCP-ENC-017", "kms_key_name"}},
+	"google_composer_environment":                  {{"GCP-ENC-017", "config.encryption_config.kms_key_name"}},
+	"google_vertex_ai_dataset":                     {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_workbench_instance":                    {{"GCP-ENC-017", "gce_setup.boot_disk.kms_key"}},
+}
+
+// The two GKE cluster paths that apply only to some clusters: the default
+// node pool's (gone with remove_default_node_pool, absent on Autopilot) and
+// Autopilot's auto-provisioned nodes'.
+const (
+	gkeDefaultPoolKey = "node_config.boot_disk_kms_key"
+	gkeAutopilotKey   = "cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key"
+)
+
+// cmekSlot is one place a key belongs on one resource, with numeric segments
+// for repeated blocks ("attached_disk.1.kms_key_self_link") so each gets its
+// own finding and location.
+type cmekSlot struct {
+	Check string
+	Path  string
+	// Attr is the key attribute, nil when it is missing. When a block on the
+	// way is an attribute whose value is not known before apply, Attr is that
+	// attribute: unknown, so it counts as a key that is set.
+	Attr *scanner.Attr
+}
+
+// cmekSlots lists every place a resource of a cmekPaths type keeps a key,
+// expanding every repeated block. A missing single block yields a slot whose
+// Attr is nil; a missing repeated block yields none.
+func cmekSlots(r *scanner.Resource) []cmekSlot {
+	var out []cmekSlot
+	for _, p := range cmekPaths[r.Type] {
+		expandPath(r.Body, "", strings.Split(p.Path, "."), func(path string, a *scanner.Attr) {
+			out = append(out, cmekSlot{Check: p.Check, Path: path, Attr: a})
+		})
+	}
+	return out
+}
+
+// expandPath walks segs from body b (nil when missing), calling emit for each
+// place the last segment names, with the concrete path to it.
+func expandPath(b *scanner.Body, prefix string, segs []string, emit func(string, *scanner.Attr)) {
+	name := segs[0]
+	if len(segs) == 1 {
+		alts := strings.Split(name, "|")
+		for _, alt := range alts {
+			if a := bodyAttr(b, alt); a != nil && !a.Null() {
+				emit(prefix+alt, a)
+				return
+			}
+		}
+		emit(prefix+alts[0], nil)
+		return
+	}
+	blocks := b.BlocksNamed(name)
+	if len(blocks) == 0 {
+		if a := bodyAttr(b, name); a != nil && !a.Value.IsKnown() {
+			emit(prefix+name, a)
+			return
+		}
+		if segs[1] != "*" {
+			expandPath(nil, prefix+name+".", segs[1:], emit)
+		}
+		return
+	}
+	if segs[1] != "*" {
+		expandPath(blocks[0].Body, prefix+name+".", segs[1:], emit)
+		return
+	}
+	if len(segs) == 2 {
+		return // a "*" must be followed by the attribute
+	}
+	for i, blk := range blocks {
+		expandPath(blk.Body, prefix+name+"."+strconv.Itoa(i)+".", segs[2:], emit)
+	}
+}
+
+func bodyAttr(b *scanner.Body, name string) *scanner.Attr {
+	if b == nil {
+		return nil
+	}
+	return b.Attrs[name]
+}
+
+// getAttr is Body.Get that also sees through values not known before apply:
+// when a block on the way is an attribute whose value is unknown (a whole
+// object from a variable with no value), it returns that attribute, so the
+// caller judges it unknown rather than missing.
+func getAttr(b *scanner.Body, path string) *scanner.Attr {
+	segs := strings.Split(path, ".")
+	cur := b
+	for i := 0; i < len(segs)-1; i++ {
+		name, idx := segs[i], 0
+		if i+1 < len(segs)-1 {
+			if n, err := strconv.Atoi(segs[i+1]); err == nil {
+				idx, i = n, i+1
+			}
+		}
+		blocks := cur.BlocksNamed(name)
+		if idx < 0 || idx >= len(blocks) {
+			if a := bodyAttr(cur, name); a != nil && !a.Value.IsKnown() {
+				return a
+			}
+			return nil
+		}
+		cur = blocks[idx].Body
+	}
+	return bodyAttr(cur, segs[len(segs)-1])
+}
+
+// keyIsSoftware reports whether a google_kms_crypto_key keeps its material in
+// software: version_template.protection_level missing (the API's default is
+// SOFTWARE) or SOFTWARE. HSM, HSM_SINGLE_TENANT, EXTERNAL and EXTERNAL_VPC are
+// not. known is false when the protection level is not known before apply.
+func keyIsSoftware(key *scanner.Resource) (software, known bool) {
+	a := getAttr(key.Body, "version_template.protection_level")
+	if a.Null() {
+		return true, true
+	}
+	if !a.Known() {
+		return false, false
+	}
+	s, ok := a.Str()
+	if !ok {
+		return false, false
+	}
+	s = strings.TrimSpace(s)
+	return s == "" || strings.EqualFold(s, "SOFTWARE"), true
+}
