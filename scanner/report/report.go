@@ -1,12 +1,30 @@
 // Package report writes a scanner.Result in each output format. Writers only
 // present the result: they never decide what is a finding, and never decide
 // the exit code.
+//
+// Every format is one function in the writers map (text, json, sarif, csv,
+// markdown); flag help and validation in cmd read the same map through
+// Formats. Writers share a few rules:
+//
+//   - They print no attribute value other than what is already in
+//     Finding.Message, which scanner.Run built through the redacting
+//     scanner.Display.
+//   - Output depends only on the Result and Options: no clock, no map order,
+//     no machine; identical input gives byte-identical output.
+//   - Every write error is returned (wrapped with the format), and nothing
+//     panics on an odd Result (empty, unknown check IDs, missing lines).
+//   - Text that reaches a terminal or a rendered page (text, markdown) has
+//     control characters neutralised, because resource addresses and
+//     messages come from untrusted configuration.
 package report
 
 import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -26,7 +44,13 @@ type Options struct {
 type writer func(w io.Writer, res *scanner.Result, opts Options) error
 
 // writers is the one list of formats: flag help and validation come from it.
-var writers = map[string]writer{}
+var writers = map[string]writer{
+	"text":     writeText,
+	"json":     writeJSON,
+	"sarif":    writeSARIF,
+	"csv":      writeCSV,
+	"markdown": writeMarkdown,
+}
 
 // Formats lists the format names, sorted.
 func Formats() []string {
@@ -44,5 +68,129 @@ func Write(w io.Writer, format string, res *scanner.Result, opts Options) error 
 	if !ok {
 		return fmt.Errorf("unknown format %q (want one of %v)", format, Formats())
 	}
-	return wr(w, res, opts)
+	if res == nil {
+		res = &scanner.Result{}
+	}
+	if err := wr(w, res, opts); err != nil {
+		return fmt.Errorf("writing %s report: %w", format, err)
+	}
+	return nil
+}
+
+// printer writes formatted text and keeps the first error, so a writer can
+// print line after line and check once at the end; after an error it writes
+// nothing more.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = fmt.Fprintf(p.w, format, args...)
+}
+
+// mostSevereFirst returns a copy of fs ordered by severity (CRITICAL first),
+// keeping the result's own order (file, line, check) within a severity.
+func mostSevereFirst(fs []scanner.Finding) []scanner.Finding {
+	out := append([]scanner.Finding(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
+	return out
+}
+
+// severitiesDesc lists the severities from CRITICAL down to LOW.
+var severitiesDesc = []scanner.Severity{scanner.Critical, scanner.High, scanner.Medium, scanner.Low}
+
+// clean replaces control characters (ANSI escapes, carriage returns, bidi
+// overrides) by a visible escape, so text that came from a scanned tree
+// cannot rewrite the terminal or a rendered page. Newlines and tabs become
+// spaces: every field is printed on one line.
+func clean(s string) string {
+	if strings.IndexFunc(s, needsCleaning) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case needsCleaning(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsCleaning(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// oneLine collapses whitespace and keeps the first sentence of s, cut at a
+// word boundary to at most max runes: the "why it matters" line of a report.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	cut := string(r[:max])
+	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "..."
+}
+
+// expiredNote says that a FAIL finding's ignore comment has expired, or ""
+// when it has none.
+func expiredNote(f scanner.Finding) string {
+	s := f.Suppression
+	if s == nil || !s.Expired {
+		return ""
+	}
+	note := "ignore comment"
+	if s.Location.File != "" {
+		note += " at " + s.Location.String()
+	}
+	if s.Expires != "" {
+		note += " expired on " + s.Expires
+	} else {
+		note += " has expired"
+	}
+	return note
+}
+
+// measureList renders a check's measures joined by sep.
+func measureList(c *scanner.Check, sep string) string {
+	var ms []string
+	for _, m := range c.Measures {
+		ms = append(ms, string(m))
+	}
+	return strings.Join(ms, sep)
+}
+
+// checkFor returns the check of a finding, or a stand-in carrying what the
+// finding knows, so a writer never dereferences nil for a check that is not
+// in res.Checks.
+func checkFor(res *scanner.Result, f scanner.Finding) *scanner.Check {
+	if c := res.Check(f.CheckID); c != nil {
+		return c
+	}
+	return &scanner.Check{ID: f.CheckID, Title: f.CheckID, Severity: f.Severity}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// plural renders "1 noun" or "n nouns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// JSONSchemaVersion is the version of the JSON format below. It changes only
+// when a field is removed or changes meaning; added fields keep it.
+const JSONSchemaVersion = "1"
+
+// jsonReport is the --format json document, for scripts and dashboards.
+// Every list is present (possibly empty), in the result's order.
+//
+//	{
+//	  "schema_version": "1",
+//	  "tool":   {"name": "casascan", "version": "1.2.3"},
+//	  "checks": [{                      // the checks that ran, by ID
+//	    "id": "GCP-ENC-001", "title": "...", "severity": "MEDIUM",
+//	    "cwe": 311,                     // 0 when the check has none
+//	    "asvs": ["6.1.1"], "casa": ["4.1.3"], "measures": ["M1"]
+//	  }],
+//	  "findings": [{                    // every status, sorted by file, line, column, check, resource
+//	    "check_id": "GCP-ENC-001",
+//	    "status": "FAIL",               // FAIL, PASS, IGNORED, UNKNOWN or OUT_OF_SCOPE
+//	    "severity": "MEDIUM",           // the check's severity
+//	    "message": "google_storage_bucket.b: ...",  // names the resource; secrets redacted
+//	    "resource": "google_storage_bucket.b",      // Terraform address or full resource name
+//	    "resource_type": "google_storage_bucket",
+//	    "source": "terraform",          // terraform, plan, live or export
+//	    "attribute": "encryption",      // attribute path; absent for the resource as a whole
+//	    "location": {"file": "main.tf", "start_line": 3, "start_column": 1,
+//	                 "end_line": 3, "end_column": 40, "address": "...", "kind": "resource"},
+//	    "related": [{...location, "message": "module call module.a"}],
+//	    "fingerprint": "3f1c...",       // stable across runs: check, resource, attribute; no lines
+//	    "suppression": {"kind": "inSource", "justification": "...", "expires": "2026-12-31",
+//	                    "expired": true, "location": {...}},  // IGNORED, or FAIL with an expired ignore
+//	    "reason": "..."                 // why UNKNOWN, OUT_OF_SCOPE or IGNORED
+//	  }],
+//	  "diagnostics": [{"severity": "error", "summary": "...", "detail": "...",
+//	                   "file": "main.tf", "line": 4, "column": 2, "subject": "...", "skipped": true}],
+//	  "summary": {"checks": 4, "findings": 9, "fail": 2, "pass": 3, "ignored": 1,
+//	              "unknown": 1, "out_of_scope": 0, "expired_ignores": 1,
+//	              "errors": 1, "warnings": 0, "skipped": false}
+//	}
+//
+// A live resource's location.file is the pseudo-path gcp/<full resource name
+// without the leading //> and has no lines.
+type jsonReport struct {
+	SchemaVersion string               `json:"schema_version"`
+	Tool          scanner.Tool         `json:"tool"`
+	Checks        []jsonCheck          `json:"checks"`
+	Findings      []scanner.Finding    `json:"findings"`
+	Diagnostics   []scanner.Diagnostic `json:"diagnostics"`
+	Summary       jsonSummary          `json:"summary"`
+}
+
+type jsonCheck struct {
+	ID       string            `json:"id"`
+	Title    string            `json:"title"`
+	Severity scanner.Severity  `json:"severity"`
+	CWE      int               `json:"cwe"`
+	ASVS     []string          `json:"asvs"`
+	CASA     []string          `json:"casa"`
+	Measures []scanner.Measure `json:"measures"`
+}
+
+type jsonSummary struct {
+	Checks         int  `json:"checks"`
+	Findings       int  `json:"findings"`
+	Fail           int  `json:"fail"`
+	Pass           int  `json:"pass"`
+	Ignored        int  `json:"ignored"`
+	Unknown        int  `json:"unknown"`
+	OutOfScope     int  `json:"out_of_scope"`
+	ExpiredIgnores int  `json:"expired_ignores"`
+	Errors         int  `json:"errors"`
+	Warnings       int  `json:"warnings"`
+	Skipped        bool `json:"skipped"`
+}
+
+func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
+	doc := jsonReport{
+		SchemaVersion: JSONSchemaVersion,
+		Tool:          res.Tool,
+		Checks:        []jsonCheck{},
+		Findings:      res.Findings,
+		Diagnostics:   res.Diagnostics,
+		Summary:       summarize(res),
+	}
+	if doc.Findings == nil {
+		doc.Findings = []scanner.Finding{}
+	}
+	if doc.Diagnostics == nil {
+		doc.Diagnostics = []scanner.Diagnostic{}
+	}
+	for _, c := range res.Checks {
+		doc.Checks = append(doc.Checks, jsonCheck{
+			ID: c.ID, Title: c.Title, Severity: c.Severity, CWE: c.CWE,
+			ASVS: nonNil(c.ASVS), CASA: nonNil(c.CASA), Measures: nonNil(c.Measures),
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// summarize counts findings by status, expired ignores and diagnostics; the
+// text and markdown writers print the same numbers.
+func summarize(res *scanner.Result) jsonSummary {
+	s := jsonSummary{Checks: len(res.Checks), Findings: len(res.Findings), Skipped: res.Skipped()}
+	for _, f := range res.Findings {
+		switch f.Status {
+		case scanner.StatusFail:
+			s.Fail++
+		case scanner.StatusPass:
+			s.Pass++
+		case scanner.StatusIgnored:
+			s.Ignored++
+		case scanner.StatusUnknown:
+			s.Unknown++
+		case scanner.StatusOutOfScope:
+			s.OutOfScope++
+		}
+		if f.Suppression != nil && f.Suppression.Expired {
+			s.ExpiredIgnores++
+		}
+	}
+	for _, d := range res.Diagnostics {
+		if d.Severity == scanner.DiagError {
+			s.Errors++
+		} else {
+			s.Warnings++
+		}
+	}
+	return s
+}
+
+// nonNil makes an absent list encode as [] rather than null, so consumers
+// need not tell the two apart.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

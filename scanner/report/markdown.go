@@ -1,0 +1,175 @@
+package report
+
+import (
+	"io"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// mdMaxRows caps the failing-resources table: a pull-request comment holds
+// at most 65,536 characters, and the SARIF and CSV outputs have every row.
+const mdMaxRows = 100
+
+// measures lists M1 to M7 in order: the markdown table always has all seven,
+// so a reader sees a measure with nothing to judge as zeros, not as missing.
+var measures = []scanner.Measure{scanner.M1, scanner.M2, scanner.M3, scanner.M4, scanner.M5, scanner.M6, scanner.M7}
+
+// writeMarkdown writes the summary for pull-request comments and CI job
+// summaries: counts per measure, the failing resources (most severe first,
+// linked to file and line relative to the scanned root), then diagnostics.
+func writeMarkdown(w io.Writer, res *scanner.Result, _ Options) error {
+	p := &printer{w: w}
+	s := summarize(res)
+	p.printf("## casascan\n\n")
+	p.printf("**%s**, %d passing, %d unknown, %d ignored, %d out of scope (%s",
+		plural(s.Fail, "failing result"), s.Pass, s.Unknown, s.Ignored, s.OutOfScope, plural(s.Checks, "check"))
+	if v := res.Tool.Version; v != "" {
+		p.printf(", casascan %s", mdEscape(v))
+	}
+	p.printf(")\n")
+	if s.ExpiredIgnores > 0 {
+		p.printf("\n%s no longer suppress their findings.\n", plural(s.ExpiredIgnores, "expired ignore comment"))
+	}
+	if s.Skipped {
+		p.printf("\nPart of the sources could not be scanned; see the diagnostics below.\n")
+	}
+	mdMeasures(p, res)
+	mdFailures(p, res)
+	mdDiagnostics(p, res.Diagnostics)
+	return p.err
+}
+
+func mdMeasures(p *printer, res *scanner.Result) {
+	type counts struct{ pass, fail, unknown, ignored int }
+	per := map[scanner.Measure]*counts{}
+	for _, m := range measures {
+		per[m] = &counts{}
+	}
+	for _, f := range res.Findings {
+		for _, m := range checkFor(res, f).Measures {
+			c := per[m]
+			if c == nil {
+				continue
+			}
+			switch f.Status {
+			case scanner.StatusPass:
+				c.pass++
+			case scanner.StatusFail:
+				c.fail++
+			case scanner.StatusUnknown:
+				c.unknown++
+			case scanner.StatusIgnored:
+				c.ignored++
+			}
+		}
+	}
+	p.printf("\n| Measure | Requirement | Pass | Fail | Unknown | Ignored |\n|---|---|---:|---:|---:|---:|\n")
+	for _, m := range measures {
+		c := per[m]
+		fail := itoa(c.fail)
+		if c.fail > 0 {
+			fail = "**" + fail + "**"
+		}
+		p.printf("| %s | %s | %d | %s | %d | %d |\n", m, mdEscape(scanner.MeasureTitle[m]), c.pass, fail, c.unknown, c.ignored)
+	}
+}
+
+func mdFailures(p *printer, res *scanner.Result) {
+	fails := mostSevereFirst(res.Failures())
+	if len(fails) == 0 {
+		return
+	}
+	p.printf("\n### Failing resources\n\n| Severity | Check | Resource | Location | Problem |\n|---|---|---|---|---|\n")
+	for i, f := range fails {
+		if i == mdMaxRows {
+			p.printf("\n%d more failing results are not shown; the SARIF and CSV outputs list them all.\n", len(fails)-mdMaxRows)
+			break
+		}
+		c := checkFor(res, f)
+		problem := mdEscape(f.Message)
+		if note := expiredNote(f); note != "" {
+			problem += " _(" + mdEscape(note) + ")_"
+		}
+		p.printf("| %s | %s %s | %s | %s | %s |\n", f.Severity, mdEscape(f.CheckID), mdEscape(c.Title),
+			mdCode(f.Resource), mdLink(f.Location), problem)
+	}
+}
+
+func mdDiagnostics(p *printer, ds []scanner.Diagnostic) {
+	if len(ds) == 0 {
+		return
+	}
+	p.printf("\n### Diagnostics\n\n")
+	for _, d := range ds {
+		where := d.Subject
+		if d.File != "" {
+			where = scanner.Location{File: d.File, StartLine: d.Line}.String()
+		}
+		text := d.Summary
+		if d.Detail != "" {
+			text += "; " + d.Detail
+		}
+		if d.Skipped {
+			text += " (not scanned)"
+		}
+		if where != "" {
+			p.printf("- **%s** %s: %s\n", d.Severity, mdCode(where), mdEscape(text))
+		} else {
+			p.printf("- **%s** %s\n", d.Severity, mdEscape(text))
+		}
+	}
+}
+
+// mdLink links a location to its file and line, relative to the scanned
+// root (which is where a PR comment or job summary resolves it from). A
+// location without a line (a live resource's pseudo-path) is not a file in
+// the repository and gets no link.
+func mdLink(l scanner.Location) string {
+	if l.File == "" {
+		return ""
+	}
+	if l.StartLine == 0 {
+		return mdCode(l.File)
+	}
+	return "[" + mdEscape(l.String()) + "](" + artifactURI(l.File) + "#L" + itoa(l.StartLine) + ")"
+}
+
+// mdEscape makes untrusted text inert in a table cell: control characters
+// neutralised, Markdown and HTML punctuation backslash-escaped (a | would end
+// the cell, a [ start a link, an @ mention someone).
+func mdEscape(s string) string {
+	s = clean(s)
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\`*_{}[]<>()#!|~&@", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mdCode puts text in a code span, fenced by more backticks than it holds;
+// inside a table cell a | still needs its backslash (GFM removes it first).
+func mdCode(s string) string {
+	s = strings.ReplaceAll(clean(s), "|", `\|`)
+	if s == "" {
+		return ""
+	}
+	fence, run := "`", 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			if run >= len(fence) {
+				fence += "`"
+			}
+		} else {
+			run = 0
+		}
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}

@@ -1,0 +1,402 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// The SARIF contract of design.md, and the constants GitHub code scanning
+// reads.
+const (
+	// sarifSchemaURI is the id of the schema the output validates against
+	// (fixtures/sarif/sarif-schema-2.1.0.json).
+	sarifSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	sarifToolName  = "casascan"
+	sarifToolURI   = "https://github.com/casascan/casascan"
+	// srcRoot is the uriBaseId every artifact URI is relative to: the
+	// scanned root, which GitHub maps to the repository checkout.
+	srcRoot = "%SRCROOT%"
+	// fingerprintKey names our partialFingerprints entry. The value is
+	// Finding.Fingerprint (check, address, attribute path; no lines), so
+	// alerts survive unrelated edits; bump the version if its meaning changes.
+	fingerprintKey = "casascan/v1"
+	// sarifMaxTags is GitHub's limit on tags per rule.
+	sarifMaxTags = 20
+)
+
+// sarifMaxResults is GitHub code scanning's limit on results per run; over
+// it the most severe are kept. A variable so tests can lower it.
+var sarifMaxResults = 25000
+
+// writeSARIF writes one SARIF 2.1.0 run, as design.md's contract states it.
+// The go-sarif types stay inside this file, so the library can change
+// without touching callers.
+func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
+	rep := buildSARIF(res, opts)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// SARIFDropped returns how many results the SARIF writer leaves out to stay
+// under GitHub's per-run limit, so the command can also say so on stderr.
+func SARIFDropped(res *scanner.Result, opts Options) int {
+	_, dropped := sarifFindings(res, opts)
+	return dropped
+}
+
+func buildSARIF(res *scanner.Result, opts Options) *sarif.Report {
+	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
+	if v := res.Tool.Version; v != "" {
+		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
+	}
+	// Rules first, in the order of res.Checks: AddResult derives ruleIndex
+	// from the rules present when the result is added.
+	for _, c := range res.Checks {
+		driver.AddRule(sarifRule(c))
+	}
+	run := sarif.NewRun(*sarif.NewTool(driver))
+	kept, dropped := sarifFindings(res, opts)
+	for _, f := range kept {
+		c := res.Check(f.CheckID)
+		if c == nil {
+			c = checkFor(res, f)
+			driver.AddRule(sarifRule(c))
+		}
+		run.AddResult(sarifResult(f))
+	}
+	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
+	run.WithColumnKind("unicodeCodePoints")
+	run.AutomationDetails = sarif.NewRunAutomationDetails().WithID(automationID(opts))
+	inv := run.AddInvocation(true)
+	for _, d := range res.Diagnostics {
+		inv.AddTToolExecutionNotification(diagnosticNotification(d))
+	}
+	if dropped > 0 {
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(fmt.Sprintf(
+			"%d of %d results were left out to stay within GitHub code scanning's limit of %d results per run; the most severe were kept",
+			dropped, dropped+len(kept), sarifMaxResults)))
+	}
+	rep, _ := sarif.New(sarif.Version210, false) // cannot fail for a known version
+	rep.Schema = sarifSchemaURI
+	rep.AddRun(run)
+	return rep
+}
+
+// sarifFindings returns the findings SARIF carries, in the result's order:
+// FAIL and IGNORED, plus UNKNOWN when asked. Over sarifMaxResults it keeps
+// the most severe (FAIL before IGNORED before UNKNOWN within a severity) and
+// returns how many it dropped.
+func sarifFindings(res *scanner.Result, opts Options) ([]scanner.Finding, int) {
+	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
+	if opts.IncludeUnknown {
+		statuses = append(statuses, scanner.StatusUnknown)
+	}
+	fs := res.WithStatus(statuses...)
+	if len(fs) <= sarifMaxResults {
+		return fs, 0
+	}
+	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		fa, fb := fs[idx[a]], fs[idx[b]]
+		if fa.Severity != fb.Severity {
+			return fa.Severity > fb.Severity
+		}
+		return rank[fa.Status] < rank[fb.Status]
+	})
+	keep := idx[:sarifMaxResults]
+	sort.Ints(keep)
+	out := make([]scanner.Finding, len(keep))
+	for i, k := range keep {
+		out[i] = fs[k]
+	}
+	return out, len(fs) - len(out)
+}
+
+// sarifRule describes a check as a SARIF reportingDescriptor.
+func sarifRule(c *scanner.Check) *sarif.ReportingDescriptor {
+	full := strings.TrimSpace(c.Why)
+	if full == "" {
+		full = c.Title
+	}
+	r := sarif.NewRule(c.ID).
+		WithName(pascalCase(c.Title)).
+		WithShortDescription(sarif.NewMultiformatMessageString(c.Title)).
+		WithFullDescription(sarif.NewMultiformatMessageString(full)).
+		WithTextHelp(ruleHelpText(c)).
+		WithMarkdownHelp(ruleHelpMarkdown(c)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(c.Severity)))
+	tags := c.Tags()
+	if len(tags) > sarifMaxTags {
+		tags = tags[:sarifMaxTags]
+	}
+	r.Properties = sarif.Properties{
+		"security-severity": c.Severity.SecuritySeverity(),
+		"tags":              tags,
+		"precision":         "very-high",
+		"problem.severity":  problemSeverity(c.Severity),
+	}
+	return r
+}
+
+func ruleHelpText(c *scanner.Check) string {
+	var b strings.Builder
+	b.WriteString(c.Title)
+	if rem := strings.TrimSpace(c.Remediation); rem != "" {
+		b.WriteString("\n\n" + rem)
+	}
+	if fix := strings.TrimSpace(c.Fix); fix != "" {
+		b.WriteString("\n\nFixed Terraform:\n\n" + fix)
+	}
+	return b.String()
+}
+
+func ruleHelpMarkdown(c *scanner.Check) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s** (%s, %s)", c.ID, c.Severity, strings.Join(c.Tags(), ", "))
+	if why := strings.TrimSpace(c.Why); why != "" {
+		b.WriteString("\n\n" + why)
+	}
+	if rem := strings.TrimSpace(c.Remediation); rem != "" {
+		b.WriteString("\n\n**How to fix:** " + rem)
+	}
+	if fix := strings.TrimSpace(c.Fix); fix != "" {
+		fence := "```"
+		for strings.Contains(fix, fence) {
+			fence += "`"
+		}
+		b.WriteString("\n\n" + fence + "hcl\n" + fix + "\n" + fence)
+	}
+	return b.String()
+}
+
+// pascalCase turns a title into a rule name: "Key not backed by an HSM" →
+// "KeyNotBackedByAnHSM". Acronyms keep their case.
+func pascalCase(title string) string {
+	var b strings.Builder
+	for _, word := range strings.FieldsFunc(title, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		rs := []rune(word)
+		b.WriteRune(unicode.ToUpper(rs[0]))
+		b.WriteString(string(rs[1:]))
+	}
+	return b.String()
+}
+
+// sarifLevel maps a severity to a SARIF level: CRITICAL and HIGH are errors,
+// MEDIUM warnings, LOW notes.
+func sarifLevel(s scanner.Severity) string {
+	switch s {
+	case scanner.Critical, scanner.High:
+		return "error"
+	case scanner.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+func problemSeverity(s scanner.Severity) string {
+	if l := sarifLevel(s); l != "note" {
+		return l
+	}
+	return "recommendation"
+}
+
+func sarifResult(f scanner.Finding) *sarif.Result {
+	r := sarif.NewRuleResult(f.CheckID).WithMessage(sarif.NewTextMessage(sarifMessage(f)))
+	if f.Status == scanner.StatusUnknown {
+		r.WithKind("open").WithLevel("none")
+	} else {
+		r.WithKind("fail").WithLevel(sarifLevel(f.Severity))
+	}
+	loc := sarifLocation(f.Location)
+	loc.WithLogicalLocations([]*sarif.LogicalLocation{
+		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithKind("resource"),
+	})
+	r.WithLocations([]*sarif.Location{loc})
+	for i, rel := range f.Related {
+		l := sarifLocation(rel).WithId(i + 1)
+		msg := rel.Message
+		if msg == "" {
+			msg = rel.Address
+		}
+		if msg != "" {
+			l.WithMessage(sarif.NewTextMessage(msg))
+		}
+		if rel.Address != "" {
+			kind := rel.Kind
+			if kind == "" {
+				kind = "resource"
+			}
+			l.WithLogicalLocations([]*sarif.LogicalLocation{
+				sarif.NewLogicalLocation().WithFullyQualifiedName(rel.Address).WithKind(kind),
+			})
+		}
+		r.AddRelatedLocation(l)
+	}
+	// One map, set whole: SetPartialFingerPrint would write into a nil map.
+	r.WithPartialFingerPrints(map[string]any{fingerprintKey: f.Fingerprint})
+	if f.Status == scanner.StatusIgnored && f.Suppression != nil {
+		r.AddSuppression(sarifSuppression(f))
+	}
+	props := sarif.Properties{"resourceType": f.ResourceType, "source": string(f.Source)}
+	if f.Attribute != "" {
+		props["attribute"] = f.Attribute
+	}
+	if s := f.Suppression; s != nil && s.Expired {
+		props["ignoreExpired"] = true
+	}
+	r.Properties = props
+	return r
+}
+
+// sarifMessage names the resource and, for a finding whose ignore comment
+// has expired, says so.
+func sarifMessage(f scanner.Finding) string {
+	msg := f.Message
+	if msg == "" {
+		msg = f.CheckID
+	}
+	if f.Resource != "" && !strings.Contains(msg, f.Resource) {
+		msg = f.Resource + ": " + msg
+	}
+	if note := expiredNote(f); note != "" {
+		msg += " (the " + note + ", so it no longer suppresses this finding)"
+	}
+	return msg
+}
+
+// sarifSuppression writes an ignore comment as an inSource suppression. Every
+// field is set: go-sarif writes unset ones as null, which the schema rejects.
+func sarifSuppression(f scanner.Finding) *sarif.Suppression {
+	s := f.Suppression
+	just := s.Justification
+	if just == "" {
+		just = "ignored by an inline comment that gives no reason"
+	}
+	where := s.Location
+	if where.File == "" {
+		where = f.Location
+	}
+	return sarif.NewSuppression("inSource").
+		WithStatus("accepted").
+		WithJustifcation(just).
+		WithLocation(sarifLocation(where)).
+		WithGuid(stableGUID("suppression", f.Fingerprint))
+}
+
+// stableGUID derives a GUID from text, so identical input gives identical
+// output: SHA-256 shaped as a version-5-style UUID (version and variant bits
+// set as the schema's pattern wants).
+func stableGUID(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	h[6] = (h[6] & 0x0f) | 0x50
+	h[8] = (h[8] & 0x3f) | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// sarifLocation is a physical location relative to %SRCROOT%. GitHub needs a
+// region with startLine ≥ 1, so a location without lines (a live resource's
+// pseudo-path) points at line 1.
+func sarifLocation(l scanner.Location) *sarif.Location {
+	loc := sarif.NewLocation()
+	if l.File == "" {
+		return loc
+	}
+	reg := sarif.NewRegion().WithStartLine(max(l.StartLine, 1))
+	if l.StartLine > 0 {
+		if l.StartCol > 0 {
+			reg.WithStartColumn(l.StartCol)
+		}
+		if l.EndLine >= l.StartLine {
+			reg.WithEndLine(l.EndLine)
+			if l.EndCol > 0 {
+				reg.WithEndColumn(l.EndCol)
+			}
+		}
+	}
+	return loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(l.File)).WithUriBaseId(srcRoot)).
+		WithRegion(reg))
+}
+
+// artifactURI turns a root-relative file path into a relative URI reference:
+// forward slashes, no leading "./" or "/", each segment percent-encoded, and
+// a colon in the first segment encoded so it cannot read as a scheme.
+func artifactURI(file string) string {
+	p := path.Clean(strings.ReplaceAll(file, "\\", "/"))
+	p = strings.TrimLeft(strings.TrimPrefix(p, "./"), "/")
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+		if i == 0 {
+			segs[i] = strings.ReplaceAll(segs[i], ":", "%3A")
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// automationID keeps uploads of several roots of one repository apart: the
+// category is opts.Category, or casascan/<root>/ from the scanned root.
+// GitHub takes everything up to the last slash as the category.
+func automationID(opts Options) string {
+	if c := strings.TrimSpace(opts.Category); c != "" {
+		if !strings.HasSuffix(c, "/") {
+			c += "/"
+		}
+		return c
+	}
+	root := strings.TrimSpace(opts.Root)
+	if root == "" {
+		return "casascan/"
+	}
+	p := path.Clean(strings.ReplaceAll(root, "\\", "/"))
+	p = strings.Trim(strings.TrimPrefix(p, "./"), "/")
+	if p == "." || p == "" {
+		return "casascan/"
+	}
+	return "casascan/" + p + "/"
+}
+
+// diagnosticNotification writes a load diagnostic as a tool execution
+// notification, located when it comes from a file.
+func diagnosticNotification(d scanner.Diagnostic) *sarif.Notification {
+	level := "warning"
+	if d.Severity == scanner.DiagError {
+		level = "error"
+	}
+	msg := d.Summary
+	if d.Subject != "" {
+		msg = d.Subject + ": " + msg
+	}
+	if d.Detail != "" {
+		msg += "; " + d.Detail
+	}
+	if d.Skipped {
+		msg += " (not scanned)"
+	}
+	n := sarif.NewNotification().WithLevel(level).WithTextMessage(msg)
+	if d.File != "" {
+		n.AddLocation(sarifLocation(scanner.Location{File: d.File, StartLine: d.Line, StartCol: d.Column}))
+	}
+	return n
+}

@@ -1,0 +1,192 @@
+package report
+
+import (
+	"io"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// ANSI styles of the text format, used only when Options.Color is set.
+const (
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
+	ansiDim   = "\x1b[2m"
+)
+
+var severityStyle = map[scanner.Severity]string{
+	scanner.Critical: "\x1b[1;31m", // bold red
+	scanner.High:     "\x1b[31m",   // red
+	scanner.Medium:   "\x1b[33m",   // yellow
+	scanner.Low:      "\x1b[36m",   // cyan
+}
+
+// whyWidth caps the one-line "why it matters" of a finding.
+const whyWidth = 160
+
+// textReport prints the terminal report: what a person fixes first comes
+// first. Every field from the result goes through clean, since addresses and
+// messages come from the scanned tree.
+type textReport struct {
+	printer
+	color bool
+}
+
+func (t *textReport) paint(style, s string) string {
+	if !t.color || style == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+// writeText writes failing findings grouped by severity, CRITICAL first, each
+// with its place, resource, message, why it matters and how to fix it; then
+// ignored findings with their reason, unknown results summarised per check,
+// diagnostics, and a summary line.
+func writeText(w io.Writer, res *scanner.Result, opts Options) error {
+	t := &textReport{printer: printer{w: w}, color: opts.Color}
+	name := res.Tool.Name
+	if name == "" {
+		name = "casascan"
+	}
+	t.printf("%s %s: %d checks, %d results\n", t.paint(ansiBold, clean(name)), clean(res.Tool.Version), len(res.Checks), len(res.Findings))
+	fails := mostSevereFirst(res.Failures())
+	if len(fails) == 0 {
+		t.printf("\nNo failing findings.\n")
+	}
+	for _, sev := range severitiesDesc {
+		var group []scanner.Finding
+		for _, f := range fails {
+			if f.Severity == sev {
+				group = append(group, f)
+			}
+		}
+		if len(group) == 0 {
+			continue
+		}
+		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), len(group))
+		for _, f := range group {
+			t.finding(checkFor(res, f), f)
+		}
+	}
+	t.ignored(res.WithStatus(scanner.StatusIgnored))
+	t.unknown(res.WithStatus(scanner.StatusUnknown))
+	t.diagnostics(res.Diagnostics)
+	t.summary(summarize(res))
+	return t.err
+}
+
+func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
+	t.printf("\n  %s  %s\n", t.paint(ansiBold, clean(f.CheckID)), clean(c.Title))
+	t.field("at", t.paint(ansiDim, clean(f.Location.String())))
+	t.field("resource", clean(f.Resource))
+	t.field("problem", clean(f.Message))
+	for _, rel := range f.Related {
+		label := "related"
+		if rel.Kind == "module" {
+			label = "via"
+		}
+		what := rel.Message
+		if what == "" {
+			what = rel.Address
+		}
+		t.field(label, clean(what)+" at "+t.paint(ansiDim, clean(rel.String())))
+	}
+	if why := oneLine(c.Why, whyWidth); why != "" {
+		t.field("why", clean(why))
+	}
+	fix := strings.Join(strings.Fields(c.Remediation), " ")
+	if fix != "" {
+		fix += " "
+	}
+	t.field("fix", clean(fix)+"(casascan checks "+clean(f.CheckID)+" shows the fixed Terraform)")
+	if note := expiredNote(f); note != "" {
+		t.field("note", t.paint(severityStyle[scanner.Medium], clean(note)+"; it no longer suppresses this finding"))
+	}
+}
+
+func (t *textReport) field(label, value string) {
+	t.printf("    %-9s %s\n", label, value)
+}
+
+func (t *textReport) ignored(fs []scanner.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Ignored"), len(fs))
+	for _, f := range fs {
+		reason := f.Reason
+		if reason == "" && f.Suppression != nil {
+			reason = f.Suppression.Justification
+		}
+		if reason == "" {
+			reason = "no reason given"
+		}
+		line := "  " + clean(f.CheckID) + "  " + clean(f.Resource) + "  " + t.paint(ansiDim, clean(f.Location.String())) + "  -- " + clean(reason)
+		if s := f.Suppression; s != nil && s.Expires != "" {
+			line += " (until " + clean(s.Expires) + ")"
+		}
+		t.printf("%s\n", line)
+	}
+}
+
+// unknown summarises UNKNOWN results per check: how many, and the first as
+// an example. They are never failures, but a reader should know what could
+// not be decided before apply.
+func (t *textReport) unknown(fs []scanner.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	t.printf("\n%s (%d): not decidable before apply, never counted as failures\n", t.paint(ansiBold, "Unknown"), len(fs))
+	var order []string
+	byCheck := map[string][]scanner.Finding{}
+	for _, f := range fs {
+		if byCheck[f.CheckID] == nil {
+			order = append(order, f.CheckID)
+		}
+		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
+	}
+	for _, id := range order {
+		group := byCheck[id]
+		first := group[0]
+		n := "1 result"
+		if len(group) > 1 {
+			n = itoa(len(group)) + " results"
+		}
+		t.printf("  %s  %s, e.g. %s (%s)\n", clean(id), n, clean(first.Message), t.paint(ansiDim, clean(first.Location.String())))
+	}
+}
+
+func (t *textReport) diagnostics(ds []scanner.Diagnostic) {
+	if len(ds) == 0 {
+		return
+	}
+	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Diagnostics"), len(ds))
+	for _, d := range ds {
+		style := severityStyle[scanner.Medium]
+		if d.Severity == scanner.DiagError {
+			style = severityStyle[scanner.High]
+		}
+		line := clean(d.String())
+		if d.Skipped {
+			line += " (not scanned)"
+		}
+		t.printf("  %s\n", t.paint(style, line))
+	}
+}
+
+func (t *textReport) summary(s jsonSummary) {
+	line := itoa(s.Fail) + " failed, " + itoa(s.Pass) + " passed, " + itoa(s.Ignored) + " ignored, " +
+		itoa(s.Unknown) + " unknown, " + itoa(s.OutOfScope) + " out of scope"
+	if s.ExpiredIgnores > 0 {
+		line += "; " + plural(s.ExpiredIgnores, "expired ignore comment")
+	}
+	if n := s.Errors + s.Warnings; n > 0 {
+		line += "; " + plural(n, "diagnostic")
+	}
+	style := ""
+	if s.Fail > 0 {
+		style = severityStyle[scanner.High]
+	}
+	t.printf("\n%s %s\n", t.paint(ansiBold, "Summary:"), t.paint(style, line))
+}
