@@ -29,7 +29,7 @@ func writeMarkdown(w io.Writer, res *scanner.Result, _ Options) error {
 	}
 	p.printf(")\n")
 	if s.ExpiredIgnores > 0 {
-		p.printf("\n%s no longer suppress their findings.\n", plural(s.ExpiredIgnores, "expired ignore comment"))
+		p.printf("\nExpired ignore comments: %d (the findings they covered count as failures again).\n", s.ExpiredIgnores)
 	}
 	if s.Skipped {
 		p.printf("\nPart of the sources could not be scanned; see the diagnostics below.\n")
@@ -142,7 +142,7 @@ func mdEscape(s string) string {
 	s = clean(s)
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune("\\`*_{}[]<>()#!|~&@", r) {
+		if strings.ContainsRune("\\`*_{}[]<>#!|~&@", r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

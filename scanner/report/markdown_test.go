@@ -1,0 +1,111 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+func TestMarkdownMeasures(t *testing.T) {
+	out := string(render(t, "markdown", testResult(), Options{}))
+	want := []string{
+		"| M1 | User data encrypted at rest | 1 | **2** | 0 | 1 |",
+		"| M2 | Data transmitted over secure modern protocols | 0 | 0 | 0 | 0 |",
+		"| M3 | Credentials and OAuth tokens encrypted at rest | 1 | 0 | 0 | 0 |",
+		"| M4 | Keys in an HSM or equivalent key management | 0 | **2** | 0 | 0 |",
+		"| M5 | No unauthorized access to user data | 1 | **2** | 0 | 0 |",
+		"| M6 | User deletion requests can be honoured | 0 | 0 | 0 | 0 |",
+		"| M7 | Nothing sensitive written to logs | 0 | 0 | 1 | 0 |",
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w+"\n") {
+			t.Errorf("markdown lacks row %q", w)
+		}
+	}
+}
+
+func TestMarkdownFailures(t *testing.T) {
+	out := string(render(t, "markdown", testResult(), Options{}))
+	_, table, ok := strings.Cut(out, "### Failing resources")
+	if !ok {
+		t.Fatal("no failing resources section")
+	}
+	table, _, _ = strings.Cut(table, "### Diagnostics")
+	var sevs []string
+	for _, line := range strings.Split(table, "\n") {
+		if f := strings.Split(line, " | "); len(f) == 5 && strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Severity") {
+			sevs = append(sevs, strings.TrimPrefix(f[0], "| "))
+		}
+	}
+	if got := strings.Join(sevs, ","); got != "CRITICAL,HIGH,MEDIUM,MEDIUM,MEDIUM,LOW" {
+		t.Errorf("failing rows by severity = %s, want most severe first", got)
+	}
+	for _, w := range []string{
+		"[main.tf:32](main.tf#L32)",                // relative link to file and line
+		"`" + livePath + "`",                       // live: no link
+		"`module.storage[\"mail\\|archive\"].goo", // | escaped inside the code span
+		"_(ignore comment at main.tf:29 expired on 2025-01-31)_",
+		"- **error** `broken.tf:3`: Invalid expression; Expected the start of an expression.",
+		"- **warning** `module.remote`: Module not installed; run terraform init to fetch it (not scanned)",
+		"Expired ignore comments: 1 (",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("markdown lacks %q", w)
+		}
+	}
+	if strings.Contains(table, assetsBkt) {
+		t.Error("an ignored finding is listed as failing")
+	}
+}
+
+func TestMarkdownRowLimit(t *testing.T) {
+	res := &scanner.Result{Checks: []*scanner.Check{checkENC001}}
+	for i := range mdMaxRows + 5 {
+		addr := fmt.Sprintf("google_storage_bucket.b%03d", i)
+		res.Findings = append(res.Findings, finding(checkENC001, scanner.StatusFail, addr, "google_storage_bucket", "", "no key",
+			loc("main.tf", i+1, 1, i+1, 20, addr)))
+	}
+	out := string(render(t, "markdown", res, Options{}))
+	if n := strings.Count(out, "| MEDIUM |"); n != mdMaxRows {
+		t.Errorf("got %d failing rows, want %d", n, mdMaxRows)
+	}
+	if !strings.Contains(out, "5 more failing results are not shown") {
+		t.Error("markdown does not say rows were left out")
+	}
+}
+
+func TestMDEscape(t *testing.T) {
+	cases := map[string]string{
+		"a|b":                "a\\|b",
+		"[x](http://e)":      "\\[x\\](http://e)",
+		"<img src=x>":        "\\<img src=x\\>",
+		"@team *bold* _it_":  "\\@team \\*bold\\* \\_it\\_",
+		"line\nbreak":        "line break",
+		"esc\x1b[31m":        "esc\\\\u001b\\[31m",
+		"`code` & entity #1": "\\`code\\` \\& entity \\#1",
+	}
+	for in, want := range cases {
+		if got := mdEscape(in); got != want {
+			t.Errorf("mdEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMDCode(t *testing.T) {
+	cases := map[string]string{
+		"plain":    "`plain`",
+		"a|b":      "`a\\|b`",
+		"a`b":      "``a`b``",
+		"`edge":    "`` `edge ``",
+		"a``b`c":   "```a``b`c```",
+		"":         "",
+		"new\nlin": "`new lin`",
+	}
+	for in, want := range cases {
+		if got := mdCode(in); got != want {
+			t.Errorf("mdCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
