@@ -43,8 +43,8 @@ func TestMarkdownFailures(t *testing.T) {
 		t.Errorf("failing rows by severity = %s, want most severe first", got)
 	}
 	for _, w := range []string{
-		"[main.tf:32](main.tf#L32)",                // relative link to file and line
-		"`" + livePath + "`",                       // live: no link
+		"[main.tf:32](main.tf#L32)",               // relative link to file and line
+		"`" + livePath + "`",                      // live: no link
 		"`module.storage[\"mail\\|archive\"].goo", // | escaped inside the code span
 		"_(ignore comment at main.tf:29 expired on 2025-01-31)_",
 		"- **error** `broken.tf:3`: Invalid expression; Expected the start of an expression.",

@@ -213,6 +213,8 @@ func sarifLevel(s scanner.Severity) string {
 	return "note"
 }
 
+// problemSeverity is GitHub's non-security severity, shown beside the
+// security-severity score.
 func problemSeverity(s scanner.Severity) string {
 	if l := sarifLevel(s); l != "note" {
 		return l
@@ -227,7 +229,12 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 	} else {
 		r.WithKind("fail").WithLevel(sarifLevel(f.Severity))
 	}
-	loc := sarifLocation(f.Location)
+	where := f.Location
+	if where.File == "" && strings.HasPrefix(f.Resource, "//") {
+		// A live resource always has a place GitHub can show: its pseudo-path.
+		where.File = "gcp/" + strings.TrimPrefix(f.Resource, "//")
+	}
+	loc := sarifLocation(where)
 	loc.WithLogicalLocations([]*sarif.LogicalLocation{
 		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithKind("resource"),
 	})

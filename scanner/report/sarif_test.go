@@ -451,3 +451,15 @@ func TestStableGUID(t *testing.T) {
 		t.Errorf("GUIDs must be stable per input and differ between inputs: %q %q", a, b)
 	}
 }
+
+// TestSARIFLiveWithoutFile: a live finding that reaches the writer without
+// a location still points at its pseudo-path, so GitHub can show it.
+func TestSARIFLiveWithoutFile(t *testing.T) {
+	f := finding(checkENC001, scanner.StatusFail, liveBucket, "google_storage_bucket", "", "no key", scanner.Location{})
+	f.Source = scanner.SourceLive
+	run := readSARIF(t, &scanner.Result{Checks: []*scanner.Check{checkENC001}, Findings: []scanner.Finding{f}}, Options{})
+	pl := run.Results[0].Locations[0].PhysicalLocation
+	if pl.ArtifactLocation.URI != livePath || pl.Region.StartLine != 1 {
+		t.Errorf("physical location = %+v, want %s line 1", pl, livePath)
+	}
+}
