@@ -11,8 +11,8 @@
 //     scanner.Display.
 //   - Output depends only on the Result and Options: no clock, no map order,
 //     no machine; identical input gives byte-identical output.
-//   - Every write error is returned (wrapped with the format), and nothing
-//     panics on an odd Result (empty, unknown check IDs, missing lines).
+//   - Every write error is returned as it is (the caller adds the step), and
+//     nothing panics on an odd Result (empty, unknown check IDs, no lines).
 //   - Text that reaches a terminal or a rendered page (text, markdown) has
 //     control characters neutralised, because resource addresses and
 //     messages come from untrusted configuration.
@@ -71,10 +71,9 @@ func Write(w io.Writer, format string, res *scanner.Result, opts Options) error 
 	if res == nil {
 		res = &scanner.Result{}
 	}
-	if err := wr(w, res, opts); err != nil {
-		return fmt.Errorf("writing %s report: %w", format, err)
-	}
-	return nil
+	// Write errors come back as they are: the caller wraps them with the
+	// step it was at ("writing the sarif report: ...").
+	return wr(w, res, opts)
 }
 
 // printer writes formatted text and keeps the first error, so a writer can
