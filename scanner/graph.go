@@ -128,6 +128,13 @@ func (b *Body) walk(path string) (body *Body, last string, deepest *hcl.Range) {
 	segs := strings.Split(path, ".")
 	cur := b
 	for len(segs) > 1 {
+		if a := cur.Attrs[segs[0]]; a != nil && !a.Value.IsKnown() {
+			// A whole block whose value is not known yet (a dynamic block
+			// over an unknown collection): everything inside is unknown.
+			u := *a
+			u.Name = segs[len(segs)-1]
+			return &Body{Attrs: map[string]*Attr{u.Name: &u}}, u.Name, deepest
+		}
 		blocks := cur.BlocksNamed(segs[0])
 		segs = segs[1:]
 		idx := 0

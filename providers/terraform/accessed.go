@@ -1,0 +1,92 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// nonResourceRoots are the root names of references that are not resources.
+var nonResourceRoots = map[string]bool{
+	"var": true, "local": true, "module": true, "each": true, "count": true,
+	"path": true, "terraform": true, "self": true, "data": false,
+}
+
+// collectAccessed records which attributes each resource is read for, from
+// every traversal in the module's native-syntax files. JSON files are not
+// walked; a computed attribute read only there evaluates as unknown through
+// the evaluator's fallback instead.
+func (m *module) collectAccessed(files []*parsedFile) {
+	for _, f := range files {
+		body, ok := f.body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			switch e := n.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				m.recordTraversal(e.Traversal, nil)
+			case *hclsyntax.SplatExpr:
+				src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
+				rel, ok2 := e.Each.(*hclsyntax.RelativeTraversalExpr)
+				if ok && ok2 {
+					m.recordTraversal(src.Traversal, rel.Traversal)
+				}
+			case *hclsyntax.RelativeTraversalExpr:
+				if src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr); ok {
+					m.recordTraversal(src.Traversal, e.Traversal)
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// recordTraversal notes the attribute read after TYPE.NAME[KEY] (or
+// data.TYPE.NAME[KEY]); more is the traversal applied to a splat's items.
+func (m *module) recordTraversal(t hcl.Traversal, more hcl.Traversal) {
+	root := t.RootName()
+	if nonResourceRoots[root] {
+		return
+	}
+	i := 1
+	key := root
+	if root == "data" {
+		if len(t) < 3 {
+			return
+		}
+		typ, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return
+		}
+		key, i = "data."+typ.Name, 2
+	}
+	if len(t) <= i {
+		return
+	}
+	name, ok := t[i].(hcl.TraverseAttr)
+	if !ok {
+		return
+	}
+	key += "." + name.Name
+	rest := append(hcl.Traversal{}, t[i+1:]...)
+	rest = append(rest, more...)
+	for len(rest) > 0 {
+		if _, isIndex := rest[0].(hcl.TraverseIndex); !isIndex {
+			if _, isSplat := rest[0].(hcl.TraverseSplat); !isSplat {
+				break
+			}
+		}
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		return
+	}
+	if a, ok := rest[0].(hcl.TraverseAttr); ok {
+		set := m.accessed[key]
+		if set == nil {
+			set = map[string]bool{}
+			m.accessed[key] = set
+		}
+		set[a.Name] = true
+	}
+}

@@ -1,0 +1,303 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// module is one module source directory, parsed once however many instances
+// of it the configuration has.
+type module struct {
+	dir       string // absolute
+	vars      map[string]*varDecl
+	locals    map[string]*hcl.Attribute
+	outputs   map[string]*hcl.Attribute
+	resources []*resDecl
+	resByKey  map[string]*resDecl // "type.name" or "data.type.name"
+	calls     []*callDecl
+	callByKey map[string]*callDecl
+	// accessed lists, per "type.name" or "data.type.name", the attribute
+	// names other expressions read from it, so a computed attribute such as
+	// id reads as unknown instead of failing for want of a schema.
+	accessed map[string]map[string]bool
+}
+
+type varDecl struct {
+	name      string
+	def       hcl.Expression
+	ty        cty.Type
+	defaults  *typeexpr.Defaults
+	sensitive bool
+	nullable  bool
+	rng       hcl.Range
+}
+
+type resDecl struct {
+	mode     scanner.Mode
+	typ      string
+	name     string
+	body     hcl.Body
+	count    hcl.Expression
+	forEach  hcl.Expression
+	defRange hcl.Range
+	rng      hcl.Range
+}
+
+func (r *resDecl) key() string {
+	if r.mode == scanner.Data {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
+
+type callDecl struct {
+	name     string
+	source   string
+	inputs   map[string]*hcl.Attribute
+	count    hcl.Expression
+	forEach  hcl.Expression
+	defRange hcl.Range
+}
+
+var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "removed"},
+	{Type: "check", LabelNames: []string{"name"}},
+}}
+
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "type"}, {Name: "default"}, {Name: "sensitive"}, {Name: "nullable"},
+}}
+
+var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
+
+var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}}
+
+// parsedFile is one configuration file.
+type parsedFile struct {
+	abs   string
+	rel   string // the name ranges carry: relative to Base, forward slashes
+	src   []byte
+	body  hcl.Body
+	diags hcl.Diagnostics
+}
+
+// configFiles lists a directory's .tf and .tf.json files in lexical order,
+// as Terraform reads them, skipping editor backups and override files'
+// special merge (override files are read as ordinary files).
+func configFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "#") || strings.HasSuffix(n, "~") {
+			continue
+		}
+		if strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json") {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// parseFile parses one file; it is safe to call from several goroutines.
+func parseFile(abs, rel string) *parsedFile {
+	pf := &parsedFile{abs: abs, rel: rel}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: err.Error(),
+			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
+		pf.body = hcl.EmptyBody()
+		return pf
+	}
+	pf.src = src
+	var f *hcl.File
+	if strings.HasSuffix(abs, ".json") {
+		f, pf.diags = hcljson.Parse(src, rel)
+	} else {
+		f, pf.diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
+	}
+	if f == nil || f.Body == nil {
+		pf.body = hcl.EmptyBody()
+	} else {
+		pf.body = f.Body
+	}
+	return pf
+}
+
+// buildModule assembles a module from its parsed files.
+func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
+	m := &module{
+		dir: dir, vars: map[string]*varDecl{}, locals: map[string]*hcl.Attribute{},
+		outputs: map[string]*hcl.Attribute{}, resByKey: map[string]*resDecl{},
+		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{},
+	}
+	var diags hcl.Diagnostics
+	for _, f := range files {
+		content, _, d := f.body.PartialContent(fileSchema)
+		diags = append(diags, d...)
+		if content == nil {
+			continue
+		}
+		for _, blk := range content.Blocks {
+			diags = append(diags, m.addBlock(blk)...)
+		}
+	}
+	sort.Slice(m.calls, func(i, j int) bool { return m.calls[i].name < m.calls[j].name })
+	m.collectAccessed(files)
+	return m, diags
+}
+
+func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	switch blk.Type {
+	case "variable":
+		v, d := decodeVariable(blk)
+		diags = append(diags, d...)
+		if _, dup := m.vars[v.name]; dup {
+			return append(diags, dupDiag("variable", v.name, blk.DefRange))
+		}
+		m.vars[v.name] = v
+	case "locals":
+		attrs, d := blk.Body.JustAttributes()
+		diags = append(diags, d...)
+		for name, a := range attrs {
+			if _, dup := m.locals[name]; dup {
+				diags = append(diags, dupDiag("local value", name, a.NameRange))
+				continue
+			}
+			m.locals[name] = a
+		}
+	case "output":
+		c, _, d := blk.Body.PartialContent(outputSchema)
+		diags = append(diags, d...)
+		if a := c.Attributes["value"]; a != nil {
+			m.outputs[blk.Labels[0]] = a
+		}
+	case "resource", "data":
+		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
+		if blk.Type == "data" {
+			r.mode = scanner.Data
+		}
+		c, _, d := blk.Body.PartialContent(metaSchema)
+		diags = append(diags, d...)
+		if a := c.Attributes["count"]; a != nil {
+			r.count = a.Expr
+		}
+		if a := c.Attributes["for_each"]; a != nil {
+			r.forEach = a.Expr
+		}
+		if _, dup := m.resByKey[r.key()]; dup {
+			return append(diags, dupDiag(blk.Type, r.typ+"."+r.name, blk.DefRange))
+		}
+		m.resByKey[r.key()] = r
+		m.resources = append(m.resources, r)
+	case "module":
+		c, d := decodeCall(blk)
+		diags = append(diags, d...)
+		if _, dup := m.callByKey[c.name]; dup {
+			return append(diags, dupDiag("module call", c.name, blk.DefRange))
+		}
+		m.callByKey[c.name] = c
+		m.calls = append(m.calls, c)
+	}
+	return diags
+}
+
+func decodeVariable(blk *hcl.Block) (*varDecl, hcl.Diagnostics) {
+	v := &varDecl{name: blk.Labels[0], ty: cty.DynamicPseudoType, nullable: true, rng: blk.DefRange}
+	c, _, diags := blk.Body.PartialContent(variableSchema)
+	if a := c.Attributes["type"]; a != nil {
+		ty, defaults, d := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			v.ty, v.defaults = ty, defaults
+		}
+	}
+	if a := c.Attributes["default"]; a != nil {
+		v.def = a.Expr
+	}
+	for name, dst := range map[string]*bool{"sensitive": &v.sensitive, "nullable": &v.nullable} {
+		if a := c.Attributes[name]; a != nil {
+			if b, d := a.Expr.Value(nil); !d.HasErrors() && b.Type() == cty.Bool && b.IsKnown() && !b.IsNull() {
+				*dst = b.True()
+			}
+		}
+	}
+	return v, diags
+}
+
+var callMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
+
+func decodeCall(blk *hcl.Block) (*callDecl, hcl.Diagnostics) {
+	c := &callDecl{name: blk.Labels[0], inputs: map[string]*hcl.Attribute{}, defRange: blk.DefRange}
+	attrs, diags := blk.Body.JustAttributes()
+	// Blocks inside a module call (lifecycle is not allowed, but providers
+	// maps are attributes) make JustAttributes complain; keep going.
+	diags = dropBlockComplaints(diags)
+	for name, a := range attrs {
+		switch name {
+		case "source":
+			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				c.source = v.AsString()
+			} else {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "module source must be a literal string", Subject: a.Expr.Range().Ptr()})
+			}
+		case "count":
+			c.count = a.Expr
+		case "for_each":
+			c.forEach = a.Expr
+		default:
+			if !callMeta[name] {
+				c.inputs[name] = a
+			}
+		}
+	}
+	return c, diags
+}
+
+func dropBlockComplaints(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Summary == "Unexpected \"depends_on\" block" || strings.HasPrefix(d.Summary, "Unexpected ") && strings.HasSuffix(d.Summary, " block") {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func dupDiag(kind, name string, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "duplicate " + kind + " " + name, Subject: rng.Ptr()}
+}
+
+// blockRange is the whole block for native syntax, the header otherwise.
+func blockRange(blk *hcl.Block) hcl.Range {
+	if sb, ok := blk.Body.(*hclsyntax.Body); ok {
+		return hcl.RangeBetween(blk.DefRange, sb.SrcRange)
+	}
+	return blk.DefRange
+}

@@ -1,0 +1,378 @@
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// refMark marks every value read from a resource instance with that
+// instance's address; the marks that reach an attribute's value become the
+// attribute's references, the graph's edges, across locals, functions and
+// module boundaries.
+type refMark struct{ addr string }
+
+// instCtx is what an expression inside one instance can see besides the
+// module's named values: each, count and dynamic block iterators.
+type instCtx struct {
+	each     cty.Value // object {key, value}; NilVal outside for_each
+	count    cty.Value // object {index}; NilVal outside count
+	iterName string
+	iter     cty.Value
+	outer    *instCtx // enclosing dynamic iterators
+}
+
+func (c instCtx) withIter(name string, v cty.Value) instCtx {
+	outer := c
+	return instCtx{each: c.each, count: c.count, iterName: name, iter: v, outer: &outer}
+}
+
+func (c instCtx) iterator(name string) (cty.Value, bool) {
+	for cur := &c; cur != nil; cur = cur.outer {
+		if cur.iterName == name && cur.iter != cty.NilVal {
+			return cur.iter, true
+		}
+	}
+	return cty.NilVal, false
+}
+
+// scope is one module instance: its configuration, where it sits in the
+// module tree, and memoized values. Evaluation is lazy: a named value is
+// evaluated when first referenced, so declaration order never matters, and
+// a value being evaluated that is referenced again is a cycle.
+type scope struct {
+	l          *loader
+	mod        *module
+	keyPath    string // call names only ("a.b"), the modules.json key
+	steps      []scanner.ModuleStep
+	calls      []scanner.ModuleCall
+	parent     *scope
+	callInputs map[string]*hcl.Attribute
+	parentInst instCtx
+
+	memo     map[string]cty.Value
+	busy     map[string]bool
+	insts    map[string][]*resInstance
+	children map[string][]*scope
+}
+
+type resInstance struct {
+	decl  *resDecl
+	addr  scanner.Address
+	inst  instCtx
+	body  *scanner.Body
+	value cty.Value
+	busy  bool
+}
+
+func newScope(l *loader, mod *module, parent *scope) *scope {
+	return &scope{l: l, mod: mod, parent: parent, memo: map[string]cty.Value{}, busy: map[string]bool{},
+		insts: map[string][]*resInstance{}, children: map[string][]*scope{}}
+}
+
+// memoize evaluates a named value once; a re-entrant request is a cycle.
+func (s *scope) memoize(key string, rng hcl.Range, f func() cty.Value) cty.Value {
+	if v, ok := s.memo[key]; ok {
+		return v
+	}
+	if s.busy[key] {
+		s.l.diag(scanner.DiagError, "cycle in references", key+" depends on itself", rng)
+		return cty.DynamicVal
+	}
+	s.busy[key] = true
+	v := f()
+	delete(s.busy, key)
+	s.memo[key] = v
+	return v
+}
+
+func (s *scope) local(name string) cty.Value {
+	a := s.mod.locals[name]
+	return s.memoize("local."+name, a.NameRange, func() cty.Value { return s.eval(a.Expr, instCtx{}) })
+}
+
+func (s *scope) variable(name string) cty.Value {
+	decl := s.mod.vars[name]
+	return s.memoize("var."+name, decl.rng, func() cty.Value {
+		raw, found := cty.NilVal, false
+		if s.parent == nil {
+			raw, found = s.l.rootVars[name]
+		} else if a := s.callInputs[name]; a != nil {
+			raw, found = s.parent.eval(a.Expr, s.parentInst), true
+		}
+		if !found || (raw.IsKnown() && raw.IsNull() && !decl.nullable) {
+			switch {
+			case decl.def != nil:
+				raw = s.eval(decl.def, instCtx{})
+			case !found:
+				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
+			}
+		}
+		if decl.defaults != nil {
+			raw = decl.defaults.Apply(raw)
+		}
+		v, err := convert.Convert(raw, decl.ty)
+		if err != nil {
+			s.l.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
+			v = cty.UnknownVal(decl.ty)
+		}
+		if decl.sensitive {
+			v = v.Mark(sensitiveMark)
+		}
+		return v
+	})
+}
+
+func (s *scope) output(name string) cty.Value {
+	a := s.mod.outputs[name]
+	return s.memoize("output."+name, a.NameRange, func() cty.Value { return s.eval(a.Expr, instCtx{}) })
+}
+
+// eval evaluates an expression in this scope. Errors become diagnostics and
+// an unknown value that keeps the references the expression makes, so one
+// bad expression never hides a resource.
+func (s *scope) eval(expr hcl.Expression, inst instCtx) cty.Value {
+	ctx, marks := s.evalContext(expr.Variables(), inst)
+	s.l.addMissingFunctions(expr, ctx)
+	v, diags := expr.Value(ctx)
+	if !diags.HasErrors() {
+		return v
+	}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && !schemaComplaint(d) {
+			s.l.hclDiag(d)
+		}
+	}
+	return cty.DynamicVal.WithMarks(marks)
+}
+
+// schemaComplaint tells evaluation errors that only arise because casascan
+// has no provider schema (a computed attribute read from a resource) from
+// errors Terraform itself would raise.
+func schemaComplaint(d *hcl.Diagnostic) bool {
+	return d.Summary == "Unsupported attribute"
+}
+
+// evalContext builds the variables an expression's traversals need, and
+// returns the resource marks they carry (for the error fallback).
+func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext, cty.ValueMarks) {
+	vars := map[string]cty.Value{}
+	named := map[string]map[string]cty.Value{} // var, local
+	mods := map[string]map[string]bool{}       // call → outputs wanted (nil = all)
+	res := map[string]map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	marks := cty.ValueMarks{}
+	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
+		if m[a] == nil {
+			m[a] = map[string]cty.Value{}
+		}
+		m[a][b] = v
+	}
+	for _, t := range trs {
+		root := t.RootName()
+		if v, ok := inst.iterator(root); ok {
+			vars[root] = v
+			continue
+		}
+		switch root {
+		case "var":
+			if n := stepName(t, 1); n != "" && s.mod.vars[n] != nil {
+				put(named, "var", n, s.variable(n))
+			}
+		case "local":
+			if n := stepName(t, 1); n != "" && s.mod.locals[n] != nil {
+				put(named, "local", n, s.local(n))
+			}
+		case "module":
+			n := stepName(t, 1)
+			if n == "" || s.mod.callByKey[n] == nil {
+				continue
+			}
+			if _, seen := mods[n]; !seen {
+				mods[n] = map[string]bool{}
+			}
+			if out := stepAfterIndex(t, 2); out != "" && mods[n] != nil {
+				mods[n][out] = true
+			} else {
+				mods[n] = nil
+			}
+		case "each":
+			if inst.each != cty.NilVal {
+				vars["each"] = inst.each
+			}
+		case "count":
+			if inst.count != cty.NilVal {
+				vars["count"] = inst.count
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(s.l.pathModule(s.mod.dir)), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+		case "data":
+			typ, name := stepName(t, 1), stepName(t, 2)
+			if d := s.mod.resByKey["data."+typ+"."+name]; d != nil {
+				v := s.resourceValue(d)
+				put(data, typ, name, v)
+				marks = collectMarks(marks, v)
+			}
+		default:
+			name := stepName(t, 1)
+			if d := s.mod.resByKey[root+"."+name]; d != nil {
+				v := s.resourceValue(d)
+				put(res, root, name, v)
+				marks = collectMarks(marks, v)
+			}
+		}
+	}
+	for k, m := range named {
+		vars[k] = cty.ObjectVal(m)
+	}
+	if len(mods) > 0 {
+		mv := map[string]cty.Value{}
+		for n, outs := range mods {
+			mv[n] = s.moduleValue(n, outs)
+			marks = collectMarks(marks, mv[n])
+		}
+		vars["module"] = cty.ObjectVal(mv)
+	}
+	for typ, m := range res {
+		vars[typ] = cty.ObjectVal(m)
+	}
+	if len(data) > 0 {
+		dv := map[string]cty.Value{}
+		for typ, m := range data {
+			dv[typ] = cty.ObjectVal(m)
+		}
+		vars["data"] = cty.ObjectVal(dv)
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: s.l.funcs}, marks
+}
+
+// collectMarks adds the resource marks found anywhere in v.
+func collectMarks(into cty.ValueMarks, v cty.Value) cty.ValueMarks {
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			if _, ok := m.(refMark); ok {
+				into[m] = struct{}{}
+			}
+		}
+	}
+	return into
+}
+
+// stepName returns the attribute name at step i of a traversal, or "".
+func stepName(t hcl.Traversal, i int) string {
+	if len(t) <= i {
+		return ""
+	}
+	if a, ok := t[i].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
+}
+
+// stepAfterIndex returns the attribute name at step i, skipping one index.
+func stepAfterIndex(t hcl.Traversal, i int) string {
+	if len(t) > i {
+		if _, ok := t[i].(hcl.TraverseIndex); ok {
+			i++
+		}
+	}
+	return stepName(t, i)
+}
+
+// moduleValue is module.NAME: an object of outputs per instance, a tuple
+// for count, an object for for_each. outs limits the outputs evaluated (nil:
+// all), so one output's cycle-free evaluation never waits on another's.
+func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
+	call := s.mod.callByKey[name]
+	kids := s.childScopes(call)
+	one := func(c *scope) cty.Value {
+		m := map[string]cty.Value{}
+		for on := range c.mod.outputs {
+			if outs == nil || outs[on] {
+				m[on] = c.output(on)
+			}
+		}
+		return cty.ObjectVal(m)
+	}
+	if kids == nil {
+		return cty.DynamicVal
+	}
+	switch {
+	case call.count != nil:
+		vals := make([]cty.Value, len(kids))
+		for i, c := range kids {
+			vals[i] = one(c)
+		}
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case call.forEach != nil:
+		m := map[string]cty.Value{}
+		for _, c := range kids {
+			if k, ok := c.steps[len(c.steps)-1].Key.(scanner.StringKey); ok {
+				m[string(k)] = one(c)
+			}
+		}
+		return cty.ObjectVal(m)
+	}
+	if len(kids) == 1 {
+		return one(kids[0])
+	}
+	return cty.DynamicVal
+}
+
+// addMissingFunctions gives a function the table lacks a stand-in that
+// returns unknown, with a diagnostic, so the scan goes on.
+func (l *loader) addMissingFunctions(expr hcl.Expression, ctx *hcl.EvalContext) {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		call, ok := n.(*hclsyntax.FunctionCallExpr)
+		if !ok {
+			return nil
+		}
+		if _, known := l.funcs[call.Name]; known {
+			return nil
+		}
+		l.funcs[call.Name] = unknownFunction
+		if !strings.HasPrefix(call.Name, "provider::") {
+			l.diag(scanner.DiagWarning, fmt.Sprintf("unsupported function %q", call.Name),
+				"its result is treated as not known before apply", call.NameRange)
+		}
+		return nil
+	})
+}
+
+var unknownFunction = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true},
+	Type:     function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return cty.DynamicVal, nil
+	},
+})
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,52 @@
+package terraform
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary file contents to the loader as main.tf or
+// main.tf.json beside a small module: whatever the input, Load must return
+// (a graph and diagnostics) and never panic or hang.
+func FuzzLoad(f *testing.F) {
+	_ = filepath.WalkDir(fixtureRoot, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json") {
+			if data, err := os.ReadFile(p); err == nil {
+				f.Add(data, strings.HasSuffix(p, ".json"))
+			}
+		}
+		return nil
+	})
+	f.Add([]byte(`module "m" { source = "./mod"  for_each = { a = 1 }  x = each.value }`), false)
+	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
+		dir := t.TempDir()
+		name := "main.tf"
+		if isJSON {
+			name = "main.tf.json"
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "mod"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mod := []byte("variable \"x\" {}\nresource \"google_pubsub_topic\" \"t\" { name = var.x }\noutput \"o\" { value = var.x }\n")
+		if err := os.WriteFile(filepath.Join(dir, "mod", "main.tf"), mod, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		g, err := Load(context.Background(), dir, Options{})
+		if err != nil {
+			t.Fatalf("Load of a readable directory returned an error: %v", err)
+		}
+		if g == nil {
+			t.Fatal("nil graph")
+		}
+	})
+}

@@ -1,0 +1,77 @@
+package terraform
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite graph.golden files")
+
+const fixtureRoot = "../../fixtures/terraform"
+
+// fixtureOptions are the command-line inputs some fixtures exercise.
+var fixtureOptions = map[string]Options{
+	"variables": {
+		VarFiles: []string{filepath.Join(fixtureRoot, "variables", "extra.tfvars")},
+		Vars:     []string{"from_cli=cli wins", `cli_list=["x","y"]`},
+		Env:      []string{"TF_VAR_from_env=env value", "TF_VAR_from_cli=env loses", "HOME=/root"},
+	},
+}
+
+// TestLoadFixtures loads every tree under fixtures/terraform and compares
+// the graph with its graph.golden; -update rewrites the goldens.
+func TestLoadFixtures(t *testing.T) {
+	entries, err := os.ReadDir(fixtureRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(fixtureRoot, name)
+			opts := fixtureOptions[name]
+			opts.Base = dir
+			g, err := Load(context.Background(), dir, opts)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			got := dumpGraph(g)
+			golden := filepath.Join(dir, "graph.golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("reading golden (run with -update to create it): %v", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("graph differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := Load(context.Background(), "does/not/exist", Options{}); err == nil {
+		t.Error("Load of a missing directory: want an error")
+	}
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(`resource "x" "y" {}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), f, Options{}); err == nil {
+		t.Error("Load of a file: want an error")
+	}
+}

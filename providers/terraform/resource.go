@@ -1,0 +1,437 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// resourceMeta are a resource block's meta-arguments, never resource
+// attributes.
+var resourceMeta = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// instanceKeys is one expansion of count or for_each.
+type instanceKeys struct {
+	keys  []scanner.Key
+	insts []instCtx
+}
+
+// expand evaluates count or for_each in s. An unknown value cannot be
+// expanded: it is a diagnostic and one instance, with no key and unknown
+// each/count, is judged in its place, so nothing is dropped silently.
+func (s *scope) expand(count, forEach hcl.Expression, what string) instanceKeys {
+	switch {
+	case count != nil:
+		return s.expandCount(count, what)
+	case forEach != nil:
+		return s.expandForEach(forEach, what)
+	}
+	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{{}}}
+}
+
+func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanceKeys {
+	s.l.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply",
+		"it is judged once, with unknown "+map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta], expr.Range())
+	inst := instCtx{}
+	if meta == "count" {
+		inst.count = cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})
+	} else {
+		inst.each = cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})
+	}
+	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
+}
+
+func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
+	v, _ := s.eval(expr, instCtx{}).UnmarkDeep()
+	if !v.IsKnown() {
+		return s.unknownExpansion(expr, what, "count")
+	}
+	if v.IsNull() || v.Type() != cty.Number {
+		s.l.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number", expr.Range())
+		return instanceKeys{}
+	}
+	n, acc := v.AsBigFloat().Int64()
+	if acc != big.Exact || n < 0 {
+		s.l.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
+		return instanceKeys{}
+	}
+	var out instanceKeys
+	for i := int64(0); i < n; i++ {
+		out.keys = append(out.keys, scanner.IntKey(i))
+		out.insts = append(out.insts, instCtx{count: cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})})
+	}
+	return out
+}
+
+func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
+	v := s.eval(expr, instCtx{})
+	plain, _ := v.UnmarkDeep()
+	if !plain.IsWhollyKnown() && (!plain.IsKnown() || !plain.CanIterateElements() || plain.Type().IsSetType() || !plain.Length().IsKnown()) {
+		return s.unknownExpansion(expr, what, "for_each")
+	}
+	if plain.IsNull() {
+		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must not be null", expr.Range())
+		return instanceKeys{}
+	}
+	ty := plain.Type()
+	isSet := ty.IsSetType()
+	if ty.IsListType() || ty.IsTupleType() {
+		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings, not a list; use toset()", expr.Range())
+		isSet = true
+	} else if !isSet && !ty.IsMapType() && !ty.IsObjectType() {
+		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
+		return instanceKeys{}
+	}
+	var out instanceKeys
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		if isSet {
+			k = ev
+		}
+		kp, _ := k.Unmark()
+		if !kp.IsKnown() {
+			return s.unknownExpansion(expr, what, "for_each")
+		}
+		ks, ok := scanner.ValueString(kp)
+		if !ok {
+			s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each keys must be strings", expr.Range())
+			return instanceKeys{}
+		}
+		out.keys = append(out.keys, scanner.StringKey(ks))
+		out.insts = append(out.insts, instCtx{each: cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(ks), "value": ev})})
+	}
+	return out
+}
+
+// instances expands a resource block into its instances, once.
+func (s *scope) instances(d *resDecl) []*resInstance {
+	if ris, ok := s.insts[d.key()]; ok {
+		return ris
+	}
+	s.insts[d.key()] = nil // a count that refers to its own resource expands to nothing
+	ek := s.expand(d.count, d.forEach, d.key())
+	ris := make([]*resInstance, len(ek.keys))
+	for i, k := range ek.keys {
+		ris[i] = &resInstance{decl: d, inst: ek.insts[i], addr: scanner.Address{
+			Module: s.steps, Mode: d.mode, Type: d.typ, Name: d.name, Key: k,
+		}}
+	}
+	s.insts[d.key()] = ris
+	return ris
+}
+
+// resourceValue is TYPE.NAME as an expression sees it: an object per
+// instance, a tuple for count, an object for for_each.
+func (s *scope) resourceValue(d *resDecl) cty.Value {
+	ris := s.instances(d)
+	switch {
+	case d.count != nil:
+		if len(ris) == 1 && ris[0].addr.Key == nil {
+			return cty.DynamicVal.WithMarks(cty.NewValueMarks(refMark{ris[0].addr.String()}))
+		}
+		vals := make([]cty.Value, len(ris))
+		for i, ri := range ris {
+			vals[i] = s.instanceValue(ri)
+		}
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case d.forEach != nil:
+		if len(ris) == 1 && ris[0].addr.Key == nil {
+			return cty.DynamicVal.WithMarks(cty.NewValueMarks(refMark{ris[0].addr.String()}))
+		}
+		m := map[string]cty.Value{}
+		for _, ri := range ris {
+			m[string(ri.addr.Key.(scanner.StringKey))] = s.instanceValue(ri)
+		}
+		return cty.ObjectVal(m)
+	}
+	if len(ris) == 0 {
+		return cty.DynamicVal
+	}
+	return s.instanceValue(ris[0])
+}
+
+// instanceValue is one instance as an object: its configured attributes and
+// blocks, with unknown values for the attributes only the provider knows
+// (those other expressions read), marked with the instance's address.
+func (s *scope) instanceValue(ri *resInstance) cty.Value {
+	if ri.value != cty.NilVal {
+		return ri.value
+	}
+	mark := refMark{ri.addr.String()}
+	if ri.busy {
+		// A reference back into a resource being evaluated (self-reference
+		// through a local, say): unknown, but still an edge.
+		return cty.DynamicVal.Mark(mark)
+	}
+	body := s.instanceBody(ri)
+	obj := bodyObject(body)
+	for name := range s.mod.accessed[ri.decl.key()] {
+		if _, ok := obj[name]; !ok {
+			obj[name] = cty.DynamicVal
+		}
+	}
+	if _, ok := obj["id"]; !ok {
+		obj["id"] = cty.UnknownVal(cty.String)
+	}
+	ri.value = cty.ObjectVal(obj).Mark(mark)
+	return ri.value
+}
+
+// bodyObject turns a converted body back into an object value, as an
+// expression referring to the resource sees it (blocks become lists).
+func bodyObject(b *scanner.Body) map[string]cty.Value {
+	obj := make(map[string]cty.Value, len(b.Attrs)+len(b.Blocks))
+	for name, a := range b.Attrs {
+		v := a.Value
+		if a.Sensitive {
+			v = v.Mark(sensitiveMark)
+		}
+		obj[name] = v
+	}
+	grouped := map[string][]cty.Value{}
+	var order []string
+	for _, blk := range b.Blocks {
+		if _, seen := grouped[blk.Type]; !seen {
+			order = append(order, blk.Type)
+		}
+		grouped[blk.Type] = append(grouped[blk.Type], cty.ObjectVal(bodyObject(blk.Body)))
+	}
+	for _, t := range order {
+		if _, clash := obj[t]; !clash {
+			obj[t] = cty.TupleVal(grouped[t])
+		}
+	}
+	return obj
+}
+
+// instanceBody converts an instance's block to a scanner.Body, once.
+func (s *scope) instanceBody(ri *resInstance) *scanner.Body {
+	if ri.body != nil {
+		return ri.body
+	}
+	ri.busy = true
+	ri.body = s.convertBody(ri.decl.body, ri.inst, true)
+	ri.busy = false
+	return ri.body
+}
+
+var dynamicSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dynamic", LabelNames: []string{"type"}}}}
+
+// convertBody evaluates a block body into attributes and nested blocks,
+// expanding dynamic blocks. top is true for the resource block itself.
+func (s *scope) convertBody(b hcl.Body, inst instCtx, top bool) *scanner.Body {
+	out := scanner.NewBody()
+	if sb, ok := b.(*hclsyntax.Body); ok {
+		for _, name := range sortedKeys(sb.Attributes) {
+			if top && resourceMeta[name] {
+				continue
+			}
+			a := sb.Attributes[name]
+			out.Attrs[name] = s.convertAttr(name, a.Expr, a.SrcRange, inst)
+		}
+		for _, blk := range sb.Blocks {
+			switch {
+			case blk.Type == "dynamic" && len(blk.Labels) == 1:
+				s.expandDynamic(out, blk.Labels[0], blk.Body, blk.DefRange(), blk.Range(), inst)
+			case top && (blk.Type == "provisioner" || blk.Type == "connection"):
+			case top && blk.Type == "lifecycle":
+				out.Blocks = append(out.Blocks, s.lifecycleBlock(blk, inst))
+			default:
+				out.Blocks = append(out.Blocks, &scanner.Block{
+					Type: blk.Type, Labels: blk.Labels, Body: s.convertBody(blk.Body, inst, false),
+					DefRange: blk.DefRange(), Range: blk.Range(),
+				})
+			}
+		}
+		return out
+	}
+	// JSON: dynamic blocks by schema; nested blocks are object values,
+	// which scanner.Body presents as blocks.
+	content, remain, _ := b.PartialContent(dynamicSchema)
+	if content != nil {
+		for _, blk := range content.Blocks {
+			s.expandDynamic(out, blk.Labels[0], blk.Body, blk.DefRange, blk.DefRange, inst)
+		}
+	}
+	attrs, _ := remain.JustAttributes()
+	for _, name := range sortedKeys(attrs) {
+		if top && (resourceMeta[name] || name == "provisioner" || name == "connection") {
+			continue
+		}
+		a := attrs[name]
+		out.Attrs[name] = s.convertAttr(name, a.Expr, a.Range, inst)
+	}
+	return out
+}
+
+var dynamicContentSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+}
+
+// expandDynamic adds the blocks a dynamic block generates. An unknown
+// for_each leaves an unknown attribute in the blocks' place, so checks see
+// "not known" rather than "missing".
+func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def, rng hcl.Range, inst instCtx) {
+	c, diags := body.Content(dynamicContentSchema)
+	if diags.HasErrors() {
+		for _, d := range diags {
+			s.l.hclDiag(d)
+		}
+		return
+	}
+	iterName := typ
+	if a := c.Attributes["iterator"]; a != nil {
+		if t, d := hcl.AbsTraversalForExpr(a.Expr); !d.HasErrors() && len(t) == 1 {
+			iterName = t.RootName()
+		}
+	}
+	var content *hcl.Block
+	for _, blk := range c.Blocks {
+		content = blk
+	}
+	if content == nil {
+		s.l.diag(scanner.DiagError, "dynamic block without content", "dynamic \""+typ+"\" needs a content block", def)
+		return
+	}
+	fe := c.Attributes["for_each"]
+	v := s.eval(fe.Expr, inst)
+	plain, marks := v.UnmarkDeep()
+	if !plain.IsKnown() || (plain.CanIterateElements() && !plain.Length().IsKnown()) {
+		refs, sens := refsOf(marks)
+		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		return
+	}
+	if plain.IsNull() || !plain.CanIterateElements() {
+		return
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		iter := cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})
+		child := inst.withIter(iterName, iter)
+		blk := &scanner.Block{Type: typ, Body: s.convertBody(content.Body, child, false), DefRange: def, Range: rng}
+		if a := c.Attributes["labels"]; a != nil {
+			lv, _ := s.eval(a.Expr, child).UnmarkDeep()
+			if lv.IsWhollyKnown() && !lv.IsNull() && lv.CanIterateElements() {
+				for li := lv.ElementIterator(); li.Next(); {
+					_, l := li.Element()
+					if str, ok := scanner.ValueString(l); ok {
+						blk.Labels = append(blk.Labels, str)
+					}
+				}
+			}
+		}
+		out.Blocks = append(out.Blocks, blk)
+	}
+}
+
+// convertAttr evaluates one attribute, turning the marks its value carries
+// into references and sensitivity.
+func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
+	v := s.eval(expr, inst)
+	plain, pvms := v.UnmarkDeepWithPaths()
+	marks := cty.ValueMarks{}
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			marks[m] = struct{}{}
+		}
+	}
+	refs, sens := refsOf(marks)
+	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
+		Literal: len(expr.Variables()) == 0}
+	if oc, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
+		a.LiteralKeys = map[string]bool{}
+		for _, item := range oc.Items {
+			kv, d := item.KeyExpr.Value(nil)
+			if d.HasErrors() {
+				if t, td := hcl.AbsTraversalForExpr(item.KeyExpr); !td.HasErrors() && len(t) == 1 {
+					kv = cty.StringVal(t.RootName())
+				}
+			}
+			if ks, ok := scanner.ValueString(kv); ok {
+				a.LiteralKeys[ks] = len(item.ValueExpr.Variables()) == 0
+			}
+		}
+	}
+	return a
+}
+
+// refsOf splits marks into sorted reference addresses and sensitivity.
+func refsOf(marks cty.ValueMarks) (refs []string, sensitive bool) {
+	seen := map[string]bool{}
+	for m := range marks {
+		switch mk := m.(type) {
+		case refMark:
+			if !seen[mk.addr] {
+				seen[mk.addr] = true
+				refs = append(refs, mk.addr)
+			}
+		case markSensitive:
+			sensitive = true
+		}
+	}
+	sortStrings(refs)
+	return refs, sensitive
+}
+
+// childScopes expands a module call into its instances' scopes, once.
+func (s *scope) childScopes(call *callDecl) []*scope {
+	if kids, ok := s.children[call.name]; ok {
+		return kids
+	}
+	s.children[call.name] = nil
+	key := joinKey(s.keyPath, call.name)
+	mod := s.l.mods[s.l.callDirs[key]]
+	if mod == nil || len(s.steps) >= maxModuleDepth {
+		return nil
+	}
+	ek := s.expand(call.count, call.forEach, "module."+call.name)
+	kids := make([]*scope, len(ek.keys))
+	for i, k := range ek.keys {
+		c := newScope(s.l, mod, s)
+		c.keyPath = key
+		c.steps = append(append([]scanner.ModuleStep{}, s.steps...), scanner.ModuleStep{Name: call.name, Key: k})
+		c.calls = append(append([]scanner.ModuleCall{}, s.calls...), scanner.ModuleCall{
+			Address: scanner.ModulePath(c.steps), Source: call.source, Range: call.defRange,
+		})
+		c.callInputs, c.parentInst = call.inputs, ek.insts[i]
+		for name, a := range call.inputs {
+			if mod.vars[name] == nil {
+				s.l.diag(scanner.DiagError, fmt.Sprintf("unsupported argument %q", name),
+					fmt.Sprintf("module %s declares no variable %q", call.name, name), a.NameRange)
+			}
+		}
+		kids[i] = c
+	}
+	s.children[call.name] = kids
+	return kids
+}
+
+const maxModuleDepth = 64
+
+func joinKey(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+// lifecycleBlock keeps the lifecycle settings that are values; the others
+// (ignore_changes, replace_triggered_by, conditions) name attributes or
+// resources rather than holding values, and are not evaluated.
+func (s *scope) lifecycleBlock(blk *hclsyntax.Block, inst instCtx) *scanner.Block {
+	body := scanner.NewBody()
+	for _, name := range []string{"prevent_destroy", "create_before_destroy"} {
+		if a := blk.Body.Attributes[name]; a != nil {
+			body.Attrs[name] = s.convertAttr(name, a.Expr, a.SrcRange, inst)
+		}
+	}
+	return &scanner.Block{Type: blk.Type, Body: body, DefRange: blk.DefRange(), Range: blk.Range()}
+}
