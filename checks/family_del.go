@@ -3,4 +3,4 @@ package checks
 import "github.com/casascan/casascan/scanner"
 
 // del lists the GCP-DEL-* checks (M6).
-var del = []*scanner.Check{}
+var del = []*scanner.Check{gcpDEL001, gcpDEL002}

@@ -3,4 +3,4 @@ package checks
 import "github.com/casascan/casascan/scanner"
 
 // logs lists the GCP-LOG-* checks (M7).
-var logs = []*scanner.Check{}
+var logs = []*scanner.Check{gcpLOG001}

@@ -1,0 +1,158 @@
+package checks
+
+import "testing"
+
+func TestACC001PublicBucket(t *testing.T) {
+	tgRunCases(t, gcpACC001, []tgCase{
+		{"iam member", `resource "google_storage_bucket_iam_member" "m" {
+  bucket = "b"
+  role   = "roles/storage.objectViewer"
+  member = "allUsers"
+}`, []string{"google_storage_bucket_iam_member.m member FAIL"}},
+		{"iam binding", `resource "google_storage_bucket_iam_binding" "b" {
+  role    = "roles/storage.objectViewer"
+  members = ["group:g@example.com", "allAuthenticatedUsers"]
+}`, []string{"google_storage_bucket_iam_binding.b members FAIL"}},
+		{"iam policy from data", `
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["allUsers"]
+  }
+}
+resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
+			[]string{"google_storage_bucket_iam_policy.p policy_data FAIL"}},
+		{"private", `resource "google_storage_bucket_iam_member" "m" {
+  role   = "roles/storage.objectViewer"
+  member = "user:a@example.com"
+}`, nil},
+		{"predefined public acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "publicRead" }`,
+			[]string{"google_storage_bucket_acl.a predefined_acl FAIL"}},
+		{"private predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "projectPrivate" }`, nil},
+		{"role entity", `resource "google_storage_bucket_acl" "a" {
+  role_entity = ["OWNER:user-a@example.com", "READER:allUsers"]
+}`, []string{"google_storage_bucket_acl.a role_entity FAIL"}},
+		{"access control", `resource "google_storage_bucket_access_control" "a" {
+  role   = "READER"
+  entity = "allAuthenticatedUsers"
+}`, []string{"google_storage_bucket_access_control.a entity FAIL"}},
+		{"default object access control", `resource "google_storage_default_object_access_control" "a" {
+  role   = "READER"
+  entity = "allUsers"
+}`, []string{"google_storage_default_object_access_control.a entity FAIL"}},
+		{"unknown entity", `resource "google_storage_bucket_access_control" "a" { entity = var.e }`,
+			[]string{"google_storage_bucket_access_control.a entity UNKNOWN"}},
+	})
+}
+
+func TestACC002PublicAccessPrevention(t *testing.T) {
+	tgRunCases(t, gcpACC002, []tgCase{
+		{"enforced", `resource "google_storage_bucket" "b" { public_access_prevention = "enforced" }`, nil},
+		{"default", `resource "google_storage_bucket" "b" { name = "b" }`, []string{"google_storage_bucket.b public_access_prevention FAIL"}},
+		{"inherited", `resource "google_storage_bucket" "b" { public_access_prevention = "inherited" }`, []string{"google_storage_bucket.b public_access_prevention FAIL"}},
+		{"unknown", `resource "google_storage_bucket" "b" { public_access_prevention = var.pap }`, []string{"google_storage_bucket.b public_access_prevention UNKNOWN"}},
+	})
+}
+
+func TestACC003UniformAccess(t *testing.T) {
+	tgRunCases(t, gcpACC003, []tgCase{
+		{"on", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = true }`, nil},
+		{"default", `resource "google_storage_bucket" "b" { name = "b" }`, []string{"google_storage_bucket.b uniform_bucket_level_access FAIL"}},
+		{"off", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = false }`, []string{"google_storage_bucket.b uniform_bucket_level_access FAIL"}},
+		{"unknown", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = var.u }`, []string{"google_storage_bucket.b uniform_bucket_level_access UNKNOWN"}},
+	})
+}
+
+func TestACC004SQLAuthorizedNetworks(t *testing.T) {
+	tgRunCases(t, gcpACC004, []tgCase{
+		{"office only", `resource "google_sql_database_instance" "db" {
+  settings {
+    ip_configuration {
+      authorized_networks {
+        value = "203.0.113.0/24"
+      }
+    }
+  }
+}`, nil},
+		{"any ipv4 and ipv6", `resource "google_sql_database_instance" "db" {
+  settings {
+    ip_configuration {
+      authorized_networks {
+        value = "203.0.113.0/24"
+      }
+      authorized_networks {
+        value = "0.0.0.0/0"
+      }
+      authorized_networks {
+        value = "::/0"
+      }
+    }
+  }
+}`, []string{
+			"google_sql_database_instance.db settings.ip_configuration.authorized_networks.1.value FAIL",
+			"google_sql_database_instance.db settings.ip_configuration.authorized_networks.2.value FAIL",
+		}},
+		{"unknown", `resource "google_sql_database_instance" "db" {
+  settings {
+    ip_configuration {
+      authorized_networks {
+        value = var.cidr
+      }
+    }
+  }
+}`, []string{"google_sql_database_instance.db settings.ip_configuration.authorized_networks.0.value UNKNOWN"}},
+	})
+}
+
+func TestACC005PublicDataset(t *testing.T) {
+	tgRunCases(t, gcpACC005, []tgCase{
+		{"access blocks", `resource "google_bigquery_dataset" "d" {
+  access {
+    role          = "OWNER"
+    special_group = "projectOwners"
+  }
+  access {
+    role          = "READER"
+    special_group = "allAuthenticatedUsers"
+  }
+  access {
+    role       = "READER"
+    iam_member = "allUsers"
+  }
+}`, []string{
+			"google_bigquery_dataset.d access.1.special_group FAIL",
+			"google_bigquery_dataset.d access.2.iam_member FAIL",
+		}},
+		{"private dataset", `resource "google_bigquery_dataset" "d" {
+  access {
+    role           = "READER"
+    group_by_email = "analysts@example.com"
+  }
+}`, nil},
+		{"dataset access resource", `resource "google_bigquery_dataset_access" "a" {
+  role          = "READER"
+  special_group = "allAuthenticatedUsers"
+}`, []string{"google_bigquery_dataset_access.a special_group FAIL"}},
+		{"dataset iam member", `resource "google_bigquery_dataset_iam_member" "m" {
+  role   = "roles/bigquery.dataViewer"
+  member = "allUsers"
+}`, []string{"google_bigquery_dataset_iam_member.m member FAIL"}},
+	})
+}
+
+func TestACC006PublicPubSub(t *testing.T) {
+	tgRunCases(t, gcpACC006, []tgCase{
+		{"topic member", `resource "google_pubsub_topic_iam_member" "m" {
+  role   = "roles/pubsub.publisher"
+  member = "allUsers"
+}`, []string{"google_pubsub_topic_iam_member.m member FAIL"}},
+		{"subscription binding", `resource "google_pubsub_subscription_iam_binding" "b" {
+  role    = "roles/pubsub.subscriber"
+  members = ["allAuthenticatedUsers"]
+}`, []string{"google_pubsub_subscription_iam_binding.b members FAIL"}},
+		{"gmail push", `resource "google_pubsub_topic_iam_member" "m" {
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:gmail-api-push@system.gserviceaccount.com"
+}`, nil},
+	})
+}

@@ -1,0 +1,157 @@
+package checks
+
+import (
+	"sort"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+var gcpSEC001 = &scanner.Check{
+	ID:       "GCP-SEC-001",
+	Title:    "Secret written in plain text in configuration",
+	Severity: scanner.High,
+	CWE:      798,
+	ASVS:     []string{"2.10.4"},
+	CASA:     []string{"6.7.1"},
+	Measures: []scanner.Measure{scanner.M3},
+	Types:    secretTypes(),
+	Why: "A password, API key, OAuth client secret or refresh token written as a literal " +
+		"in Terraform is stored unencrypted in the repository, in every clone and fork, in " +
+		"CI logs and in the Terraform state. Anyone who can read the code can then act as " +
+		"the application: read users' Gmail or Drive data with a refresh token, or log " +
+		"into the database that holds it. The Workspace policy asks that credentials and " +
+		"OAuth tokens be encrypted at rest, which a literal in source never is.",
+	Remediation: "Keep secrets in Secret Manager and reference them: secret_key_ref / " +
+		"value_source.secret_key_ref for Cloud Run, secret_environment_variables for " +
+		"Cloud Functions, a sensitive variable or an ephemeral/write-only value for " +
+		"secret_data and database passwords. Rotate any credential that was ever committed.",
+	Fix: `variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "google_sql_user" "app" {
+  name     = "app"
+  instance = google_sql_database_instance.db.name
+  password = var.db_password
+}
+
+resource "google_cloud_run_v2_service" "api" {
+  name     = "api"
+  location = "europe-west1"
+  template {
+    containers {
+      image = "europe-docker.pkg.dev/acme/api/api:1.0"
+      env {
+        name = "OAUTH_CLIENT_SECRET"
+        value_source {
+          secret_key_ref {
+            secret  = google_secret_manager_secret.oauth_client.secret_id
+            version = "latest"
+          }
+        }
+      }
+    }
+  }
+}`,
+	Test: testLiteralSecrets,
+}
+
+// secretAttrs are attributes that hold a secret whatever their name.
+var secretAttrs = map[string][]string{
+	"google_secret_manager_secret_version": {"secret_data", "secret_data_wo"},
+	"google_sql_user":                      {"password", "password_wo"},
+}
+
+// envBlocks are the env { name value } blocks of container workloads.
+var envBlocks = map[string][]string{
+	"google_cloud_run_service":        {"template.spec.containers.*.env.*"},
+	"google_cloud_run_v2_service":     {"template.containers.*.env.*"},
+	"google_cloud_run_v2_job":         {"template.template.containers.*.env.*"},
+	"google_cloud_run_v2_worker_pool": {"template.containers.*.env.*"},
+}
+
+// envMaps are environment-variable maps ({ NAME = "value" }).
+var envMaps = map[string][]string{
+	"google_cloudfunctions_function":         {"environment_variables", "build_environment_variables"},
+	"google_cloudfunctions2_function":        {"service_config.environment_variables", "build_config.environment_variables"},
+	"google_app_engine_standard_app_version": {"env_variables"},
+	"google_app_engine_flexible_app_version": {"env_variables"},
+}
+
+func secretTypes() []string {
+	var out []string
+	for _, m := range []map[string][]string{secretAttrs, envBlocks, envMaps} {
+		for t := range m {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// testLiteralSecrets fails only literals: a value from a variable, a
+// reference or a function of those passes, whatever it evaluates to.
+// Messages name the attribute or variable, never the value.
+func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+	var out []scanner.Problem
+	for _, name := range secretAttrs[r.Type] {
+		if a := r.Get(name); literalString(a) != "" {
+			out = append(out, scanner.Fail(name, "%s is written in plain text in the configuration", name))
+		}
+	}
+	for _, pattern := range envBlocks[r.Type] {
+		for _, env := range blocksAt(r.Body, pattern) {
+			value, path := env.Attr("value")
+			name, _ := env.Body.Attrs["name"].Str()
+			if p, ok := envProblem(name, value, path); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, path := range envMaps[r.Type] {
+		for _, m := range blocksAt(r.Body, path) {
+			names := make([]string, 0, len(m.Body.Attrs))
+			for n := range m.Body.Attrs {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				if p, ok := envProblem(n, m.Body.Attrs[n], m.Path+"."+n); ok {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// envProblem fails a literal environment variable whose name says it holds
+// a credential or whose value has the shape of one.
+func envProblem(name string, value *scanner.Attr, path string) (scanner.Problem, bool) {
+	v := literalString(value)
+	if v == "" {
+		return scanner.Problem{}, false
+	}
+	label := "an environment variable"
+	if name != "" {
+		label = "environment variable " + name
+	}
+	switch {
+	case name != "" && scanner.LooksLikeCredentialName(name):
+		return scanner.Fail(path, "%s is named like a credential and its value is written in plain text in the configuration", label), true
+	case scanner.LooksLikeSecret(v):
+		return scanner.Fail(path, "%s holds a literal value shaped like a credential (API key, OAuth token or private key)", label), true
+	}
+	return scanner.Problem{}, false
+}
+
+// literalString returns an attribute's value when it is a non-empty string
+// constant written in the configuration, and "" otherwise.
+func literalString(a *scanner.Attr) string {
+	if a == nil || !a.Literal || !a.Known() {
+		return ""
+	}
+	s, _ := a.Str()
+	return s
+}

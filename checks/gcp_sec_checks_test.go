@@ -1,0 +1,154 @@
+package checks
+
+import "testing"
+
+// Fake credentials shaped like real ones, for tests only.
+const (
+	fakeAPIKey       = "AIzaFAKEfakeFAKEfakeFAKEfakeFAKEfake123"
+	fakeRefreshToken = "1//0fake-refresh-token-for-tests-only-xxxxxxxx"
+	fakePassword     = "hunter2-not-a-real-password"
+)
+
+func TestSEC001LiteralSecrets(t *testing.T) {
+	tgRunCases(t, gcpSEC001, []tgCase{
+		{"secret version literal", `resource "google_secret_manager_secret_version" "v" {
+  secret      = google_secret_manager_secret.s.id
+  secret_data = "` + fakeRefreshToken + `"
+}`, []string{"google_secret_manager_secret_version.v secret_data FAIL"}},
+		{"secret version from variable", `resource "google_secret_manager_secret_version" "v" {
+  secret      = google_secret_manager_secret.s.id
+  secret_data = var.token
+}`, nil},
+		{"secret version from function of a reference", `resource "google_secret_manager_secret_version" "v" {
+  secret_data = base64decode(google_service_account_key.k.private_key)
+}`, nil},
+		{"sql password literal", `resource "google_sql_user" "u" {
+  name     = "app"
+  password = "` + fakePassword + `"
+}`, []string{"google_sql_user.u password FAIL"}},
+		{"sql password random", `resource "google_sql_user" "u" { password = random_password.db.result }`, nil},
+		{"run v2 env by name and by value", `resource "google_cloud_run_v2_service" "s" {
+  template {
+    containers {
+      env {
+        name  = "LOG_LEVEL"
+        value = "debug"
+      }
+      env {
+        name  = "DB_PASSWORD"
+        value = "` + fakePassword + `"
+      }
+    }
+    containers {
+      env {
+        name  = "MAPS"
+        value = "` + fakeAPIKey + `"
+      }
+      env {
+        name = "OAUTH_CLIENT_SECRET"
+        value_source {
+          secret_key_ref {
+            secret = "s"
+          }
+        }
+      }
+    }
+  }
+}`, []string{
+			"google_cloud_run_v2_service.s template.containers.0.env.1.value FAIL",
+			"google_cloud_run_v2_service.s template.containers.1.env.0.value FAIL",
+		}},
+		{"run v1 env", `resource "google_cloud_run_service" "s" {
+  template {
+    spec {
+      containers {
+        env {
+          name  = "REFRESH"
+          value = "` + fakeRefreshToken + `"
+        }
+        env {
+          name  = "API_TOKEN"
+          value = var.api_token
+        }
+      }
+    }
+  }
+}`, []string{"google_cloud_run_service.s template.spec.containers.0.env.0.value FAIL"}},
+		{"run job env", `resource "google_cloud_run_v2_job" "j" {
+  template {
+    template {
+      containers {
+        env {
+          name  = "PRIVATE_KEY"
+          value = "-----BEGIN PRIVATE KEY-----\nFAKEFAKE\n-----END PRIVATE KEY-----"
+        }
+      }
+    }
+  }
+}`, []string{"google_cloud_run_v2_job.j template.template.containers.0.env.0.value FAIL"}},
+		{"functions v1 map", `resource "google_cloudfunctions_function" "f" {
+  environment_variables = {
+    GREETING      = "hello"
+    CLIENT_SECRET = "` + fakePassword + `"
+    FROM_VAR      = var.x
+    API_KEY       = var.key
+  }
+}`, []string{"google_cloudfunctions_function.f environment_variables.CLIENT_SECRET FAIL"}},
+		{"functions v2 secret-shaped value", `resource "google_cloudfunctions2_function" "f" {
+  service_config {
+    environment_variables = {
+      UPSTREAM = "` + fakeAPIKey + `"
+    }
+  }
+}`, []string{"google_cloudfunctions2_function.f service_config.environment_variables.UPSTREAM FAIL"}},
+		{"app engine", `resource "google_app_engine_standard_app_version" "v" {
+  env_variables = {
+    PORT     = "8080"
+    PASSWORD = "` + fakePassword + `"
+  }
+}`, []string{"google_app_engine_standard_app_version.v env_variables.PASSWORD FAIL"}},
+		{"whole map from a variable", `resource "google_cloudfunctions_function" "f" { environment_variables = var.env }`, nil},
+		{"empty credential", `resource "google_cloudfunctions_function" "f" {
+  environment_variables = { API_KEY = "" }
+}`, nil},
+	}, fakeAPIKey, fakeRefreshToken, fakePassword, "FAKEFAKE")
+}
+
+func TestSEC002ServiceAccountKey(t *testing.T) {
+	tgRunCases(t, gcpSEC002, []tgCase{
+		{"key", `resource "google_service_account_key" "k" { service_account_id = "sa" }`,
+			[]string{"google_service_account_key.k  FAIL"}},
+		{"no key", `resource "google_service_account" "sa" { account_id = "sa" }`, nil},
+	})
+}
+
+func TestSEC003PublicSecret(t *testing.T) {
+	tgRunCases(t, gcpSEC003, []tgCase{
+		{"member allUsers", `resource "google_secret_manager_secret_iam_member" "m" {
+  role   = "roles/secretmanager.secretAccessor"
+  member = "allUsers"
+}`, []string{"google_secret_manager_secret_iam_member.m member FAIL"}},
+		{"binding with allAuthenticatedUsers", `resource "google_secret_manager_secret_iam_binding" "b" {
+  role    = "roles/secretmanager.secretAccessor"
+  members = ["user:a@example.com", "allAuthenticatedUsers"]
+}`, []string{"google_secret_manager_secret_iam_binding.b members FAIL"}},
+		{"policy from data source", `
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/secretmanager.secretAccessor"
+    members = ["allUsers"]
+  }
+}
+resource "google_secret_manager_secret_iam_policy" "p" {
+  policy_data = data.google_iam_policy.p.policy_data
+}`, []string{"google_secret_manager_secret_iam_policy.p policy_data FAIL"}},
+		{"private member", `resource "google_secret_manager_secret_iam_member" "m" {
+  role   = "roles/secretmanager.secretAccessor"
+  member = "serviceAccount:api@p.iam.gserviceaccount.com"
+}`, nil},
+		{"unknown member", `resource "google_secret_manager_secret_iam_member" "m" {
+  role   = "roles/secretmanager.secretAccessor"
+  member = var.member
+}`, []string{"google_secret_manager_secret_iam_member.m member UNKNOWN"}},
+	})
+}

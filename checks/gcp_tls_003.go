@@ -1,0 +1,132 @@
+package checks
+
+import (
+	"github.com/casascan/casascan/scanner"
+)
+
+var gcpTLS003 = &scanner.Check{
+	ID:       "GCP-TLS-003",
+	Title:    "Plain-HTTP load balancer serves content",
+	Severity: scanner.High,
+	CWE:      319,
+	ASVS:     []string{"9.1.1"},
+	CASA:     []string{"7.1.1"},
+	Measures: []scanner.Measure{scanner.M2},
+	Types:    []string{"google_compute_target_http_proxy", "google_compute_region_target_http_proxy"},
+	Why: "A target HTTP proxy terminates plain HTTP. When its URL map sends requests to " +
+		"a backend instead of redirecting them to HTTPS, pages, API responses, session " +
+		"cookies and OAuth codes for users' Workspace data travel unencrypted and can be " +
+		"read or rewritten by anyone on the path. The only safe job for a port-80 " +
+		"frontend is an HTTPS redirect.",
+	Remediation: "Point the HTTP proxy at a URL map that only redirects: " +
+		"default_url_redirect { https_redirect = true } with no default_service, and no " +
+		"host rules or path matchers that route to backends. Serve content from an HTTPS proxy.",
+	Fix: `resource "google_compute_url_map" "https_redirect" {
+  name = "https-redirect"
+  default_url_redirect {
+    https_redirect         = true
+    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+    strip_query            = false
+  }
+}
+
+resource "google_compute_target_http_proxy" "redirect" {
+  name    = "http-redirect"
+  url_map = google_compute_url_map.https_redirect.id
+}`,
+	Test: testHTTPProxy,
+}
+
+var urlMapTypes = []string{"google_compute_url_map", "google_compute_region_url_map"}
+
+// testHTTPProxy follows url_map to the URL map in the graph. A map that is
+// not in the graph (a literal self link, a data source, an unknown value)
+// cannot be judged and gives an unknown result.
+func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+	maps := g.Follow(r, "url_map", urlMapTypes...)
+	if len(maps) == 0 {
+		return []scanner.Problem{scanner.Unknown("url_map", "the URL map is not in the configuration, so whether it only redirects to HTTPS cannot be told")}
+	}
+	var out []scanner.Problem
+	for _, m := range maps {
+		reason, unknown := urlMapServes(m.Body)
+		switch {
+		case reason != "":
+			p := scanner.Fail("url_map", "serves plain HTTP: its URL map %s %s", m.Address, reason)
+			p.Related = []*scanner.Resource{m}
+			out = append(out, p)
+		case unknown != "":
+			p := scanner.Unknown("url_map", "whether URL map %s only redirects to HTTPS depends on %s, which is not known before apply", m.Address, unknown)
+			p.Related = []*scanner.Resource{m}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// urlMapServes returns why a URL map does something other than redirect to
+// HTTPS (reason), or the path of an unknown value that blocks the verdict.
+// The map's default and every path matcher, path rule and route rule must
+// be an HTTPS redirect; a service or route action anywhere serves content.
+func urlMapServes(b *scanner.Body) (reason, unknown string) {
+	if reason, unknown = matcherServes(pathBlock{Body: b}, "default_service", "default_route_action", "default_url_redirect"); reason != "" {
+		return reason, ""
+	}
+	for _, pm := range blocksAt(b, "path_matcher.*") {
+		r, u := matcherServes(pm, "default_service", "default_route_action", "default_url_redirect")
+		if r != "" {
+			return r, ""
+		}
+		if unknown == "" {
+			unknown = u
+		}
+		for _, rule := range append(blocksAt(pm.Body, "path_rule.*"), blocksAt(pm.Body, "route_rules.*")...) {
+			rule.Path = joinPath(pm.Path, rule.Path)
+			r, u := matcherServes(rule, "service", "route_action", "url_redirect")
+			if r != "" {
+				return r, ""
+			}
+			if unknown == "" {
+				unknown = u
+			}
+		}
+	}
+	return "", unknown
+}
+
+// matcherServes judges one routing level: a service or route action serves
+// content; a redirect must set https_redirect = true; a level with neither
+// (allowed for path rules that only match) passes unless it is the map's own
+// default, which then serves nothing either.
+func matcherServes(pb pathBlock, service, action, redirect string) (reason, unknown string) {
+	where := "by default"
+	if pb.Path != "" {
+		where = "in " + pb.Path
+	}
+	if a, p := pb.Attr(service); a.Set() {
+		return "sends requests to a backend service " + where + " (" + p + ")", ""
+	}
+	if len(pb.Body.BlocksNamed(action)) > 0 {
+		return "routes requests to backends " + where + " (" + joinPath(pb.Path, action) + ")", ""
+	}
+	reds := pb.Body.BlocksNamed(redirect)
+	if len(reds) == 0 {
+		return "", ""
+	}
+	path := joinPath(pb.Path, redirect+".https_redirect")
+	https, known := boolOrDefault(reds[0].Body.Attrs["https_redirect"], false)
+	switch {
+	case !known:
+		return "", path
+	case !https:
+		return "redirects without https_redirect = true " + where + " (" + path + ")", ""
+	}
+	return "", ""
+}
+
+func joinPath(prefix, path string) string {
+	if prefix == "" {
+		return path
+	}
+	return prefix + "." + path
+}

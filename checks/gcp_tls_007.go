@@ -1,0 +1,58 @@
+package checks
+
+import (
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+var gcpTLS007 = &scanner.Check{
+	ID:       "GCP-TLS-007",
+	Title:    "App Engine handler accepts plain HTTP",
+	Severity: scanner.Medium,
+	CWE:      319,
+	ASVS:     []string{"9.1.1"},
+	Measures: []scanner.Measure{scanner.M2},
+	Types:    []string{"google_app_engine_standard_app_version", "google_app_engine_flexible_app_version"},
+	Why: "An App Engine handler whose security_level is not SECURE_ALWAYS (the default, " +
+		"SECURE_DEFAULT, behaves like SECURE_OPTIONAL) serves the same URLs over plain " +
+		"http://. Pages and API calls that carry users' Workspace data or session cookies " +
+		"can then be read and altered in transit.",
+	Remediation: "Set security_level = \"SECURE_ALWAYS\" in every handlers block, so " +
+		"App Engine redirects plain-HTTP requests to HTTPS.",
+	Fix: `resource "google_app_engine_standard_app_version" "web" {
+  version_id = "v1"
+  service    = "default"
+  runtime    = "go122"
+
+  entrypoint {
+    shell = "./server"
+  }
+  deployment {
+    zip {
+      source_url = "https://storage.googleapis.com/${google_storage_bucket.src.name}/app.zip"
+    }
+  }
+  handlers {
+    url_regex      = "/.*"
+    security_level = "SECURE_ALWAYS"
+    script {
+      script_path = "auto"
+    }
+  }
+}`,
+	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+		var out []scanner.Problem
+		for _, h := range blocksAt(r.Body, "handlers.*") {
+			a, path := h.Attr("security_level")
+			level, known := strOrDefault(a, "SECURE_DEFAULT")
+			switch {
+			case !known:
+				out = append(out, scanner.Unknown(path, "the handler's security_level is not known before apply"))
+			case !strings.EqualFold(level, "SECURE_ALWAYS"):
+				out = append(out, scanner.Fail(path, "handler has security_level %s, so it answers plain http:// requests", shown(a, "SECURE_DEFAULT")))
+			}
+		}
+		return out
+	},
+}

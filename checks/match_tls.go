@@ -1,0 +1,193 @@
+package checks
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// This file holds the small readers the SEC, TLS, ACC, DEL and LOG checks
+// share: attribute values with the provider default filled in, and repeated
+// nested blocks enumerated with their indexes so that each gets its own
+// finding path.
+
+// strOrDefault returns an attribute's string value, or def when the attribute
+// is absent, null or empty (the provider then applies its default). known is
+// false when the value cannot be known before apply.
+func strOrDefault(a *scanner.Attr, def string) (s string, known bool) {
+	if a.Null() {
+		return def, true
+	}
+	if !a.Known() {
+		return "", false
+	}
+	s, ok := a.Str()
+	if !ok {
+		return "", false
+	}
+	if s == "" {
+		return def, true
+	}
+	return s, true
+}
+
+// boolOrDefault returns an attribute's bool value, or def when it is absent
+// or null. known is false when the value cannot be known before apply.
+func boolOrDefault(a *scanner.Attr, def bool) (b bool, known bool) {
+	if a.Null() {
+		return def, true
+	}
+	if !a.Known() {
+		return false, false
+	}
+	return a.Bool()
+}
+
+// intOrDefault returns an attribute's whole-number value, or def when it is
+// absent or null. known is false when the value is unknown or not a number.
+func intOrDefault(a *scanner.Attr, def int64) (n int64, known bool) {
+	if a.Null() {
+		return def, true
+	}
+	if !a.Known() {
+		return 0, false
+	}
+	s, ok := a.Str()
+	if !ok {
+		return 0, false
+	}
+	f, _, err := big.ParseFloat(strings.TrimSpace(s), 10, 64, big.ToNearestEven)
+	if err != nil {
+		return 0, false
+	}
+	i, _ := f.Int64()
+	return i, true
+}
+
+// stringList returns the known string elements of a list or set attribute,
+// and whether every element was known.
+func stringList(a *scanner.Attr) (items []string, known bool) {
+	if a.Null() {
+		return nil, true
+	}
+	if !a.Value.IsKnown() || !a.Value.CanIterateElements() {
+		return nil, false
+	}
+	known = true
+	for it := a.Value.ElementIterator(); it.Next(); {
+		_, v := it.Element()
+		s, ok := scanner.ValueString(v)
+		if !v.IsKnown() || !ok {
+			known = known && v.IsKnown() && v.IsNull()
+			continue
+		}
+		items = append(items, s)
+	}
+	return items, known
+}
+
+// pathBlock is a nested block reached by blocksAt, with the path that names
+// it, repeated levels indexed ("settings.database_flags.2").
+type pathBlock struct {
+	Path string
+	Body *scanner.Body
+}
+
+// Attr returns the block's attribute and the full path a problem names it by.
+func (p pathBlock) Attr(name string) (*scanner.Attr, string) {
+	return p.Body.Attrs[name], p.Path + "." + name
+}
+
+// blocksAt walks a dotted pattern of block names in which a "*" after a
+// name expands every block of that name ("settings.database_flags.*"), and
+// returns each block reached with its indexed path. A name without "*"
+// follows the first block only, as Body.Get does, so the paths are ones
+// Body.Get and Run's location lookup resolve to the same block.
+func blocksAt(b *scanner.Body, pattern string) []pathBlock {
+	segs := strings.Split(pattern, ".")
+	cur := []pathBlock{{Body: b}}
+	for i := 0; i < len(segs); i++ {
+		name := segs[i]
+		each := i+1 < len(segs) && segs[i+1] == "*"
+		if each {
+			i++
+		}
+		var next []pathBlock
+		for _, pb := range cur {
+			prefix := name
+			if pb.Path != "" {
+				prefix = pb.Path + "." + name
+			}
+			blocks := pb.Body.BlocksNamed(name)
+			if !each {
+				if len(blocks) > 0 {
+					next = append(next, pathBlock{Path: prefix, Body: blocks[0].Body})
+				}
+				continue
+			}
+			for j, blk := range blocks {
+				next = append(next, pathBlock{Path: fmt.Sprintf("%s.%d", prefix, j), Body: blk.Body})
+			}
+		}
+		cur = next
+	}
+	return cur
+}
+
+// isHTTPURL reports whether a known URL uses plain http://.
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "http://")
+}
+
+// isKnownString reports whether a value is a known, non-null string.
+func isKnownString(v cty.Value) bool {
+	return v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.Type() == cty.String
+}
+
+// shown renders an attribute's value for a message through scanner.Display,
+// or names the provider default when the attribute is omitted.
+func shown(a *scanner.Attr, def string) string {
+	if a.Null() {
+		return def + " (the provider default)"
+	}
+	return scanner.Display(a)
+}
+
+// iamTypes returns the member, binding and policy resource types of each IAM
+// parent prefix ("google_pubsub_topic" → google_pubsub_topic_iam_member, ...).
+func iamTypes(parents ...string) []string {
+	var out []string
+	for _, p := range parents {
+		out = append(out, p+"_iam_binding", p+"_iam_member", p+"_iam_policy")
+	}
+	return out
+}
+
+// publicGrant judges an IAM member, binding or policy resource with
+// publicMembers: a public member is a failure at the attribute it is in; a
+// member list that is not fully known and holds no public member is unknown.
+// what names the protected thing for the message. A policy built from a
+// data.google_iam_policy names that data source as related.
+func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.Problem {
+	members, path, unknown := publicMembers(g, r)
+	role := ""
+	if a := r.Get("role"); a != nil && a.Known() {
+		role = " " + scanner.Display(a)
+	}
+	related := g.Follow(r, "policy_data", "google_iam_policy")
+	switch {
+	case len(members) > 0:
+		p := scanner.Fail(path, "grants%s on the %s to %s, so anyone can reach it", role, what, strings.Join(members, " and "))
+		p.Related = related
+		return []scanner.Problem{p}
+	case unknown:
+		p := scanner.Unknown(path, "the members granted access to the %s are not all known before apply", what)
+		p.Related = related
+		return []scanner.Problem{p}
+	}
+	return nil
+}
