@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/report"
+)
+
+// scanFlags are the flags of `casascan scan` as the user typed them.
+type scanFlags struct {
+	format, output           string
+	varFiles, vars           []string
+	projects, folders, orgs  []string
+	quotaProject, shard      string
+	severity, checks, skip   []string
+	exitCode                 int
+	sarifIncludeUnknown      bool
+	sarifCategory            string
+	scopeLabels              []string
+	noColor, noInlineIgnores bool
+}
+
+// scanPlan is a scan with its flags validated: everything a usage error can
+// come from is found before any source is read.
+type scanPlan struct {
+	flags       *scanFlags
+	format      string
+	output      string // as given; "" for stdout
+	sources     []source
+	varFiles    []string // absolute
+	vars        []string
+	severities  []scanner.Severity
+	scopeLabels map[string]string
+	live        bool
+	shardIndex  int
+	shardCount  int
+	report      report.Options
+}
+
+func (c *cli) scanCommand() *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH ...]",
+		Short: "Scan Terraform, plan files, asset exports or live Google Cloud",
+		Long: `Scan reads each PATH and reports what the checks find.
+
+PATH is a Terraform directory (default "."), a .tf file (its directory is
+scanned), a plan or state JSON file written by 'terraform show -json', or a
+Cloud Asset Inventory export file. When a plan file and a Terraform directory
+are both given, the directory is the plan's source: findings point at its
+files and lines. --project, --folder and --organization scan live Google Cloud
+(read-only, Application Default Credentials); with them, "." is scanned only
+when given.
+
+Exit codes:
+  0  no FAIL findings remain after filtering
+  N  FAIL findings remain (--exit-code, default 1; 0 never fails the build)
+  2  usage error, or a source that could not be read at all
+  3  no FAIL findings, but part of a source could not be scanned (a project
+     or API denied, a module not fetched): see the diagnostics on stderr`,
+		Example: `  casascan scan .
+  casascan scan infra --format sarif --output casascan.sarif
+  casascan scan . --var-file prod.tfvars --severity HIGH,CRITICAL
+  terraform show -json plan.out > plan.json && casascan scan plan.json .
+  casascan scan --project acme-mail-prod --format csv --output evidence.csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.scan(cmd.Context(), &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVarP(&f.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), "|")+` (default: from the --output extension, else "text")`)
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default stdout); written atomically")
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables `FILE` (repeatable; later files win)")
+	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable `NAME=VALUE` (repeatable; wins over --var-file)")
+	fl.StringSliceVar(&f.projects, "project", nil, "scan live Google Cloud project `ID` (repeatable)")
+	fl.StringSliceVar(&f.folders, "folder", nil, "scan every project in folder `ID` (repeatable)")
+	fl.StringSliceVar(&f.orgs, "organization", nil, "scan every project in organization `ID` (repeatable)")
+	fl.StringVar(&f.quotaProject, "quota-project", "", "bill Cloud Asset Inventory calls to project `ID`")
+	fl.StringVar(&f.shard, "shard", "", "scan shard `I/N` of the live projects (0-based; default from CLOUD_RUN_TASK_INDEX/COUNT)")
+	fl.StringSliceVar(&f.severity, "severity", nil, "run only checks of these severities (`LIST` of CRITICAL,HIGH,MEDIUM,LOW)")
+	fl.StringSliceVar(&f.checks, "checks", nil, "run only these check IDs (comma `LIST`)")
+	fl.StringSliceVar(&f.skip, "skip-checks", nil, "do not run these check IDs (comma `LIST`)")
+	fl.IntVar(&f.exitCode, "exit-code", exitFindings, "exit with `N` when FAIL findings remain after filtering")
+	fl.StringArrayVar(&f.scopeLabels, "scope-label", nil, "judge M1/M3/M4 checks only on resources labelled `KEY=VALUE` and what they reference (repeatable)")
+	fl.BoolVar(&f.sarifIncludeUnknown, "sarif-include-unknown", false, `add UNKNOWN results to SARIF (kind "open")`)
+	fl.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id `CATEGORY` (default derived from the scanned paths)")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "ignore casascan:ignore comments (for audits)")
+	return cmd
+}
+
+// scan runs one scan: validate, select checks, load, judge, report, decide
+// the exit code.
+func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
+	p, err := c.planScan(f, args)
+	if err != nil {
+		return err
+	}
+	selected, err := scanner.Select(checks.All(), f.checks, f.skip, p.severities)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	graphs, err := c.load(ctx, p)
+	if err != nil {
+		return err
+	}
+	res := scanner.Run(selected, graphs, scanner.Options{
+		Now: c.now(), NoInlineIgnores: f.noInlineIgnores, ScopeLabels: p.scopeLabels,
+	})
+	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
+	c.printDiagnostics(res.Diagnostics)
+	if err := c.writeReport(p, res); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return verdict(res, f.exitCode)
+}
+
+// verdict decides the exit code from the result, never from a writer.
+func verdict(res *scanner.Result, failCode int) error {
+	if res.Count(scanner.StatusFail) > 0 && failCode != exitOK {
+		return &exitError{code: failCode}
+	}
+	if res.Skipped() {
+		return &exitError{code: exitSkipped, err: errors.New("part of the sources could not be scanned (see the diagnostics above): the result is incomplete")}
+	}
+	return nil
+}
+
+// planScan validates the flags and arguments.
+func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
+	p := &scanPlan{flags: f, output: f.output, vars: f.vars}
+	p.format = f.format
+	if p.format == "" {
+		p.format = inferFormat(f.output)
+	}
+	p.format = strings.ToLower(p.format)
+	if !validFormat(p.format) {
+		return nil, usageErrorf("unknown --format %q: want one of %s", f.format, strings.Join(report.Formats(), ", "))
+	}
+	if f.exitCode < 0 || f.exitCode > 125 {
+		return nil, usageErrorf("--exit-code %d is out of range: want 0 to 125", f.exitCode)
+	}
+	for _, s := range f.severity {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		sev, err := scanner.ParseSeverity(s)
+		if err != nil {
+			return nil, usageErrorf("--severity: %v", err)
+		}
+		p.severities = append(p.severities, sev)
+	}
+	for _, v := range f.vars {
+		if name, _, ok := strings.Cut(v, "="); !ok || strings.TrimSpace(name) == "" {
+			return nil, usageErrorf("--var %q: want NAME=VALUE, for example --var region=europe-west1", v)
+		}
+	}
+	for _, vf := range f.varFiles {
+		abs := c.abs(vf)
+		if err := checkReadable(abs); err != nil {
+			return nil, usageErrorf("--var-file %s: %v", vf, err)
+		}
+		p.varFiles = append(p.varFiles, abs)
+	}
+	labels, err := parseScopeLabels(f.scopeLabels)
+	if err != nil {
+		return nil, err
+	}
+	p.scopeLabels = labels
+	p.live = len(f.projects)+len(f.folders)+len(f.orgs) > 0
+	if err := c.planShard(p, f.shard); err != nil {
+		return nil, err
+	}
+	if len(args) == 0 && !p.live {
+		args = []string{"."}
+	}
+	if p.sources, err = c.resolve(args); err != nil {
+		return nil, err
+	}
+	p.report = report.Options{
+		Color:          f.output == "" && !f.noColor && c.colorAllowed() && c.isTerminal(c.stdout),
+		IncludeUnknown: f.sarifIncludeUnknown,
+		Category:       f.sarifCategory,
+		Root:           c.scanRoot(args, f),
+	}
+	return p, nil
+}
+
+func parseScopeLabels(list []string) (map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	labels := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErrorf("--scope-label %q: want KEY=VALUE, for example --scope-label data=gmail", kv)
+		}
+		if old, dup := labels[k]; dup && old != v {
+			return nil, usageErrorf("--scope-label %s is given twice (%s and %s): give each label key once", k, old, v)
+		}
+		labels[k] = v
+	}
+	return labels, nil
+}
+
+// planShard reads --shard I/N, or Cloud Run's task index and count.
+func (c *cli) planShard(p *scanPlan, flag string) error {
+	if flag == "" {
+		idx, ok1 := c.getenv("CLOUD_RUN_TASK_INDEX")
+		cnt, ok2 := c.getenv("CLOUD_RUN_TASK_COUNT")
+		if !p.live || !ok1 || !ok2 {
+			return nil
+		}
+		flag = idx + "/" + cnt
+	} else if !p.live {
+		return usageErrorf("--shard splits live projects: give --project, --folder or --organization too")
+	}
+	i, n, ok := strings.Cut(flag, "/")
+	idx, err1 := strconv.Atoi(i)
+	cnt, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || cnt < 1 || idx < 0 || idx >= cnt {
+		return usageErrorf("--shard %q: want I/N with 0 <= I < N, for example --shard 0/4", flag)
+	}
+	p.shardIndex, p.shardCount = idx, cnt
+	return nil
+}
+
+// scanRoot names what was scanned, for the SARIF category: the paths as
+// given (relative to the working directory when inside it, so the category
+// is the same on every machine) and the live scopes.
+func (c *cli) scanRoot(args []string, f *scanFlags) string {
+	var parts []string
+	for _, a := range args {
+		if filepath.IsAbs(a) {
+			if rel, err := filepath.Rel(c.dir, a); err == nil && c.baseFor(a) == c.dir {
+				a = rel
+			}
+		}
+		parts = append(parts, filepath.ToSlash(filepath.Clean(a)))
+	}
+	for _, id := range f.projects {
+		parts = append(parts, "projects/"+id)
+	}
+	for _, id := range f.folders {
+		parts = append(parts, "folders/"+id)
+	}
+	for _, id := range f.orgs {
+		parts = append(parts, "organizations/"+id)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (c *cli) colorAllowed() bool {
+	if v, ok := c.getenv("NO_COLOR"); ok && v != "" {
+		return false
+	}
+	if v, _ := c.getenv("TERM"); v == "dumb" {
+		return false
+	}
+	return true
+}
+
+func (c *cli) printDiagnostics(diags []scanner.Diagnostic) {
+	for _, d := range diags {
+		fmt.Fprintln(c.stderr, formatDiagnostic(d))
+	}
+}
+
+// formatDiagnostic writes "file:line:col: severity: summary; detail", the
+// shape editors and CI logs link to a file.
+func formatDiagnostic(d scanner.Diagnostic) string {
+	var b strings.Builder
+	switch {
+	case d.File != "":
+		b.WriteString(d.File)
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+			if d.Column > 0 {
+				fmt.Fprintf(&b, ":%d", d.Column)
+			}
+		}
+		b.WriteString(": ")
+	case d.Subject != "":
+		b.WriteString(d.Subject + ": ")
+	}
+	b.WriteString(string(d.Severity) + ": " + d.Summary)
+	if d.Detail != "" {
+		b.WriteString("; " + d.Detail)
+	}
+	if d.Skipped {
+		b.WriteString(" (not scanned)")
+	}
+	return b.String()
+}

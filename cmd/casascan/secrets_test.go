@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/casascan/casascan/scanner/report"
+)
+
+// Fake secrets planted in fixtures/cli/secrets, and given through TF_VAR_
+// and --var: none may appear in any output.
+const (
+	secretPassword     = "Sup3r-S3cret-DB-pa55word!"
+	secretData         = "gmail-oauth-client-secret-FAKE-7f3a9c"
+	secretAPIKey       = "AIzaSyFAKE-casascan-test-key-0123456789"
+	secretPrivateKey   = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCFAKEcasascanTESTkeyBODYdoNOTuse"
+	secretRefreshToken = "1//0gFAKErefreshTOKENforCasascanTests-abcdefghij"
+	secretSensitiveVar = "default-sensitive-pw-1a2b3c"
+	secretTFVar        = "tfvar-signing-key-FAKE-9d8c7b"
+	secretCLIVar       = "cli-var-api-token-FAKE-5e6f7a"
+)
+
+var plantedSecrets = []string{secretPassword, secretData, secretAPIKey, secretPrivateKey,
+	secretRefreshToken, secretSensitiveVar, secretTFVar, secretCLIVar}
+
+// TestSecretsNeverPrinted scans a tree holding literal secrets in every
+// format, to stdout and to a file, and fails if any secret appears in any
+// output or on stderr. It also checks that the secrets were found, so the
+// test cannot pass by scanning nothing.
+func TestSecretsNeverPrinted(t *testing.T) {
+	tree, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "cli", "secrets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := readTree(t, tree)
+	for _, s := range plantedSecrets[:6] {
+		if !strings.Contains(src, s) {
+			t.Fatalf("fixture no longer holds the planted secret %q", s)
+		}
+	}
+	env := []string{"TF_VAR_signing_key=" + secretTFVar}
+	for _, format := range report.Formats() {
+		for _, toFile := range []bool{false, true} {
+			name := format
+			if toFile {
+				name += "/output"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				args := []string{"scan", tree, "--format", format, "--var", "api_token=" + secretCLIVar}
+				out := filepath.Join(dir, "report."+format)
+				if toFile {
+					args = append(args, "--output", out)
+				}
+				c, stdout, stderr := newTestCLI(dir, env, testNow)
+				if code := c.run(context.Background(), args); code != exitFindings {
+					t.Errorf("exit code %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+				}
+				outputs := map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}
+				if toFile {
+					data, err := os.ReadFile(out)
+					if err != nil {
+						t.Fatalf("report not written: %v", err)
+					}
+					outputs["report file"] = string(data)
+				}
+				for where, text := range outputs {
+					for _, s := range plantedSecrets {
+						if strings.Contains(text, s) {
+							t.Errorf("%s holds the secret %q", where, s)
+						}
+					}
+				}
+				if format == "json" && !toFile {
+					checkSecretsFound(t, stdout.Bytes())
+				}
+			})
+		}
+	}
+}
+
+// checkSecretsFound asserts that GCP-SEC-001 failed on every resource that
+// holds a literal secret.
+func checkSecretsFound(t *testing.T, data []byte) {
+	t.Helper()
+	var doc struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Status   string `json:"status"`
+			Resource string `json:"resource"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("decoding the JSON report: %v", err)
+	}
+	failed := map[string]bool{}
+	for _, f := range doc.Findings {
+		if f.CheckID == "GCP-SEC-001" && f.Status == "FAIL" {
+			failed[f.Resource] = true
+		}
+	}
+	for _, want := range []string{
+		"google_sql_user.app",
+		"google_secret_manager_secret_version.token",
+		"google_cloud_run_v2_service.api",
+		"google_cloudfunctions2_function.sync",
+	} {
+		if !failed[want] {
+			t.Errorf("GCP-SEC-001 did not fail on %s (failed on %v)", want, failed)
+		}
+	}
+	if failed["google_sql_user.root"] {
+		t.Error("GCP-SEC-001 failed on google_sql_user.root, whose password comes from a variable")
+	}
+}
+
+func readTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		b.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}

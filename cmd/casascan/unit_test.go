@@ -1,0 +1,209 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+func TestVerdict(t *testing.T) {
+	fail := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusFail}
+	ignored := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusIgnored}
+	unknown := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusUnknown}
+	skipped := scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: "projects/p", Summary: "permission denied", Skipped: true}
+	for _, tc := range []struct {
+		name     string
+		res      scanner.Result
+		failCode int
+		want     int
+	}{
+		{"clean", scanner.Result{}, 1, exitOK},
+		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, 1, exitOK},
+		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, 1, 1},
+		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, 5, 5},
+		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, 0, exitOK},
+		{"skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, 1, exitSkipped},
+		{"skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, 1, 1},
+		{"skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, 0, exitSkipped},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := exitOK
+			if err := verdict(&tc.res, tc.failCode); err != nil {
+				got = err.(*exitError).code
+			}
+			if got != tc.want {
+				t.Errorf("verdict = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestInferFormat(t *testing.T) {
+	for out, want := range map[string]string{
+		"":                "text",
+		"out.sarif":       "sarif",
+		"OUT.SARIF":       "sarif",
+		"out.sarif.json":  "sarif",
+		"out.json":        "json",
+		"evidence.csv":    "csv",
+		"summary.md":      "markdown",
+		"report.txt":      "text",
+		"dir.json/report": "text",
+	} {
+		if got := inferFormat(out); got != want {
+			t.Errorf("inferFormat(%q) = %q, want %q", out, got, want)
+		}
+	}
+}
+
+func TestResolveBuild(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.99", Main: debug.Module{Version: "v1.4.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "deadbeef"}, {Key: "vcs.time", Value: "2026-02-03T00:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	for _, tc := range []struct {
+		name                string
+		ver, com, dat       string
+		bi                  *debug.BuildInfo
+		wantVer, wantCommit string
+		wantDate            string
+	}{
+		{"ldflags win", "v2.0.0", "abc", "2026-01-01", info, "2.0.0", "abc", "2026-01-01"},
+		{"build info fallback", "", "", "", info, "1.4.0", "deadbeef-dirty", "2026-02-03T00:00:00Z"},
+		{"devel build", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "0.0.0-dev", "unknown", "unknown"},
+		{"no build info", "", "", "", nil, "0.0.0-dev", "unknown", "unknown"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := resolveBuild(tc.ver, tc.com, tc.dat, tc.bi)
+			if b.Version != tc.wantVer || b.Commit != tc.wantCommit || b.Date != tc.wantDate {
+				t.Errorf("resolveBuild = %+v, want version %s commit %s date %s", b, tc.wantVer, tc.wantCommit, tc.wantDate)
+			}
+			if b.GoVersion == "" || b.Platform == "" {
+				t.Errorf("resolveBuild left the Go version or platform empty: %+v", b)
+			}
+		})
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.sarif")
+	if err := os.WriteFile(path, []byte("old report that is longer"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(path, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "new" {
+		t.Errorf("file holds %q (%v), want %q", got, err, "new")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "missing", "out.sarif"), []byte("x")); err == nil {
+		t.Error("writing into a missing directory succeeded")
+	}
+}
+
+func TestFormatDiagnostic(t *testing.T) {
+	for _, tc := range []struct {
+		d    scanner.Diagnostic
+		want string
+	}{
+		{scanner.Diagnostic{Severity: scanner.DiagError, File: "infra/main.tf", Line: 3, Column: 7, Summary: "Invalid expression", Detail: "Expected the start of an expression."},
+			"infra/main.tf:3:7: error: Invalid expression; Expected the start of an expression."},
+		{scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: "projects/acme", Summary: "permission denied", Skipped: true},
+			"projects/acme: warning: permission denied (not scanned)"},
+		{scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: "no resources"}, "warning: no resources"},
+	} {
+		if got := formatDiagnostic(tc.d); got != tc.want {
+			t.Errorf("formatDiagnostic = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestBaseFor(t *testing.T) {
+	root := t.TempDir()
+	c := &cli{dir: filepath.Join(root, "repo")}
+	for _, tc := range []struct{ dir, want string }{
+		{filepath.Join(root, "repo"), filepath.Join(root, "repo")},
+		{filepath.Join(root, "repo", "infra"), filepath.Join(root, "repo")},
+		{filepath.Join(root, "repo", "..x"), filepath.Join(root, "repo")},
+		{filepath.Join(root, "other"), filepath.Join(root, "other")},
+		{filepath.Join(root, "repo2"), filepath.Join(root, "repo2")},
+	} {
+		if got := c.baseFor(tc.dir); got != tc.want {
+			t.Errorf("baseFor(%s) = %s, want %s", tc.dir, got, tc.want)
+		}
+	}
+}
+
+func TestParseScopeLabels(t *testing.T) {
+	got, err := parseScopeLabels([]string{"data=gmail", "env=prod", "data=gmail"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"data": "gmail", "env": "prod"}, got); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+	for _, bad := range [][]string{{"data"}, {"=x"}, {"data=gmail", "data=drive"}} {
+		if _, err := parseScopeLabels(bad); err == nil {
+			t.Errorf("parseScopeLabels(%q) accepted it", bad)
+		}
+	}
+}
+
+func TestGroupChecks(t *testing.T) {
+	all := []*scanner.Check{
+		{ID: "GCP-ACC-001", Measures: []scanner.Measure{scanner.M5}},
+		{ID: "GCP-ENC-006", Measures: []scanner.Measure{scanner.M3, scanner.M1}},
+		{ID: "GCP-ENC-001", Measures: []scanner.Measure{scanner.M1}},
+		{ID: "GCP-LOG-001"},
+		{ID: "GCP-XYZ-001", Measures: []scanner.Measure{scanner.M2}},
+		{ID: "GCP-TLS-001", Measures: []scanner.Measure{scanner.M2}},
+	}
+	var got []string
+	for _, g := range groupChecks(all) {
+		var ids []string
+		for _, c := range g.Checks {
+			ids = append(ids, c.ID)
+		}
+		got = append(got, string(g.Measure)+" "+g.Family+": "+strings.Join(ids, ","))
+	}
+	want := []string{
+		"M1 GCP-ENC: GCP-ENC-001,GCP-ENC-006",
+		"M2 GCP-TLS: GCP-TLS-001",
+		"M2 GCP-XYZ: GCP-XYZ-001",
+		"M5 GCP-ACC: GCP-ACC-001",
+		"M7 GCP-LOG: GCP-LOG-001",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"GCP-ENC-001: Storage bucket without CMEK": "gcp-enc-001-storage-bucket-without-cmek",
+		"M1 · User data encrypted at rest":         "m1--user-data-encrypted-at-rest",
+		"GCP-TLS-003: Plain-HTTP (load) balancer":  "gcp-tls-003-plain-http-load-balancer",
+	} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	got := wrap("one two three four\n\nfive", 9)
+	want := []string{"one two", "three", "four", "", "five"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("wrap (-want +got):\n%s", diff)
+	}
+}
