@@ -42,7 +42,11 @@ var gcpACC004 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		var out []scanner.Problem
-		for _, n := range blocksAt(r.Body, "settings.ip_configuration.authorized_networks.*") {
+		nets, unknown := blocksAt(r.Body, "settings.ip_configuration.authorized_networks.*")
+		if unknown != "" {
+			out = append(out, scanner.Unknown(unknown, "the authorized networks are not known before apply"))
+		}
+		for _, n := range nets {
 			a, path := n.Attr("value")
 			switch s, _ := a.Str(); {
 			case !a.Null() && !a.Known():

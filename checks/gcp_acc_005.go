@@ -40,7 +40,11 @@ func testDatasetPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	switch r.Type {
 	case "google_bigquery_dataset":
 		var out []scanner.Problem
-		for _, acc := range blocksAt(r.Body, "access.*") {
+		entries, unknown := blocksAt(r.Body, "access.*")
+		if unknown != "" {
+			out = append(out, scanner.Unknown(unknown, "the dataset's access entries are not known before apply"))
+		}
+		for _, acc := range entries {
 			out = append(out, datasetAccessProblems(acc)...)
 		}
 		return out

@@ -31,7 +31,7 @@ var gcpDEL001 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "retention_policy.is_locked"
-		locked, known := boolOrDefault(r.Get(path), false)
+		locked, known := boolOrDefault(getAttr(r.Body, path), false)
 		switch {
 		case !known:
 			return []scanner.Problem{scanner.Unknown(path, "whether the retention policy is locked is not known before apply")}

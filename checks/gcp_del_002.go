@@ -44,12 +44,13 @@ var gcpDEL002 = &scanner.Check{
 
 func testNoncurrentCleanup(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	const path = "versioning.enabled"
-	on, known := boolOrDefault(r.Get(path), false)
+	on, known := boolOrDefault(getAttr(r.Body, path), false)
 	if known && !on {
 		return nil
 	}
-	unknown := !known
-	for _, rule := range blocksAt(r.Body, "lifecycle_rule.*") {
+	rules, unknownRules := blocksAt(r.Body, "lifecycle_rule.*")
+	unknown := !known || unknownRules != ""
+	for _, rule := range rules {
 		yes, maybe := deletesNoncurrent(rule.Body)
 		if yes {
 			return nil
@@ -68,7 +69,7 @@ func testNoncurrentCleanup(_ *scanner.Graph, r *scanner.Resource) []scanner.Prob
 // send_days_since_noncurrent_time_if_zero, and a zero num_newer_versions not
 // at all: the provider does not send them otherwise.
 func deletesNoncurrent(rule *scanner.Body) (yes, maybe bool) {
-	action, known := strOrDefault(rule.Get("action.type"), "")
+	action, known := strOrDefault(getAttr(rule, "action.type"), "")
 	if !known {
 		maybe = true
 	} else if !strings.EqualFold(action, "Delete") {
@@ -82,27 +83,32 @@ func deletesNoncurrent(rule *scanner.Body) (yes, maybe bool) {
 }
 
 func targetsNoncurrent(rule *scanner.Body) (yes, maybe bool) {
-	sendZero, _ := boolOrDefault(rule.Get("condition.send_days_since_noncurrent_time_if_zero"), false)
+	sendZero, _ := boolOrDefault(getAttr(rule, "condition.send_days_since_noncurrent_time_if_zero"), false)
 	minDays := int64(1)
 	if sendZero {
 		minDays = 0
 	}
-	checks := []struct {
-		attr string
-		ok   func(a *scanner.Attr) (bool, bool)
-	}{
-		{"days_since_noncurrent_time", func(a *scanner.Attr) (bool, bool) { n, k := intOrDefault(a, -1); return n >= minDays, k }},
-		{"num_newer_versions", func(a *scanner.Attr) (bool, bool) { n, k := intOrDefault(a, 0); return n > 0, k }},
-		{"noncurrent_time_before", func(a *scanner.Attr) (bool, bool) { s, k := strOrDefault(a, ""); return s != "", k }},
-		{"with_state", func(a *scanner.Attr) (bool, bool) { s, k := strOrDefault(a, ""); return strings.EqualFold(s, "ARCHIVED"), k }},
-	}
-	for _, c := range checks {
-		ok, known := c.ok(rule.Get("condition." + c.attr))
-		if !known {
-			maybe = true
-		} else if ok {
+	for _, attr := range []string{"days_since_noncurrent_time", "num_newer_versions", "noncurrent_time_before", "with_state"} {
+		a := getAttr(rule, "condition."+attr)
+		var ok, known bool
+		switch attr {
+		case "days_since_noncurrent_time":
+			n, k := intOrDefault(a, -1)
+			ok, known = n >= minDays, k
+		case "num_newer_versions":
+			n, k := intOrDefault(a, 0)
+			ok, known = n > 0, k
+		case "noncurrent_time_before":
+			s, k := strOrDefault(a, "")
+			ok, known = s != "", k
+		default:
+			s, k := strOrDefault(a, "")
+			ok, known = strings.EqualFold(s, "ARCHIVED"), k
+		}
+		if ok && known {
 			return true, false
 		}
+		maybe = maybe || !known
 	}
 	return false, maybe
 }

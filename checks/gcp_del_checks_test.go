@@ -63,6 +63,14 @@ func TestDEL002NoncurrentCleanup(t *testing.T) {
 		{"set storage class", bucket(rule("SetStorageClass", "days_since_noncurrent_time = 30")), []string{fail}},
 		{"second rule deletes", bucket(rule("Delete", "age = 30") + "\n" + rule("Delete", "num_newer_versions = 2")), nil},
 		{"unknown condition", bucket(rule("Delete", "num_newer_versions = var.n")), []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
+		{"dynamic rules", bucket(`  dynamic "lifecycle_rule" {
+    for_each = var.rules
+    content {
+      action {
+        type = "Delete"
+      }
+    }
+  }`), []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
 		{"unknown versioning", `resource "google_storage_bucket" "b" {
   versioning {
     enabled = var.v

@@ -65,7 +65,11 @@ func flagOn(v string) bool {
 
 func testStatementLogging(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
-	for _, f := range blocksAt(r.Body, "settings.database_flags.*") {
+	flags, unknown := blocksAt(r.Body, "settings.database_flags.*")
+	if unknown != "" {
+		out = append(out, scanner.Unknown(unknown, "the database flags are not known before apply"))
+	}
+	for _, f := range flags {
 		nameAttr, namePath := f.Attr("name")
 		value, valuePath := f.Attr("value")
 		name, nameKnown := strOrDefault(nameAttr, "")

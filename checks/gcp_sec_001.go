@@ -101,7 +101,8 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 		}
 	}
 	for _, pattern := range envBlocks[r.Type] {
-		for _, env := range blocksAt(r.Body, pattern) {
+		envs, _ := blocksAt(r.Body, pattern)
+		for _, env := range envs {
 			value, path := env.Attr("value")
 			name, _ := env.Body.Attrs["name"].Str()
 			if p, ok := envProblem(name, value, path); ok {
@@ -110,7 +111,8 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 		}
 	}
 	for _, path := range envMaps[r.Type] {
-		for _, m := range blocksAt(r.Body, path) {
+		maps, _ := blocksAt(r.Body, path)
+		for _, m := range maps {
 			names := make([]string, 0, len(m.Body.Attrs))
 			for n := range m.Body.Attrs {
 				names = append(names, n)

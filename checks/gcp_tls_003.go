@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"strings"
+
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -69,36 +71,38 @@ func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 // The map's default and every path matcher, path rule and route rule must
 // be an HTTPS redirect; a service or route action anywhere serves content.
 func urlMapServes(b *scanner.Body) (reason, unknown string) {
-	if reason, unknown = matcherServes(pathBlock{Body: b}, "default_service", "default_route_action", "default_url_redirect"); reason != "" {
-		return reason, ""
+	levels := []pathBlock{{Body: b}}
+	matchers, unknown := blocksAt(b, "path_matcher.*")
+	for _, pm := range matchers {
+		levels = append(levels, pm)
+		for _, name := range []string{"path_rule.*", "route_rules.*"} {
+			rules, u := blocksAt(pm.Body, name)
+			unknown = firstOf(unknown, joinPathIf(pm.Path, u))
+			for _, rule := range rules {
+				rule.Path = joinPath(pm.Path, rule.Path)
+				levels = append(levels, rule)
+			}
+		}
 	}
-	for _, pm := range blocksAt(b, "path_matcher.*") {
-		r, u := matcherServes(pm, "default_service", "default_route_action", "default_url_redirect")
+	for _, lv := range levels {
+		r, u := levelServes(lv)
 		if r != "" {
 			return r, ""
 		}
-		if unknown == "" {
-			unknown = u
-		}
-		for _, rule := range append(blocksAt(pm.Body, "path_rule.*"), blocksAt(pm.Body, "route_rules.*")...) {
-			rule.Path = joinPath(pm.Path, rule.Path)
-			r, u := matcherServes(rule, "service", "route_action", "url_redirect")
-			if r != "" {
-				return r, ""
-			}
-			if unknown == "" {
-				unknown = u
-			}
-		}
+		unknown = firstOf(unknown, u)
 	}
 	return "", unknown
 }
 
-// matcherServes judges one routing level: a service or route action serves
-// content; a redirect must set https_redirect = true; a level with neither
-// (allowed for path rules that only match) passes unless it is the map's own
-// default, which then serves nothing either.
-func matcherServes(pb pathBlock, service, action, redirect string) (reason, unknown string) {
+// levelServes judges one routing level: the map itself or a path matcher
+// (default_service, default_route_action, default_url_redirect), or a path
+// or route rule (service, route_action, url_redirect). A service or route
+// action serves content; a redirect must set https_redirect = true.
+func levelServes(pb pathBlock) (reason, unknown string) {
+	service, action, redirect := "default_service", "default_route_action", "default_url_redirect"
+	if strings.Contains(pb.Path, "path_rule") || strings.Contains(pb.Path, "route_rules") {
+		service, action, redirect = "service", "route_action", "url_redirect"
+	}
 	where := "by default"
 	if pb.Path != "" {
 		where = "in " + pb.Path
@@ -106,10 +110,14 @@ func matcherServes(pb pathBlock, service, action, redirect string) (reason, unkn
 	if a, p := pb.Attr(service); a.Set() {
 		return "sends requests to a backend service " + where + " (" + p + ")", ""
 	}
-	if len(pb.Body.BlocksNamed(action)) > 0 {
+	actions, u := blocksAt(pb.Body, action)
+	if len(actions) > 0 {
 		return "routes requests to backends " + where + " (" + joinPath(pb.Path, action) + ")", ""
 	}
-	reds := pb.Body.BlocksNamed(redirect)
+	reds, u2 := blocksAt(pb.Body, redirect)
+	if u = firstOf(u, u2); u != "" {
+		return "", joinPath(pb.Path, u)
+	}
 	if len(reds) == 0 {
 		return "", ""
 	}
@@ -124,9 +132,17 @@ func matcherServes(pb pathBlock, service, action, redirect string) (reason, unkn
 	return "", ""
 }
 
-func joinPath(prefix, path string) string {
-	if prefix == "" {
-		return path
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
 	}
-	return prefix + "." + path
+	return b
+}
+
+// joinPathIf joins prefix and path when path is not empty.
+func joinPathIf(prefix, path string) string {
+	if path == "" {
+		return ""
+	}
+	return joinPath(prefix, path)
 }

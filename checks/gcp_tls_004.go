@@ -46,11 +46,11 @@ const sqlSSLModePath = "settings.ip_configuration.ssl_mode"
 // or the legacy require_ssl = true; an unset ssl_mode allows unencrypted
 // connections.
 func testSQLSSLMode(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	requireSSL, reqKnown := boolOrDefault(r.Get("settings.ip_configuration.require_ssl"), false)
+	requireSSL, reqKnown := boolOrDefault(getAttr(r.Body, "settings.ip_configuration.require_ssl"), false)
 	if reqKnown && requireSSL {
 		return nil
 	}
-	mode, known := strOrDefault(r.Get(sqlSSLModePath), "")
+	mode, known := strOrDefault(getAttr(r.Body, sqlSSLModePath), "")
 	switch {
 	case known && (strings.EqualFold(mode, "ENCRYPTED_ONLY") || strings.EqualFold(mode, "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")):
 		return nil

@@ -43,7 +43,11 @@ var gcpTLS007 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		var out []scanner.Problem
-		for _, h := range blocksAt(r.Body, "handlers.*") {
+		handlers, unknown := blocksAt(r.Body, "handlers.*")
+		if unknown != "" {
+			out = append(out, scanner.Unknown(unknown, "the handlers are not known before apply"))
+		}
+		for _, h := range handlers {
 			a, path := h.Attr("security_level")
 			level, known := strOrDefault(a, "SECURE_DEFAULT")
 			switch {

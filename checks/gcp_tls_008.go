@@ -72,7 +72,7 @@ func testBackendProtocol(g *scanner.Graph, r *scanner.Resource) []scanner.Proble
 	case len(internet) > 0:
 		return []scanner.Problem{scanner.Unknown("protocol", "the backend protocol is not known before apply and a backend is an internet network endpoint group")}
 	case unknown != "":
-		return []scanner.Problem{scanner.Unknown(unknown, "the backend group is not known before apply, so whether it is an internet network endpoint group cannot be told")}
+		return []scanner.Problem{scanner.Unknown(unknown, "a backend is not known before apply, so whether it is an internet network endpoint group cannot be told")}
 	}
 	return nil
 }
@@ -80,7 +80,8 @@ func testBackendProtocol(g *scanner.Graph, r *scanner.Resource) []scanner.Proble
 // internetBackends returns the internet NEGs among the backends, and the path
 // of the first backend group that cannot be resolved or judged.
 func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanner.Resource, unknown string) {
-	for _, b := range blocksAt(r.Body, "backend.*") {
+	backends, unknown := blocksAt(r.Body, "backend.*")
+	for _, b := range backends {
 		a, path := b.Attr("group")
 		if a == nil {
 			continue

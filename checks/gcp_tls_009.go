@@ -52,7 +52,7 @@ func testPushEndpoint(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		return testTasksScheme(r)
 	}
 	path := pushURLs[r.Type]
-	a := r.Get(path)
+	a := getAttr(r.Body, path)
 	if a.Null() {
 		return nil
 	}
@@ -78,7 +78,7 @@ func testPushEndpoint(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 // to HTTP; without an override, tasks keep their own https:// URLs.
 func testTasksScheme(r *scanner.Resource) []scanner.Problem {
 	const path = "http_target.uri_override.scheme"
-	a := r.Get(path)
+	a := getAttr(r.Body, path)
 	scheme, known := strOrDefault(a, "HTTPS")
 	switch {
 	case !known:

@@ -177,6 +177,21 @@ resource "google_compute_url_map" "m" {
 }
 resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
 			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
+		{"dynamic path matchers", `
+resource "google_compute_url_map" "m" {
+  default_url_redirect {
+    https_redirect = true
+  }
+  dynamic "path_matcher" {
+    for_each = var.matchers
+    content {
+      name            = path_matcher.key
+      default_service = path_matcher.value
+    }
+  }
+}
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
+			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
 		{"map not in configuration", `resource "google_compute_target_http_proxy" "x" { url_map = var.url_map }`,
 			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
 	})
@@ -201,6 +216,16 @@ func TestTLS004SQLSSLMode(t *testing.T) {
 		{"require_ssl false", sql(`require_ssl = false`), []string{fail}},
 		{"no settings", `resource "google_sql_database_instance" "db" {}`, []string{fail}},
 		{"unknown mode", sql(`ssl_mode = var.mode`), []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
+		{"dynamic ip_configuration", `resource "google_sql_database_instance" "db" {
+  settings {
+    dynamic "ip_configuration" {
+      for_each = var.ip
+      content {
+        ssl_mode = "ENCRYPTED_ONLY"
+      }
+    }
+  }
+}`, []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
 		{"unknown require_ssl", sql(`require_ssl = var.r`), []string{"google_sql_database_instance.db settings.ip_configuration.require_ssl UNKNOWN"}},
 	})
 }
@@ -323,6 +348,14 @@ resource "google_compute_backend_service" "b" {
     group = google_compute_region_network_endpoint_group.n.id
   }
 }`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
+		{"dynamic backends", `resource "google_compute_backend_service" "b" {
+  dynamic "backend" {
+    for_each = var.groups
+    content {
+      group = backend.value
+    }
+  }
+}`, []string{"google_compute_backend_service.b backend UNKNOWN"}},
 		{"unknown protocol", negs + `resource "google_compute_backend_service" "b" {
   protocol = var.p
   backend {

@@ -5,8 +5,6 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -107,7 +105,11 @@ func (p pathBlock) Attr(name string) (*scanner.Attr, string) {
 // returns each block reached with its indexed path. A name without "*"
 // follows the first block only, as Body.Get does, so the paths are ones
 // Body.Get and Run's location lookup resolve to the same block.
-func blocksAt(b *scanner.Body, pattern string) []pathBlock {
+//
+// unknown is the path of the first place where blocks could not be known
+// before apply (a dynamic block whose for_each is unknown leaves an unknown
+// attribute in their place), so a check can tell "none" from "not known".
+func blocksAt(b *scanner.Body, pattern string) (out []pathBlock, unknown string) {
 	segs := strings.Split(pattern, ".")
 	cur := []pathBlock{{Body: b}}
 	for i := 0; i < len(segs); i++ {
@@ -118,11 +120,11 @@ func blocksAt(b *scanner.Body, pattern string) []pathBlock {
 		}
 		var next []pathBlock
 		for _, pb := range cur {
-			prefix := name
-			if pb.Path != "" {
-				prefix = pb.Path + "." + name
-			}
+			prefix := joinPath(pb.Path, name)
 			blocks := pb.Body.BlocksNamed(name)
+			if a := pb.Body.Attrs[name]; len(blocks) == 0 && a != nil && !a.Value.IsKnown() && unknown == "" {
+				unknown = prefix
+			}
 			if !each {
 				if len(blocks) > 0 {
 					next = append(next, pathBlock{Path: prefix, Body: blocks[0].Body})
@@ -135,17 +137,20 @@ func blocksAt(b *scanner.Body, pattern string) []pathBlock {
 		}
 		cur = next
 	}
-	return cur
+	return cur, unknown
+}
+
+// joinPath joins a path prefix ("" for the resource itself) and a path.
+func joinPath(prefix, path string) string {
+	if prefix == "" {
+		return path
+	}
+	return prefix + "." + path
 }
 
 // isHTTPURL reports whether a known URL uses plain http://.
 func isHTTPURL(s string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "http://")
-}
-
-// isKnownString reports whether a value is a known, non-null string.
-func isKnownString(v cty.Value) bool {
-	return v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.Type() == cty.String
 }
 
 // shown renders an attribute's value for a message through scanner.Display,
