@@ -185,7 +185,7 @@ func (b *Body) Deepest(path string) *hcl.Range {
 	if body == nil || last == "" {
 		return nonEmpty(deepest)
 	}
-	if a := body.Attrs[last]; a != nil && !a.Range.Empty() {
+	if a := body.Attrs[last]; a != nil && a.Range.Start.Line > 0 {
 		r := a.Range
 		return &r
 	}
@@ -199,7 +199,7 @@ func (b *Body) Deepest(path string) *hcl.Range {
 }
 
 func nonEmpty(r *hcl.Range) *hcl.Range {
-	if r == nil || r.Empty() && r.Start.Line == 0 {
+	if r == nil || r.Start.Line == 0 {
 		return nil
 	}
 	return r

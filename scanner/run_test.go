@@ -1,0 +1,169 @@
+package scanner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// noKey fails every bucket without encryption.default_kms_key_name.
+var noKey = &Check{
+	ID: "GCP-ENC-001", Title: "Storage bucket without CMEK", Severity: Medium, CWE: 311, Measures: []Measure{M1},
+	Types: []string{"google_storage_bucket"},
+	Test: func(g *Graph, r *Resource) []Problem {
+		a := r.Get("encryption.default_kms_key_name")
+		switch {
+		case a == nil || !a.Set():
+			return []Problem{Fail("encryption.default_kms_key_name", "has no customer-managed key")}
+		case !a.Known():
+			return nil
+		}
+		return nil
+	},
+}
+
+// uniform fails buckets whose uniform_bucket_level_access is not true.
+var uniform = &Check{
+	ID: "GCP-ACC-003", Title: "Bucket without uniform bucket-level access", Severity: Medium, CWE: 732, Measures: []Measure{M5},
+	Types: []string{"google_storage_bucket"},
+	Test: func(g *Graph, r *Resource) []Problem {
+		if v, ok := r.Get("uniform_bucket_level_access").Bool(); ok && v {
+			return nil
+		}
+		if a := r.Get("uniform_bucket_level_access"); a != nil && !a.Known() {
+			return []Problem{Unknown("uniform_bucket_level_access", "uniform access is not known")}
+		}
+		return []Problem{Fail("uniform_bucket_level_access", "does not enforce uniform access")}
+	},
+}
+
+func bucket(addr string, line int, attrs map[string]cty.Value, calls ...ModuleCall) *Resource {
+	b := NewBody()
+	i := 1
+	for n, v := range attrs {
+		b.Attrs[n] = &Attr{Name: n, Value: v, Range: hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: line + i, Column: 3}}}
+		i++
+	}
+	return &Resource{Address: addr, Type: "google_storage_bucket", Body: b, Calls: calls, Source: SourceTerraform,
+		DefRange: hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: line, Column: 1}}}
+}
+
+func TestRunIgnores(t *testing.T) {
+	call := ModuleCall{Address: "module.m", Range: hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: 50, Column: 1}}}
+	g := &Graph{
+		Resources: []*Resource{
+			bucket("google_storage_bucket.a", 10, nil),
+			bucket("google_storage_bucket.b", 20, map[string]cty.Value{"uniform_bucket_level_access": cty.False}),
+			bucket("google_storage_bucket.c", 30, nil),
+			bucket("module.m.google_storage_bucket.d", 40, nil, call),
+			bucket("google_storage_bucket.e", 60, map[string]cty.Value{"uniform_bucket_level_access": cty.UnknownVal(cty.Bool)}),
+		},
+		Ignores: []Ignore{
+			{File: "main.tf", Line: 9, Target: 10, IDs: []string{"GCP-ENC-001"}, Reason: "block above"},
+			{File: "main.tf", Line: 21, Target: 21, Trailing: true, IDs: []string{"GCP-ACC-003"}, Reason: "attribute"},
+			{File: "main.tf", Line: 29, Target: 30, IDs: []string{"*"}, Expires: "2020-01-01"},
+			{File: "main.tf", Line: 49, Target: 50, IDs: []string{"GCP-ENC-001"}, Reason: "module"},
+		},
+	}
+	g.Index()
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	res := Run([]*Check{noKey, uniform}, []*Graph{g}, Options{Now: now})
+
+	type key struct{ id, addr string }
+	got := map[key]Status{}
+	for _, f := range res.Findings {
+		got[key{f.CheckID, f.Resource}] = f.Status
+		if f.Status == StatusFail && f.Resource == "google_storage_bucket.c" && (f.Suppression == nil || !f.Suppression.Expired) {
+			t.Errorf("expired ignore must be reported on %s", f.Resource)
+		}
+	}
+	want := map[key]Status{
+		{"GCP-ENC-001", "google_storage_bucket.a"}:          StatusIgnored,
+		{"GCP-ACC-003", "google_storage_bucket.a"}:          StatusFail,
+		{"GCP-ENC-001", "google_storage_bucket.b"}:          StatusFail,
+		{"GCP-ACC-003", "google_storage_bucket.b"}:          StatusIgnored,
+		{"GCP-ENC-001", "google_storage_bucket.c"}:          StatusFail,
+		{"GCP-ACC-003", "google_storage_bucket.c"}:          StatusFail,
+		{"GCP-ENC-001", "module.m.google_storage_bucket.d"}: StatusIgnored,
+		{"GCP-ACC-003", "module.m.google_storage_bucket.d"}: StatusFail,
+		{"GCP-ENC-001", "google_storage_bucket.e"}:          StatusFail,
+		{"GCP-ACC-003", "google_storage_bucket.e"}:          StatusUnknown,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s on %s = %q, want %q", k.id, k.addr, got[k], w)
+		}
+	}
+	noIgnores := Run([]*Check{noKey}, []*Graph{g}, Options{Now: now, NoInlineIgnores: true})
+	if n := noIgnores.Count(StatusIgnored); n != 0 {
+		t.Errorf("NoInlineIgnores: %d ignored findings, want 0", n)
+	}
+	reasons := Run([]*Check{noKey, uniform}, []*Graph{g}, Options{Now: now, RequireReason: true})
+	for _, f := range reasons.Findings {
+		if f.Status == StatusIgnored && f.Reason == "" {
+			t.Errorf("RequireReason: %s on %s ignored without a reason", f.CheckID, f.Resource)
+		}
+	}
+}
+
+func TestRunLocationsAndFingerprints(t *testing.T) {
+	call := ModuleCall{Address: "module.m", Range: hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: 50, Column: 1}}}
+	g := &Graph{Resources: []*Resource{bucket("module.m.google_storage_bucket.d", 40, map[string]cty.Value{"uniform_bucket_level_access": cty.False}, call)}}
+	g.Index()
+	res := Run([]*Check{uniform}, []*Graph{g}, Options{})
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings = %d, want 1", len(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Location.StartLine != 41 || f.Attribute != "uniform_bucket_level_access" {
+		t.Errorf("finding points at line %d attr %q, want the attribute at 41", f.Location.StartLine, f.Attribute)
+	}
+	if len(f.Related) != 1 || f.Related[0].Kind != "module" || f.Related[0].StartLine != 50 {
+		t.Errorf("related = %+v, want the module call site", f.Related)
+	}
+	if f.Message != "module.m.google_storage_bucket.d: does not enforce uniform access" {
+		t.Errorf("message = %q", f.Message)
+	}
+	// Moving the resource leaves the fingerprint as it was.
+	moved := &Graph{Resources: []*Resource{bucket("module.m.google_storage_bucket.d", 140, map[string]cty.Value{"uniform_bucket_level_access": cty.False}, call)}}
+	moved.Index()
+	if m := Run([]*Check{uniform}, []*Graph{moved}, Options{}).Findings[0]; m.Fingerprint != f.Fingerprint || m.Location.StartLine == f.Location.StartLine {
+		t.Errorf("fingerprint changed when the resource moved: %s vs %s", m.Fingerprint, f.Fingerprint)
+	}
+}
+
+func TestRunScope(t *testing.T) {
+	g := &Graph{Resources: []*Resource{
+		bucket("google_storage_bucket.mail", 1, map[string]cty.Value{"labels": cty.ObjectVal(map[string]cty.Value{"data": cty.StringVal("restricted")})}),
+		bucket("google_storage_bucket.static", 10, nil),
+	}}
+	g.Index()
+	res := Run([]*Check{noKey, uniform}, []*Graph{g}, Options{ScopeLabels: map[string]string{"data": "restricted"}})
+	for _, f := range res.Findings {
+		switch {
+		case f.CheckID == "GCP-ENC-001" && f.Resource == "google_storage_bucket.static" && f.Status != StatusOutOfScope:
+			t.Errorf("unlabelled bucket: %s, want OUT_OF_SCOPE for an M1 check", f.Status)
+		case f.CheckID == "GCP-ACC-003" && f.Status != StatusFail:
+			t.Errorf("%s: M5 checks are not narrowed by scope, got %s", f.Resource, f.Status)
+		case f.CheckID == "GCP-ENC-001" && f.Resource == "google_storage_bucket.mail" && f.Status != StatusFail:
+			t.Errorf("labelled bucket: %s, want FAIL", f.Status)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	all := []*Check{uniform, noKey}
+	got, err := Select(all, nil, []string{"gcp-acc-003"}, nil)
+	if err != nil || len(got) != 1 || got[0].ID != "GCP-ENC-001" {
+		t.Errorf("skip: got %v, %v", got, err)
+	}
+	got, err = Select(all, nil, nil, []Severity{High})
+	if err != nil || len(got) != 0 {
+		t.Errorf("severity filter: got %d checks, %v", len(got), err)
+	}
+	if _, err := Select(all, []string{"GCP-NOP-999"}, nil, nil); err == nil {
+		t.Error("unknown ID: want error")
+	}
+}
