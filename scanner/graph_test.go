@@ -90,7 +90,7 @@ func TestBodyGet(t *testing.T) {
 func TestBodyDeepestAndAll(t *testing.T) {
 	b := testBody()
 	for path, wantLine := range map[string]int{
-		"settings.ip_configuration.ssl_mode":   6,
+		"settings.ip_configuration.ssl_mode":    6,
 		"settings.ip_configuration.require_ssl": 5, // missing attribute: its block
 		"settings.backup.enabled":               3, // missing block: the nearest present one
 		"attached_disk.1.kms_key_self_link":     8,
