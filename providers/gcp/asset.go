@@ -265,6 +265,9 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 		addr = e.address(a.Name)
 	}
 	m := &mapper{body: scanner.NewBody(), rng: pseudoRange(addr), project: project, partial: partial, name: a.Name, typ: typ}
+	if partial {
+		m.absent = takeAbsent(d)
+	}
 	m.apply(m.body, d, e.fields)
 	if e.extra != nil {
 		e.extra(m, d)
@@ -287,6 +290,19 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	out := []*scanner.Resource{r}
 	if e.children != nil {
 		out = append(out, e.children(m, r, d)...)
+	}
+	return out
+}
+
+// takeAbsent removes the absent-path markers of partial data and returns
+// them.
+func takeAbsent(d obj) map[string]bool {
+	out := map[string]bool{}
+	for k := range d {
+		if p, ok := strings.CutPrefix(k, absentMarker); ok {
+			out[p] = true
+			delete(d, k)
+		}
 	}
 	return out
 }

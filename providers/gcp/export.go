@@ -1,17 +1,275 @@
 package gcp
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 )
 
-// DetectExport reports whether data looks like a Cloud Asset Inventory export
-// (gcloud asset export NDJSON, or gcloud asset search-all-resources JSON).
-func DetectExport(data []byte) bool { return false }
+// Asset export files are read whole: `gcloud asset export` newline-delimited
+// JSON (one asset per line; a resource and its IAM policy may be separate
+// lines of the same name), a JSON array of assets (`gcloud asset list
+// --format=json`), `gcloud asset search-all-resources --format=json` (a
+// JSON array of search results) and `gcloud asset search-all-iam-policies
+// --format=json`. Records of one name and asset type are merged, then mapped
+// in name order, so the graph does not depend on line order.
 
-// LoadExport reads an asset export file.
+// DetectExport reports whether data looks like a Cloud Asset Inventory export
+// (gcloud asset export NDJSON, or gcloud asset search-all-resources JSON):
+// its first JSON object (or the first element of its array) has an asset
+// type. data may be only the head of a file.
+func DetectExport(data []byte) bool {
+	data = bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(data) == 0 {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if data[0] == '[' {
+		if _, err := dec.Token(); err != nil {
+			return false
+		}
+		if !dec.More() {
+			_, err := dec.Token()
+			return err == nil // an empty search result
+		}
+	} else if data[0] != '{' {
+		return false
+	}
+	keys := topKeys(dec)
+	return keys["assettype"] && (keys["name"] || keys["resource"])
+}
+
+// topKeys reads one object's member names (normalized) from a token stream,
+// stopping quietly where the data ends.
+func topKeys(dec *json.Decoder) map[string]bool {
+	keys := map[string]bool{}
+	tok, err := dec.Token()
+	if d, ok := tok.(json.Delim); err != nil || !ok || d != '{' {
+		return keys
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		k, ok := tok.(string)
+		if !ok {
+			return keys
+		}
+		keys[normKey(k)] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return keys
+		}
+	}
+	return keys
+}
+
+// LoadExport reads an asset export file. A line (or array element) that is
+// not an asset becomes a diagnostic with the file and line, and the rest is
+// read; a file that cannot be read is an error. base is the scanned root that
+// diagnostics name the file relative to.
 func LoadExport(ctx context.Context, path string, base string) (*scanner.Graph, error) {
-	return nil, errors.New("asset export files: not implemented yet")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading asset export %s: %w", path, err)
+	}
+	file := displayPath(path, base)
+	recs, diags := parseExport(data, file)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reading asset export %s: %w", path, err)
+	}
+	var resources []*scanner.Resource
+	for _, r := range mergeRecords(recs) {
+		res, ds := mapAssetAs(r.asset, r.partial)
+		resources = append(resources, res...)
+		diags = append(diags, ds...)
+	}
+	g := newGraph(resources, diags)
+	g.Root = base
+	return g, nil
+}
+
+// displayPath names the file relative to base when it is inside it.
+func displayPath(path, base string) string {
+	if base != "" {
+		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+// record is one asset read from a file, with where it was read.
+type record struct {
+	asset   Asset
+	partial bool // a search result without the full resource data
+	line    int
+}
+
+// parseExport reads every record of a file: a JSON array element by
+// element, anything else as a stream of JSON values (one per line in
+// NDJSON; pretty-printed objects work too), falling back to line by line
+// when the stream is broken so that one bad line costs only itself.
+func parseExport(data []byte, file string) ([]record, []scanner.Diagnostic) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	offset := len(data) - len(trimmed)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		return parseArray(data, offset, file)
+	}
+	if recs, diags, ok := parseStream(data, file); ok {
+		return recs, diags
+	}
+	return parseLines(data, file)
+}
+
+func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagnostic) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var recs []record
+	var diags []scanner.Diagnostic
+	if _, err := dec.Token(); err != nil {
+		return nil, []scanner.Diagnostic{badRecord(file, lineAt(data, start), err)}
+	}
+	for dec.More() {
+		at := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			diags = append(diags, badRecord(file, lineAt(data, at), err))
+			return recs, diags
+		}
+		line := lineAt(data, at+leadingSpace(data[at:]))
+		rec, err := decodeRecord(raw)
+		if err != nil {
+			diags = append(diags, badRecord(file, line, err))
+			continue
+		}
+		if rec != nil {
+			rec.line = line
+			recs = append(recs, *rec)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		diags = append(diags, badRecord(file, lineAt(data, int(dec.InputOffset())), err))
+	}
+	return recs, diags
+}
+
+// parseStream decodes successive JSON values; ok is false when the stream
+// breaks, and the caller retries line by line.
+func parseStream(data []byte, file string) ([]record, []scanner.Diagnostic, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var recs []record
+	var diags []scanner.Diagnostic
+	for {
+		at := int(dec.InputOffset())
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return recs, diags, true
+		}
+		if err != nil {
+			return nil, nil, false
+		}
+		line := lineAt(data, at+leadingSpace(data[at:]))
+		rec, err := decodeRecord(raw)
+		if err != nil {
+			diags = append(diags, badRecord(file, line, err))
+			continue
+		}
+		if rec != nil {
+			rec.line = line
+			recs = append(recs, *rec)
+		}
+	}
+}
+
+func parseLines(data []byte, file string) ([]record, []scanner.Diagnostic) {
+	var recs []record
+	var diags []scanner.Diagnostic
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		rec, err := decodeRecord(line)
+		if err != nil {
+			diags = append(diags, badRecord(file, i+1, err))
+			continue
+		}
+		if rec != nil {
+			rec.line = i + 1
+			recs = append(recs, *rec)
+		}
+	}
+	return recs, diags
+}
+
+func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n,")) }
+
+// lineAt is the 1-based line of a byte offset.
+func lineAt(data []byte, off int) int {
+	off = min(max(off, 0), len(data))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+func badRecord(file string, line int, err error) scanner.Diagnostic {
+	return scanner.Diagnostic{
+		Severity: scanner.DiagError, File: file, Line: line,
+		Summary: "not a Cloud Asset Inventory record; skipped",
+		Detail:  err.Error(),
+	}
+}
+
+// mergeRecords joins the records of one name and asset type (an export's
+// RESOURCE and IAM_POLICY lines) and returns them in name order. Of two
+// resource contents the later update time wins; full data beats a partial
+// search result.
+func mergeRecords(recs []record) []record {
+	byKey := map[string]*record{}
+	var keys []string
+	for i := range recs {
+		r := recs[i]
+		k := r.asset.Name + "\x00" + r.asset.AssetType
+		prev := byKey[k]
+		if prev == nil {
+			byKey[k] = &r
+			keys = append(keys, k)
+			continue
+		}
+		mergeRecord(prev, r)
+	}
+	sort.Strings(keys)
+	out := make([]record, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *byKey[k])
+	}
+	return out
+}
+
+func mergeRecord(dst *record, src record) {
+	a, b := &dst.asset, src.asset
+	if b.Resource != nil {
+		newer := b.UpdateTime > a.UpdateTime
+		if a.Resource == nil || (dst.partial && !src.partial) || (dst.partial == src.partial && newer) {
+			a.Resource, dst.partial = b.Resource, src.partial
+			if b.UpdateTime != "" {
+				a.UpdateTime = b.UpdateTime
+			}
+		}
+	}
+	if b.IAMPolicy != nil && a.IAMPolicy == nil {
+		a.IAMPolicy = b.IAMPolicy
+	}
+	if len(a.Ancestors) == 0 {
+		a.Ancestors = b.Ancestors
+	}
 }

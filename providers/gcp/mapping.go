@@ -161,21 +161,28 @@ type mapper struct {
 	// typ is the Terraform type; extra may refine it.
 	typ string
 	// partial is set for search results: what the data lacks is unknown, not
-	// absent.
+	// absent, except the API paths in absent.
 	partial bool
+	absent  map[string]bool
 }
 
 func (m *mapper) apply(body *scanner.Body, d obj, fields []field) {
+	m.applyAt(body, d, fields, "")
+}
+
+// applyAt applies fields to data found at the API path prefix ("" or
+// "a.b.").
+func (m *mapper) applyAt(body *scanner.Body, d obj, fields []field, prefix string) {
 	for _, fl := range fields {
 		v, ok := d.get(fl.api)
 		if !ok {
 			if m.partial {
-				m.unknown(body, fl)
+				m.unknown(body, fl, prefix)
 			}
 			continue
 		}
 		if fl.sub != nil {
-			m.applyBlocks(body, fl, v)
+			m.applyBlocks(body, fl, v, prefix+fl.api+".")
 			continue
 		}
 		val, ok := m.convert(fl, v)
@@ -186,26 +193,32 @@ func (m *mapper) apply(body *scanner.Body, d obj, fields []field) {
 	}
 }
 
-func (m *mapper) applyBlocks(body *scanner.Body, fl field, v any) {
+func (m *mapper) applyBlocks(body *scanner.Body, fl field, v any, prefix string) {
 	if o, ok := asMap(v); ok {
-		m.apply(m.newBlock(body, fl.tf), o, fl.sub)
+		m.applyAt(m.newBlock(body, fl.tf), o, fl.sub, prefix)
 		return
 	}
 	l, _ := v.([]any)
 	for _, el := range l {
 		if o, ok := asMap(el); ok {
-			m.apply(m.newBlock(body, fl.tf), o, fl.sub)
+			m.applyAt(m.newBlock(body, fl.tf), o, fl.sub, prefix)
 		}
 	}
 }
 
 // unknown marks a field the partial data lacks: leaves become unknown values,
-// blocks one block of unknowns, so a check says "cannot tell", never "missing".
-func (m *mapper) unknown(body *scanner.Body, fl field) {
+// blocks one block of unknowns, so a check says "cannot tell", never
+// "missing". Paths known to be absent (a search result without CMEK keys)
+// stay absent.
+func (m *mapper) unknown(body *scanner.Body, fl field, prefix string) {
+	path := prefix + fl.api
+	if m.absent[path] {
+		return
+	}
 	if fl.sub != nil {
 		b := m.newBlock(body, fl.tf)
 		for _, s := range fl.sub {
-			m.unknown(b, s)
+			m.unknown(b, s, path+".")
 		}
 		return
 	}

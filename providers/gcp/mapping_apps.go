@@ -232,6 +232,11 @@ var saKeyEntry = &entry{
 		if sa := parentName(relName(m.name), "keys"); sa != "" {
 			m.set(m.body, "service_account_id", cty.StringVal(sa), []string{"//iam.googleapis.com/" + sa}, false)
 		}
+		// An uploaded key's public half is not in the asset data; its
+		// private key never was with Google.
+		if d.str("keyOrigin") == "USER_PROVIDED" {
+			m.set(m.body, "public_key_data", cty.DynamicVal, nil, false)
+		}
 	},
 }
 

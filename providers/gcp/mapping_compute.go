@@ -68,6 +68,15 @@ func redirectFields() []field {
 	}
 }
 
+// routeActionFields are a RouteAction's backends: any route action sends
+// requests to backends.
+func routeActionFields() []field {
+	return []field{
+		blk("weightedBackendServices", "weighted_backend_services",
+			fr("backendService", "backend_service", computeRef), fc("weight", "weight", num)),
+	}
+}
+
 var urlMapEntry = &entry{
 	typ:    "google_compute_url_map",
 	typeOf: regional("google_compute_url_map", "google_compute_region_url_map"),
@@ -76,18 +85,22 @@ var urlMapEntry = &entry{
 		fc("region", "region", lastSeg),
 		fr("defaultService", "default_service", computeRef),
 		blk("defaultUrlRedirect", "default_url_redirect", redirectFields()...),
+		blk("defaultRouteAction", "default_route_action", routeActionFields()...),
 		blk("hostRules", "host_rule", f("hosts", "hosts"), f("pathMatcher", "path_matcher")),
 		blk("pathMatchers", "path_matcher",
 			f("name", "name"),
 			fr("defaultService", "default_service", computeRef),
 			blk("defaultUrlRedirect", "default_url_redirect", redirectFields()...),
+			blk("defaultRouteAction", "default_route_action", routeActionFields()...),
 			blk("pathRules", "path_rule",
 				f("paths", "paths"),
 				fr("service", "service", computeRef),
+				blk("routeAction", "route_action", routeActionFields()...),
 				blk("urlRedirect", "url_redirect", redirectFields()...)),
 			blk("routeRules", "route_rules",
 				fc("priority", "priority", num),
 				fr("service", "service", computeRef),
+				blk("routeAction", "route_action", routeActionFields()...),
 				blk("urlRedirect", "url_redirect", redirectFields()...))),
 	},
 }
