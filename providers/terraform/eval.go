@@ -141,7 +141,10 @@ func (s *scope) output(name string) cty.Value {
 func (s *scope) eval(expr hcl.Expression, inst instCtx) cty.Value {
 	ctx, marks := s.evalContext(expr.Variables(), inst)
 	s.l.addMissingFunctions(expr, ctx)
+	outer := s.l.evalRange
+	s.l.evalRange = expr.Range()
 	v, diags := expr.Value(ctx)
+	s.l.evalRange = outer
 	if !diags.HasErrors() {
 		return v
 	}

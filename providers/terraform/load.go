@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,68 +40,170 @@ type Options struct {
 	MapIgnoreID scanner.IgnoreIDMapper
 }
 
-type loader struct {
+// tree is what every root module of a scanned tree shares: parsed modules
+// (each directory parsed once) and diagnostics.
+type tree struct {
 	ctx  context.Context
 	opts Options
-	root string // absolute scanned directory
 	base string // absolute directory names are relative to
 
-	mods     map[string]*module // by absolute directory
-	callDirs map[string]string  // "a.b" call path → module directory
-	manifest map[string]string  // modules.json key → directory
-	files    []*parsedFile
-
-	rootVars map[string]cty.Value
-	funcs    map[string]function.Function
+	mods  map[string]*module // by absolute directory
+	files []*parsedFile
 
 	diags    []scanner.Diagnostic
 	diagSeen map[string]bool
 }
 
-// Load reads the Terraform root module in dir and every module it calls. It
-// returns an error only when dir cannot be read at all; everything else (a
-// syntax error, a module not fetched, an unknown for_each) is a diagnostic in
-// the graph, and the rest is still loaded.
+// loader evaluates one root module of a tree.
+type loader struct {
+	*tree
+	root     string            // absolute root module directory
+	callDirs map[string]string // "a.b" call path → module directory
+	manifest map[string]string // modules.json key → directory
+	rootVars map[string]cty.Value
+	funcs    map[string]function.Function
+	// evalRange is the expression being evaluated, for diagnostics raised
+	// inside functions.
+	evalRange hcl.Range
+}
+
+// Load reads the Terraform root module in dir and every module it calls, as
+// terraform plan in dir would. It returns an error only when dir cannot be
+// read at all; everything else (a syntax error, a module not fetched, an
+// unknown for_each) is a diagnostic in the graph, and the rest is still
+// loaded.
 func Load(ctx context.Context, dir string, opts Options) (*scanner.Graph, error) {
+	t, root, err := newTree(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.parseDirs([]string{root}, true); err != nil {
+		return nil, err
+	}
+	return t.finish([]*scanner.Graph{t.loadRoot(root, true)})[0], nil
+}
+
+// LoadTree reads every root module under dir: each directory with
+// configuration files that no other directory of the tree calls as a local
+// module. This is what a user scanning a repository expects; each root
+// becomes its own graph, so equal addresses in two roots never meet.
+// Hidden directories (.terraform, .git) are not searched.
+func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, error) {
+	t, top, err := newTree(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := configDirs(top)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	if len(dirs) == 0 {
+		dirs = []string{top}
+	}
+	if err := t.parseDirs(dirs, false); err != nil {
+		return nil, err
+	}
+	called := map[string]bool{}
+	for _, d := range dirs {
+		for _, c := range t.mods[d].calls {
+			if isLocalSource(c.source) {
+				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
+			}
+		}
+	}
+	var roots []string
+	for _, d := range dirs {
+		if !called[d] {
+			roots = append(roots, d)
+		}
+	}
+	if len(roots) == 0 { // every directory calls another: start at the top
+		roots = dirs[:1]
+	}
+	graphs := make([]*scanner.Graph, 0, len(roots))
+	for _, r := range roots {
+		graphs = append(graphs, t.loadRoot(r, len(roots) == 1))
+	}
+	return t.finish(graphs), nil
+}
+
+func newTree(ctx context.Context, dir string, opts Options) (*tree, string, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("resolving %s: %w", dir, err)
+		return nil, "", fmt.Errorf("resolving %s: %w", dir, err)
 	}
 	if fi, err := os.Stat(root); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
+		return nil, "", fmt.Errorf("reading %s: %w", dir, err)
 	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("reading %s: not a directory", dir)
+		return nil, "", fmt.Errorf("reading %s: not a directory", dir)
 	}
 	base := root
 	if opts.Base != "" {
 		if base, err = filepath.Abs(opts.Base); err != nil {
-			return nil, fmt.Errorf("resolving %s: %w", opts.Base, err)
+			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	l := &loader{ctx: ctx, opts: opts, root: root, base: base,
-		mods: map[string]*module{}, callDirs: map[string]string{}, diagSeen: map[string]bool{}}
+	return &tree{ctx: ctx, opts: opts, base: base, mods: map[string]*module{}, diagSeen: map[string]bool{}}, root, nil
+}
+
+// configDirs lists the directories under top that hold configuration
+// files, in lexical order, skipping hidden directories.
+func configDirs(top string) ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == top {
+				return err
+			}
+			return nil // an unreadable subdirectory is passed over
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p != top && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if files, _ := configFiles(p); len(files) > 0 {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	return dirs, err
+}
+
+// loadRoot evaluates one root module into a graph.
+func (t *tree) loadRoot(root string, only bool) *scanner.Graph {
+	l := &loader{tree: t, root: root, callDirs: map[string]string{}}
 	l.readManifest()
-	if err := l.discover(); err != nil {
-		return nil, err
-	}
+	_ = l.discover() // the root itself is parsed already; children report their own errors
 	l.funcs = functions(funcContext{ModuleDir: root, Root: root, Warn: func(summary, detail string) {
-		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: summary, Detail: detail})
+		l.diag(scanner.DiagWarning, summary, detail, l.evalRange)
 	}})
 	rootMod := l.mods[root]
-	l.rootVars = l.rootVariables(rootMod)
+	l.rootVars = l.rootVariables(rootMod, only)
+	g := &scanner.Graph{Root: t.base}
+	l.walk(newScope(l, rootMod, nil), g)
+	return g
+}
 
-	g := &scanner.Graph{Root: base}
-	top := newScope(l, rootMod, nil)
-	l.walk(top, g)
-	for _, f := range l.files {
-		igs, diags := scanner.ParseIgnores(f.rel, f.src, opts.MapIgnoreID)
-		g.Ignores = append(g.Ignores, igs...)
-		g.Diagnostics = append(g.Diagnostics, diags...)
+// finish attaches ignore comments to every graph (they are matched by file
+// and line) and the tree's diagnostics to the first, and indexes them.
+func (t *tree) finish(graphs []*scanner.Graph) []*scanner.Graph {
+	var ignores []scanner.Ignore
+	for _, f := range t.files {
+		igs, diags := scanner.ParseIgnores(f.rel, f.src, t.opts.MapIgnoreID)
+		ignores = append(ignores, igs...)
+		t.diags = append(t.diags, diags...)
 	}
-	g.Diagnostics = append(g.Diagnostics, l.diags...)
-	scanner.SortDiagnostics(g.Diagnostics)
-	g.Index()
-	return g, nil
+	scanner.SortDiagnostics(t.diags)
+	for i, g := range graphs {
+		g.Ignores = ignores
+		if i == 0 {
+			g.Diagnostics = t.diags
+		}
+		g.Index()
+	}
+	return graphs
 }
 
 // walk adds every resource instance of a module instance, then its children.
@@ -122,7 +225,7 @@ func (l *loader) walk(s *scope, g *scanner.Graph) {
 }
 
 // rel names a file relative to the base directory, with forward slashes.
-func (l *loader) rel(abs string) string {
+func (l *tree) rel(abs string) string {
 	r, err := filepath.Rel(l.base, abs)
 	if err != nil {
 		return filepath.ToSlash(abs)
@@ -186,7 +289,7 @@ func containsDir(dirs []string, d string) bool {
 
 // parseDirs parses the configuration files of several directories in
 // parallel and builds one module per directory.
-func (l *loader) parseDirs(dirs []string, isRoot bool) error {
+func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 	var all []*parsedFile
 	perDir := map[string][]*parsedFile{}
 	for _, d := range dirs {
@@ -266,7 +369,7 @@ func (l *loader) readManifest() {
 // resources are not scanned.
 func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool) {
 	src := c.source
-	if strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") || src == "." || src == ".." {
+	if isLocalSource(src) {
 		dir := filepath.Clean(filepath.Join(parentDir, filepath.FromSlash(src)))
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 			return dir, true
@@ -287,13 +390,13 @@ func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool
 }
 
 // skipped records that a module call's resources are not scanned.
-func (l *loader) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range) {
+func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range) {
 	l.diags = append(l.diags, scanner.Diagnostic{Severity: sev, Summary: summary, Detail: "its resources are not scanned",
 		File: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column, Skipped: true})
 }
 
 // diag records a diagnostic once per place and summary.
-func (l *loader) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) {
+func (l *tree) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) {
 	key := fmt.Sprintf("%s:%d:%d:%s", rng.Filename, rng.Start.Line, rng.Start.Column, summary)
 	if l.diagSeen[key] {
 		return
@@ -304,7 +407,7 @@ func (l *loader) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.
 }
 
 // hclDiag records an HCL diagnostic.
-func (l *loader) hclDiag(d *hcl.Diagnostic) {
+func (l *tree) hclDiag(d *hcl.Diagnostic) {
 	sev := scanner.DiagError
 	if d.Severity == hcl.DiagWarning {
 		sev = scanner.DiagWarning
@@ -317,3 +420,8 @@ func (l *loader) hclDiag(d *hcl.Diagnostic) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// isLocalSource tells a local module path from a registry or remote source.
+func isLocalSource(src string) bool {
+	return strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") || src == "." || src == ".."
+}

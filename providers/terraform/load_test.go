@@ -75,3 +75,27 @@ func TestLoadErrors(t *testing.T) {
 		t.Error("Load of a file: want an error")
 	}
 }
+
+// TestLoadTree finds every root module of a repository: directories no other
+// directory calls; a shared module is scanned through its callers only.
+func TestLoadTree(t *testing.T) {
+	graphs, err := LoadTree(context.Background(), "../../fixtures/tree", Options{Base: "../../fixtures/tree"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range graphs {
+		for _, r := range g.Resources {
+			name, _ := r.Get("name").Str()
+			got = append(got, r.Address+" "+name+" "+r.DefRange.Filename)
+		}
+	}
+	want := []string{
+		"module.store.google_storage_bucket.b prod-mail modules/store/main.tf",
+		"module.store.google_storage_bucket.b staging-mail modules/store/main.tf",
+		"google_pubsub_topic.t standalone standalone/main.tf",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LoadTree (-want +got):\n%s", diff)
+	}
+}

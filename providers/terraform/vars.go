@@ -19,7 +19,7 @@ import (
 // --var-file and --var in order. Declared defaults apply where none is set
 // (in scope.variable). Values from the environment are sensitive: never
 // printed.
-func (l *loader) rootVariables(m *module) map[string]cty.Value {
+func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	vals := map[string]cty.Value{}
 	for _, kv := range l.opts.Env {
 		name, raw, ok := strings.Cut(kv, "=")
@@ -61,6 +61,9 @@ func (l *loader) rootVariables(m *module) map[string]cty.Value {
 		name, raw, ok := strings.Cut(kv, "=")
 		d := m.vars[strings.TrimSpace(name)]
 		if !ok || d == nil {
+			if !only {
+				continue // in a tree of several roots, a --var is for the roots that declare it
+			}
 			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagWarning,
 				Summary: "--var names no declared variable", Subject: strings.TrimSpace(name)})
 			continue
