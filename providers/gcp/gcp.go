@@ -1,6 +1,11 @@
 // Package gcp reads live Google Cloud configuration (Cloud KMS, Cloud Storage,
 // Cloud Asset Inventory) and Cloud Asset Inventory export files into a
 // scanner.Graph, with the Google provider's Terraform type and attribute names.
+//
+// A live scan is read-only: it asks Application Default Credentials for the
+// cloud-platform.read-only scope and only ever lists and gets. What it could
+// not read (a project or service denied, an API disabled, quota exhausted
+// after retries) becomes a Skipped diagnostic and the rest is scanned.
 package gcp
 
 import (
@@ -11,6 +16,15 @@ import (
 	"github.com/casascan/casascan/scanner"
 	"google.golang.org/api/option"
 )
+
+// ReadOnlyScope is the only OAuth scope a live scan asks for.
+const ReadOnlyScope = "https://www.googleapis.com/auth/cloud-platform.read-only"
+
+// ErrNoCredentials is returned by Load when no Application Default
+// Credentials are found or the API rejects them. The CLI exits with code 2
+// on it; its message says how to log in.
+var ErrNoCredentials = errors.New("no usable Google Cloud credentials: run `gcloud auth application-default login` " +
+	"(or run where a service account is attached) and make sure the account has the viewer roles casascan documents")
 
 // Options steer a live scan.
 type Options struct {
@@ -24,11 +38,28 @@ type Options struct {
 	ShardIndex, ShardCount int
 	// Progress receives progress lines (nil for none).
 	Progress io.Writer
-	// ClientOptions are added to every client (tests point them at fakes).
+	// Concurrency bounds the calls in flight per API; 0 means 8.
+	Concurrency int
+	// ClientOptions are added to every client, after the credentials.
 	ClientOptions []option.ClientOption
+	// KMSOptions, StorageOptions and AssetOptions are added to one client
+	// each, after ClientOptions (tests point each at its fake's endpoint).
+	KMSOptions, StorageOptions, AssetOptions []option.ClientOption
+	// WithoutADC skips the Application Default Credentials lookup; the client
+	// options must then carry the authentication (option.WithoutAuthentication
+	// for the in-process fakes).
+	WithoutADC bool
+
+	// retry overrides the backoff of quota and transient errors (tests).
+	retry retryPolicy
 }
 
-// Load reads live resources of the projects, folders and organizations.
+// Load reads live resources of the projects, folders and organizations:
+// Cloud KMS key rings and keys with their IAM policies, Cloud Storage buckets
+// with their IAM policies, and every other mapped resource type (with IAM
+// policies) through Cloud Asset Inventory. It returns an error only when
+// nothing can be read at all (no credentials, bad options, cancellation);
+// anything partly unreadable is a Skipped diagnostic in the graph.
 func Load(ctx context.Context, opts Options) (*scanner.Graph, error) {
-	return nil, errors.New("live Google Cloud: not implemented yet")
+	return loadLive(ctx, opts)
 }
