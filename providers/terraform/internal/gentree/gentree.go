@@ -59,21 +59,21 @@ func Write(dir string, s Shape) error {
 
 func rootFile(f int) string {
 	return fmt.Sprintf(`locals {
-  buckets_%[1]03d = {
+  buckets_%03[1]d = {
     logs  = { location = "US", versioned = true }
     media = { location = "EU", versioned = false }
     mail  = { location = "US", versioned = true }
   }
 }
 
-resource "google_kms_key_ring" "ring_%[1]03d" {
-  name     = "ring-%[1]03d"
+resource "google_kms_key_ring" "ring_%03[1]d" {
+  name     = "ring-%03[1]d"
   location = "us"
 }
 
-resource "google_kms_crypto_key" "key_%[1]03d" {
-  name            = "key-%[1]03d"
-  key_ring        = google_kms_key_ring.ring_%[1]03d.id
+resource "google_kms_crypto_key" "key_%03[1]d" {
+  name            = "key-%03[1]d"
+  key_ring        = google_kms_key_ring.ring_%03[1]d.id
   rotation_period = "%[2]ds"
   version_template {
     algorithm        = "GOOGLE_SYMMETRIC_ENCRYPTION"
@@ -81,13 +81,13 @@ resource "google_kms_crypto_key" "key_%[1]03d" {
   }
 }
 
-resource "google_storage_bucket" "b_%[1]03d" {
-  for_each                    = local.buckets_%[1]03d
-  name                        = "acme-%[1]03d-${each.key}"
+resource "google_storage_bucket" "b_%03[1]d" {
+  for_each                    = local.buckets_%03[1]d
+  name                        = "acme-%03[1]d-${each.key}"
   location                    = each.value.location
   uniform_bucket_level_access = true
   encryption {
-    default_kms_key_name = google_kms_crypto_key.key_%[1]03d.id
+    default_kms_key_name = google_kms_crypto_key.key_%03[1]d.id
   }
   versioning {
     enabled = each.value.versioned
@@ -105,17 +105,17 @@ resource "google_storage_bucket" "b_%[1]03d" {
   }
 }
 
-resource "google_compute_ssl_policy" "tls_%[1]03d" {
-  name            = "tls-%[1]03d"
+resource "google_compute_ssl_policy" "tls_%03[1]d" {
+  name            = "tls-%03[1]d"
   profile         = "MODERN"
   min_tls_version = "%[4]s"
 }
 
-resource "google_compute_target_https_proxy" "proxy_%[1]03d" {
-  name             = "proxy-%[1]03d"
-  url_map          = "projects/p/global/urlMaps/map-%[1]03d"
+resource "google_compute_target_https_proxy" "proxy_%03[1]d" {
+  name             = "proxy-%03[1]d"
+  url_map          = "projects/p/global/urlMaps/map-%03[1]d"
   ssl_certificates = ["projects/p/global/sslCertificates/cert"]
-  ssl_policy       = google_compute_ssl_policy.tls_%[1]03d.id
+  ssl_policy       = google_compute_ssl_policy.tls_%03[1]d.id
 }
 `, f, 7776000+86400*(f%2)*100, []string{"HSM", "SOFTWARE"}[f%2], []string{"TLS_1_2", "TLS_1_0"}[f%3%2])
 }
@@ -145,8 +145,8 @@ output "names" {
 		return err
 	}
 	for f := 1; f < files; f++ {
-		body := fmt.Sprintf(`resource "google_storage_bucket" "data_%[1]03d" {
-  name     = "${var.name}-%[1]03d"
+		body := fmt.Sprintf(`resource "google_storage_bucket" "data_%03[1]d" {
+  name     = "${var.name}-%03[1]d"
   location = "US"
   encryption {
     default_kms_key_name = var.key_id
@@ -154,8 +154,8 @@ output "names" {
   public_access_prevention = "enforced"
 }
 
-resource "google_compute_instance" "vm_%[1]03d" {
-  name         = "${var.name}-vm-%[1]03d"
+resource "google_compute_instance" "vm_%03[1]d" {
+  name         = "${var.name}-vm-%03[1]d"
   machine_type = "e2-small"
   zone         = "us-central1-a"
   boot_disk {
@@ -174,8 +174,8 @@ resource "google_compute_instance" "vm_%[1]03d" {
   }
 }
 
-resource "google_compute_target_https_proxy" "p_%[1]03d" {
-  name             = "${var.name}-p-%[1]03d"
+resource "google_compute_target_https_proxy" "p_%03[1]d" {
+  name             = "${var.name}-p-%03[1]d"
   url_map          = "projects/p/global/urlMaps/m"
   ssl_certificates = ["projects/p/global/sslCertificates/c"]
   ssl_policy       = var.policy
