@@ -30,9 +30,16 @@ var gcpSEC001 = &scanner.Check{
   sensitive = true
 }
 
+resource "google_secret_manager_secret" "oauth_client" {
+  secret_id = "oauth-client-secret"
+  replication {
+    auto {}
+  }
+}
+
 resource "google_sql_user" "app" {
   name     = "app"
-  instance = google_sql_database_instance.db.name
+  instance = "mail-db"
   password = var.db_password
 }
 

@@ -20,7 +20,12 @@ var gcpSEC002 = &scanner.Check{
 		"service account (Cloud Run, GKE Workload Identity, Compute), and let CI and other " +
 		"clouds use Workload Identity Federation or service account impersonation. Enforce " +
 		"the iam.disableServiceAccountKeyCreation organization policy.",
-	Fix: `# No google_service_account_key: run as the service account instead.
+	Fix: `# No google_service_account_key: run as the service account instead, and
+# let CI impersonate it through Workload Identity Federation.
+resource "google_service_account" "worker" {
+  account_id = "mail-worker"
+}
+
 resource "google_cloud_run_v2_service" "worker" {
   name     = "worker"
   location = "europe-west1"
@@ -32,8 +37,12 @@ resource "google_cloud_run_v2_service" "worker" {
   }
 }
 
+resource "google_iam_workload_identity_pool" "ci" {
+  workload_identity_pool_id = "ci"
+}
+
 resource "google_service_account_iam_member" "ci_impersonation" {
-  service_account_id = google_service_account.deployer.name
+  service_account_id = google_service_account.worker.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.ci.name}/attribute.repository/acme/mail-app"
 }`,

@@ -20,11 +20,7 @@ var gcpSEC003 = &scanner.Check{
 		"google_secret_manager_secret_iam_* resource (and from the policy documents they " +
 		"use); grant roles/secretmanager.secretAccessor only to the service accounts that " +
 		"need the secret. Enforce the iam.allowedPolicyMemberDomains organization policy.",
-	Fix: `resource "google_service_account" "api" {
-  account_id = "mail-api"
-}
-
-resource "google_secret_manager_secret" "oauth_client" {
+	Fix: `resource "google_secret_manager_secret" "oauth_client" {
   secret_id = "oauth-client-secret"
   replication {
     auto {}
@@ -34,7 +30,7 @@ resource "google_secret_manager_secret" "oauth_client" {
 resource "google_secret_manager_secret_iam_member" "api" {
   secret_id = google_secret_manager_secret.oauth_client.id
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${google_service_account.api.email}"
+  member    = "serviceAccount:mail-api@acme-prod.iam.gserviceaccount.com"
 }`,
 	Test: func(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		return publicGrant(g, r, "secret")

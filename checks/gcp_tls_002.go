@@ -28,6 +28,23 @@ var gcpTLS002 = &scanner.Check{
   profile         = "RESTRICTED"
 }
 
+resource "google_compute_managed_ssl_certificate" "web" {
+  name = "web"
+  managed {
+    domains = ["mail.example.com"]
+  }
+}
+
+resource "google_compute_backend_service" "web" {
+  name     = "web"
+  protocol = "HTTPS"
+}
+
+resource "google_compute_url_map" "web" {
+  name            = "web"
+  default_service = google_compute_backend_service.web.id
+}
+
 resource "google_compute_target_https_proxy" "web" {
   name             = "web"
   url_map          = google_compute_url_map.web.id

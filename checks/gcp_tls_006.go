@@ -25,8 +25,8 @@ var gcpTLS006 = &scanner.Check{
   name                         = "mail-webhook"
   runtime                      = "go122"
   entry_point                  = "Handle"
-  source_archive_bucket        = google_storage_bucket.src.name
-  source_archive_object        = google_storage_bucket_object.src.name
+  source_archive_bucket        = "acme-functions-src"
+  source_archive_object        = "mail-webhook.zip"
   trigger_http                 = true
   https_trigger_security_level = "SECURE_ALWAYS"
 }`,

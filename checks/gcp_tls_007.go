@@ -30,7 +30,7 @@ var gcpTLS007 = &scanner.Check{
   }
   deployment {
     zip {
-      source_url = "https://storage.googleapis.com/${google_storage_bucket.src.name}/app.zip"
+      source_url = "https://storage.googleapis.com/acme-apps-src/app.zip"
     }
   }
   handlers {

@@ -27,13 +27,17 @@ var gcpTLS009 = &scanner.Check{
 		"access to it can be captured.",
 	Remediation: "Use https:// endpoints only (and never set a Cloud Tasks uri_override " +
 		"scheme of HTTP).",
-	Fix: `resource "google_pubsub_subscription" "push" {
-  name  = "mail-events"
+	Fix: `resource "google_pubsub_topic" "events" {
+  name = "mail-events"
+}
+
+resource "google_pubsub_subscription" "push" {
+  name  = "mail-events-push"
   topic = google_pubsub_topic.events.id
   push_config {
     push_endpoint = "https://hooks.example.com/mail-events"
     oidc_token {
-      service_account_email = google_service_account.pusher.email
+      service_account_email = "pusher@acme-prod.iam.gserviceaccount.com"
     }
   }
 }`,
