@@ -1,0 +1,330 @@
+package terraform
+
+import (
+	"errors"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// maxProduct bounds setproduct's result. Terraform has none, but a product of
+// a few dozen-element sets exhausts memory, which no recover can catch.
+const maxProduct = 1 << 18
+
+func collectionFunctions() map[string]function.Function {
+	return map[string]function.Function{
+		"alltrue":         boolFold(false),
+		"anytrue":         boolFold(true),
+		"chunklist":       stdlib.ChunklistFunc,
+		"coalesce":        stdlib.CoalesceFunc,
+		"coalescelist":    stdlib.CoalesceListFunc,
+		"compact":         stdlib.CompactFunc,
+		"concat":          stdlib.ConcatFunc,
+		"contains":        stdlib.ContainsFunc,
+		"distinct":        stdlib.DistinctFunc,
+		"element":         stdlib.ElementFunc,
+		"flatten":         stdlib.FlattenFunc,
+		"index":           indexFunc,
+		"keys":            stdlib.KeysFunc,
+		"length":          lengthFunc,
+		"lookup":          lookupFunc,
+		"matchkeys":       matchKeysFunc,
+		"merge":           stdlib.MergeFunc,
+		"one":             oneFunc,
+		"range":           stdlib.RangeFunc,
+		"reverse":         stdlib.ReverseListFunc,
+		"setintersection": stdlib.SetIntersectionFunc,
+		"setproduct":      passThrough(stdlib.SetProductFunc, checkProduct),
+		"setsubtract":     stdlib.SetSubtractFunc,
+		"setunion":        stdlib.SetUnionFunc,
+		"slice":           stdlib.SliceFunc,
+		"sort":            stdlib.SortFunc,
+		"transpose":       transposeFunc,
+		"values":          stdlib.ValuesFunc,
+		"zipmap":          stdlib.ZipmapFunc,
+	}
+}
+
+// boolFold builds alltrue (decisive = false) and anytrue (decisive = true).
+// One known decisive element settles the answer even when others are
+// unknown; a null element counts as not true.
+func boolFold(decisive bool) function.Function {
+	return newFunc(function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.List(cty.Bool)}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			unknown := false
+			for it := args[0].ElementIterator(); it.Next(); {
+				_, v := it.Element()
+				if !v.IsKnown() {
+					unknown = true
+					continue
+				}
+				if isTrue := !v.IsNull() && v.True(); isTrue == decisive {
+					return cty.BoolVal(decisive), nil
+				}
+			}
+			if unknown {
+				return cty.UnknownVal(cty.Bool).RefineNotNull(), nil
+			}
+			return cty.BoolVal(!decisive), nil
+		},
+	})
+}
+
+// indexFunc is Terraform's index(list, value): the position of value in
+// list. (cty's "index" function is element access, a different thing.)
+var indexFunc = newFunc(function.Spec{
+	Params: []function.Parameter{
+		{Name: "list", Type: cty.DynamicPseudoType},
+		{Name: "value", Type: cty.DynamicPseudoType},
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if ty := args[0].Type(); !ty.IsListType() && !ty.IsTupleType() {
+			return cty.NilType, function.NewArgErrorf(0, "argument must be a list or tuple")
+		}
+		return cty.Number, nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if args[0].LengthInt() == 0 {
+			return cty.NilVal, function.NewArgErrorf(0, "cannot search an empty list")
+		}
+		for it := args[0].ElementIterator(); it.Next(); {
+			i, v := it.Element()
+			eq := v.Equals(args[1])
+			if !eq.IsKnown() {
+				return cty.UnknownVal(cty.Number).RefineNotNull(), nil
+			}
+			if eq.True() {
+				return i, nil
+			}
+		}
+		return cty.NilVal, errors.New("item not found")
+	},
+})
+
+// lookupFunc is Terraform's lookup, whose default is optional (cty's
+// requires it) and may be null. The map's own marks go on the result, but
+// not those of its other elements: the element found keeps its own.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String},
+	},
+	VarParam: &function.Parameter{
+		Name: "default", Type: cty.DynamicPseudoType,
+		AllowNull: true, AllowUnknown: true, AllowDynamicType: true,
+	},
+	Type: lookupType,
+	Impl: func(args []cty.Value, retType cty.Type) (ret cty.Value, err error) {
+		defer recoverAs(&ret, &err)
+		m, marks := args[0].Unmark()
+		key := args[1].AsString()
+		switch ty := m.Type(); {
+		case ty.IsObjectType() && ty.HasAttribute(key):
+			return m.GetAttr(key).WithMarks(marks), nil
+		case ty.IsMapType() && m.HasIndex(args[1]).True():
+			return m.Index(args[1]).WithMarks(marks), nil
+		case len(args) == 3:
+			v, err := convert.Convert(args[2], retType)
+			return v.WithMarks(marks), err
+		}
+		return cty.NilVal, function.NewArgErrorf(1, "lookup failed to find key %q", key)
+	},
+})
+
+func lookupType(args []cty.Value) (cty.Type, error) {
+	if len(args) > 3 {
+		return cty.NilType, errors.New("lookup takes two or three arguments")
+	}
+	ty := args[0].Type()
+	switch {
+	case ty == cty.DynamicPseudoType:
+		return cty.DynamicPseudoType, nil
+	case ty.IsObjectType():
+		if !args[1].IsKnown() {
+			return cty.DynamicPseudoType, nil
+		}
+		key := args[1].AsString()
+		if ty.HasAttribute(key) {
+			return ty.AttributeType(key), nil
+		}
+		if len(args) == 3 {
+			return args[2].Type(), nil
+		}
+		return cty.NilType, function.NewArgErrorf(1, "the given object has no attribute %q", key)
+	case ty.IsMapType():
+		if len(args) == 3 {
+			if _, err := convert.Convert(args[2], ty.ElementType()); err != nil {
+				return cty.NilType, function.NewArgErrorf(2, "the default value must have the same type as the map elements")
+			}
+		}
+		return ty.ElementType(), nil
+	}
+	return cty.NilType, function.NewArgErrorf(0, "the first argument must be a map or an object")
+}
+
+// matchKeysFunc keeps the elements of values whose counterpart in keys is in
+// searchset.
+var matchKeysFunc = newFunc(function.Spec{
+	Params: []function.Parameter{
+		{Name: "values", Type: cty.List(cty.DynamicPseudoType)},
+		{Name: "keys", Type: cty.List(cty.DynamicPseudoType)},
+		{Name: "searchset", Type: cty.List(cty.DynamicPseudoType)},
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		kt, st := args[1].Type().ElementType(), args[2].Type().ElementType()
+		if ty, _ := convert.UnifyUnsafe([]cty.Type{kt, st}); ty == cty.NilType {
+			return cty.NilType, function.NewArgErrorf(1, "keys and searchset must be of the same type")
+		}
+		return args[0].Type(), nil
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		values, keys, search := args[0], args[1], args[2]
+		if values.LengthInt() != keys.LengthInt() {
+			return cty.NilVal, errors.New("length of keys and values should be equal")
+		}
+		var out []cty.Value
+		for it := keys.ElementIterator(); it.Next(); {
+			i, k := it.Element()
+			for sit := search.ElementIterator(); sit.Next(); {
+				_, s := sit.Element()
+				eq := k.Equals(s)
+				if !eq.IsKnown() {
+					return cty.UnknownVal(retType), nil
+				}
+				if eq.True() {
+					out = append(out, values.Index(i))
+					break
+				}
+			}
+		}
+		if len(out) == 0 {
+			return cty.ListValEmpty(retType.ElementType()), nil
+		}
+		return cty.ListVal(out), nil
+	},
+})
+
+// oneFunc returns the only element of a zero- or one-element collection, or
+// null. The element keeps its own marks, plus the collection's.
+var oneFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType, AllowMarked: true}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		switch {
+		case ty.IsListType(), ty.IsSetType():
+			return ty.ElementType(), nil
+		case ty.IsTupleType():
+			switch etys := ty.TupleElementTypes(); len(etys) {
+			case 0:
+				return cty.DynamicPseudoType, nil
+			case 1:
+				return etys[0], nil
+			}
+		}
+		return cty.NilType, errOneElement
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (ret cty.Value, err error) {
+		defer recoverAs(&ret, &err)
+		v, marks := args[0].Unmark()
+		if !v.Length().IsKnown() {
+			return cty.UnknownVal(retType).WithMarks(marks), nil
+		}
+		switch v.LengthInt() {
+		case 0:
+			return cty.NullVal(retType).WithMarks(marks), nil
+		case 1:
+			it := v.ElementIterator()
+			it.Next()
+			_, e := it.Element()
+			return e.WithMarks(marks), nil
+		}
+		return cty.NilVal, errOneElement
+	},
+})
+
+var errOneElement = function.NewArgErrorf(0, "must be a list, set, or tuple value with either zero or one elements")
+
+// sumFunc adds the numbers of a list, set or tuple; it fails on an empty one.
+var sumFunc = newFunc(function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if ty := args[0].Type(); !ty.IsListType() && !ty.IsSetType() && !ty.IsTupleType() {
+			return cty.NilType, function.NewArgErrorf(0, "argument must be list, set, or tuple")
+		}
+		return cty.Number, nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if !args[0].Length().IsKnown() {
+			return cty.UnknownVal(cty.Number).RefineNotNull(), nil
+		}
+		if args[0].LengthInt() == 0 {
+			return cty.NilVal, function.NewArgErrorf(0, "cannot sum an empty list")
+		}
+		total := cty.Zero
+		for it := args[0].ElementIterator(); it.Next(); {
+			_, v := it.Element()
+			if !v.IsKnown() {
+				return cty.UnknownVal(cty.Number).RefineNotNull(), nil
+			}
+			n, err := convert.Convert(v, cty.Number)
+			if err != nil || n.IsNull() {
+				return cty.NilVal, function.NewArgErrorf(0, "argument must be list, set, or tuple of number values")
+			}
+			total = total.Add(n)
+		}
+		return total, nil
+	},
+})
+
+// transposeFunc swaps the keys and values of a map of lists of strings.
+var transposeFunc = newFunc(function.Spec{
+	Params: []function.Parameter{{Name: "values", Type: cty.Map(cty.List(cty.String))}},
+	Type:   function.StaticReturnType(cty.Map(cty.List(cty.String))),
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		if !args[0].IsWhollyKnown() {
+			return cty.UnknownVal(retType), nil
+		}
+		out := map[string][]cty.Value{}
+		for it := args[0].ElementIterator(); it.Next(); {
+			k, list := it.Element()
+			if list.IsNull() {
+				return cty.NilVal, errors.New("cannot transpose a map with null lists")
+			}
+			for lit := list.ElementIterator(); lit.Next(); {
+				_, v := lit.Element()
+				if v.IsNull() {
+					return cty.NilVal, errors.New("cannot transpose a map containing null values")
+				}
+				out[v.AsString()] = append(out[v.AsString()], k)
+			}
+		}
+		if len(out) == 0 {
+			return cty.MapValEmpty(cty.List(cty.String)), nil
+		}
+		res := make(map[string]cty.Value, len(out))
+		for k, vs := range out {
+			res[k] = cty.ListVal(vs)
+		}
+		return cty.MapVal(res), nil
+	},
+})
+
+// checkProduct refuses a setproduct whose result would exceed maxProduct.
+func checkProduct(args []cty.Value) error {
+	total := 1
+	for _, a := range args {
+		v, _ := a.UnmarkDeep()
+		if v.IsNull() || !v.IsKnown() || !v.CanIterateElements() || !v.Length().IsKnown() {
+			continue
+		}
+		total *= max(v.LengthInt(), 1)
+		if total > maxProduct {
+			return errors.New("the product of these sets is too large to compute")
+		}
+	}
+	return nil
+}
