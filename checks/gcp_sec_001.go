@@ -1,7 +1,10 @@
 package checks
 
 import (
+	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -147,12 +150,41 @@ func envProblem(name string, value *scanner.Attr, path string) (scanner.Problem,
 		label = "environment variable " + name
 	}
 	switch {
-	case name != "" && scanner.LooksLikeCredentialName(name):
+	case name != "" && scanner.LooksLikeCredentialName(name) && !plainSetting(v):
 		return scanner.Fail(path, "%s is named like a credential and its value is written in plain text in the configuration", label), true
 	case scanner.LooksLikeSecret(v):
 		return scanner.Fail(path, "%s holds a literal value shaped like a credential (API key, OAuth token or private key)", label), true
 	}
 	return scanner.Problem{}, false
+}
+
+// plainSetting reports whether a value, whatever its variable's name, is a
+// setting rather than a credential: a flag or number (ENABLE_TOKEN_REFRESH =
+// "true", PASSWORD_MIN_LENGTH = "12"), a file path
+// (GOOGLE_APPLICATION_CREDENTIALS = "/var/secrets/key.json"), a URL without a
+// password (TOKEN_URI), or a Secret Manager resource name (SECRET_NAME).
+// Values shaped like a credential are judged by LooksLikeSecret regardless.
+func plainSetting(v string) bool {
+	v = strings.TrimSpace(v)
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "enabled", "disabled":
+		return true
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return true
+	}
+	if strings.HasPrefix(v, "/") && !strings.ContainsAny(v, " \t\n") {
+		return true
+	}
+	if strings.HasPrefix(v, "projects/") && strings.Contains(v, "/secrets/") {
+		return true
+	}
+	u, err := url.Parse(v)
+	if err == nil && u.Scheme != "" && u.Host != "" {
+		_, hasPassword := u.User.Password()
+		return !hasPassword
+	}
+	return false
 }
 
 // literalString returns an attribute's value when it is a non-empty string

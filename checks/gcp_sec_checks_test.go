@@ -108,6 +108,36 @@ func TestSEC001LiteralSecrets(t *testing.T) {
   }
 }`, []string{"google_app_engine_standard_app_version.v env_variables.PASSWORD FAIL"}},
 		{"whole map from a variable", `resource "google_cloudfunctions_function" "f" { environment_variables = var.env }`, nil},
+		{"credential names holding settings", `resource "google_cloud_run_v2_service" "s" {
+  template {
+    containers {
+      env {
+        name  = "GOOGLE_APPLICATION_CREDENTIALS"
+        value = "/var/secrets/google/key.json"
+      }
+      env {
+        name  = "ENABLE_TOKEN_REFRESH"
+        value = "true"
+      }
+      env {
+        name  = "PASSWORD_MIN_LENGTH"
+        value = "12"
+      }
+      env {
+        name  = "TOKEN_URI"
+        value = "https://oauth2.googleapis.com/token"
+      }
+      env {
+        name  = "CLIENT_SECRET_NAME"
+        value = "projects/acme/secrets/oauth-client/versions/latest"
+      }
+      env {
+        name  = "DATABASE_PASSWORD_URL"
+        value = "postgres://app:hunter2-not-a-real-password@db:5432/mail"
+      }
+    }
+  }
+}`, []string{"google_cloud_run_v2_service.s template.containers.0.env.5.value FAIL"}},
 		{"empty credential", `resource "google_cloudfunctions_function" "f" {
   environment_variables = { API_KEY = "" }
 }`, nil},
