@@ -187,6 +187,10 @@ func TestCatalogComplete(t *testing.T) {
 	}
 }
 
+// removalFixes are the checks whose fix is to remove every resource of their
+// types (a service account key is never acceptable), so their Fix holds none.
+var removalFixes = map[string]bool{"GCP-SEC-002": true}
+
 // TestFixPasses loads each check's Fix snippet as a Terraform root and runs
 // the check over it: the corrected Terraform must not fail its own check, and
 // must hold a resource the check judges.
@@ -211,7 +215,7 @@ func TestFixPasses(t *testing.T) {
 			for _, f := range res.Failures() {
 				t.Errorf("Fix fails its own check: %s: %s", f.Location, f.Message)
 			}
-			if len(c.Types) > 0 && res.Count(scanner.StatusPass) == 0 {
+			if len(c.Types) > 0 && !removalFixes[c.ID] && res.Count(scanner.StatusPass) == 0 {
 				t.Errorf("Fix holds no resource of %v that passes", c.Types)
 			}
 		})
