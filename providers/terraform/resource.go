@@ -87,8 +87,10 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		return instanceKeys{}
 	}
 	var out instanceKeys
-	for it := v.ElementIterator(); it.Next(); {
+	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
+		ev = ev.WithMarks(cmarks)
 		if isSet {
 			k = ev
 		}
@@ -312,9 +314,10 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	if plain.IsNull() || !plain.CanIterateElements() {
 		return
 	}
-	for it := v.ElementIterator(); it.Next(); {
+	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
-		iter := cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})
+		iter := cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev.WithMarks(cmarks)})
 		child := inst.withIter(iterName, iter)
 		blk := &scanner.Block{Type: typ, Body: s.convertBody(content.Body, child, false), DefRange: def, Range: rng}
 		if a := c.Attributes["labels"]; a != nil {
