@@ -62,14 +62,17 @@ func testBucketPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	return publicGrant(g, r, "bucket")
 }
 
-// testBucketACL judges predefined_acl and every role_entity ("READER:allUsers").
+// testBucketACL judges predefined_acl, default_acl (the predefined ACL new
+// objects get) and every role_entity ("READER:allUsers").
 func testBucketACL(r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
-	acl := r.Get("predefined_acl")
-	if s, ok := acl.Str(); ok && publicACLs[strings.ToLower(strings.TrimSpace(s))] {
-		out = append(out, scanner.Fail("predefined_acl", "uses the public predefined ACL %s", scanner.Display(acl)))
-	} else if !acl.Null() && !acl.Known() {
-		out = append(out, scanner.Unknown("predefined_acl", "the predefined ACL is not known before apply"))
+	for _, name := range []string{"predefined_acl", "default_acl"} {
+		acl := r.Get(name)
+		if s, ok := acl.Str(); ok && publicACLs[strings.ToLower(strings.TrimSpace(s))] {
+			out = append(out, scanner.Fail(name, "%s is the public ACL %s", name, scanner.Display(acl)))
+		} else if !acl.Null() && !acl.Known() {
+			out = append(out, scanner.Unknown(name, "%s is not known before apply", name))
+		}
 	}
 	entities, known := stringList(r.Get("role_entity"))
 	var public []string

@@ -28,6 +28,8 @@ resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_
 }`, nil},
 		{"predefined public acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "publicRead" }`,
 			[]string{"google_storage_bucket_acl.a predefined_acl FAIL"}},
+		{"public default object acl", `resource "google_storage_bucket_acl" "a" { default_acl = "publicRead" }`,
+			[]string{"google_storage_bucket_acl.a default_acl FAIL"}},
 		{"private predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "projectPrivate" }`, nil},
 		{"role entity", `resource "google_storage_bucket_acl" "a" {
   role_entity = ["OWNER:user-a@example.com", "READER:allUsers"]

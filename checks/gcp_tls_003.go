@@ -103,16 +103,12 @@ func levelServes(pb pathBlock) (reason, unknown string) {
 	if strings.Contains(pb.Path, "path_rule") || strings.Contains(pb.Path, "route_rules") {
 		service, action, redirect = "service", "route_action", "url_redirect"
 	}
-	where := "by default"
-	if pb.Path != "" {
-		where = "in " + pb.Path
-	}
 	if a, p := pb.Attr(service); a.Set() {
-		return "sends requests to a backend service " + where + " (" + p + ")", ""
+		return "sends requests to a backend service (" + p + ")", ""
 	}
 	actions, u := blocksAt(pb.Body, action)
 	if len(actions) > 0 {
-		return "routes requests to backends " + where + " (" + joinPath(pb.Path, action) + ")", ""
+		return "routes requests to backends (" + joinPath(pb.Path, action) + ")", ""
 	}
 	reds, u2 := blocksAt(pb.Body, redirect)
 	if u = firstOf(u, u2); u != "" {
@@ -127,7 +123,7 @@ func levelServes(pb pathBlock) (reason, unknown string) {
 	case !known:
 		return "", path
 	case !https:
-		return "redirects without https_redirect = true " + where + " (" + path + ")", ""
+		return "redirects without https_redirect = true (" + path + ")", ""
 	}
 	return "", ""
 }

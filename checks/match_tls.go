@@ -97,7 +97,7 @@ type pathBlock struct {
 
 // Attr returns the block's attribute and the full path a problem names it by.
 func (p pathBlock) Attr(name string) (*scanner.Attr, string) {
-	return p.Body.Attrs[name], p.Path + "." + name
+	return p.Body.Attrs[name], joinPath(p.Path, name)
 }
 
 // blocksAt walks a dotted pattern of block names in which a "*" after a
@@ -179,14 +179,14 @@ func iamTypes(parents ...string) []string {
 // data.google_iam_policy names that data source as related.
 func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.Problem {
 	members, path, unknown := publicMembers(g, r)
-	role := ""
+	role := "a role"
 	if a := r.Get("role"); a != nil && a.Known() {
-		role = " " + scanner.Display(a)
+		role = scanner.Display(a)
 	}
 	related := g.Follow(r, "policy_data", "google_iam_policy")
 	switch {
 	case len(members) > 0:
-		p := scanner.Fail(path, "grants%s on the %s to %s, so anyone can reach it", role, what, strings.Join(members, " and "))
+		p := scanner.Fail(path, "grants %s on the %s to %s, so anyone can reach it", role, what, strings.Join(members, " and "))
 		p.Related = related
 		return []scanner.Problem{p}
 	case unknown:
