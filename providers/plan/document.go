@@ -1,0 +1,145 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// document is one terraform show -json output, plan or state, decoded in a
+// single pass. The values, changes and variables use terraform-json's types;
+// the configuration uses this package's own (config.go), because
+// terraform-json drops the expressions of single nested blocks.
+type document struct {
+	FormatVersion    string `json:"format_version"`
+	TerraformVersion string `json:"terraform_version"`
+
+	// A plan.
+	PlannedValues   *tfjson.StateValues             `json:"planned_values"`
+	ResourceChanges []*tfjson.ResourceChange        `json:"resource_changes"`
+	PriorState      *priorState                     `json:"prior_state"`
+	Configuration   *configuration                  `json:"configuration"`
+	Variables       map[string]*tfjson.PlanVariable `json:"variables"`
+	Errored         bool                            `json:"errored"`
+	Complete        *bool                           `json:"complete"`
+
+	// A state.
+	Values *tfjson.StateValues `json:"values"`
+}
+
+// priorState is the state a plan was made from. Only its values are read:
+// data sources that Terraform read while planning are there and not in
+// planned_values.
+type priorState struct {
+	Values *tfjson.StateValues `json:"values"`
+}
+
+// isPlan tells a plan from a state: a state has values and none of a plan's
+// sections.
+func (d *document) isPlan() bool {
+	return d.PlannedValues != nil || d.ResourceChanges != nil || d.PriorState != nil || d.Configuration != nil
+}
+
+// decode parses a plan or state file. Numbers keep their precision
+// (json.Number). The format version is checked with terraform-json's own
+// constraints: a major version it does not know is refused, as the format's
+// documentation asks.
+func decode(data []byte) (*document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc document
+	if err := dec.Decode(&doc); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON object")
+	}
+	if doc.FormatVersion == "" {
+		return nil, errors.New("no format_version: not terraform show -json output")
+	}
+	var err error
+	if doc.isPlan() {
+		err = (&tfjson.Plan{FormatVersion: doc.FormatVersion}).Validate()
+	} else {
+		err = (&tfjson.State{FormatVersion: doc.FormatVersion}).Validate()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// jsonError adds the line and column to a syntax or type error, so a broken
+// file can be fixed without counting bytes.
+func jsonError(data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return err
+	}
+	line, col := 1, 1
+	for _, c := range data[:off] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
+
+// detectKeys are the top-level properties of which at least one, besides
+// format_version, marks terraform show -json output.
+var detectKeys = map[string]bool{"planned_values": true, "values": true, "resource_changes": true, "prior_state": true}
+
+// detect reads the top-level keys of a JSON object, stopping as soon as it
+// has seen format_version (a string) and one of detectKeys, so a large plan
+// is not parsed twice. Terraform writes format_version first.
+func detect(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	version, body := false, false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		key, _ := tok.(string)
+		switch {
+		case key == "format_version":
+			var s string
+			if dec.Decode(&s) != nil {
+				return false
+			}
+			version = true
+		case detectKeys[key]:
+			body = true
+			if version {
+				return true
+			}
+			fallthrough
+		default:
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return false
+			}
+		}
+		if version && body {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,65 @@
+package plan
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the graph.golden files")
+
+const fixtures = "../../fixtures/plan"
+
+// fixtureFile returns the plan or state file of a fixture directory.
+func fixtureFile(t *testing.T, dir string) string {
+	t.Helper()
+	for _, name := range []string{"plan.json", "state.json"} {
+		if p := filepath.Join(dir, name); fileExists(p) {
+			return p
+		}
+	}
+	t.Fatalf("%s has no plan.json or state.json", dir)
+	return ""
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TestGolden loads every fixture and compares the whole graph with its
+// graph.golden: addresses, values with their unknowns, references, flags,
+// places, diagnostics and ignore comments.
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(fixtures, "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			g, err := Load(context.Background(), fixtureFile(t, dir), Options{Base: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := dumpGraph(g)
+			golden := filepath.Join(dir, "graph.golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("graph differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
+	}
+}
