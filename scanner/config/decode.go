@@ -1,0 +1,339 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// Error is one problem in a configuration file, at a line (0 when the
+// problem has no line, such as an empty document of the wrong kind).
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// decoder walks the yaml.Node tree rather than unmarshalling into a struct:
+// only the node tree knows each key's line, and yaml.v3's struct decoding
+// silently drops unknown keys (KnownFields reports one without a
+// suggestion) and coerces "yes" into strings.
+type decoder struct {
+	file string
+	errs []error
+}
+
+// field decodes one key's value; path is the dotted key for messages.
+type field func(path string, v *yaml.Node)
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) decode(src []byte, c *Config) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 0
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		d.errs = append(d.errs, &Error{File: d.file, Line: line, Msg: "not valid YAML: " + msg})
+		return
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return // an empty file: every default
+	}
+	root := doc.Content[0]
+	if isNull(root) {
+		return
+	}
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, "want a mapping of settings (key: value), found %s", kindName(root))
+		return
+	}
+	d.mapping(root, "", topFields(d, c))
+}
+
+// topFields are the file's top-level keys.
+func topFields(d *decoder, c *Config) map[string]field {
+	return map[string]field{
+		"checks":      func(p string, v *yaml.Node) { c.Checks = d.checkIDs(p, v, c) },
+		"skip-checks": func(p string, v *yaml.Node) { c.SkipChecks = d.checkIDs(p, v, c) },
+		"severity":    func(p string, v *yaml.Node) { c.Severity = d.severities(p, v) },
+		"var-files":   func(p string, v *yaml.Node) { c.VarFiles = d.stringList(p, v, nil) },
+		"exclude": func(p string, v *yaml.Node) {
+			c.Exclude = d.stringList(p, v, func(item *yaml.Node) {
+				if err := ValidatePattern(item.Value); err != nil {
+					d.errorf(item, "%s: %v", p, err)
+				}
+			})
+		},
+		"scan-downloaded-modules": func(p string, v *yaml.Node) { d.bool(p, v, &c.ScanDownloadedModules) },
+		"scope-labels":            func(p string, v *yaml.Node) { c.ScopeLabels = d.labels(p, v) },
+		"ignores": func(p string, v *yaml.Node) {
+			d.mapping(v, p+".", map[string]field{
+				"require-reason": func(p string, v *yaml.Node) { d.bool(p, v, &c.Ignores.RequireReason) },
+				"inline-ignores": func(p string, v *yaml.Node) { d.bool(p, v, &c.Ignores.InlineIgnores) },
+			})
+		},
+		"sarif": func(p string, v *yaml.Node) {
+			d.mapping(v, p+".", map[string]field{
+				"category":        func(p string, v *yaml.Node) { d.str(p, v, &c.SARIF.Category) },
+				"include-unknown": func(p string, v *yaml.Node) { d.bool(p, v, &c.SARIF.IncludeUnknown) },
+			})
+		},
+		"exit-code": func(p string, v *yaml.Node) { d.exitCode(p, v, &c.ExitCode) },
+	}
+}
+
+// mapping decodes a mapping node through fields. A null value leaves the
+// default; unknown and repeated keys are errors.
+func (d *decoder) mapping(n *yaml.Node, prefix string, fields map[string]field) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want a mapping (key: value), found %s", strings.TrimSuffix(prefix, "."), kindName(n))
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%skeys must be plain names, found %s", prefix, kindName(k))
+			continue
+		}
+		name := k.Value
+		if first, dup := seen[name]; dup {
+			d.errorf(k, "key %q is set twice (first on line %d)", prefix+name, first)
+			continue
+		}
+		seen[name] = k.Line
+		f, ok := fields[name]
+		if !ok {
+			d.errorf(k, "unknown key %q%s", prefix+name, suggest(prefix, name, fields))
+			continue
+		}
+		if v.Kind == yaml.AliasNode {
+			d.errorf(v, "%s: YAML aliases are not supported; write the value out", prefix+name)
+			continue
+		}
+		if isNull(v) {
+			continue
+		}
+		f(prefix+name, v)
+	}
+}
+
+// items returns a sequence's scalar entries, reporting anything else.
+func (d *decoder) items(path string, v *yaml.Node, example string) []*yaml.Node {
+	if v.Kind != yaml.SequenceNode {
+		d.errorf(v, "%s: want a list, for example %s; found %s", path, example, kindName(v))
+		return nil
+	}
+	var out []*yaml.Node
+	for i, it := range v.Content {
+		if it.Kind != yaml.ScalarNode || isNull(it) || it.Tag != "!!str" {
+			d.errorf(it, "%s[%d]: want a string, found %s", path, i, kindName(it))
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func (d *decoder) stringList(path string, v *yaml.Node, validate func(*yaml.Node)) []string {
+	out := []string{}
+	for _, it := range d.items(path, v, `["a", "b"]`) {
+		if strings.TrimSpace(it.Value) == "" {
+			d.errorf(it, "%s: empty entry", path)
+			continue
+		}
+		if validate != nil {
+			validate(it)
+		}
+		out = append(out, it.Value)
+	}
+	return out
+}
+
+// checkIDs reads a list of check IDs, upper-cased as scanner.Select wants,
+// and records each entry's line for ValidateChecks.
+func (d *decoder) checkIDs(path string, v *yaml.Node, c *Config) []string {
+	out := []string{}
+	for _, it := range d.items(path, v, "[GCP-ENC-001, GCP-KMS-001]") {
+		id := strings.ToUpper(strings.TrimSpace(it.Value))
+		if id == "" {
+			d.errorf(it, "%s: empty check ID", path)
+			continue
+		}
+		c.lines[fmt.Sprintf("%s.%d", path, len(out))] = it.Line
+		out = append(out, id)
+	}
+	return out
+}
+
+func (d *decoder) severities(path string, v *yaml.Node) []scanner.Severity {
+	out := []scanner.Severity{}
+	for _, it := range d.items(path, v, "[HIGH, CRITICAL]") {
+		s, err := scanner.ParseSeverity(it.Value)
+		if err != nil {
+			d.errorf(it, "%s: %v", path, err)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) labels(path string, v *yaml.Node) map[string]string {
+	if v.Kind != yaml.MappingNode {
+		d.errorf(v, "%s: want a mapping of label keys to values, for example {data: gmail}; found %s", path, kindName(v))
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" {
+			d.errorf(k, "%s: label keys must be non-empty names", path)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.errorf(k, "%s: label %q is set twice", path, k.Value)
+			continue
+		}
+		if val.Kind != yaml.ScalarNode || isNull(val) {
+			d.errorf(val, "%s.%s: want a label value, found %s", path, k.Value, kindName(val))
+			continue
+		}
+		out[k.Value] = val.Value
+	}
+	return out
+}
+
+func (d *decoder) bool(path string, v *yaml.Node, dst *bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+		d.errorf(v, "%s: want true or false, found %s", path, kindName(v))
+		return
+	}
+	if err := v.Decode(dst); err != nil {
+		d.errorf(v, "%s: %v", path, err)
+	}
+}
+
+func (d *decoder) str(path string, v *yaml.Node, dst *string) {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+		d.errorf(v, "%s: want a string, found %s", path, kindName(v))
+		return
+	}
+	*dst = v.Value
+}
+
+func (d *decoder) exitCode(path string, v *yaml.Node, dst *int) {
+	var n int
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
+		d.errorf(v, "%s: want a whole number from 0 to 125, found %s", path, kindName(v))
+		return
+	}
+	if n < 0 || n > 125 {
+		d.errorf(v, "%s: %d is out of range: want 0 to 125", path, n)
+		return
+	}
+	*dst = n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// kindName describes a node for "found ..." in messages, without echoing
+// long values.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing"
+		case "!!bool":
+			return "a boolean"
+		case "!!int":
+			return "a number"
+		case "!!float":
+			return "a number"
+		case "!!str":
+			if len(n.Value) > 40 {
+				return "a string"
+			}
+			return strconv.Quote(n.Value)
+		}
+		return "a " + strings.TrimPrefix(n.Tag, "!!")
+	}
+	return "an empty document"
+}
+
+// suggest returns ` (did you mean "x"?)` for the known key closest to name,
+// or "" when none is close: within a third of the name's length in edits,
+// at least one.
+func suggest(prefix, name string, fields map[string]field) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	best, bestDist := "", max(1, len(name)/3)+1
+	for _, k := range keys {
+		if dist := editDistance(strings.ToLower(name), k); dist < bestDist {
+			best, bestDist = k, dist
+		}
+	}
+	if best == "" {
+		return fmt.Sprintf(" (known keys: %s)", strings.Join(keys, ", "))
+	}
+	return fmt.Sprintf(" (did you mean %q?)", prefix+best)
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes (keys
+// are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
