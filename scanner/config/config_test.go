@@ -63,9 +63,9 @@ func TestLoadFull(t *testing.T) {
 
 func TestParseDefaults(t *testing.T) {
 	for name, src := range map[string]string{
-		"empty":        "",
-		"comment only": "# nothing yet\n",
-		"null values":  "checks:\nignores:\nsarif:\nexit-code:\n",
+		"empty":         "",
+		"comment only":  "# nothing yet\n",
+		"null values":   "checks:\nignores:\nsarif:\nexit-code:\n",
 		"empty ignores": "ignores: {}\n",
 	} {
 		t.Run(name, func(t *testing.T) {

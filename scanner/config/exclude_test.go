@@ -38,7 +38,7 @@ func TestMatch(t *testing.T) {
 		{"[a-c]*", "dns.tf", false},
 		{".terraform/**", ".terraform/modules/net/main.tf", true},
 		{"envs/dev", `envs\dev\main.tf`, true}, // Windows separators in the path
-		{"bad[", "bad[", false},                 // malformed matches nothing
+		{"bad[", "bad[", false},                // malformed matches nothing
 		{"", "main.tf", false},
 		{"**", "anything/at/all.tf", true},
 	}
