@@ -73,7 +73,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
 		r := newRunner(g, opts)
 		for _, c := range checks {
-			res.Findings = append(res.Findings, r.judge(c)...)
+			res.Findings = r.judge(c, res.Findings)
 		}
 	}
 	res.Findings = dedupe(res.Findings)
@@ -192,11 +192,11 @@ func allAttrs(b *Body) []*Attr {
 	return out
 }
 
-func (r *runner) judge(c *Check) []Finding {
-	var out []Finding
+// judge appends the findings of one check to out.
+func (r *runner) judge(c *Check, out []Finding) []Finding {
 	if len(c.Types) == 0 {
 		if c.TestGraph == nil {
-			return nil
+			return out
 		}
 		for _, p := range c.TestGraph(r.g) {
 			if p.Resource != nil {
@@ -331,26 +331,37 @@ func Fingerprint(checkID, address, path, discriminator string) string {
 // SortFindings orders findings by file, line, column, check, resource,
 // attribute and status, the order every writer emits.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.Location.File != b.Location.File:
-			return a.Location.File < b.Location.File
-		case a.Location.StartLine != b.Location.StartLine:
-			return a.Location.StartLine < b.Location.StartLine
-		case a.Location.StartCol != b.Location.StartCol:
-			return a.Location.StartCol < b.Location.StartCol
-		case a.CheckID != b.CheckID:
-			return a.CheckID < b.CheckID
-		case a.Resource != b.Resource:
-			return a.Resource < b.Resource
-		case a.Attribute != b.Attribute:
-			return a.Attribute < b.Attribute
-		case a.Status != b.Status:
-			return a.Status < b.Status
-		}
-		return a.Message < b.Message
-	})
+	// Findings are large; sort a permutation, then move each once.
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return findingLess(&fs[idx[i]], &fs[idx[j]]) })
+	sorted := make([]Finding, len(fs))
+	for i, k := range idx {
+		sorted[i] = fs[k]
+	}
+	copy(fs, sorted)
+}
+
+func findingLess(a, b *Finding) bool {
+	switch {
+	case a.Location.File != b.Location.File:
+		return a.Location.File < b.Location.File
+	case a.Location.StartLine != b.Location.StartLine:
+		return a.Location.StartLine < b.Location.StartLine
+	case a.Location.StartCol != b.Location.StartCol:
+		return a.Location.StartCol < b.Location.StartCol
+	case a.CheckID != b.CheckID:
+		return a.CheckID < b.CheckID
+	case a.Resource != b.Resource:
+		return a.Resource < b.Resource
+	case a.Attribute != b.Attribute:
+		return a.Attribute < b.Attribute
+	case a.Status != b.Status:
+		return a.Status < b.Status
+	}
+	return a.Message < b.Message
 }
 
 // SortDiagnostics orders diagnostics by file, line, column and text.
