@@ -47,9 +47,17 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 	rep := buildSARIF(res, opts)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	if len(res.Findings) <= sarifIndentLimit {
+		enc.SetIndent("", "  ")
+	}
 	return enc.Encode(rep)
 }
+
+// sarifIndentLimit is the number of findings up to which SARIF is indented
+// for people to read; beyond it, indenting costs more than the rest of the
+// writer and nobody reads the file by eye, so it is written compact. Either
+// way identical input gives identical bytes.
+const sarifIndentLimit = 2000
 
 // SARIFDropped returns how many results the SARIF writer leaves out to stay
 // under GitHub's per-run limit, so the command can also say so on stderr.
