@@ -12,7 +12,8 @@ var nonResourceRoots = map[string]bool{
 }
 
 // collectAccessed records which attributes each resource is read for, from
-// every traversal in the module's native-syntax files. JSON files are not
+// every traversal in the module's native-syntax files, and which functions
+// the module calls. JSON files are not
 // walked; a computed attribute read only there evaluates as unknown through
 // the evaluator's fallback instead.
 func (m *module) collectAccessed(files []*parsedFile) {
@@ -21,24 +22,46 @@ func (m *module) collectAccessed(files []*parsedFile) {
 		if !ok {
 			continue
 		}
-		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-			switch e := n.(type) {
-			case *hclsyntax.ScopeTraversalExpr:
-				m.recordTraversal(e.Traversal, nil)
-			case *hclsyntax.SplatExpr:
-				src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
-				rel, ok2 := e.Each.(*hclsyntax.RelativeTraversalExpr)
-				if ok && ok2 {
-					m.recordTraversal(src.Traversal, rel.Traversal)
-				}
-			case *hclsyntax.RelativeTraversalExpr:
-				if src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr); ok {
-					m.recordTraversal(src.Traversal, e.Traversal)
+		for _, blk := range body.Blocks {
+			if blk.Type != "variable" {
+				m.visit(blk)
+				continue
+			}
+			// A type constraint (list(string), object({...})) reads like
+			// function calls but calls nothing.
+			for name, a := range blk.Body.Attributes {
+				if name != "type" {
+					m.visit(a)
 				}
 			}
-			return nil
-		})
+			for _, b := range blk.Body.Blocks {
+				m.visit(b)
+			}
+		}
 	}
+}
+
+// visit records the traversals and function calls under one node.
+func (m *module) visit(node hclsyntax.Node) {
+	_ = hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch e := n.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			m.recordTraversal(e.Traversal, nil)
+		case *hclsyntax.SplatExpr:
+			src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr)
+			rel, ok2 := e.Each.(*hclsyntax.RelativeTraversalExpr)
+			if ok && ok2 {
+				m.recordTraversal(src.Traversal, rel.Traversal)
+			}
+		case *hclsyntax.RelativeTraversalExpr:
+			if src, ok := e.Source.(*hclsyntax.ScopeTraversalExpr); ok {
+				m.recordTraversal(src.Traversal, e.Traversal)
+			}
+		case *hclsyntax.FunctionCallExpr:
+			m.calledFuncs[e.Name] = append(m.calledFuncs[e.Name], e.NameRange)
+		}
+		return nil
+	})
 }
 
 // recordTraversal notes the attribute read after TYPE.NAME[KEY] (or

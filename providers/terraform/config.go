@@ -29,6 +29,9 @@ type module struct {
 	// names other expressions read from it, so a computed attribute such as
 	// id reads as unknown instead of failing for want of a schema.
 	accessed map[string]map[string]bool
+	// calledFuncs are the functions the module's native-syntax files call,
+	// with where, so an unsupported one is reported once per call site.
+	calledFuncs map[string][]hcl.Range
 }
 
 type varDecl struct {
@@ -154,6 +157,7 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 		dir: dir, vars: map[string]*varDecl{}, locals: map[string]*hcl.Attribute{},
 		outputs: map[string]*hcl.Attribute{}, resByKey: map[string]*resDecl{},
 		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{},
+		calledFuncs: map[string][]hcl.Range{},
 	}
 	var diags hcl.Diagnostics
 	for _, f := range files {

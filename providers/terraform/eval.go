@@ -7,7 +7,6 @@ import (
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -139,8 +138,18 @@ func (s *scope) output(name string) cty.Value {
 // an unknown value that keeps the references the expression makes, so one
 // bad expression never hides a resource.
 func (s *scope) eval(expr hcl.Expression, inst instCtx) cty.Value {
-	ctx, marks := s.evalContext(expr.Variables(), inst)
-	s.l.addMissingFunctions(expr, ctx)
+	return s.evalTraversals(expr, expr.Variables(), inst)
+}
+
+// evalTraversals is eval for a caller that has the expression's traversals.
+func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
+	var ctx *hcl.EvalContext
+	var marks cty.ValueMarks
+	if len(trs) == 0 {
+		ctx = s.l.literalCtx
+	} else {
+		ctx, marks = s.evalContext(trs, inst)
+	}
 	outer := s.l.evalRange
 	s.l.evalRange = expr.Range()
 	v, diags := expr.Value(ctx)
@@ -338,33 +347,35 @@ func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
 	return cty.DynamicVal
 }
 
-// addMissingFunctions gives a function the table lacks a stand-in that
-// returns unknown, with a diagnostic, so the scan goes on.
-func (l *loader) addMissingFunctions(expr hcl.Expression, ctx *hcl.EvalContext) {
-	se, ok := expr.(hclsyntax.Expression)
-	if !ok {
-		return
+// addMissingFunctions gives every function a module calls that the table
+// lacks a stand-in that returns unknown, with a diagnostic at each call, so
+// the scan goes on. Provider functions (provider::NAME::FN) are unknown
+// without a diagnostic: Terraform knows them, casascan runs no provider.
+func (l *loader) addMissingFunctions(m *module) {
+	for _, name := range sortedKeys(m.calledFuncs) {
+		if f, known := l.funcs[name]; known && !isStandIn(f) {
+			continue
+		}
+		l.funcs[name] = unknownFunction
+		if strings.HasPrefix(name, "provider::") {
+			continue
+		}
+		for _, rng := range m.calledFuncs[name] {
+			l.diag(scanner.DiagWarning, fmt.Sprintf("unsupported function %q", name),
+				"its result is treated as not known before apply", rng)
+		}
 	}
-	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		call, ok := n.(*hclsyntax.FunctionCallExpr)
-		if !ok {
-			return nil
-		}
-		if _, known := l.funcs[call.Name]; known {
-			return nil
-		}
-		l.funcs[call.Name] = unknownFunction
-		if !strings.HasPrefix(call.Name, "provider::") {
-			l.diag(scanner.DiagWarning, fmt.Sprintf("unsupported function %q", call.Name),
-				"its result is treated as not known before apply", call.NameRange)
-		}
-		return nil
-	})
+}
+
+// isStandIn reports whether f is the unknown-returning stand-in.
+func isStandIn(f function.Function) bool {
+	return f.Description() == unknownFunction.Description()
 }
 
 var unknownFunction = function.New(&function.Spec{
-	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true},
-	Type:     function.StaticReturnType(cty.DynamicPseudoType),
+	Description: "casascan: a function it does not support; the result is unknown",
+	VarParam:    &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true},
+	Type:        function.StaticReturnType(cty.DynamicPseudoType),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		return cty.DynamicVal, nil
 	},

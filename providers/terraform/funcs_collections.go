@@ -18,7 +18,7 @@ func collectionFunctions() map[string]function.Function {
 		"alltrue":         boolFold(false),
 		"anytrue":         boolFold(true),
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
@@ -73,6 +73,49 @@ func boolFold(decisive bool) function.Function {
 		},
 	})
 }
+
+// coalesceFunc is Terraform's coalesce, which unlike cty's also skips empty
+// strings: the first argument that is neither null nor "", converted to the
+// type all arguments unify to. An unknown before it makes the result unknown.
+var coalesceFunc = newFunc(function.Spec{
+	VarParam: &function.Parameter{
+		Name: "vals", Type: cty.DynamicPseudoType,
+		AllowNull: true, AllowUnknown: true, AllowDynamicType: true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) == 0 {
+			return cty.NilType, errors.New("at least one argument is required")
+		}
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			if !a.IsKnown() {
+				return cty.UnknownVal(retType), nil
+			}
+			if a.IsNull() {
+				continue
+			}
+			v, err := convert.Convert(a, retType)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if v.IsKnown() && v.Type() == cty.String && v.AsString() == "" {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
 
 // indexFunc is Terraform's index(list, value): the position of value in
 // list. (cty's "index" function is element access, a different thing.)

@@ -65,6 +65,8 @@ type loader struct {
 	// evalRange is the expression being evaluated, for diagnostics raised
 	// inside functions.
 	evalRange hcl.Range
+	// literalCtx evaluates expressions that reference nothing.
+	literalCtx *hcl.EvalContext
 }
 
 // Load reads the Terraform root module in dir and every module it calls, as
@@ -179,6 +181,10 @@ func (t *tree) loadRoot(root string, only bool) *scanner.Graph {
 	l.funcs = functions(funcContext{ModuleDir: root, Root: root, Warn: func(summary, detail string) {
 		l.diag(scanner.DiagWarning, summary, detail, l.evalRange)
 	}})
+	for _, dir := range sortedKeys(l.mods) {
+		l.addMissingFunctions(l.mods[dir])
+	}
+	l.literalCtx = &hcl.EvalContext{Functions: l.funcs}
 	rootMod := l.mods[root]
 	l.rootVars = l.rootVariables(rootMod, only)
 	g := &scanner.Graph{Root: t.base}

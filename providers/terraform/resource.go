@@ -338,7 +338,8 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 // convertAttr evaluates one attribute, turning the marks its value carries
 // into references and sensitivity.
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
-	v := s.eval(expr, inst)
+	trs := expr.Variables()
+	v := s.evalTraversals(expr, trs, inst)
 	plain, pvms := v.UnmarkDeepWithPaths()
 	marks := cty.ValueMarks{}
 	for _, pvm := range pvms {
@@ -348,7 +349,7 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	}
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
-		Literal: len(expr.Variables()) == 0}
+		Literal: len(trs) == 0}
 	if oc, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
 		a.LiteralKeys = map[string]bool{}
 		for _, item := range oc.Items {
