@@ -3,6 +3,8 @@ package checks
 import (
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -69,13 +71,30 @@ func testPushEndpoint(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 			return unknownIfHTTP(a, path, "the channel type is not known before apply")
 		}
 	}
-	if !a.Known() {
+	switch plain, known := plainHTTP(a); {
+	case !known:
 		return []scanner.Problem{scanner.Unknown(path, "the endpoint URL is not known before apply")}
-	}
-	if s, _ := a.Str(); isHTTPURL(s) {
+	case plain:
 		return []scanner.Problem{scanner.Fail(path, "%s sends data to a plain http:// URL", lastSegment(path))}
 	}
 	return nil
+}
+
+// plainHTTP reports whether a URL attribute uses http://. A URL built from a
+// template ("http://${var.host}/push") is not known before apply, but its
+// scheme is: the known prefix of the unknown string decides.
+func plainHTTP(a *scanner.Attr) (plain, known bool) {
+	s, ok := a.Str()
+	if !ok && !a.Value.IsKnown() && a.Value.Type() == cty.String {
+		s, ok = a.Value.Range().StringPrefix(), true
+		if !strings.Contains(s, "://") {
+			return false, false
+		}
+	}
+	if !ok {
+		return false, false
+	}
+	return isHTTPURL(s), true
 }
 
 // testTasksScheme fails a queue whose HTTP target override forces the scheme
@@ -94,7 +113,7 @@ func testTasksScheme(r *scanner.Resource) []scanner.Problem {
 }
 
 func unknownIfHTTP(a *scanner.Attr, path, why string) []scanner.Problem {
-	if s, ok := a.Str(); ok && !isHTTPURL(s) {
+	if plain, known := plainHTTP(a); known && !plain {
 		return nil
 	}
 	return []scanner.Problem{scanner.Unknown(path, "%s", why)}
