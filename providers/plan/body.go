@@ -10,7 +10,14 @@ import (
 // builder builds resource bodies from planned values and the configuration.
 type builder struct {
 	rv *resolver
+	// omitted holds, per body, the attributes left out because the provider
+	// computes them (see body); mapSource restores those the source does
+	// write, as dynamic blocks, which the configuration section leaves out.
+	omitted omissions
 }
+
+// omissions are attributes left out of bodies, by body.
+type omissions map[*scanner.Body]map[string]*scanner.Attr
 
 // resourceBody builds the body of one instance. Every top-level value is an
 // attribute, except a value that the configuration writes as nested blocks
@@ -24,7 +31,16 @@ func (b *builder) resourceBody(inst *instance, cr *configResource) *scanner.Body
 		exprs = cr.Expressions
 		sc.forEach = cr.ForEach.allRefs()
 	}
-	return b.body(topValues(inst), exprs, inst.sensitive, false, sc, 0)
+	bs := bodySpec{exprs: exprs, sens: inst.sensitive, configured: cr != nil && inst.addr.Mode == scanner.Managed}
+	return b.body(topValues(inst), bs, sc, 0)
+}
+
+// bodySpec is what the configuration and the masks say about one body.
+type bodySpec struct {
+	exprs      map[string]*expr
+	sens       any  // the sensitivity mask of the body
+	sensitive  bool // the whole body is sensitive
+	configured bool // the configuration of a managed resource describes the body
 }
 
 // topValues converts an instance's values, with its unknowns, into one cty
@@ -44,32 +60,42 @@ func topValues(inst *instance) map[string]cty.Value {
 	return out
 }
 
-func (b *builder) body(vals map[string]cty.Value, exprs map[string]*expr, sens any, sensitive bool, sc scope, depth int) *scanner.Body {
+// body builds one body. A wholly unknown attribute of a managed resource
+// that its configuration does not set is left out, as it is in the source:
+// the provider computes it (public_access_prevention, versioning), so checks
+// judge it by the provider's default exactly as they do on the Terraform
+// source. An unknown that the configuration does set (a key created in the
+// same plan) stays unknown.
+func (b *builder) body(vals map[string]cty.Value, bs bodySpec, sc scope, depth int) *scanner.Body {
 	body := scanner.NewBody()
 	for _, name := range sortedNames(vals) {
-		v, e := vals[name], exprs[name]
-		s := sensitive || containsTrue(maskAt(sens, name))
+		v, e := vals[name], bs.exprs[name]
+		mask := maskAt(bs.sens, name)
+		s := bs.sensitive || containsTrue(mask)
 		if e != nil && len(e.Blocks) > 0 && depth < maxValueDepth {
 			if elems, single, ok := objectElems(v); ok {
 				for i, ev := range elems {
-					var be map[string]*expr
+					sub := bodySpec{sens: mask, sensitive: s, configured: bs.configured && i < len(e.Blocks)}
 					if i < len(e.Blocks) {
-						be = e.Blocks[i]
+						sub.exprs = e.Blocks[i]
 					}
-					mask := maskAt(sens, name)
 					if !single {
-						mask = maskIndex(mask, i)
+						sub.sens = maskIndex(mask, i)
 					}
-					body.Blocks = append(body.Blocks, &scanner.Block{
-						Type: name, Body: b.body(objectAttrs(ev), be, mask, s, sc, depth+1),
-					})
+					body.Blocks = append(body.Blocks, &scanner.Block{Type: name, Body: b.body(objectAttrs(ev), sub, sc, depth+1)})
 				}
 				continue
 			}
 		}
-		body.Attrs[name] = &scanner.Attr{
-			Name: name, Value: v, Refs: b.rv.resolve(sc, e.allRefs()), Literal: e.literal(), Sensitive: s,
+		a := &scanner.Attr{Name: name, Value: v, Refs: b.rv.resolve(sc, e.allRefs()), Literal: e.literal(), Sensitive: s}
+		if bs.configured && e == nil && !v.IsKnown() {
+			if b.omitted[body] == nil {
+				b.omitted[body] = map[string]*scanner.Attr{}
+			}
+			b.omitted[body][name] = a
+			continue
 		}
+		body.Attrs[name] = a
 	}
 	return body
 }

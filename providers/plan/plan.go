@@ -69,10 +69,10 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	if err != nil {
 		return nil, fmt.Errorf("resolving %s: %w", opts.Base, err)
 	}
-	g := build(doc, relName(base, path))
+	g, omitted := build(doc, relName(base, path))
 	g.Root = base
 	if dir := sourceDir(path, opts); dir != "" {
-		n, err := mapSource(ctx, g, dir, base, doc.Variables)
+		n, err := mapSource(ctx, g, omitted, dir, base, doc.Variables)
 		switch {
 		case err != nil:
 			g.Diagnostics = append(g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning,
@@ -88,8 +88,9 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 }
 
 // build makes the graph of a decoded file; file names the plan file in
-// ranges (relative to the root).
-func build(doc *document, file string) *scanner.Graph {
+// ranges (relative to the root). It also returns the provider-computed
+// attributes it left out of each body (see builder.body).
+func build(doc *document, file string) (*scanner.Graph, omissions) {
 	insts, diags := doc.instances()
 	g := &scanner.Graph{Diagnostics: diags}
 	if doc.Errored {
@@ -103,7 +104,7 @@ func build(doc *document, file string) *scanner.Graph {
 	if doc.Configuration != nil {
 		cfg = doc.Configuration.index()
 	}
-	b := &builder{rv: newResolver(cfg, insts)}
+	b := &builder{rv: newResolver(cfg, insts), omitted: omissions{}}
 	head := hcl.Range{Filename: file, Start: hcl.InitialPos, End: hcl.InitialPos}
 	for _, inst := range insts {
 		var cr *configResource
@@ -121,7 +122,7 @@ func build(doc *document, file string) *scanner.Graph {
 		g.Resources = append(g.Resources, r)
 	}
 	valueEdges(g.Resources)
-	return g
+	return g, b.omitted
 }
 
 // planCalls is the module call chain of a resource without source: the

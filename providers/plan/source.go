@@ -22,7 +22,7 @@ import (
 // The root variables are those the plan was made with, so count and
 // for_each expand to the plan's own instances. It returns the number of
 // resources that found no block.
-func mapSource(ctx context.Context, g *scanner.Graph, dir, base string, vars map[string]*tfjson.PlanVariable) (int, error) {
+func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir, base string, vars map[string]*tfjson.PlanVariable) (int, error) {
 	hg, err := terraform.Load(ctx, dir, terraform.Options{Base: base, Vars: varArgs(vars)})
 	if err != nil {
 		return 0, err
@@ -47,7 +47,7 @@ func mapSource(ctx context.Context, g *scanner.Graph, dir, base string, vars map
 		}
 		r.DefRange, r.Range = h.DefRange, h.Range
 		r.Calls = callsFor(r.Address, h.Calls)
-		mapBody(r.Body, h.Body, 0)
+		mapBody(r.Body, h.Body, omitted, 0)
 		if lc := h.Body.BlocksNamed("lifecycle"); len(lc) > 0 && r.Body.BlocksNamed("lifecycle") == nil {
 			r.Body.Blocks = append(r.Body.Blocks, lc...)
 		}
@@ -90,9 +90,14 @@ func callsFor(address string, calls []scanner.ModuleCall) []scanner.ModuleCall {
 // mapBody gives the attributes and blocks of a plan body the ranges of the
 // same paths in the source body; repeated blocks pair up by position. An
 // attribute that the source writes as blocks is split into blocks first.
-func mapBody(p, h *scanner.Body, depth int) {
+func mapBody(p, h *scanner.Body, omitted omissions, depth int) {
 	if depth > maxValueDepth {
 		return
+	}
+	for name, a := range omitted[p] {
+		if h.Attrs[name] != nil || len(explicitBlocks(h, name)) > 0 {
+			p.Attrs[name] = a // written in the source, as a dynamic block: unknown, not left out
+		}
 	}
 	for _, name := range sortedNames(p.Attrs) {
 		a := p.Attrs[name]
@@ -118,7 +123,7 @@ func mapBody(p, h *scanner.Body, depth int) {
 		seen[blk.Type]++
 		if hb := explicitBlocks(h, blk.Type); i < len(hb) {
 			blk.DefRange, blk.Range = hb[i].DefRange, hb[i].Range
-			mapBody(blk.Body, hb[i].Body, depth+1)
+			mapBody(blk.Body, hb[i].Body, omitted, depth+1)
 		} else if ha := h.Attrs[blk.Type]; ha != nil {
 			// Written as an attribute (a list of objects): every part of it
 			// is on the attribute's lines.
