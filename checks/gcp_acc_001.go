@@ -52,7 +52,7 @@ func testBucketPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	case "google_storage_bucket_access_control", "google_storage_default_object_access_control":
 		a := r.Get("entity")
 		switch s, _ := a.Str(); {
-		case !a.Null() && !a.Known():
+		case memberUndecided(a):
 			return []scanner.Problem{scanner.Unknown("entity", "the entity granted access is not known before apply")}
 		case isPublicMember(s):
 			return []scanner.Problem{scanner.Fail("entity", "grants access to %s, so anyone can read the bucket's objects", s)}

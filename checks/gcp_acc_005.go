@@ -62,7 +62,7 @@ func datasetAccessProblems(acc pathBlock) []scanner.Problem {
 		a := acc.Body.Attrs[name]
 		path := joinPath(acc.Path, name)
 		switch s, _ := a.Str(); {
-		case !a.Null() && !a.Known():
+		case memberUndecided(a):
 			out = append(out, scanner.Unknown(path, "the dataset access entry's %s is not known before apply", name))
 		case isPublicMember(s):
 			out = append(out, scanner.Fail(path, "gives %s access to the dataset, so anyone can query it", s))

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -195,4 +197,18 @@ func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.P
 		return []scanner.Problem{p}
 	}
 	return nil
+}
+
+// memberUndecided reports whether an IAM member or ACL entity attribute is not
+// known before apply and might still be allUsers or allAuthenticatedUsers. A
+// template such as "user-${var.email}" has a known prefix that rules both out.
+func memberUndecided(a *scanner.Attr) bool {
+	if a.Null() || a.Known() {
+		return false
+	}
+	if a.Value.Type() != cty.String {
+		return true
+	}
+	prefix := a.Value.Range().StringPrefix()
+	return strings.HasPrefix("allUsers", prefix) || strings.HasPrefix("allAuthenticatedUsers", prefix)
 }
