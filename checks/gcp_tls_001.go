@@ -35,10 +35,13 @@ var gcpTLS001 = &scanner.Check{
 
 // testSSLPolicy reports one problem per policy, naming every weakness, so a
 // policy with nothing set is one finding at its header. min_tls_version
-// TLS_1_3 passes whatever the profile: only TLS 1.3 suites can be negotiated.
+// TLS_1_3 passes whatever the profile (only TLS 1.3 suites can be
+// negotiated), and so does profile RESTRICTED: its suites exist only in TLS
+// 1.2 and later, so it requires TLS 1.2 whatever min_tls_version says.
 func testSSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	minTLS, minKnown := strOrDefault(r.Get("min_tls_version"), "TLS_1_0")
-	if minKnown && minTLS == "TLS_1_3" {
+	profile, profileKnown := strOrDefault(r.Get("profile"), "COMPATIBLE")
+	if (minKnown && minTLS == "TLS_1_3") || (profileKnown && strings.EqualFold(profile, "RESTRICTED")) {
 		return nil
 	}
 	var reasons []string
@@ -59,10 +62,13 @@ func testSSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	} else if weakUnknown != "" && unknown == "" {
 		unknown = weakUnknown
 	}
-	if len(reasons) > 0 {
+	if len(reasons) > 0 && profileKnown {
 		return []scanner.Problem{scanner.Fail(path, "SSL policy %s", strings.Join(reasons, " and "))}
 	}
-	if unknown != "" {
+	if unknown != "" || len(reasons) > 0 {
+		if !profileKnown {
+			unknown = "profile"
+		}
 		return []scanner.Problem{scanner.Unknown(unknown, "SSL policy strength depends on %s, which is not known before apply", unknown)}
 	}
 	return nil

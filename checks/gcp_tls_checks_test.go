@@ -19,8 +19,19 @@ func TestTLS001SSLPolicy(t *testing.T) {
   min_tls_version = "TLS_1_2"
   profile         = "MODERN"
 }`, nil},
-		{"restricted with default tls", `resource "google_compute_ssl_policy" "p" { profile = "RESTRICTED" }`,
-			[]string{"google_compute_ssl_policy.p min_tls_version FAIL"}},
+		{"restricted with default tls", `resource "google_compute_ssl_policy" "p" { profile = "RESTRICTED" }`, nil},
+		{"restricted with unknown tls", `resource "google_compute_ssl_policy" "p" {
+  min_tls_version = var.tls
+  profile         = "RESTRICTED"
+}`, nil},
+		{"fips with tls 1.0", `resource "google_compute_ssl_policy" "p" {
+  min_tls_version = "TLS_1_0"
+  profile         = "FIPS_202205"
+}`, []string{"google_compute_ssl_policy.p min_tls_version FAIL"}},
+		{"tls 1.0 with unknown profile", `resource "google_compute_ssl_policy" "p" {
+  min_tls_version = "TLS_1_0"
+  profile         = var.profile
+}`, []string{"google_compute_ssl_policy.p profile UNKNOWN"}},
 		{"compatible tls 1.2", `resource "google_compute_ssl_policy" "p" { min_tls_version = "TLS_1_2" }`,
 			[]string{"google_compute_ssl_policy.p profile FAIL"}},
 		{"tls 1.1 modern", `resource "google_compute_ssl_policy" "p" {
@@ -53,7 +64,7 @@ func TestTLS001SSLPolicy(t *testing.T) {
 }`, []string{"google_compute_ssl_policy.p min_tls_version FAIL"}},
 		{"unknown min tls", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = var.tls
-  profile         = "RESTRICTED"
+  profile         = "MODERN"
 }`, []string{"google_compute_ssl_policy.p min_tls_version UNKNOWN"}},
 		{"unknown min tls but compatible", `resource "google_compute_ssl_policy" "p" { min_tls_version = var.tls }`,
 			[]string{"google_compute_ssl_policy.p profile FAIL"}},
