@@ -65,8 +65,8 @@ Exit codes:
   0  no FAIL findings remain after filtering
   N  FAIL findings remain (--exit-code, default 1; 0 never fails the build)
   2  usage error, or a source that could not be read at all
-  3  no FAIL findings, but part of a source could not be scanned (a project
-     or API denied, a module not fetched): see the diagnostics on stderr`,
+  3  no FAIL findings, but a live scan could not read part of what it was
+     asked to (a project or API denied): see the diagnostics on stderr`,
 		Example: `  casascan scan .
   casascan scan infra --format sarif --output casascan.sarif
   casascan scan . --var-file prod.tfvars --severity HIGH,CRITICAL
@@ -110,7 +110,7 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	graphs, err := c.load(ctx, p)
+	graphs, live, err := c.load(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -122,18 +122,31 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err := c.writeReport(p, res); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	return verdict(res, f.exitCode)
+	return verdict(res, live != nil && skipped(live.Diagnostics), f.exitCode)
 }
 
 // verdict decides the exit code from the result, never from a writer.
-func verdict(res *scanner.Result, failCode int) error {
+// liveSkipped says a live scan could not read part of what it was asked to
+// (a project or API denied): a clean result then cannot be trusted, so it
+// exits exitSkipped. A Terraform module that is not fetched is only a
+// warning: CI runs without terraform init must still pass when clean.
+func verdict(res *scanner.Result, liveSkipped bool, failCode int) error {
 	if res.Count(scanner.StatusFail) > 0 && failCode != exitOK {
 		return &exitError{code: failCode}
 	}
-	if res.Skipped() {
-		return &exitError{code: exitSkipped, err: errors.New("part of the sources could not be scanned (see the diagnostics above): the result is incomplete")}
+	if liveSkipped {
+		return &exitError{code: exitSkipped, err: errors.New("part of the live sources could not be scanned (see the diagnostics above): the result is incomplete")}
 	}
 	return nil
+}
+
+func skipped(diags []scanner.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Skipped {
+			return true
+		}
+	}
+	return false
 }
 
 // planScan validates the flags and arguments.

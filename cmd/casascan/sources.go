@@ -124,14 +124,13 @@ func checkReadable(path string) error {
 	return f.Close()
 }
 
-// load reads every source into its own graph. A source that cannot be read at
-// all stops the scan (exit 2); problems inside a source are diagnostics.
-func (c *cli) load(ctx context.Context, p *scanPlan) ([]*scanner.Graph, error) {
+// load reads every source into its own graph, and returns the live graph
+// separately too (nil without live sources). A source that cannot be read
+// at all stops the scan (exit 2); problems inside a source are diagnostics.
+func (c *cli) load(ctx context.Context, p *scanPlan) (graphs []*scanner.Graph, live *scanner.Graph, err error) {
 	planSource := c.planSourceDir(p.sources)
-	var graphs []*scanner.Graph
 	for _, s := range p.sources {
 		var g *scanner.Graph
-		var err error
 		switch s.kind {
 		case kindTerraform:
 			if s.path == planSource {
@@ -150,22 +149,22 @@ func (c *cli) load(ctx context.Context, p *scanPlan) ([]*scanner.Graph, error) {
 			g, err = gcp.LoadExport(ctx, s.path, s.base)
 		}
 		if err != nil {
-			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
+			return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
 		if g != nil {
 			graphs = append(graphs, g)
 		}
 	}
 	if p.live {
-		g, err := gcp.Load(ctx, p.gcpOptions(c))
+		live, err = gcp.Load(ctx, p.gcpOptions(c))
 		if err != nil {
-			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading live Google Cloud: %w", err)}
+			return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("reading live Google Cloud: %w", err)}
 		}
-		if g != nil {
-			graphs = append(graphs, g)
+		if live != nil {
+			graphs = append(graphs, live)
 		}
 	}
-	return graphs, nil
+	return graphs, live, nil
 }
 
 // planSourceDir returns the first Terraform directory given beside a plan

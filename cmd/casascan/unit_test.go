@@ -18,23 +18,25 @@ func TestVerdict(t *testing.T) {
 	unknown := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusUnknown}
 	skipped := scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: "projects/p", Summary: "permission denied", Skipped: true}
 	for _, tc := range []struct {
-		name     string
-		res      scanner.Result
-		failCode int
-		want     int
+		name        string
+		res         scanner.Result
+		liveSkipped bool
+		failCode    int
+		want        int
 	}{
-		{"clean", scanner.Result{}, 1, exitOK},
-		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, 1, exitOK},
-		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, 1, 1},
-		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, 5, 5},
-		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, 0, exitOK},
-		{"skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, 1, exitSkipped},
-		{"skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, 1, 1},
-		{"skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, 0, exitSkipped},
+		{"clean", scanner.Result{}, false, 1, exitOK},
+		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, false, 1, exitOK},
+		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, false, 1, 1},
+		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, false, 5, 5},
+		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, false, 0, exitOK},
+		{"module not fetched is only a warning", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, false, 1, exitOK},
+		{"live skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, true, 1, exitSkipped},
+		{"live skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, true, 1, 1},
+		{"live skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, true, 0, exitSkipped},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := exitOK
-			if err := verdict(&tc.res, tc.failCode); err != nil {
+			if err := verdict(&tc.res, tc.liveSkipped, tc.failCode); err != nil {
 				got = err.(*exitError).code
 			}
 			if got != tc.want {
