@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // place renders where a resource or attribute is declared.
@@ -293,9 +293,9 @@ func TestVarArgs(t *testing.T) {
 func TestLooseKey(t *testing.T) {
 	tests := map[string]string{
 		`module.a["x"].module.b[0].google_storage_bucket.c["k"]`: "module.a.module.b.google_storage_bucket.c",
-		`data.google_iam_policy.p[2]`:                             "data.google_iam_policy.p",
-		`google_storage_bucket.c`:                                 "google_storage_bucket.c",
-		`not an address`:                                          "not an address",
+		`data.google_iam_policy.p[2]`:                            "data.google_iam_policy.p",
+		`google_storage_bucket.c`:                                "google_storage_bucket.c",
+		`not an address`:                                         "not an address",
 	}
 	for in, want := range tests {
 		t.Run(in, func(t *testing.T) {
