@@ -81,36 +81,45 @@ func newLiveScan(ctx context.Context, opts Options) (*liveScan, error) {
 	if err := s.normalise(); err != nil {
 		return nil, err
 	}
-	common := []option.ClientOption{option.WithScopes(ReadOnlyScope)}
+	var auth []option.ClientOption
 	if !opts.WithoutADC {
 		creds, err := credentials.DetectDefault(&credentials.DetectOptions{Scopes: []string{ReadOnlyScope}})
 		if err != nil {
 			return nil, fmt.Errorf("%w (looking up Application Default Credentials: %v)", ErrNoCredentials, err)
 		}
-		common = append(common, option.WithAuthCredentials(creds))
+		auth = append(auth, option.WithAuthCredentials(creds))
 	}
-	common = append(common, opts.ClientOptions...)
-	with := func(extra []option.ClientOption) []option.ClientOption {
-		return append(append([]option.ClientOption(nil), common...), extra...)
-	}
+	kmsOpts, gcsOpts, caiOpts := serviceOptions(opts, auth)
 	var err error
-	if s.kms, err = kms.NewKeyManagementClient(ctx, with(opts.KMSOptions)...); err != nil {
+	if s.kms, err = kms.NewKeyManagementClient(ctx, kmsOpts...); err != nil {
 		return nil, fmt.Errorf("opening the Cloud KMS client: %w", err)
 	}
-	if s.gcs, err = storage.NewClient(ctx, with(opts.StorageOptions)...); err != nil {
+	if s.gcs, err = storage.NewClient(ctx, gcsOpts...); err != nil {
 		s.close()
 		return nil, fmt.Errorf("opening the Cloud Storage client: %w", err)
 	}
 	s.gcs.SetRetry(s.retry.storageOptions()...)
-	caiOpts := with(opts.AssetOptions)
-	if opts.QuotaProject != "" {
-		caiOpts = append(caiOpts, option.WithQuotaProject(opts.QuotaProject))
-	}
 	if s.cai, err = asset.NewClient(ctx, caiOpts...); err != nil {
 		s.close()
 		return nil, fmt.Errorf("opening the Cloud Asset Inventory client: %w", err)
 	}
 	return s, nil
+}
+
+// serviceOptions returns each client's options: the read-only scope, the
+// credentials, the caller's common options, then the service's own. The
+// quota project goes to Asset Inventory only, the API --quota-project is for.
+func serviceOptions(opts Options, auth []option.ClientOption) (kmsOpts, gcsOpts, caiOpts []option.ClientOption) {
+	common := append([]option.ClientOption{option.WithScopes(ReadOnlyScope)}, auth...)
+	common = append(common, opts.ClientOptions...)
+	with := func(extra []option.ClientOption) []option.ClientOption {
+		return append(append([]option.ClientOption(nil), common...), extra...)
+	}
+	caiOpts = with(opts.AssetOptions)
+	if opts.QuotaProject != "" {
+		caiOpts = append(caiOpts, option.WithQuotaProject(opts.QuotaProject))
+	}
+	return with(opts.KMSOptions), with(opts.StorageOptions), caiOpts
 }
 
 func (s *liveScan) close() {

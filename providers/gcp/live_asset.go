@@ -25,10 +25,6 @@ func protoData(m proto.Message) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeData(raw)
-}
-
-func decodeData(raw []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var d map[string]any

@@ -77,6 +77,7 @@ const (
 	ServiceAsset      = "asset"
 	reasonDenied      = "IAM_PERMISSION_DENIED"
 	reasonDisabled    = "SERVICE_DISABLED"
+	reasonUnauth      = "UNAUTHENTICATED"
 	defaultPageSize   = 1000
 	storageAPIPrefix  = "/storage/v1/"
 	projectAssetType  = "cloudresourcemanager.googleapis.com/Project"
@@ -154,6 +155,9 @@ func (s *Server) setRefusal(service, scope, reason string) {
 	defer s.mu.Unlock()
 	s.refuse[service+" "+scope] = reason
 }
+
+// Unauthenticate makes service answer as to rejected credentials on scope.
+func (s *Server) Unauthenticate(service, scope string) { s.setRefusal(service, scope, reasonUnauth) }
 
 // Exhaust makes the next n calls of method fail with ResourceExhausted
 // (HTTP 429 for Storage).

@@ -153,7 +153,8 @@ func addBuckets(p *Project, n int) {
 				Condition: &storagev1.BucketLifecycleRuleCondition{DaysSinceNoncurrentTime: 30}}}}
 		}
 		if b%11 == 0 {
-			bk.RetentionPolicy = &storagev1.BucketRetentionPolicy{RetentionPeriod: 86400, IsLocked: b%22 == 0}
+			bk.RetentionPolicy = &storagev1.BucketRetentionPolicy{RetentionPeriod: 86400, IsLocked: b%22 == 0,
+				EffectiveTime: "2024-01-01T00:00:00Z"}
 		}
 		p.Buckets = append(p.Buckets, bk)
 		members := []string{"serviceAccount:app@" + p.ID + ".iam.gserviceaccount.com"}

@@ -22,6 +22,9 @@ func grpcError(f fault, service, scope string) error {
 	if f.exhausted {
 		return status.Error(codes.ResourceExhausted, "Quota exceeded for quota metric 'Read requests' (fake)")
 	}
+	if f.reason == reasonUnauth {
+		return status.Error(codes.Unauthenticated, "Request had invalid authentication credentials (fake)")
+	}
 	msg := fmt.Sprintf("Permission denied on %s for %s (fake)", service, scope)
 	if f.reason == reasonDisabled {
 		msg = fmt.Sprintf("The %s API has not been used in %s before or it is disabled (fake)", service, scope)

@@ -68,6 +68,8 @@ func (h storageHandler) policy(w http.ResponseWriter, bucket string) {
 func (h storageHandler) refused(w http.ResponseWriter, method, project string) bool {
 	f := h.s.enter(method, ServiceStorage, h.s.scopesOf(project)...)
 	switch {
+	case f.reason == reasonUnauth:
+		writeError(w, http.StatusUnauthorized, "authError", "Invalid Credentials (fake)")
 	case f.exhausted:
 		writeError(w, http.StatusTooManyRequests, "rateLimitExceeded", "The rate of requests exceeds the limit (fake)")
 	case f.reason == reasonDisabled:
