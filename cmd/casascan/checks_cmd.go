@@ -112,7 +112,7 @@ func listChecks(w io.Writer, all []*scanner.Check) error {
 	for _, g := range groupChecks(all) {
 		fmt.Fprintf(&b, "%s  (%s-*)\n", g.Title(), g.Family)
 		for _, chk := range g.Checks {
-			fmt.Fprintf(&b, "  %-12s %-9s %s\n", chk.ID, chk.Severity, chk.Title)
+			fmt.Fprintf(&b, "  %-12s %-9s %s%s\n", chk.ID, chk.Severity, chk.Title, alsoMeasures(chk, g.Measure))
 		}
 		b.WriteString("\n")
 	}
@@ -123,6 +123,21 @@ func listChecks(w io.Writer, all []*scanner.Check) error {
 	fmt.Fprintf(&b, "%d checks. Explain one: casascan checks %s\n", len(all), example)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// alsoMeasures names the measures a check serves besides its group's, as
+// "  (also M3)", so a check is listed once yet found under every measure.
+func alsoMeasures(chk *scanner.Check, group scanner.Measure) string {
+	var also []string
+	for _, m := range chk.Measures {
+		if m != group {
+			also = append(also, string(m))
+		}
+	}
+	if len(also) == 0 {
+		return ""
+	}
+	return "  (also " + strings.Join(also, ", ") + ")"
 }
 
 func findCheck(all []*scanner.Check, id string) *scanner.Check {
