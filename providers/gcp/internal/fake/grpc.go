@@ -186,9 +186,12 @@ func projectAsset(p *Project) *assetpb.Asset {
 	if state == "" {
 		state = "ACTIVE"
 	}
-	data, _ := structpb.NewStruct(map[string]any{
-		"projectId": p.ID, "projectNumber": fmt.Sprint(p.Number), "lifecycleState": state,
-	})
+	fields := map[string]any{"projectId": p.ID, "projectNumber": fmt.Sprint(p.Number), "lifecycleState": state}
+	if len(p.Ancestors) > 0 {
+		kind, id, _ := strings.Cut(p.Ancestors[0], "/")
+		fields["parent"] = map[string]any{"type": strings.TrimSuffix(kind, "s"), "id": id}
+	}
+	data, _ := structpb.NewStruct(fields)
 	return &assetpb.Asset{
 		Name:      fmt.Sprintf("%s%d", projectNamePrefix, p.Number),
 		AssetType: projectAssetType,
