@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/report"
 )
@@ -86,7 +87,7 @@ Exit codes:
 	fl.StringSliceVar(&f.folders, "folder", nil, "scan every project in folder `ID` (repeatable)")
 	fl.StringSliceVar(&f.orgs, "organization", nil, "scan every project in organization `ID` (repeatable)")
 	fl.StringVar(&f.quotaProject, "quota-project", "", "bill Cloud Asset Inventory calls to project `ID`")
-	fl.StringVar(&f.shard, "shard", "", "scan shard `I/N` of the live projects (0-based; default from CLOUD_RUN_TASK_INDEX/COUNT)")
+	fl.StringVar(&f.shard, "shard", "", "scan shard `I/N` of the live projects (0-based; default from CLOUD_RUN_TASK_INDEX/COUNT, or JOB_COMPLETION_INDEX with CASASCAN_SHARD_COUNT)")
 	fl.StringSliceVar(&f.severity, "severity", nil, "run only checks of these severities (`LIST` of CRITICAL,HIGH,MEDIUM,LOW)")
 	fl.StringSliceVar(&f.checks, "checks", nil, "run only these check IDs (comma `LIST`)")
 	fl.StringSliceVar(&f.skip, "skip-checks", nil, "do not run these check IDs (comma `LIST`)")
@@ -227,16 +228,16 @@ func parseScopeLabels(list []string) (map[string]string, error) {
 	return labels, nil
 }
 
-// planShard reads --shard I/N, or Cloud Run's task index and count.
+// planShard reads --shard I/N or, without it, the task index and count of a
+// Cloud Run job or a Kubernetes Indexed Job (gcp.ShardFromEnv).
 func (c *cli) planShard(p *scanPlan, flag string) error {
 	if flag == "" {
-		idx, ok1 := c.getenv("CLOUD_RUN_TASK_INDEX")
-		cnt, ok2 := c.getenv("CLOUD_RUN_TASK_COUNT")
-		if !p.live || !ok1 || !ok2 {
-			return nil
+		if p.live {
+			p.shardIndex, p.shardCount, _ = gcp.ShardFromEnv(c.environ)
 		}
-		flag = idx + "/" + cnt
-	} else if !p.live {
+		return nil
+	}
+	if !p.live {
 		return usageErrorf("--shard splits live projects: give --project, --folder or --organization too")
 	}
 	i, n, ok := strings.Cut(flag, "/")

@@ -209,3 +209,35 @@ func TestWrap(t *testing.T) {
 		t.Errorf("wrap (-want +got):\n%s", diff)
 	}
 }
+
+func TestPlanShard(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		live      bool
+		flag      string
+		env       []string
+		wantIndex int
+		wantCount int
+		wantErr   bool
+	}{
+		{"flag", true, "1/4", nil, 1, 4, false},
+		{"flag wins over env", true, "0/2", []string{"CLOUD_RUN_TASK_INDEX=3", "CLOUD_RUN_TASK_COUNT=5"}, 0, 2, false},
+		{"cloud run env", true, "", []string{"CLOUD_RUN_TASK_INDEX=3", "CLOUD_RUN_TASK_COUNT=5"}, 3, 5, false},
+		{"env ignored without live sources", false, "", []string{"CLOUD_RUN_TASK_INDEX=3", "CLOUD_RUN_TASK_COUNT=5"}, 0, 0, false},
+		{"index out of range", true, "4/4", nil, 0, 0, true},
+		{"not I/N", true, "2", nil, 0, 0, true},
+		{"flag without live sources", false, "0/2", nil, 0, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cli{environ: tc.env}
+			p := &scanPlan{live: tc.live}
+			err := c.planShard(p, tc.flag)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("planShard error = %v, want error %v", err, tc.wantErr)
+			}
+			if err == nil && (p.shardIndex != tc.wantIndex || p.shardCount != tc.wantCount) {
+				t.Errorf("shard %d/%d, want %d/%d", p.shardIndex, p.shardCount, tc.wantIndex, tc.wantCount)
+			}
+		})
+	}
+}
