@@ -88,8 +88,7 @@ func httpCode(err error) int {
 	if errors.As(err, &ge) {
 		return ge.Code
 	}
-	var ae *apierror.APIError
-	if errors.As(err, &ae) {
+	if ae, ok := apierror.FromError(err); ok {
 		return ae.HTTPCode()
 	}
 	return 0
@@ -106,8 +105,7 @@ func errorReason(err error) string {
 			}
 		}
 	}
-	var ae *apierror.APIError
-	if errors.As(err, &ae) {
+	if ae, ok := apierror.FromError(err); ok {
 		return ae.Reason()
 	}
 	return ""
@@ -137,11 +135,8 @@ func refusal(err error) string {
 // messages never carry the caller's token.
 func errorMessage(err error) string {
 	msg := err.Error()
-	var ae *apierror.APIError
-	if errors.As(err, &ae) && ae.Message() != "" {
+	if ae, ok := apierror.FromError(err); ok && ae.Message() != "" {
 		msg = ae.Message()
-	} else if st, ok := status.FromError(err); ok && st.Message() != "" {
-		msg = st.Message()
 	}
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
