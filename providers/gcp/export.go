@@ -141,12 +141,12 @@ func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagno
 	}
 	for dec.More() {
 		at := int(dec.InputOffset())
+		line := lineAt(data, at+leadingSpace(data[at:]))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			diags = append(diags, badRecord(file, lineAt(data, at), err))
+			diags = append(diags, badRecord(file, line, err))
 			return recs, diags
 		}
-		line := lineAt(data, at+leadingSpace(data[at:]))
 		rec, err := decodeRecord(raw)
 		if err != nil {
 			diags = append(diags, badRecord(file, line, err))

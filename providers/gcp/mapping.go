@@ -3,7 +3,6 @@ package gcp
 import (
 	"encoding/json"
 	"math/big"
-	"sort"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
@@ -105,17 +104,36 @@ func lookup(m map[string]any, key string) (any, bool) {
 		return v, true
 	}
 	want := normKey(key)
-	keys := make([]string, 0, len(m))
+	best, found := "", false
 	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if normKey(k) == want {
-			return m[k], true
+		if sameKey(k, want) && (!found || k < best) {
+			best, found = k, true
 		}
 	}
-	return nil, false
+	if !found {
+		return nil, false
+	}
+	return m[best], true
+}
+
+// sameKey reports whether k folds to the normalized key want (normKey)
+// without allocating: ASCII case is ignored and underscores skipped.
+func sameKey(k, want string) bool {
+	j := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c == '_' {
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if j >= len(want) || want[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(want)
 }
 
 func asMap(v any) (map[string]any, bool) {
