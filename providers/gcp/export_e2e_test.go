@@ -1,0 +1,100 @@
+package gcp
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/scanner"
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	kr       = "//cloudkms.googleapis.com/projects/acme-prod/locations/us/keyRings/casa"
+	compute  = "//compute.googleapis.com/projects/acme-prod/global/"
+	projIAM  = "//cloudresourcemanager.googleapis.com/projects/123456789012/iam/"
+	secrets  = "//secretmanager.googleapis.com/projects/123456789012/secrets/"
+	topics   = "//pubsub.googleapis.com/projects/acme-prod/"
+	cloudSQL = "//cloudsql.googleapis.com/projects/acme-prod/instances/"
+)
+
+// TestExportChecks scans the export fixtures with every check, as `casascan
+// scan FILE` does, and compares the failing check IDs per full resource
+// name: every expected finding, and nothing on the compliant resources
+// (acme-mail, mail-hsm, acme-db, modern-tls, web-https, web-http-redirect,
+// web-backend, mail-events, oauth-refresh-tokens).
+func TestExportChecks(t *testing.T) {
+	prod := map[string][]string{
+		kr + "/cryptoKeys/legacy-soft":                                               {"GCP-KMS-001", "GCP-KMS-002"},
+		kr + "/cryptoKeys/legacy-soft/iam/roles/cloudkms.cryptoKeyDecrypter":         {"GCP-KMS-003"},
+		projIAM + "roles/cloudkms.admin":                                             {"GCP-KMS-005"},
+		projIAM + "roles/cloudkms.cryptoKeyEncrypterDecrypter":                       {"GCP-KMS-005"},
+		cloudSQL + "legacy-db":                                                       {"GCP-ACC-004", "GCP-ENC-002", "GCP-LOG-001", "GCP-TLS-004"},
+		compute + "backendServices/ext-backend":                                      {"GCP-TLS-008"},
+		compute + "sslPolicies/legacy-tls":                                           {"GCP-TLS-001"},
+		compute + "targetHttpProxies/legacy-http":                                    {"GCP-TLS-003"},
+		compute + "targetHttpsProxies/api-https":                                     {"GCP-TLS-002"},
+		topics + "subscriptions/partner-push":                                        {"GCP-TLS-009"},
+		topics + "topics/audit-feed":                                                 {"GCP-ENC-005"},
+		topics + "topics/audit-feed/iam/roles/pubsub.subscriber":                     {"GCP-ACC-006"},
+		secrets + "partner-api-key":                                                  {"GCP-ENC-006"},
+		secrets + "partner-api-key/iam/roles/secretmanager.secretAccessor":           {"GCP-SEC-003"},
+		"//storage.googleapis.com/acme-exports":                                      {"GCP-KMS-006"},
+		"//storage.googleapis.com/acme-public-assets":                                {"GCP-ACC-002", "GCP-ACC-003", "GCP-DEL-001", "GCP-DEL-002", "GCP-ENC-001"},
+		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.objectViewer": {"GCP-ACC-001"},
+	}
+	cases := []struct {
+		file string
+		want map[string][]string
+	}{
+		{"acme-prod.ndjson", prod},
+		{"acme-prod.list.json", prod},
+		{"acme-search.json", map[string][]string{
+			"//storage.googleapis.com/acme-search-plain": {"GCP-ENC-001"},
+			kr + "/cryptoKeys/search-soft":               {"GCP-KMS-001"},
+		}},
+		{"acme-iam-search.json", map[string][]string{
+			"//storage.googleapis.com/acme-search-plain/iam/roles/storage.objectViewer": {"GCP-ACC-001"},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			g := load(t, filepath.Join(fixtures, tc.file))
+			res := scanner.Run(checks.All(), []*scanner.Graph{g}, scanner.Options{})
+			got := map[string][]string{}
+			for _, f := range res.Failures() {
+				got[f.Resource] = append(got[f.Resource], f.CheckID)
+				want := "gcp/" + strings.TrimPrefix(f.Resource, "//")
+				if f.Location.File != want || f.Location.StartLine != 1 || f.Source != scanner.SourceExport {
+					t.Errorf("%s %s at %s (%s), want %s:1 (export)", f.CheckID, f.Resource, f.Location, f.Source, want)
+				}
+			}
+			for _, ids := range got {
+				sort.Strings(ids)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("failing checks per resource (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSearchResultsUnknown: a search result says nothing about a bucket's
+// access settings, so those checks cannot decide, and say so.
+func TestSearchResultsUnknown(t *testing.T) {
+	g := load(t, filepath.Join(fixtures, "acme-search.json"))
+	res := scanner.Run(checks.All(), []*scanner.Graph{g}, scanner.Options{})
+	status := map[string]scanner.Status{}
+	for _, f := range res.Findings {
+		if f.Resource == "//storage.googleapis.com/acme-search-plain" {
+			status[f.CheckID] = f.Status
+		}
+	}
+	for _, id := range []string{"GCP-ACC-002", "GCP-ACC-003", "GCP-DEL-001"} {
+		if status[id] != scanner.StatusUnknown {
+			t.Errorf("%s on a search result: %s, want UNKNOWN", id, status[id])
+		}
+	}
+}
