@@ -205,7 +205,7 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		Color:          f.output == "" && !f.noColor && c.colorAllowed() && c.isTerminal(c.stdout),
 		IncludeUnknown: f.sarifIncludeUnknown,
 		Category:       f.sarifCategory,
-		Root:           c.scanRoot(args, f),
+		Root:           c.scanRoot(args, f, p),
 	}
 	return p, nil
 }
@@ -252,8 +252,9 @@ func (c *cli) planShard(p *scanPlan, flag string) error {
 
 // scanRoot names what was scanned, for the SARIF category: the paths as
 // given (relative to the working directory when inside it, so the category
-// is the same on every machine) and the live scopes.
-func (c *cli) scanRoot(args []string, f *scanFlags) string {
+// is the same on every machine), the live scopes, and the shard, so that
+// the uploads of several shards do not replace each other.
+func (c *cli) scanRoot(args []string, f *scanFlags, p *scanPlan) string {
 	var parts []string
 	for _, a := range args {
 		if filepath.IsAbs(a) {
@@ -271,6 +272,9 @@ func (c *cli) scanRoot(args []string, f *scanFlags) string {
 	}
 	for _, id := range f.orgs {
 		parts = append(parts, "organizations/"+id)
+	}
+	if p.shardCount > 1 {
+		parts = append(parts, fmt.Sprintf("shard-%d-of-%d", p.shardIndex, p.shardCount))
 	}
 	return strings.Join(parts, ",")
 }

@@ -241,3 +241,27 @@ func TestPlanShard(t *testing.T) {
 		})
 	}
 }
+
+func TestScanRoot(t *testing.T) {
+	dir := t.TempDir()
+	c := &cli{dir: dir}
+	for _, tc := range []struct {
+		name string
+		args []string
+		f    scanFlags
+		p    scanPlan
+		want string
+	}{
+		{"default", []string{"."}, scanFlags{}, scanPlan{}, "."},
+		{"relative path", []string{"infra/"}, scanFlags{}, scanPlan{}, "infra"},
+		{"absolute path inside the working directory", []string{filepath.Join(dir, "infra")}, scanFlags{}, scanPlan{}, "infra"},
+		{"live scopes", nil, scanFlags{projects: []string{"p1"}, orgs: []string{"42"}}, scanPlan{}, "projects/p1,organizations/42"},
+		{"shard", nil, scanFlags{orgs: []string{"42"}}, scanPlan{shardIndex: 2, shardCount: 8}, "organizations/42,shard-2-of-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := c.scanRoot(tc.args, &tc.f, &tc.p); got != tc.want {
+				t.Errorf("scanRoot = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
