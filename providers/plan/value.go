@@ -3,6 +3,8 @@ package plan
 import (
 	"encoding/json"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 )
@@ -47,11 +49,7 @@ func toValueDepth(v, unknown any, depth int) cty.Value {
 	case bool:
 		return cty.BoolVal(x)
 	case json.Number:
-		n, err := cty.ParseNumberVal(string(x))
-		if err != nil {
-			return cty.UnknownVal(cty.Number)
-		}
-		return n
+		return numberValue(string(x))
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return cty.UnknownVal(cty.Number)
@@ -65,6 +63,28 @@ func toValueDepth(v, unknown any, depth int) cty.Value {
 		return tupleValue(x, u, depth)
 	}
 	return cty.DynamicVal
+}
+
+// maxNumberLength bounds the digits of a number read from a file.
+const maxNumberLength = 400
+
+// numberValue parses a JSON number with full precision. A number beyond the
+// range of float64 (1e999999999) or absurdly long is unknown: no provider
+// writes one, and rendering it as text would take minutes and gigabytes.
+func numberValue(s string) cty.Value {
+	if len(s) > maxNumberLength {
+		return cty.UnknownVal(cty.Number)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	mantissa, _, _ := strings.Cut(strings.ToLower(s), "e")
+	if err != nil || f == 0 && strings.ContainsAny(mantissa, "123456789") {
+		return cty.UnknownVal(cty.Number) // overflow or underflow
+	}
+	n, err := cty.ParseNumberVal(s)
+	if err != nil {
+		return cty.UnknownVal(cty.Number)
+	}
+	return n
 }
 
 func objectValue(m map[string]any, unknown map[string]any, depth int) cty.Value {

@@ -32,6 +32,9 @@ func TestToValue(t *testing.T) {
 	}{
 		{"string", `"acme"`, ``, cty.StringVal("acme")},
 		{"number keeps precision", `12345678901234567890`, ``, cty.MustParseNumberVal("12345678901234567890")},
+		{"number beyond float64 is unknown", `1e999999999`, ``, cty.UnknownVal(cty.Number)},
+		{"tiny number beyond float64 is unknown", `1e-999999999`, ``, cty.UnknownVal(cty.Number)},
+		{"number too long is unknown", "1" + strings.Repeat("0", maxNumberLength), ``, cty.UnknownVal(cty.Number)},
 		{"bool", `true`, `false`, cty.True},
 		{"null", `null`, ``, cty.NullVal(cty.DynamicPseudoType)},
 		{"object", `{"a":"x","n":1}`, `{}`, cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x"), "n": cty.NumberIntVal(1)})},

@@ -1,0 +1,58 @@
+package plan
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// FuzzLoadPlan feeds arbitrary bytes to Detect and to the loader (decode and
+// build, as Load does after reading the file): nothing may panic, and a
+// graph that loads has parseable addresses and only edges to its own
+// resources. The seeds are the fixtures, several kilobytes each; run it with
+// a short -fuzzminimizetime (go test -fuzz FuzzLoadPlan -fuzztime 10s
+// -fuzzminimizetime 1s), since minimizing such inputs takes minutes.
+func FuzzLoadPlan(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*", "*.json"))
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(refsPlan))
+	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"x.y[\"a\"]","values":{"a":[{"b":{"c":[1,2,null]}}]},"sensitive_values":{"a":true}}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = Detect(data)
+		doc, err := decode(data)
+		if err != nil {
+			return
+		}
+		g, _ := build(doc, "plan.json")
+		g.Index()
+		for _, r := range g.Resources {
+			if _, err := scanner.ParseAddress(r.Address); err != nil {
+				t.Fatalf("resource address %q does not parse: %v", r.Address, err)
+			}
+			checkEdges(t, g, r.Address, r.Body, 0)
+		}
+		_ = dumpGraph(g)
+	})
+}
+
+func checkEdges(t *testing.T, g *scanner.Graph, addr string, b *scanner.Body, depth int) {
+	if depth > maxValueDepth+1 {
+		t.Fatalf("%s: bodies nested deeper than %d", addr, maxValueDepth)
+	}
+	for name, a := range b.Attrs {
+		for _, ref := range a.Refs {
+			if g.Lookup(ref) == nil {
+				t.Fatalf("%s.%s refers to %q, which is not in the graph", addr, name, ref)
+			}
+		}
+	}
+	for _, blk := range b.Blocks {
+		checkEdges(t, g, addr, blk.Body, depth+1)
+	}
+}
