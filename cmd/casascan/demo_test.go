@@ -27,30 +27,7 @@ func TestDemo(t *testing.T) {
 	if stderr.Len() > 0 {
 		t.Errorf("the demo raises diagnostics:\n%s", stderr)
 	}
-	var doc struct {
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Status   string `json:"status"`
-			Resource string `json:"resource"`
-			Location struct {
-				File string `json:"file"`
-				Line int    `json:"start_line"`
-			} `json:"location"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-		t.Fatalf("decoding the JSON report: %v", err)
-	}
-	var lines []string
-	passes := 0
-	for _, f := range doc.Findings {
-		if f.Status == "PASS" {
-			passes++
-			continue
-		}
-		lines = append(lines, fmt.Sprintf("%-8s %s %s %s:%d", f.Status, f.CheckID, f.Resource, f.Location.File, f.Location.Line))
-	}
-	sort.Strings(lines)
+	lines, passes := demoResults(t, stdout.Bytes())
 	got := strings.Join(lines, "\n") + "\n"
 	golden := filepath.Join(root, "fixtures", "cli", "demo.golden")
 	if *update {
@@ -79,6 +56,35 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo has no %s finding", fam)
 		}
 	}
+}
+
+// demoResults lists the non-passing results of a JSON report, one line
+// each, sorted, and counts the passes.
+func demoResults(t *testing.T, report []byte) (lines []string, passes int) {
+	t.Helper()
+	var doc struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Status   string `json:"status"`
+			Resource string `json:"resource"`
+			Location struct {
+				File string `json:"file"`
+				Line int    `json:"start_line"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(report, &doc); err != nil {
+		t.Fatalf("decoding the JSON report: %v", err)
+	}
+	for _, f := range doc.Findings {
+		if f.Status == "PASS" {
+			passes++
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%-8s %s %s %s:%d", f.Status, f.CheckID, f.Resource, f.Location.File, f.Location.Line))
+	}
+	sort.Strings(lines)
+	return lines, passes
 }
 
 func mustAbs(t *testing.T, p string) string {
