@@ -6,6 +6,32 @@
 // cloud-platform.read-only scope and only ever lists and gets. What it could
 // not read (a project or service denied, an API disabled, quota exhausted
 // after retries) becomes a Skipped diagnostic and the rest is scanned.
+//
+// # Permissions
+//
+// These are every call a live scan makes, and the permission each needs:
+//
+//   - Cloud KMS, on each project: locations.list (no permission needed),
+//     keyRings.list (cloudkms.keyRings.list), cryptoKeys.list
+//     (cloudkms.cryptoKeys.list), keyRings.getIamPolicy
+//     (cloudkms.keyRings.getIamPolicy), cryptoKeys.getIamPolicy
+//     (cloudkms.cryptoKeys.getIamPolicy).
+//   - Cloud Storage, on each project: buckets.list (storage.buckets.list; the
+//     Go client always lists with projection=full, which also needs
+//     storage.buckets.getIamPolicy), buckets.getIamPolicy
+//     (storage.buckets.getIamPolicy).
+//   - Cloud Asset Inventory, on each project, folder or organization given:
+//     assets.list with content type RESOURCE (cloudasset.assets.listResource)
+//     and IAM_POLICY (cloudasset.assets.listIamPolicy). Projects under a
+//     folder or organization are found the same way (Project assets), so no
+//     Resource Manager permission is needed. With --quota-project, the caller
+//     also needs serviceusage.services.use on that project, where the Cloud
+//     Asset API must be enabled.
+//
+// Predefined roles that cover them: roles/cloudkms.viewer and
+// roles/storage.bucketViewer for the lists, roles/iam.securityReviewer for
+// the getIamPolicy calls, roles/cloudasset.viewer on the scanned scope; or one
+// custom role holding exactly the permissions above.
 package gcp
 
 import (

@@ -150,7 +150,8 @@ func (s *liveScan) normalise() error {
 		for _, id := range ids {
 			id = strings.TrimPrefix(strings.TrimSpace(id), prefix)
 			if id == "" || strings.ContainsAny(id, "/ ") {
-				err = errors.Join(err, fmt.Errorf("bad %sID %q", prefix, id))
+				kind := strings.TrimSuffix(strings.TrimSuffix(prefix, "/"), "s")
+				err = errors.Join(err, fmt.Errorf("bad %s ID %q", kind, id))
 				continue
 			}
 			out = append(out, id)

@@ -241,8 +241,8 @@ func TestLoadBadOptions(t *testing.T) {
 	}{
 		{"no scope", Options{}, "no project, folder or organization"},
 		{"shard out of range", Options{Projects: []string{"p"}, ShardIndex: 3, ShardCount: 3}, "shard 3 of 3"},
-		{"bad project", Options{Projects: []string{"a/b"}}, `bad projects/ID "a/b"`},
-		{"bad folder", Options{Folders: []string{"folders/"}}, `bad folders/ID ""`},
+		{"bad project", Options{Projects: []string{"a/b"}}, `bad project ID "a/b"`},
+		{"bad folder", Options{Folders: []string{"folders/"}}, `bad folder ID ""`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
