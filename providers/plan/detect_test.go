@@ -2,12 +2,14 @@ package plan
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestDetect(t *testing.T) {
@@ -39,6 +41,9 @@ func TestDetect(t *testing.T) {
 {"name":"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r","asset_type":"cloudkms.googleapis.com/KeyRing"}
 `, false},
 		{"asset search JSON array", `[{"name":"//storage.googleapis.com/acme-mail","assetType":"storage.googleapis.com/Bucket"}]`, false},
+		{"UTF-8 byte order mark", "\xEF\xBB\xBF" + `{"format_version":"1.2","planned_values":{}}`, true},
+		{"UTF-16LE from Windows PowerShell", utf16LE(`{"format_version":"1.2","planned_values":{}}`), true},
+		{"UTF-16LE without format_version", utf16LE(`{"planned_values":{}}`), false},
 		{"empty", ``, false},
 		{"not JSON", `resource "google_storage_bucket" "b" {}`, false},
 		{"truncated before the values", `{"format_version":"1.2",`, false},
@@ -105,4 +110,32 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("error %v, want context.Canceled", err)
 		}
 	})
+}
+
+// utf16LE encodes s as Windows PowerShell's ">" writes it: UTF-16LE with a
+// byte order mark.
+func utf16LE(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = binary.LittleEndian.AppendUint16(b, u)
+	}
+	return string(b)
+}
+
+func TestLoadUTF16(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "unknowns", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(p, []byte(utf16LE(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Lookup("google_storage_bucket.mail") == nil || len(g.Resources) != 5 {
+		t.Errorf("loaded %d resources from the UTF-16 plan, want the fixture's 5", len(g.Resources))
+	}
 }

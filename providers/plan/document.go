@@ -2,10 +2,12 @@ package plan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf16"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )
@@ -49,6 +51,7 @@ func (d *document) isPlan() bool {
 // constraints: a major version it does not know is refused, as the format's
 // documentation asks.
 func decode(data []byte) (*document, error) {
+	data = utf8JSON(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc document
@@ -107,7 +110,7 @@ var detectKeys = map[string]bool{"planned_values": true, "values": true, "resour
 // has seen format_version (a string) and one of detectKeys, so a large plan
 // is not parsed twice. Terraform writes format_version first.
 func detect(data []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(utf8JSON(data)))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return false
 	}
@@ -142,4 +145,27 @@ func detect(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// utf8JSON returns data as UTF-8 without a byte order mark. Windows
+// PowerShell's "terraform show -json plan > plan.json" writes UTF-16 with a
+// BOM, and some editors add a UTF-8 BOM; JSON decoders accept neither.
+func utf8JSON(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return utf16ToUTF8(data[2:], binary.LittleEndian)
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return utf16ToUTF8(data[2:], binary.BigEndian)
+	}
+	return data
+}
+
+func utf16ToUTF8(b []byte, order binary.ByteOrder) []byte {
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		units[i] = order.Uint16(b[2*i:])
+	}
+	return []byte(string(utf16.Decode(units)))
 }

@@ -76,8 +76,13 @@ func (c *collector) module(m *tfjson.StateModule, depth int) {
 		return
 	}
 	for _, r := range m.Resources {
-		if r == nil || c.dataOnly && r.Mode != tfjson.DataResourceMode || c.seen[normalize(r.Address)] != nil {
+		if r == nil || c.seen[normalize(r.Address)] != nil {
 			continue
+		}
+		if c.dataOnly && r.Mode != tfjson.DataResourceMode {
+			if a, err := scanner.ParseAddress(r.Address); err != nil || a.Mode != scanner.Data {
+				continue
+			}
 		}
 		var sens any
 		if len(r.SensitiveValues) > 0 {

@@ -53,6 +53,15 @@ func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir, ba
 		}
 	}
 	g.Ignores = append(g.Ignores, hg.Ignores...)
+	for _, d := range hg.Diagnostics {
+		// Errors (a syntax error) say the places may be wrong, and a
+		// malformed ignore comment ignores nothing; warnings of evaluation
+		// (a for_each not known without the plan's values) are the plan's
+		// business, not the source's.
+		if d.Severity == scanner.DiagError || d.Summary == "malformed ignore comment" {
+			g.Diagnostics = append(g.Diagnostics, d)
+		}
+	}
 	return unmatched, nil
 }
 

@@ -305,3 +305,32 @@ func TestLooseKey(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceDiagnostics: the source's errors and malformed ignore comments
+// are reported with the plan, since the plan's findings point into it.
+func TestSourceDiagnostics(t *testing.T) {
+	dir := copyDir(t, filepath.Join(fixtures, "with_source"))
+	extra := "# casascan:ignore:GCP-ENC-001 exp:someday -- bad date\nresource \"google_storage_bucket\" \"x\" {\n  name = \n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "broken.tf"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), filepath.Join(dir, "plan.json"), Options{Base: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range g.Diagnostics {
+		got = append(got, string(d.Severity)+" "+d.File+":"+strconv.Itoa(d.Line)+" "+d.Summary)
+	}
+	want := []string{"warning broken.tf:1 malformed ignore comment", "error broken.tf:3 Invalid expression"}
+	for _, w := range want {
+		found := false
+		for _, x := range got {
+			found = found || x == w
+		}
+		if !found {
+			t.Errorf("diagnostics %q lack %q", got, w)
+		}
+	}
+	checkPlaces(t, g, []wantPlace{{"google_storage_bucket.exports", "", "main.tf:45"}})
+}
