@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -261,6 +262,39 @@ func TestScanRoot(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := c.scanRoot(tc.args, &tc.f, &tc.p); got != tc.want {
 				t.Errorf("scanRoot = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestColor checks that colour is used only on a terminal, never when the
+// report goes to a file, and never with --no-color, NO_COLOR or TERM=dumb.
+func TestColor(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name     string
+		terminal bool
+		env      []string
+		f        scanFlags
+		want     bool
+	}{
+		{"terminal", true, nil, scanFlags{}, true},
+		{"not a terminal", false, nil, scanFlags{}, false},
+		{"--no-color", true, nil, scanFlags{noColor: true}, false},
+		{"NO_COLOR", true, []string{"NO_COLOR=1"}, scanFlags{}, false},
+		{"empty NO_COLOR", true, []string{"NO_COLOR="}, scanFlags{}, true},
+		{"TERM=dumb", true, []string{"TERM=dumb"}, scanFlags{}, false},
+		{"--output", true, nil, scanFlags{output: "out.txt"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := newTestCLI(dir, tc.env, testNow)
+			c.isTerminal = func(io.Writer) bool { return tc.terminal }
+			p, err := c.planScan(&tc.f, []string{"."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.report.Color != tc.want {
+				t.Errorf("colour = %v, want %v", p.report.Color, tc.want)
 			}
 		})
 	}
