@@ -144,7 +144,14 @@ func foldUnmapped(diags []scanner.Diagnostic) []scanner.Diagnostic {
 	}
 	return append(out, scanner.Diagnostic{
 		Severity: scanner.DiagWarning,
-		Summary:  fmt.Sprintf("%d assets of %d types casascan does not map were not judged", total, len(types)),
+		Summary:  fmt.Sprintf("%s of %s that casascan does not map not judged", plural(total, "asset"), plural(len(types), "type")),
 		Detail:   strings.Join(parts, ", "),
 	})
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -179,7 +179,7 @@ func TestNewGraphProjectsAndDiagnostics(t *testing.T) {
 	}
 	want := []string{
 		"//storage.googleapis.com/b also maps to google_storage_bucket_acl; kept google_storage_bucket | ",
-		"3 assets of 2 types casascan does not map were not judged | compute.googleapis.com/Network: 2, dns.googleapis.com/ManagedZone: 1",
+		"3 assets of 2 types that casascan does not map not judged | compute.googleapis.com/Network: 2, dns.googleapis.com/ManagedZone: 1",
 	}
 	sort.Strings(got)
 	if !slices.Equal(got, want) {

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,9 +28,12 @@ var searchKeys = []string{"project", "displayname", "location", "additionalattri
 // result or an IAM policy search result. It returns nil, nil for records of
 // content types that are not judged.
 func decodeRecord(raw []byte) (*record, error) {
+	if err := checkObject(raw); err != nil {
+		return nil, err
+	}
 	m, err := fields(raw)
 	if err != nil {
-		return nil, fmt.Errorf("want a JSON object: %w", err)
+		return nil, err
 	}
 	if isJSONString(m["resource"]) && m["policy"] != nil {
 		return iamSearchRecord(m)
@@ -58,6 +62,27 @@ func decodeRecord(raw []byte) (*record, error) {
 		return nil, nil // a name and type, nothing to judge
 	}
 	return nil, errors.New("no name and asset type")
+}
+
+// checkObject says why raw is not a JSON object, or returns nil.
+func checkObject(raw []byte) error {
+	s := bytes.TrimSpace(raw)
+	if !json.Valid(s) {
+		var v any
+		if err := json.Unmarshal(s, &v); err != nil {
+			return fmt.Errorf("not valid JSON: %w", err)
+		}
+		return errors.New("not valid JSON")
+	}
+	switch s[0] {
+	case '{':
+		return nil
+	case '[':
+		return errors.New("want a JSON object, found an array")
+	case '"':
+		return errors.New("want a JSON object, found a string")
+	}
+	return errors.New("want a JSON object, found a scalar value")
 }
 
 func isJSONString(raw json.RawMessage) bool {

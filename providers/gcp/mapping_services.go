@@ -37,17 +37,29 @@ var gkeClusterEntry = &entry{
 		blk("privateClusterConfig", "private_cluster_config",
 			f("enablePrivateNodes", "enable_private_nodes"), f("enablePrivateEndpoint", "enable_private_endpoint")),
 		f("legacyAbac.enabled", "enable_legacy_abac"),
+		f("autopilot.enabled", "enable_autopilot"),
+		blk("autoscaling", "cluster_autoscaling",
+			f("enableNodeAutoprovisioning", "enabled"),
+			blk("autoprovisioningNodePoolDefaults", "auto_provisioning_defaults",
+				fr("bootDiskKmsKey", "boot_disk_kms_key", kmsRef), f("serviceAccount", "service_account"))),
 		fr("network", "network", computeRef),
 	},
 	extra: func(m *mapper, d obj) {
 		// The API's top-level nodeConfig is the default pool's; without it,
 		// the first pool's config stands for the cluster's nodes.
-		if !d.has("nodeConfig") {
-			if pools := d.list("nodePools"); len(pools) > 0 {
-				if p, ok := asMap(pools[0]); ok {
-					if cfg := obj(p).sub("config"); cfg != nil {
-						m.apply(m.newBlock(m.body, "node_config"), cfg, nodeConfigFields())
-					}
+		// A cluster with neither has no default pool to judge.
+		if d.has("nodeConfig") {
+			return
+		}
+		pools := d.list("nodePools")
+		if len(pools) == 0 && !m.partial {
+			m.set(m.body, "remove_default_node_pool", cty.True, nil, false)
+			return
+		}
+		if len(pools) > 0 {
+			if p, ok := asMap(pools[0]); ok {
+				if cfg := obj(p).sub("config"); cfg != nil {
+					m.apply(m.newBlock(m.body, "node_config"), cfg, nodeConfigFields())
 				}
 			}
 		}

@@ -23,6 +23,17 @@ var serviceCases = []mapCase{
 		want: map[string]string{"database_encryption.state": "DECRYPTED", "database_encryption.key_name": "<absent>", "node_config.machine_type": "e2"},
 	},
 	{
+		name: "autopilot cluster", asset: "container.googleapis.com/Cluster", full: "//container.googleapis.com/projects/p/locations/us-east1/clusters/ap",
+		data: `{"name":"ap","autopilot":{"enabled":true},"autoscaling":{"enableNodeAutoprovisioning":true,
+			"autoprovisioningNodePoolDefaults":{"bootDiskKmsKey":"` + hsmKey + `"}}}`,
+		typ: "google_container_cluster",
+		want: map[string]string{
+			"enable_autopilot": "true", "remove_default_node_pool": "true", "node_config.boot_disk_kms_key": "<absent>",
+			"cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key": hsmKey,
+		},
+		refs: map[string]string{"cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key": hsmKeyFull},
+	},
+	{
 		asset: "container.googleapis.com/NodePool", full: "//container.googleapis.com/projects/p/locations/us-east1/clusters/gke/nodePools/np",
 		data: `{"name":"np","config":{"bootDiskKmsKey":"` + hsmKey + `"},"initialNodeCount":3}`,
 		typ:  "google_container_node_pool",
