@@ -37,7 +37,7 @@ func encodingFunctions() map[string]function.Function {
 		"textencodebase64": textEncodeFunc,
 		"urlencode":        stringFunc(func(s string) (string, error) { return url.QueryEscape(s), nil }),
 		"yamldecode":       passThrough(yaml.YAMLDecodeFunc, checkYAML),
-		"yamlencode":       yaml.YAMLEncodeFunc,
+		"yamlencode":       passThrough(yaml.YAMLEncodeFunc, checkUTF8),
 		"md5":              hashFunc(md5.New, hex.EncodeToString),
 		"sha1":             hashFunc(sha1.New, hex.EncodeToString),
 		"sha256":           hashFunc(sha256.New, hex.EncodeToString),
@@ -243,6 +243,9 @@ func checkYAML(args []cty.Value) error {
 	if !ok {
 		return nil
 	}
+	if !utf8.ValidString(src) {
+		return function.NewArgErrorf(0, "the YAML source is not valid UTF-8")
+	}
 	depth := 0
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
@@ -284,6 +287,25 @@ func yamlNodes(n *yamlv3.Node, seen map[*yamlv3.Node]int) int {
 	}
 	seen[n] = count
 	return count
+}
+
+// checkUTF8 refuses arguments holding a string that is not valid UTF-8: the
+// YAML emitter loops forever on one.
+func checkUTF8(args []cty.Value) error {
+	for i, a := range args {
+		v, _ := a.UnmarkDeep()
+		bad := false
+		_ = cty.Walk(v, func(_ cty.Path, e cty.Value) (bool, error) {
+			if e.IsKnown() && !e.IsNull() && e.Type() == cty.String && !utf8.ValidString(e.AsString()) {
+				bad = true
+			}
+			return !bad, nil
+		})
+		if bad {
+			return function.NewArgErrorf(i, "contains a string that is not valid UTF-8")
+		}
+	}
+	return nil
 }
 
 // knownString returns the string in v, if v is a known, non-null string.

@@ -10,16 +10,21 @@ import (
 	"github.com/zclconf/go-cty/cty/gocty"
 )
 
-// maxIndent bounds indent's padding: Terraform has no limit, but a padding of
-// 10^12 spaces would exhaust memory, which no recover can catch.
-const maxIndent = 1 << 16
+// Bounds on what one string function may build. Terraform has none, but
+// running out of memory is a crash no recover can catch, and a scan must
+// survive any configuration.
+const (
+	maxIndent      = 1 << 16 // spaces of indent
+	maxIndentBytes = 1 << 24 // padding indent adds in all
+	maxFormatWidth = 1 << 12 // width or precision of a format verb
+)
 
 func stringFunctions() map[string]function.Function {
 	return map[string]function.Function{
 		"chomp":       stdlib.ChompFunc,
 		"endswith":    endsWithFunc,
-		"format":      stdlib.FormatFunc,
-		"formatlist":  stdlib.FormatListFunc,
+		"format":      passThrough(stdlib.FormatFunc, checkFormat),
+		"formatlist":  passThrough(stdlib.FormatListFunc, checkFormat),
 		"indent":      indentFunc,
 		"join":        stdlib.JoinFunc,
 		"lower":       stdlib.LowerFunc,
@@ -98,6 +103,9 @@ var indentFunc = newFunc(function.Spec{
 		if n < 0 || n > maxIndent {
 			return cty.NilVal, function.NewArgErrorf(0, "must be between 0 and %d", maxIndent)
 		}
+		if n*strings.Count(args[1].AsString(), "\n") > maxIndentBytes {
+			return cty.NilVal, function.NewArgErrorf(1, "the indented string would be too large")
+		}
 		return stdlib.Indent(args[0], args[1])
 	},
 })
@@ -146,3 +154,46 @@ var lengthFunc = function.New(&function.Spec{
 		return v.Length().WithMarks(marks), nil
 	},
 })
+
+// checkFormat refuses a format string (the first argument of format and
+// formatlist) with a width or precision above maxFormatWidth: cty pads by
+// itself, so "%-99999999s" takes seconds and a larger one exhausts memory.
+func checkFormat(args []cty.Value) error {
+	if len(args) == 0 {
+		return nil
+	}
+	f, ok := knownString(args[0])
+	if !ok {
+		return nil
+	}
+	for i := strings.IndexByte(f, '%'); i >= 0; {
+		i++
+		for i < len(f) && strings.IndexByte("-+# 0", f[i]) >= 0 {
+			i++ // flags
+		}
+		width, i2 := leadingNumber(f, i)
+		precision := 0
+		if i = i2; i < len(f) && f[i] == '.' {
+			precision, i = leadingNumber(f, i+1)
+		}
+		if width > maxFormatWidth || precision > maxFormatWidth {
+			return function.NewArgErrorf(0, "width or precision above %d", maxFormatWidth)
+		}
+		next := strings.IndexByte(f[min(i+1, len(f)):], '%')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return nil
+}
+
+// leadingNumber reads the decimal digits of s from i, saturating just above
+// maxFormatWidth, and returns the number and the index after them.
+func leadingNumber(s string, i int) (int, int) {
+	n := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = min(n*10+int(s[i]-'0'), maxFormatWidth+1)
+	}
+	return n, i
+}

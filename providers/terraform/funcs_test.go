@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,10 +131,15 @@ func TestFuncStrings(t *testing.T) {
 		{expr: `format("Hello, %s!", "Ander")`, want: cty.StringVal("Hello, Ander!")},
 		{expr: `format("There are %d lights", 4)`, want: cty.StringVal("There are 4 lights")},
 		{expr: `format("%s", u)`, want: cty.UnknownVal(cty.String)},
+		{expr: `format("%-5s|%5.1f|%%|%[1]s", "ab", 3.14159)`, want: cty.StringVal("ab   |  3.1|%|ab")},
+		{expr: `format("%-99999999s", "x")`, err: "width or precision above"},
+		{expr: `format("%%%.99999999f", 1)`, err: "width or precision above"},
+		{expr: `formatlist("%099999999d", [1])`, err: "width or precision above"},
 		{expr: `formatlist("Hello, %s!", ["Valentina", "Ander"])`, want: cty.ListVal(strs("Hello, Valentina!", "Hello, Ander!"))},
 		{expr: `formatlist("%s, %s!", "Salutations", ["Valentina", "Ander"])`, want: cty.ListVal(strs("Salutations, Valentina!", "Salutations, Ander!"))},
 		{expr: `indent(2, "[\n  foo,\n  bar,\n]\n")`, want: cty.StringVal("[\n    foo,\n    bar,\n  ]\n  ")},
 		{expr: `indent(1000000000000, "a\nb")`, err: "must be between 0 and"},
+		{expr: `indent(60000, join("\n", range(1000)))`, err: "too large"},
 		{expr: `join(", ", ["foo", "bar", "baz"])`, want: cty.StringVal("foo, bar, baz")},
 		{expr: `join(", ", ["foo"])`, want: cty.StringVal("foo")},
 		{expr: `lower("АЛЛО!")`, want: cty.StringVal("алло!")},
@@ -237,4 +243,35 @@ func TestFuncSensitivity(t *testing.T) {
 		{expr: `nonsensitive(sensitive("x"))`, want: cty.StringVal("x")},
 		{expr: `ephemeralasnull("x")`, want: cty.StringVal("x")},
 	})
+}
+
+// TestFuncCatalog pins the table to Terraform's pure functions, so none is
+// dropped by accident; anything else the evaluator reports as unsupported.
+func TestFuncCatalog(t *testing.T) {
+	want := strings.Fields(`
+		abs ceil floor log max min parseint pow signum sum
+		chomp endswith format formatlist indent join lower regex regexall replace split
+		startswith strcontains strrev substr title trim trimprefix trimspace trimsuffix upper
+		alltrue anytrue chunklist coalesce coalescelist compact concat contains distinct element
+		flatten index keys length lookup matchkeys merge one range reverse setintersection
+		setproduct setsubtract setunion slice sort transpose values zipmap
+		base64decode base64encode base64gzip csvdecode jsondecode jsonencode textdecodebase64
+		textencodebase64 urlencode yamldecode yamlencode
+		abspath basename dirname pathexpand file fileexists fileset filebase64 filebase64sha256
+		filebase64sha512 filemd5 filesha1 filesha256 filesha512 templatefile templatestring
+		formatdate timeadd timecmp timestamp plantimestamp
+		uuid uuidv5 bcrypt md5 sha1 sha256 sha512 base64sha256 base64sha512 rsadecrypt
+		cidrhost cidrnetmask cidrsubnet cidrsubnets
+		can try tobool tolist tomap tonumber toset tostring
+		sensitive nonsensitive issensitive ephemeralasnull`)
+	fs := functions(funcContext{})
+	got := make([]string, 0, len(fs))
+	for name := range fs {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("function table:\n got %q\nwant %q", got, want)
+	}
 }
