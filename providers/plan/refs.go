@@ -14,10 +14,24 @@ import (
 // module; a reference to a module variable is followed through the calling
 // module block's argument into the parent module.
 type resolver struct {
-	cfg       map[string]*configModule // by call path without keys ("" root, "a.b")
-	instances map[string][]*instance   // module instance + "\x00" + resourceKey → instances, sorted
-	modules   map[string][]modInst     // module instance + "\x00" + call name → child instances, sorted
-	memo      map[string][]string      // resolved outputs and variables; nil while in progress
+	cfg       map[string]*configModule     // by call path without keys ("" root, "a.b")
+	instances map[string]*keyed[*instance] // module instance + "\x00" + resourceKey → its instances
+	modules   map[string]*keyed[modInst]   // module instance + "\x00" + call name → child instances
+	memo      map[string][]string          // resolved outputs and variables; nil while in progress
+}
+
+// keyed holds the instances of one resource or module call, in order and
+// by instance key, so picking one instance costs a lookup, not a scan.
+type keyed[T any] struct {
+	all   []T
+	byKey map[string]T
+}
+
+func (k *keyed[T]) add(key scanner.Key, x T) {
+	k.all = append(k.all, x)
+	if key != nil {
+		k.byKey[key.String()] = x
+	}
 }
 
 // modInst is one module instance.
@@ -35,13 +49,15 @@ type scope struct {
 	forEach []string
 }
 
+// newResolver indexes the instances (sorted by address) by module instance
+// and resource, and the module instances by parent and call.
 func newResolver(cfg map[string]*configModule, insts []*instance) *resolver {
-	rv := &resolver{cfg: cfg, instances: map[string][]*instance{}, modules: map[string][]modInst{}, memo: map[string][]string{}}
+	rv := &resolver{cfg: cfg, instances: map[string]*keyed[*instance]{}, modules: map[string]*keyed[modInst]{}, memo: map[string][]string{}}
 	seenMod := map[string]bool{}
 	for _, inst := range insts {
 		a := inst.addr
 		k := scanner.ModulePath(a.Module) + "\x00" + resourceKey(a.Mode == scanner.Data, a.Type, a.Name)
-		rv.instances[k] = append(rv.instances[k], inst)
+		getKeyed(rv.instances, k).add(a.Key, inst)
 		for i := range a.Module {
 			child := scanner.ModulePath(a.Module[:i+1])
 			if seenMod[child] {
@@ -49,13 +65,22 @@ func newResolver(cfg map[string]*configModule, insts []*instance) *resolver {
 			}
 			seenMod[child] = true
 			pk := scanner.ModulePath(a.Module[:i]) + "\x00" + a.Module[i].Name
-			rv.modules[pk] = append(rv.modules[pk], modInst{path: child, steps: a.Module[:i+1]})
+			getKeyed(rv.modules, pk).add(a.Module[i].Key, modInst{path: child, steps: a.Module[:i+1]})
 		}
 	}
-	for _, list := range rv.modules {
-		sort.Slice(list, func(i, j int) bool { return list[i].path < list[j].path })
+	for _, k := range rv.modules {
+		sort.Slice(k.all, func(i, j int) bool { return k.all[i].path < k.all[j].path })
 	}
 	return rv
+}
+
+func getKeyed[T any](m map[string]*keyed[T], k string) *keyed[T] {
+	x := m[k]
+	if x == nil {
+		x = &keyed[T]{byKey: map[string]T{}}
+		m[k] = x
+	}
+	return x
 }
 
 // staticPath is a module instance's call path without keys: the key of its
@@ -125,12 +150,12 @@ func (rv *resolver) resolve(sc scope, refs []string) []string {
 	out := map[string]bool{}
 	modPath := scanner.ModulePath(sc.mod)
 	for rk, g := range resources {
-		for _, inst := range pickKeys(rv.instances[modPath+"\x00"+rk], g.keys, sc.key, perKey, func(i *instance) scanner.Key { return i.addr.Key }) {
+		for _, inst := range pickKeys(rv.instances[modPath+"\x00"+rk], g.keys, sc.key, perKey) {
 			out[inst.address] = true
 		}
 	}
 	for name, g := range modules {
-		for _, child := range pickKeys(rv.modules[modPath+"\x00"+name], g.keys, sc.key, perKey, lastKey) {
+		for _, child := range pickKeys(rv.modules[modPath+"\x00"+name], g.keys, sc.key, perKey) {
 			for _, a := range rv.outputs(child, g.outputs) {
 				out[a] = true
 			}
@@ -153,38 +178,38 @@ func group(m map[string]*refGroup, k string) *refGroup {
 	return g
 }
 
-func lastKey(m modInst) scanner.Key { return m.steps[len(m.steps)-1].Key }
-
 // pickKeys chooses the instances a group of references goes to (see
 // resolve).
-func pickKeys[T any](all []T, keys []scanner.Key, self scanner.Key, perKey bool, key func(T) scanner.Key) []T {
-	want := map[string]bool{}
-	for _, k := range keys {
-		if k != nil {
-			want[k.String()] = true
-		}
+func pickKeys[T any](k *keyed[T], keys []scanner.Key, self scanner.Key, perKey bool) []T {
+	if k == nil {
+		return nil
 	}
-	if len(want) == 0 && perKey && self != nil {
-		want[self.String()] = true
-		if picked := filterKeys(all, want, key); len(picked) > 0 {
-			return picked
+	var want []string
+	for _, key := range keys {
+		if key != nil {
+			want = append(want, key.String())
 		}
-		return all
 	}
 	if len(want) == 0 {
-		return all
+		if x, ok := k.byKey[keyString(self)]; ok && perKey && self != nil {
+			return []T{x}
+		}
+		return k.all
 	}
-	return filterKeys(all, want, key)
-}
-
-func filterKeys[T any](all []T, want map[string]bool, key func(T) scanner.Key) []T {
 	var out []T
-	for _, x := range all {
-		if k := key(x); k != nil && want[k.String()] {
+	for _, w := range want {
+		if x, ok := k.byKey[w]; ok {
 			out = append(out, x)
 		}
 	}
 	return out
+}
+
+func keyString(k scanner.Key) string {
+	if k == nil {
+		return ""
+	}
+	return k.String()
 }
 
 // outputs resolves the named outputs of a module instance, or all of them
