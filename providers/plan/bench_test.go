@@ -23,7 +23,7 @@ func largePlan(n int) []byte {
 	}
 	bucket := map[string]any{"address": "google_storage_bucket.b", "mode": "managed", "type": "google_storage_bucket", "name": "b",
 		"for_each_expression": map[string]any{"references": []any{"var.keys"}},
-		"expressions": map[string]any{"encryption": []any{map[string]any{"default_kms_key_name": map[string]any{"references": []any{"google_kms_crypto_key.k", "each.key"}}}}}}
+		"expressions":         map[string]any{"encryption": []any{map[string]any{"default_kms_key_name": map[string]any{"references": []any{"google_kms_crypto_key.k", "each.key"}}}}}}
 	doc := map[string]any{"format_version": "1.2",
 		"planned_values":   map[string]any{"root_module": map[string]any{"resources": res}},
 		"resource_changes": changes,
