@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -39,6 +40,10 @@ type Options struct {
 	// NoSource, when true, never reads the Terraform source: every finding
 	// points at the plan file.
 	NoSource bool
+	// MapIgnoreID maps tfsec/trivy ignore IDs in the source to casascan
+	// check IDs, as terraform.Options.MapIgnoreID does; nil honours only
+	// casascan's own ignore comments.
+	MapIgnoreID scanner.IgnoreIDMapper
 }
 
 // Detect reports whether data looks like terraform show -json output: a
@@ -72,7 +77,7 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	g, omitted := build(doc, relName(base, path))
 	g.Root = base
 	if dir := sourceDir(path, opts); dir != "" {
-		n, err := mapSource(ctx, g, omitted, dir, base, doc.Variables)
+		n, err := mapSource(ctx, g, omitted, dir, terraform.Options{Base: base, Vars: varArgs(doc.Variables), MapIgnoreID: opts.MapIgnoreID})
 		switch {
 		case err != nil:
 			g.Diagnostics = append(g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning,

@@ -19,11 +19,11 @@ import (
 // source, so findings on a plan point at the Terraform a person edits and
 // inline ignores apply as they do to the configuration itself.
 //
-// The root variables are those the plan was made with, so count and
-// for_each expand to the plan's own instances. It returns the number of
-// resources that found no block.
-func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir, base string, vars map[string]*tfjson.PlanVariable) (int, error) {
-	hg, err := terraform.Load(ctx, dir, terraform.Options{Base: base, Vars: varArgs(vars)})
+// topts should carry the root variables the plan was made with (varArgs),
+// so count and for_each expand to the plan's own instances. It returns the
+// number of resources that found no block.
+func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir string, topts terraform.Options) (int, error) {
+	hg, err := terraform.Load(ctx, dir, topts)
 	if err != nil {
 		return 0, err
 	}

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -333,4 +334,48 @@ func TestSourceDiagnostics(t *testing.T) {
 		}
 	}
 	checkPlaces(t, g, []wantPlace{{"google_storage_bucket.exports", "", "main.tf:45"}})
+}
+
+// TestSourceForeignIgnores: tfsec and trivy ignore comments in the source
+// apply to the plan through Options.MapIgnoreID.
+func TestSourceForeignIgnores(t *testing.T) {
+	dir := copyDir(t, filepath.Join(fixtures, "with_source"))
+	main := filepath.Join(dir, "main.tf")
+	src, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "resource \"google_storage_bucket\" \"exports\" {",
+		"#tfsec:ignore:google-storage-bucket-encryption-customer-key\nresource \"google_storage_bucket\" \"exports\" {", 1))
+	if err := os.WriteFile(main, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapper := func(tool, id string) []string {
+		if tool == "tfsec" && id == "google-storage-bucket-encryption-customer-key" {
+			return []string{"GCP-ENC-001"}
+		}
+		return nil
+	}
+	for _, tc := range []struct {
+		name   string
+		mapper scanner.IgnoreIDMapper
+		want   []string
+	}{
+		{"mapped", mapper, []string{"casascan main.tf:39 [GCP-ENC-001]", "tfsec main.tf:46 [GCP-ENC-001]"}},
+		{"not mapped", nil, []string{"casascan main.tf:39 [GCP-ENC-001]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := Load(context.Background(), filepath.Join(dir, "plan.json"), Options{Base: dir, MapIgnoreID: tc.mapper})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ig := range g.Ignores {
+				got = append(got, ig.Tool+" "+ig.File+":"+strconv.Itoa(ig.Target)+" "+fmt.Sprint(ig.IDs))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ignores (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
