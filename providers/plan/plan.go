@@ -3,11 +3,14 @@
 //
 // A plan's resources are its planned values: what the resources will be
 // after apply, in every module instance, at the plan's own addresses. A
-// value Terraform cannot know before apply (after_unknown) is an unknown
-// cty value at its path, so a key created in the same plan makes a bucket's
-// key unknown, never missing. The configuration section's references become
-// the graph's edges. A state's resources are its current values; its edges
-// come from values that name another resource's id.
+// value Terraform cannot know before apply (after_unknown) that the
+// configuration sets is an unknown cty value at its path, so a key created
+// in the same plan makes a bucket's key unknown, never missing; one the
+// configuration leaves to the provider (public_access_prevention) is left
+// out, as in the source, and judged by the provider's default. The
+// configuration section's references become the graph's edges. A state's
+// resources are its current values; its edges come from values that name
+// another resource's id.
 //
 // When the Terraform source is at hand (Options.SourceDir, or .tf files
 // beside the plan) each resource, attribute and nested block is given the
