@@ -251,8 +251,11 @@ func (l *loader) pathModule(dir string) string {
 // discover parses the root module and every module it calls, level by
 // level, each directory once, the files of a level in parallel.
 func (l *loader) discover() error {
-	type pending struct{ key, dir string }
-	level := []pending{{"", l.root}}
+	type pending struct {
+		key, dir  string
+		ancestors []string // module directories on the call path, for cycles
+	}
+	level := []pending{{"", l.root, nil}}
 	for depth := 0; len(level) > 0 && depth < maxModuleDepth; depth++ {
 		var dirs []string
 		for _, p := range level {
@@ -276,7 +279,11 @@ func (l *loader) discover() error {
 					continue
 				}
 				l.callDirs[key] = dir
-				next = append(next, pending{key, dir})
+				anc := append(append([]string{}, p.ancestors...), p.dir)
+				if containsDir(anc, dir) {
+					continue // a module calling itself: reported when evaluated
+				}
+				next = append(next, pending{key, dir, anc})
 			}
 		}
 		level = next

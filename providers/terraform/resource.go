@@ -59,6 +59,11 @@ func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
 		s.l.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
 		return instanceKeys{}
 	}
+	if n > maxInstances {
+		s.l.diag(scanner.DiagWarning, fmt.Sprintf("count of %s is %d", what, n),
+			fmt.Sprintf("only the first %d instances are scanned", maxInstances), expr.Range())
+		n = maxInstances
+	}
 	var out instanceKeys
 	for i := int64(0); i < n; i++ {
 		out.keys = append(out.keys, scanner.IntKey(i))
@@ -102,6 +107,11 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		if !ok {
 			s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each keys must be strings", expr.Range())
 			return instanceKeys{}
+		}
+		if len(out.keys) == maxInstances {
+			s.l.diag(scanner.DiagWarning, "for_each of "+what+" has more than "+fmt.Sprint(maxInstances)+" elements",
+				fmt.Sprintf("only the first %d instances are scanned", maxInstances), expr.Range())
+			break
 		}
 		out.keys = append(out.keys, scanner.StringKey(ks))
 		out.insts = append(out.insts, instCtx{each: cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(ks), "value": ev})})
@@ -396,6 +406,13 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 	if mod == nil || len(s.steps) >= maxModuleDepth {
 		return nil
 	}
+	for anc := s; anc != nil; anc = anc.parent {
+		if anc.mod == mod {
+			s.l.diag(scanner.DiagError, fmt.Sprintf("module %q calls itself", call.name),
+				"a module cannot be its own ancestor; its resources are not scanned again", call.defRange)
+			return nil
+		}
+	}
 	ek := s.expand(call.count, call.forEach, "module."+call.name)
 	kids := make([]*scope, len(ek.keys))
 	for i, k := range ek.keys {
@@ -419,6 +436,10 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 }
 
 const maxModuleDepth = 64
+
+// maxInstances bounds the instances of one block, so a count of a billion
+// in an untrusted tree costs a diagnostic, not the machine.
+const maxInstances = 10000
 
 func joinKey(parent, name string) string {
 	if parent == "" {
