@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -96,5 +97,29 @@ func TestSearchResultsUnknown(t *testing.T) {
 		if status[id] != scanner.StatusUnknown {
 			t.Errorf("%s on a search result: %s, want UNKNOWN", id, status[id])
 		}
+	}
+}
+
+// TestBucketACLChecks: an export that carries a bucket's ACL is judged by
+// GCP-ACC-001 like Terraform's ACL resources.
+func TestBucketACLChecks(t *testing.T) {
+	line := `{"name":"//storage.googleapis.com/pub","asset_type":"storage.googleapis.com/Bucket","resource":{"data":{"name":"pub",` +
+		`"iamConfiguration":{"uniformBucketLevelAccess":{"enabled":false},"publicAccessPrevention":"inherited"},` +
+		`"acl":[{"entity":"project-owners-42","role":"OWNER"},{"entity":"allUsers","role":"READER"}],` +
+		`"defaultObjectAcl":[{"entity":"project-readers-42","role":"READER"},{"entity":"allAuthenticatedUsers","role":"READER"}]}}}`
+	path := filepath.Join(t.TempDir(), "acl.ndjson")
+	if err := os.WriteFile(path, []byte(line+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := scanner.Run(checks.All(), []*scanner.Graph{load(t, path)}, scanner.Options{})
+	var got []string
+	for _, f := range res.Failures() {
+		if f.CheckID == "GCP-ACC-001" {
+			got = append(got, f.Resource)
+		}
+	}
+	want := []string{"//storage.googleapis.com/pub/acl", "//storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GCP-ACC-001 failures (-want +got):\n%s", diff)
 	}
 }

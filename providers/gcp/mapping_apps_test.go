@@ -156,7 +156,8 @@ func TestSensitiveValues(t *testing.T) {
 		{"cloudfunctions.googleapis.com/CloudFunction", fnFull + "f", `{"environmentVariables":{"PASSWORD":"hunter2"}}`, "environment_variables"},
 		{"appengine.googleapis.com/Version", "//appengine.googleapis.com/apps/p/services/s/versions/v", `{"envVariables":{"PASSWORD":"hunter2"}}`, "env_variables"},
 		{"compute.googleapis.com/Instance", cfull + "zones/z/instances/i", `{"metadata":{"items":[{"key":"k","value":"hunter2"}]}}`, "metadata"},
-		{"sqladmin.googleapis.com/Instance", "//cloudsql.googleapis.com/projects/p/instances/i", `{"settings":{"databaseFlags":[{"name":"f","value":"hunter2"}]}}`, "settings.database_flags.value"},
+		{"compute.googleapis.com/Disk", cfull + "zones/z/disks/d", `{"diskEncryptionKey":{"rawKey":"c2VjcmV0"}}`, "disk_encryption_key.raw_key"},
+		{"monitoring.googleapis.com/NotificationChannel", "//monitoring.googleapis.com/projects/p/notificationChannels/1", `{"labels":{"url":"https://hooks.example/T0/B0/secret"}}`, "labels"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.asset, func(t *testing.T) {

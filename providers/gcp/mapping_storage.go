@@ -176,7 +176,7 @@ var sqlEntry = &entry{
 		fr("settings.ipConfiguration.privateNetwork", "settings.ip_configuration.private_network", computeRef),
 		blk("settings.ipConfiguration.authorizedNetworks", "settings.ip_configuration.authorized_networks",
 			f("name", "name"), f("value", "value"), f("expirationTime", "expiration_time")),
-		blk("settings.databaseFlags", "settings.database_flags", f("name", "name"), fs("value", "value")),
+		blk("settings.databaseFlags", "settings.database_flags", f("name", "name"), f("value", "value")),
 		blk("settings.backupConfiguration", "settings.backup_configuration",
 			f("enabled", "enabled"), f("binaryLogEnabled", "binary_log_enabled"),
 			f("pointInTimeRecoveryEnabled", "point_in_time_recovery_enabled")),

@@ -282,3 +282,40 @@ var storageCases = []mapCase{
 }
 
 func TestMapStorage(t *testing.T) { runMapCases(t, storageCases) }
+
+// TestBucketACLs turns a bucket's ACL and default object ACL, when the
+// export carries them, into the Terraform ACL resources GCP-ACC-001 reads.
+func TestBucketACLs(t *testing.T) {
+	res, _ := mapAsset(Asset{
+		Name: "//storage.googleapis.com/pub", AssetType: "storage.googleapis.com/Bucket",
+		Resource: &AssetResource{Data: decodeData(t, `{"name":"pub",
+			"acl":[{"entity":"project-owners-42","role":"OWNER"},{"entity":"allUsers","role":"READER"}],
+			"defaultObjectAcl":[{"entity":"allAuthenticatedUsers","role":"READER"}]}`)},
+	})
+	got := map[string]string{}
+	for _, r := range res[1:] {
+		for _, attr := range []string{"bucket", "role_entity", "entity", "role"} {
+			if a := r.Get(attr); a != nil {
+				got[r.Type+" "+r.Address+" "+attr] = render(a)
+				if attr == "bucket" && (len(a.Refs) != 1 || a.Refs[0] != "//storage.googleapis.com/pub") {
+					t.Errorf("%s bucket refs %v", r.Address, a.Refs)
+				}
+			}
+		}
+	}
+	want := map[string]string{
+		"google_storage_bucket_acl //storage.googleapis.com/pub/acl bucket":                                                       "pub",
+		"google_storage_bucket_acl //storage.googleapis.com/pub/acl role_entity":                                                  "[OWNER:project-owners-42,READER:allUsers]",
+		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers bucket": "pub",
+		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers entity": "allAuthenticatedUsers",
+		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers role":   "READER",
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d attributes, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
