@@ -78,7 +78,7 @@ func memberValues(v cty.Value) (known []string, partial bool) {
 		return nil, false
 	}
 	if !v.IsKnown() {
-		return nil, true
+		return nil, couldBePublic(v)
 	}
 	if v.IsNull() {
 		return nil, false
@@ -96,6 +96,18 @@ func memberValues(v cty.Value) (known []string, partial bool) {
 		return []string{s}, false
 	}
 	return nil, false
+}
+
+// couldBePublic reports whether a member value not known before apply might
+// still be allUsers or allAuthenticatedUsers. The loader keeps the known
+// start of a template, so "serviceAccount:${google_service_account.x.email}"
+// is known not to be public.
+func couldBePublic(v cty.Value) bool {
+	if v.IsKnown() || v.Type() != cty.String {
+		return !v.IsKnown()
+	}
+	prefix := v.Range().StringPrefix()
+	return strings.HasPrefix("allUsers", prefix) || strings.HasPrefix("allAuthenticatedUsers", prefix)
 }
 
 // policyBindings reads the bindings of a policy_data attribute: a known JSON

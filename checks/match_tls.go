@@ -5,8 +5,6 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -206,9 +204,5 @@ func memberUndecided(a *scanner.Attr) bool {
 	if a.Null() || a.Known() {
 		return false
 	}
-	if a.Value.Type() != cty.String {
-		return true
-	}
-	prefix := a.Value.Range().StringPrefix()
-	return strings.HasPrefix("allUsers", prefix) || strings.HasPrefix("allAuthenticatedUsers", prefix)
+	return couldBePublic(a.Value)
 }
