@@ -53,6 +53,8 @@ type resDecl struct {
 	forEach  hcl.Expression
 	defRange hcl.Range
 	rng      hcl.Range
+	// overrides are the bodies of override-file blocks for this resource.
+	overrides []hcl.Body
 }
 
 func (r *resDecl) key() string {
@@ -160,14 +162,24 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 		calledFuncs: map[string][]hcl.Range{},
 	}
 	var diags hcl.Diagnostics
-	for _, f := range files {
-		content, _, d := f.body.PartialContent(fileSchema)
-		diags = append(diags, d...)
-		if content == nil {
-			continue
-		}
-		for _, blk := range content.Blocks {
-			diags = append(diags, m.addBlock(blk)...)
+	// Ordinary files first, then override files, each set in lexical order.
+	for _, override := range []bool{false, true} {
+		for _, f := range files {
+			if isOverrideFile(f.abs) != override {
+				continue
+			}
+			content, _, d := f.body.PartialContent(fileSchema)
+			diags = append(diags, d...)
+			if content == nil {
+				continue
+			}
+			for _, blk := range content.Blocks {
+				if override {
+					diags = append(diags, m.applyOverride(blk)...)
+				} else {
+					diags = append(diags, m.addBlock(blk)...)
+				}
+			}
 		}
 	}
 	sort.Slice(m.calls, func(i, j int) bool { return m.calls[i].name < m.calls[j].name })

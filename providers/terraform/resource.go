@@ -229,7 +229,11 @@ func (s *scope) instanceBody(ri *resInstance) *scanner.Body {
 		return ri.body
 	}
 	ri.busy = true
-	ri.body = s.convertBody(ri.decl.body, ri.inst, true)
+	body := s.convertBody(ri.decl.body, ri.inst, true)
+	for _, o := range ri.decl.overrides {
+		mergeOverride(body, s.convertBody(o, ri.inst, true))
+	}
+	ri.body = body
 	ri.busy = false
 	return ri.body
 }
