@@ -13,38 +13,44 @@ import (
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/config"
 	"github.com/casascan/casascan/scanner/report"
 )
 
 // scanFlags are the flags of `casascan scan` as the user typed them.
 type scanFlags struct {
-	format, output           string
-	varFiles, vars           []string
-	projects, folders, orgs  []string
-	quotaProject, shard      string
-	severity, checks, skip   []string
-	exitCode                 int
-	sarifIncludeUnknown      bool
-	sarifCategory            string
-	scopeLabels              []string
-	noColor, noInlineIgnores bool
+	format, output                  string
+	varFiles, vars                  []string
+	projects, folders, orgs         []string
+	quotaProject, shard             string
+	severity, checks, skip          []string
+	exclude                         []string
+	exitCode                        int
+	sarifIncludeUnknown             bool
+	sarifCategory                   string
+	scopeLabels                     []string
+	noColor, noInlineIgnores        bool
+	requireReason                   bool
+	config, baseline, writeBaseline string
+	// changed reports whether the user gave a flag (cobra's Changed), so
+	// that only given flags override the configuration file.
+	changed func(name string) bool
 }
 
-// scanPlan is a scan with its flags validated: everything a usage error can
-// come from is found before any source is read.
+// scanPlan is a scan with its flags and configuration file validated:
+// everything a usage error can come from is found before any source is
+// read.
 type scanPlan struct {
-	flags       *scanFlags
-	format      string
-	output      string // as given; "" for stdout
-	sources     []source
-	varFiles    []string // absolute
-	vars        []string
-	severities  []scanner.Severity
-	scopeLabels map[string]string
-	live        bool
-	shardIndex  int
-	shardCount  int
-	report      report.Options
+	flags      *scanFlags
+	cfg        *config.Config // the configuration in force: file, then flags
+	format     string
+	output     string // as given; "" for stdout
+	sources    []source
+	vars       []string
+	live       bool
+	shardIndex int
+	shardCount int
+	report     report.Options
 }
 
 func (c *cli) scanCommand() *cobra.Command {
@@ -74,6 +80,7 @@ Exit codes:
   terraform show -json plan.out > plan.json && casascan scan plan.json .
   casascan scan --project acme-mail-prod --format csv --output evidence.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.changed = cmd.Flags().Changed
 			return c.scan(cmd.Context(), &f, args)
 		},
 	}
@@ -97,17 +104,22 @@ Exit codes:
 	fl.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id `CATEGORY` (default derived from the scanned paths)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "ignore casascan:ignore comments (for audits)")
+	fl.BoolVar(&f.requireReason, "require-reason", false, `ignore comments without "-- reason" suppress nothing`)
+	fl.StringSliceVar(&f.exclude, "exclude", nil, "report nothing in paths matching these glob `PATTERNS` (relative to the scan root; ** spans directories)")
+	fl.StringVar(&f.config, "config", "", "configuration `FILE` (default: .casascan.yaml at the scan root)")
+	fl.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in baseline `FILE`")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the FAIL findings in baseline `FILE` (they then count as accepted)")
 	return cmd
 }
 
-// scan runs one scan: validate, select checks, load, judge, report, decide
-// the exit code.
+// scan runs one scan: validate, select checks, load, judge, filter, report,
+// decide the exit code.
 func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	p, err := c.planScan(f, args)
 	if err != nil {
 		return err
 	}
-	selected, err := scanner.Select(checks.All(), f.checks, f.skip, p.severities)
+	selected, err := scanner.Select(checks.All(), p.cfg.Checks, p.cfg.SkipChecks, p.cfg.Severity)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -115,15 +127,19 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := scanner.Run(selected, graphs, scanner.Options{
-		Now: c.now(), NoInlineIgnores: f.noInlineIgnores, ScopeLabels: p.scopeLabels,
-	})
+	opts := p.cfg.RunOptions()
+	opts.Now = c.now()
+	res := scanner.Run(selected, graphs, opts)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
+	c.dropExcluded(p, res)
+	if err := c.applyBaselines(p, res); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
 	c.printDiagnostics(res.Diagnostics)
 	if err := c.writeReport(p, res); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	return verdict(res, live != nil && skipped(live.Diagnostics), f.exitCode)
+	return verdict(res, live != nil && skipped(live.Diagnostics), p.cfg.ExitCode)
 }
 
 // verdict decides the exit code from the result, never from a writer.
@@ -150,7 +166,7 @@ func skipped(diags []scanner.Diagnostic) bool {
 	return false
 }
 
-// planScan validates the flags and arguments.
+// planScan validates the flags, the arguments and the configuration file.
 func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 	p := &scanPlan{flags: f, output: f.output, vars: f.vars}
 	p.format = f.format
@@ -161,36 +177,11 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 	if !validFormat(p.format) {
 		return nil, usageErrorf("unknown --format %q: want one of %s", f.format, strings.Join(report.Formats(), ", "))
 	}
-	if f.exitCode < 0 || f.exitCode > 125 {
-		return nil, usageErrorf("--exit-code %d is out of range: want 0 to 125", f.exitCode)
-	}
-	for _, s := range f.severity {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		sev, err := scanner.ParseSeverity(s)
-		if err != nil {
-			return nil, usageErrorf("--severity: %v", err)
-		}
-		p.severities = append(p.severities, sev)
-	}
 	for _, v := range f.vars {
 		if name, _, ok := strings.Cut(v, "="); !ok || strings.TrimSpace(name) == "" {
 			return nil, usageErrorf("--var %q: want NAME=VALUE, for example --var region=europe-west1", v)
 		}
 	}
-	for _, vf := range f.varFiles {
-		abs := c.abs(vf)
-		if err := checkReadable(abs); err != nil {
-			return nil, usageErrorf("--var-file %s: %v", vf, err)
-		}
-		p.varFiles = append(p.varFiles, abs)
-	}
-	labels, err := parseScopeLabels(f.scopeLabels)
-	if err != nil {
-		return nil, err
-	}
-	p.scopeLabels = labels
 	p.live = len(f.projects)+len(f.folders)+len(f.orgs) > 0
 	if err := c.planShard(p, f.shard); err != nil {
 		return nil, err
@@ -198,13 +189,17 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 	if len(args) == 0 && !p.live {
 		args = []string{"."}
 	}
+	var err error
 	if p.sources, err = c.resolve(args); err != nil {
+		return nil, err
+	}
+	if p.cfg, err = c.configuration(p); err != nil {
 		return nil, err
 	}
 	p.report = report.Options{
 		Color:          f.output == "" && !f.noColor && c.colorAllowed() && c.isTerminal(c.stdout),
-		IncludeUnknown: f.sarifIncludeUnknown,
-		Category:       f.sarifCategory,
+		IncludeUnknown: p.cfg.SARIF.IncludeUnknown,
+		Category:       p.cfg.SARIF.Category,
 		Root:           c.scanRoot(args, f, p),
 	}
 	return p, nil

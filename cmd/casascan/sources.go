@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/providers/plan"
 	"github.com/casascan/casascan/providers/terraform"
@@ -137,7 +138,8 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (graphs []*scanner.Graph, l
 				continue // the plan given beside it already stands for it
 			}
 			g, err = terraform.Load(ctx, s.path, terraform.Options{
-				VarFiles: p.varFiles, Vars: p.vars, Env: c.environ, Base: s.base,
+				VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
+				MapIgnoreID: checks.MapIgnoreID,
 			})
 		case kindPlan:
 			src := planSource
