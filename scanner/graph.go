@@ -303,6 +303,11 @@ type Resource struct {
 	Source Source
 	// Project is the Google Cloud project of a live resource, when known.
 	Project string
+	// Declared is, for a live or exported resource, the Terraform (or plan
+	// or state) resource that declares it, as providers/link matched them;
+	// nil when none does. It lets a check compare what is deployed with
+	// what Terraform asks for (drift), and is never followed by Run.
+	Declared *Resource
 }
 
 // Get is shorthand for r.Body.Get.
