@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -46,12 +47,39 @@ func TestExportChecks(t *testing.T) {
 		"//storage.googleapis.com/acme-public-assets":                                {"GCP-ACC-002", "GCP-ACC-003", "GCP-DEL-001", "GCP-DEL-002", "GCP-ENC-001"},
 		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.objectViewer": {"GCP-ACC-001"},
 	}
+	// acme-apps: the other services, camelCase. Compliant: clusters/secure,
+	// instances/sessions, datasets/mail, databases/users, disks/data,
+	// functions/secure-hook, services/web, the system-managed key, queues/mail,
+	// notificationChannels/2, buckets/audit, clusters/ledger, instances/share.
+	a := "//%s.googleapis.com/projects/acme-apps/"
+	at := func(svc, rest string) string { return fmt.Sprintf(a, svc) + rest }
+	apps := map[string][]string{
+		"//appengine.googleapis.com/apps/acme-apps/services/default/versions/v1":        {"GCP-TLS-007"},
+		at("artifactregistry", "locations/us/repositories/images"):                      {"GCP-ENC-012"},
+		at("bigquery", "datasets/open"):                                                 {"GCP-ACC-005", "GCP-ENC-003"},
+		at("bigquery", "datasets/open/tables/events"):                                   {"GCP-ENC-003"},
+		at("bigtableadmin", "instances/metrics"):                                        {"GCP-ENC-009"},
+		at("cloudfunctions", "locations/us-east1/functions/webhook"):                    {"GCP-TLS-006"},
+		at("cloudscheduler", "locations/us-east1/jobs/digest"):                          {"GCP-TLS-009"},
+		at("compute", "zones/us-east1-b/disks/scratch"):                                 {"GCP-ENC-004"},
+		at("container", "locations/us-east1/clusters/plain"):                            {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007"},
+		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):     {"GCP-ENC-004"},
+		at("dataproc", "regions/us-east1/clusters/etl"):                                 {"GCP-ENC-011"},
+		at("firestore", "databases/(default)"):                                          {"GCP-ENC-015"},
+		at("iam", "serviceAccounts/ci@acme-apps.iam.gserviceaccount.com/keys/0a1b2c3d"): {"GCP-SEC-002"},
+		at("logging", "locations/global/buckets/_Default"):                              {"GCP-ENC-014"},
+		at("monitoring", "notificationChannels/1"):                                      {"GCP-TLS-009"},
+		at("redis", "locations/us-east1/instances/cache"):                               {"GCP-ENC-010", "GCP-TLS-005"},
+		at("run", "locations/us-east1/services/api"):                                    {"GCP-SEC-001"},
+		at("spanner", "instances/main/databases/scratch"):                               {"GCP-ENC-008"},
+	}
 	cases := []struct {
 		file string
 		want map[string][]string
 	}{
 		{"acme-prod.ndjson", prod},
 		{"acme-prod.list.json", prod},
+		{"acme-apps.ndjson", apps},
 		{"acme-search.json", map[string][]string{
 			"//storage.googleapis.com/acme-search-plain": {"GCP-ENC-001"},
 			kr + "/cryptoKeys/search-soft":               {"GCP-KMS-001"},
