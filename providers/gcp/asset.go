@@ -266,7 +266,7 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	}
 	m := &mapper{body: scanner.NewBody(), rng: pseudoRange(addr), project: project, partial: partial, name: a.Name, typ: typ}
 	if partial {
-		m.absent = takeAbsent(d)
+		d, m.absent = takeAbsent(d)
 	}
 	m.apply(m.body, d, e.fields)
 	if e.extra != nil {
@@ -294,15 +294,17 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	return out
 }
 
-// takeAbsent removes the absent-path markers of partial data and returns
-// them.
-func takeAbsent(d obj) map[string]bool {
-	out := map[string]bool{}
-	for k := range d {
+// takeAbsent splits the absent-path markers of partial data from the data,
+// leaving the caller's map as it was.
+func takeAbsent(d obj) (obj, map[string]bool) {
+	data := make(obj, len(d))
+	absent := map[string]bool{}
+	for k, v := range d {
 		if p, ok := strings.CutPrefix(k, absentMarker); ok {
-			out[p] = true
-			delete(d, k)
+			absent[p] = true
+			continue
 		}
+		data[k] = v
 	}
-	return out
+	return data, absent
 }
