@@ -17,7 +17,7 @@ import (
 // JSON API bucket resource, Asset Inventory assets), so a fixture can be
 // pasted from real responses.
 type worldFile struct {
-	Projects []projectFile    `json:"projects"`
+	Projects []projectFile     `json:"projects"`
 	Outside  []json.RawMessage `json:"outside"`
 	PageSize int               `json:"pageSize"`
 }
