@@ -10,7 +10,7 @@
 //	checks: [GCP-ENC-001, GCP-KMS-001]   # run only these (default: all)
 //	skip-checks: [GCP-DEL-002]           # never run these
 //	severity: [HIGH, CRITICAL]           # run only checks of these severities
-//	var-files: [env/prod.tfvars]         # relative to this file's directory
+//	var-files: [env/prod.tfvars]         # relative to this file's directory, inside it
 //	exclude: ["legacy/**", "**/examples/**"]
 //	scan-downloaded-modules: true        # read modules under .terraform/modules
 //	scope-labels: {data: gmail}          # narrow M1/M3/M4 checks to labelled resources
@@ -62,8 +62,10 @@ type Config struct {
 	Checks     []string
 	SkipChecks []string
 	Severity   []scanner.Severity
-	// VarFiles are resolved against the configuration file's directory, so
-	// the file means the same whatever directory casascan runs in.
+	// VarFiles are relative to the configuration file's directory and may
+	// not leave it (the file is part of the untrusted scanned tree); Load
+	// joins them to that directory, so the file means the same whatever
+	// directory casascan runs in.
 	VarFiles []string
 	// Exclude are glob patterns of paths not to scan; see Match.
 	Exclude []string
@@ -154,9 +156,7 @@ func Load(path string) (*Config, error) {
 	}
 	dir := filepath.Dir(path)
 	for i, vf := range c.VarFiles {
-		if !filepath.IsAbs(vf) {
-			c.VarFiles[i] = filepath.Join(dir, filepath.FromSlash(vf))
-		}
+		c.VarFiles[i] = filepath.Join(dir, filepath.FromSlash(vf))
 	}
 	return c, nil
 }

@@ -18,7 +18,7 @@ checks: [gcp-enc-001, GCP-KMS-001]
 skip-checks:
   - GCP-DEL-002
 severity: [high, CRITICAL]
-var-files: [env/prod.tfvars, /abs/common.tfvars]
+var-files: [env/prod.tfvars, ./common.tfvars]
 exclude: ["legacy/**", "**/examples/**"]
 scan-downloaded-modules: false
 scope-labels:
@@ -48,7 +48,7 @@ func TestLoadFull(t *testing.T) {
 		Checks:                []string{"GCP-ENC-001", "GCP-KMS-001"},
 		SkipChecks:            []string{"GCP-DEL-002"},
 		Severity:              []scanner.Severity{scanner.High, scanner.Critical},
-		VarFiles:              []string{filepath.Join(dir, "env", "prod.tfvars"), "/abs/common.tfvars"},
+		VarFiles:              []string{filepath.Join(dir, "env", "prod.tfvars"), filepath.Join(dir, "common.tfvars")},
 		Exclude:               []string{"legacy/**", "**/examples/**"},
 		ScanDownloadedModules: false,
 		ScopeLabels:           map[string]string{"data": "gmail", "tier": "1"},
@@ -114,6 +114,9 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.casascan.yaml:3: checks[1]: want a string, found a list`}},
 		{"bad glob", "exclude:\n  - ok/**\n  - \"bad[\"\n",
 			[]string{`.casascan.yaml:3: exclude: pattern "bad[" is malformed: syntax error in pattern`}},
+		{"var file outside the tree", "var-files:\n  - ok.tfvars\n  - ../../secrets.tfvars\n  - /etc/passwd\n",
+			[]string{`.casascan.yaml:3: var-files: "../../secrets.tfvars" leaves the configuration file's directory`,
+				`.casascan.yaml:4: var-files: "/etc/passwd" is absolute`}},
 		{"glob leaves the root", "exclude: [../other]\n",
 			[]string{`.casascan.yaml:1: exclude: pattern "../other" uses ".."`}},
 		{"duplicate key", "checks: [GCP-ENC-001]\nchecks: [GCP-KMS-001]\n",

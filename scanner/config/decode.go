@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -81,7 +83,13 @@ func topFields(d *decoder, c *Config) map[string]field {
 		"checks":      func(p string, v *yaml.Node) { c.Checks = d.checkIDs(p, v, c) },
 		"skip-checks": func(p string, v *yaml.Node) { c.SkipChecks = d.checkIDs(p, v, c) },
 		"severity":    func(p string, v *yaml.Node) { c.Severity = d.severities(p, v) },
-		"var-files":   func(p string, v *yaml.Node) { c.VarFiles = d.stringList(p, v, nil) },
+		"var-files": func(p string, v *yaml.Node) {
+			c.VarFiles = d.stringList(p, v, func(item *yaml.Node) {
+				if err := validateVarFile(item.Value); err != nil {
+					d.errorf(item, "%s: %v", p, err)
+				}
+			})
+		},
 		"exclude": func(p string, v *yaml.Node) {
 			c.Exclude = d.stringList(p, v, func(item *yaml.Node) {
 				if err := ValidatePattern(item.Value); err != nil {
@@ -258,6 +266,23 @@ func (d *decoder) exitCode(path string, v *yaml.Node, dst *int) {
 		return
 	}
 	*dst = n
+}
+
+// validateVarFile keeps a var file named by the configuration inside the
+// directory of the configuration file. The file comes from the scanned tree,
+// which in CI is a pull request: it must not make casascan read the runner's
+// files (a var file's content can reach diagnostics). A path outside the
+// tree can still be given with --var-file, which the pipeline's author
+// writes.
+func validateVarFile(p string) error {
+	slash := filepath.ToSlash(p)
+	if filepath.IsAbs(p) || path.IsAbs(slash) || filepath.VolumeName(p) != "" {
+		return fmt.Errorf("%q is absolute: name var files relative to the configuration file (give others with --var-file)", p)
+	}
+	if c := path.Clean(slash); c == ".." || strings.HasPrefix(c, "../") {
+		return fmt.Errorf("%q leaves the configuration file's directory (give it with --var-file instead)", p)
+	}
+	return nil
 }
 
 func isNull(n *yaml.Node) bool {
