@@ -1,0 +1,240 @@
+package checks
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var gcpDFT001 = scanner.Check{
+	ID:       "GCP-DFT-001",
+	Title:    "Live resource drifts from its Terraform",
+	Severity: scanner.Medium,
+	// CWE-1068, Inconsistency Between Implementation and Documented Design:
+	// what runs is not what the reviewed configuration says. MITRE lists it
+	// as a quality weakness (not for mapping CVEs); that is what drift is.
+	CWE:      1068,
+	ASVS:     []string{"14.1.1", "14.1.5"},
+	Measures: []scanner.Measure{scanner.M1, scanner.M4},
+	Types:    driftTypes(),
+	Why: `An assessor reads the Terraform as the evidence of how restricted-scope data is ` +
+		`protected, and the Terraform is what code review approves. When a live resource no longer ` +
+		`matches it (a key created SOFTWARE where Terraform asks for HSM, a bucket's CMEK removed by ` +
+		`hand, an SSL policy loosened in the console), the evidence is wrong, the change skipped ` +
+		`review, and the next terraform apply may silently undo or keep the weaker setting. casascan ` +
+		`compares the security-relevant attributes of each live resource with the Terraform resource ` +
+		`that declares it (through the state, or the resource's identifying attributes).`,
+	Remediation: `Find out who changed the live resource and why. If Terraform is right, run ` +
+		`terraform plan and apply to bring the resource back (some attributes, such as a key's ` +
+		`protection level or a database's CMEK key, cannot change in place: create a new resource ` +
+		`as Terraform declares it and move the data). If the live value is the intended one, write ` +
+		`it in the Terraform so that review and the evidence agree.`,
+	Fix:  "# The live key must be what Terraform declares: terraform apply, or a new HSM key.\n" + fixKey,
+	Test: testDrift,
+}
+
+// unsetRule says how to read an attribute the Terraform leaves out.
+type unsetRule int
+
+const (
+	// unsetDefault: the provider default applies (def; "" for no value, so
+	// a value set outside Terraform is drift: the next apply removes it).
+	unsetDefault unsetRule = iota
+	// unsetInBlock: the default applies when the enclosing block is
+	// written; without it the attribute is the provider's to compute.
+	unsetInBlock
+	// unsetSkip: the provider computes the attribute (Optional and
+	// Computed), so a value set outside Terraform is not drift.
+	unsetSkip
+)
+
+// driftAttr is one security-relevant attribute the check compares.
+type driftAttr struct {
+	path string
+	// def is the value an absent attribute stands for, on either side.
+	def   string
+	unset unsetRule
+	// name marks a value naming another resource (a key), compared by its
+	// relative name whatever the spelling (self link, version suffix).
+	name bool
+}
+
+// driftAttrs are the attributes compared, per Terraform type: those the
+// catalog's M1, M2 and M4 checks judge, where a change outside Terraform
+// weakens what the evidence shows.
+var driftAttrs = map[string][]driftAttr{
+	"google_kms_crypto_key": {
+		{path: "version_template.protection_level", def: "SOFTWARE", unset: unsetInBlock},
+		{path: "rotation_period"},
+	},
+	"google_storage_bucket": {
+		{path: "encryption.default_kms_key_name", name: true},
+		{path: "uniform_bucket_level_access", def: "false", unset: unsetSkip},
+		{path: "public_access_prevention", def: "inherited", unset: unsetSkip},
+	},
+	"google_sql_database_instance": {
+		{path: "encryption_key_name", name: true, unset: unsetSkip},
+		{path: "settings.ip_configuration.ssl_mode", unset: unsetSkip},
+		{path: "settings.ip_configuration.ipv4_enabled", def: "true", unset: unsetInBlock},
+	},
+	"google_compute_ssl_policy":                {{path: "min_tls_version", def: "TLS_1_0"}, {path: "profile", def: "COMPATIBLE"}},
+	"google_compute_region_ssl_policy":         {{path: "min_tls_version", def: "TLS_1_0"}, {path: "profile", def: "COMPATIBLE"}},
+	"google_compute_target_https_proxy":        {{path: "ssl_policy", name: true}},
+	"google_compute_region_target_https_proxy": {{path: "ssl_policy", name: true}},
+	"google_pubsub_topic":                      {{path: "kms_key_name", name: true}},
+	"google_bigquery_dataset":                  {{path: "default_encryption_configuration.kms_key_name", name: true}},
+	"google_redis_instance": {
+		{path: "transit_encryption_mode", def: "DISABLED"},
+		{path: "auth_enabled", def: "false"},
+		{path: "customer_managed_key", name: true, unset: unsetSkip},
+	},
+	"google_container_cluster": {
+		{path: "enable_legacy_abac", def: "false"},
+		{path: "database_encryption.state", unset: unsetSkip},
+		{path: "database_encryption.key_name", name: true, unset: unsetSkip},
+	},
+	"google_secret_manager_secret": {
+		{path: "replication.auto.customer_managed_encryption.kms_key_name", name: true, unset: unsetSkip},
+	},
+	"google_compute_disk":                 {{path: "disk_encryption_key.kms_key_self_link", name: true, unset: unsetSkip}},
+	"google_spanner_database":             {{path: "encryption_config.kms_key_name", name: true, unset: unsetSkip}},
+	"google_artifact_registry_repository": {{path: "kms_key_name", name: true, unset: unsetSkip}},
+	"google_filestore_instance":           {{path: "kms_key_name", name: true, unset: unsetSkip}},
+}
+
+func driftTypes() []string {
+	out := make([]string, 0, len(driftAttrs))
+	for t := range driftAttrs {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// testDrift compares a linked live resource with its declaration. A
+// resource that is not live (Terraform, a plan) or not linked passes: it
+// has nothing to drift from.
+func testDrift(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+	if r.Declared == nil || (r.Source != scanner.SourceLive && r.Source != scanner.SourceExport) {
+		return nil
+	}
+	var out []scanner.Problem
+	for _, da := range driftAttrs[r.Type] {
+		if p, ok := compareAttr(r, da); ok {
+			p.Related = []*scanner.Resource{r.Declared}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// side is one side's value of an attribute: the attribute, its comparable
+// text, and whether the default stood in for it.
+type side struct {
+	a       *scanner.Attr
+	text    string
+	usedDef bool
+}
+
+// compareAttr returns a problem when the declared value is known and the
+// live value is known and different.
+func compareAttr(r *scanner.Resource, da driftAttr) (scanner.Problem, bool) {
+	want, ok := declaredSide(r.Declared, da)
+	if !ok {
+		return scanner.Problem{}, false
+	}
+	got, ok := valueSide(getAttr(r.Body, da.path), da.def)
+	if !ok || sameValue(want.text, got.text, da.name) {
+		return scanner.Problem{}, false
+	}
+	name := da.path[strings.LastIndexByte(da.path, '.')+1:]
+	return scanner.Fail(da.path, "Terraform declares %s %s, live is %s", name, want.show(), got.show()), true
+}
+
+// declaredSide reads the declared value; ok is false when it is not known
+// or the attribute is left to the provider.
+func declaredSide(d *scanner.Resource, da driftAttr) (side, bool) {
+	a := getAttr(d.Body, da.path)
+	if isAbsent(a) {
+		switch da.unset {
+		case unsetSkip:
+			return side{}, false
+		case unsetInBlock:
+			if dir, _, nested := cutLast(da.path); nested && len(d.Body.All(dir)) == 0 {
+				return side{}, false
+			}
+		}
+	}
+	return valueSide(a, da.def)
+}
+
+// valueSide reads one side: absent is the default, unknown is not ok.
+func valueSide(a *scanner.Attr, def string) (side, bool) {
+	if isAbsent(a) {
+		return side{a: a, text: def, usedDef: true}, true
+	}
+	if !a.Known() {
+		return side{}, false
+	}
+	s, ok := a.Str()
+	if !ok {
+		return side{}, false
+	}
+	return side{a: a, text: s}, true
+}
+
+func isAbsent(a *scanner.Attr) bool {
+	if a.Null() {
+		return true
+	}
+	s, ok := a.Str()
+	return ok && strings.TrimSpace(s) == ""
+}
+
+// show renders a side for the message, through scanner.Display.
+func (s side) show() string {
+	if !s.usedDef {
+		return scanner.Display(s.a)
+	}
+	if s.text == "" {
+		return "(not set)"
+	}
+	return scanner.Display(&scanner.Attr{Value: cty.StringVal(s.text)}) + " (the default)"
+}
+
+// sameValue compares two values: enumerations and booleans without regard
+// to case, resource names by their relative name.
+func sameValue(a, b string, name bool) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if !name || a == "" || b == "" {
+		return strings.EqualFold(a, b)
+	}
+	a, b = relativeName(a), relativeName(b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || strings.HasSuffix(b, "/"+a)
+}
+
+// relativeName cuts a resource name to its part from projects/ on, without
+// a key version: a self link, a full resource name and a relative name of
+// the same resource become equal.
+func relativeName(s string) string {
+	if i := strings.Index(s, "projects/"); i >= 0 {
+		s = s[i:]
+	}
+	if i := strings.Index(s, "/cryptoKeyVersions/"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, "/")
+}
+
+func cutLast(path string) (dir, last string, nested bool) {
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 {
+		return "", path, false
+	}
+	return path[:i], path[i+1:], true
+}

@@ -1,0 +1,70 @@
+package checks
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/casascan/casascan/providers/link"
+	"github.com/casascan/casascan/scanner"
+)
+
+// TestDriftTypesAreLinked: a type the drift check compares must be one that
+// providers/link can link, or its resources could never drift.
+func TestDriftTypesAreLinked(t *testing.T) {
+	linked := link.Types()
+	for _, typ := range gcpDFT001.Types {
+		if !slices.Contains(linked, typ) {
+			t.Errorf("%s is compared by GCP-DFT-001 but providers/link does not link it", typ)
+		}
+	}
+}
+
+// TestDriftMessage pins the message of the HSM fixture: both values, shown
+// through scanner.Display, and the declaring resource as related.
+func TestDriftMessage(t *testing.T) {
+	dir := filepath.Join(fixtureRoot, "GCP-DFT-001", "fail", "hsm_declared_software_live")
+	graphs, _ := loadCase(t, dir)
+	res := scanner.Run([]*scanner.Check{&gcpDFT001}, graphs, scanner.Options{})
+	fails := res.Failures()
+	if len(fails) != 1 {
+		t.Fatalf("got %d failures, want 1:\n%s", len(fails), describe(res))
+	}
+	f := fails[0]
+	want := "//cloudkms.googleapis.com/projects/acme-prod/locations/us/keyRings/casa/cryptoKeys/mail-hsm: " +
+		"Terraform declares protection_level HSM, live is SOFTWARE"
+	if f.Message != want {
+		t.Errorf("message = %q, want %q", f.Message, want)
+	}
+	if f.Attribute != "version_template.protection_level" || f.Source != scanner.SourceExport {
+		t.Errorf("attribute %q source %s, want version_template.protection_level from export", f.Attribute, f.Source)
+	}
+	if len(f.Related) != 1 || f.Related[0].Address != "google_kms_crypto_key.mail" {
+		t.Errorf("related = %+v, want google_kms_crypto_key.mail", f.Related)
+	}
+}
+
+func TestDriftSameValue(t *testing.T) {
+	tests := []struct {
+		a, b string
+		name bool
+		want bool
+	}{
+		{"HSM", "hsm", false, true},
+		{"HSM", "SOFTWARE", false, false},
+		{"true", "false", false, false},
+		{"", "", false, true},
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/k", "projects/p/locations/us/keyRings/r/cryptoKeys/k/cryptoKeyVersions/3", true, true},
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/k", "projects/p/locations/us/keyRings/r/cryptoKeys/k2", true, false},
+		{"https://www.googleapis.com/compute/v1/projects/p/global/sslPolicies/x", "global/sslPolicies/x", true, true},
+		{"https://www.googleapis.com/compute/v1/projects/p/global/sslPolicies/x", "global/sslPolicies/y", true, false},
+		{"projects/p/global/sslPolicies/x", "", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.a+"|"+tc.b, func(t *testing.T) {
+			if got := sameValue(tc.a, tc.b, tc.name); got != tc.want {
+				t.Errorf("sameValue(%q, %q, %v) = %v, want %v", tc.a, tc.b, tc.name, got, tc.want)
+			}
+		})
+	}
+}
