@@ -1,6 +1,10 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
 
 var gcpKMS004 = scanner.Check{
 	ID:       "GCP-KMS-004",
@@ -10,6 +14,9 @@ var gcpKMS004 = scanner.Check{
 	ASVS:     []string{"1.6.1"},
 	Measures: []scanner.Measure{scanner.M4},
 	Types:    []string{"google_kms_crypto_key"},
+	// prevent_destroy exists only in configuration: live and exported keys
+	// are not judged at all.
+	Sources: []scanner.Source{scanner.SourceTerraform, scanner.SourcePlan},
 	Why: `Destroying a key makes everything it encrypts unreadable: every bucket, database, disk and ` +
 		`backup of restricted-scope data under it. A refactor that renames the resource, a terraform ` +
 		`destroy in the wrong workspace or a removed module schedules the key's versions for ` +
@@ -22,9 +29,10 @@ var gcpKMS004 = scanner.Check{
 	Fix: fixKey,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "lifecycle.prevent_destroy"
-		if r.Source != scanner.SourceTerraform {
-			// Plans, exports and live keys carry no lifecycle settings.
-			return []scanner.Problem{scanner.Unknown(path, "prevent_destroy is a setting of the Terraform configuration, which this %s resource does not include", r.Source)}
+		if r.Source == scanner.SourcePlan && !strings.HasSuffix(r.DefRange.Filename, ".tf") && len(r.Body.BlocksNamed("lifecycle")) == 0 {
+			// A plan keeps lifecycle settings only when its key was matched
+			// to the Terraform source beside it.
+			return []scanner.Problem{scanner.Unknown(path, "prevent_destroy is a setting of the Terraform configuration, which is not beside this plan")}
 		}
 		a := getAttr(r.Body, path)
 		v, ok := a.Bool()

@@ -114,6 +114,10 @@ type Check struct {
 	// Types are the Terraform resource types Test is called for. Empty means
 	// the check judges the graph as a whole through TestGraph.
 	Types []string
+	// Sources, when not empty, are the only sources the check applies to
+	// (lifecycle.prevent_destroy exists in configuration, not in the cloud);
+	// resources from other sources get no result at all.
+	Sources []Source
 	// Why is a paragraph on why it matters for restricted-scope data;
 	// Remediation says what to change; Fix is corrected Terraform.
 	Why         string

@@ -207,7 +207,7 @@ func (r *runner) judge(c *Check, out []Finding) []Finding {
 	}
 	for _, typ := range c.Types {
 		for _, res := range r.g.OfType(typ) {
-			if res.Mode != Managed {
+			if res.Mode != Managed || (len(c.Sources) > 0 && !slices.Contains(c.Sources, res.Source)) {
 				continue
 			}
 			if r.inScope != nil && c.scoped() && !r.inScope[res.Address] {
