@@ -101,6 +101,11 @@ func (a *Asset) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
+	return a.fromFields(m)
+}
+
+// fromFields fills the asset from an object's members keyed by normKey.
+func (a *Asset) fromFields(m map[string]json.RawMessage) error {
 	*a = Asset{}
 	for _, f := range []struct {
 		key string

@@ -25,53 +25,57 @@ import (
 
 // DetectExport reports whether data looks like a Cloud Asset Inventory export
 // (gcloud asset export NDJSON, or gcloud asset search-all-resources JSON):
-// its first JSON object (or the first element of its array) has an asset
-// type. data may be only the head of a file.
+// its first JSON object (or the first element of its array, or of the
+// "assets" or "results" list of an API response) has an asset type. data may
+// be only the head of a file.
 func DetectExport(data []byte) bool {
 	data = bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(data) == 0 {
+	if len(data) == 0 || (data[0] != '[' && data[0] != '{') {
 		return false
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if data[0] == '[' {
-		if _, err := dec.Token(); err != nil {
-			return false
-		}
-		if !dec.More() {
-			_, err := dec.Token()
-			return err == nil // an empty search result
-		}
-	} else if data[0] != '{' {
-		return false
-	}
-	keys := topKeys(dec)
-	return keys["assettype"] && (keys["name"] || keys["resource"])
+	return looksLikeAsset(json.NewDecoder(bytes.NewReader(data)), true, true)
 }
 
-// topKeys reads one object's member names (normalized) from a token stream,
-// stopping quietly where the data ends.
-func topKeys(dec *json.Decoder) map[string]bool {
-	keys := map[string]bool{}
+// looksLikeAsset reads one value from dec: an asset-like object; when list
+// is set, an array whose first element is one (an empty array counts: an
+// empty search result); when wrapper is set, an API response object whose
+// assets or results list is such an array.
+func looksLikeAsset(dec *json.Decoder, list, wrapper bool) bool {
 	tok, err := dec.Token()
-	if d, ok := tok.(json.Delim); err != nil || !ok || d != '{' {
-		return keys
+	if err != nil {
+		return false
 	}
+	switch {
+	case tok == json.Delim('[') && list:
+		if !dec.More() {
+			_, err := dec.Token()
+			return err == nil
+		}
+		return looksLikeAsset(dec, false, false)
+	case tok != json.Delim('{'):
+		return false
+	}
+	keys := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
-		if err != nil {
-			return keys
-		}
 		k, ok := tok.(string)
-		if !ok {
-			return keys
+		if err != nil || !ok {
+			return false
 		}
-		keys[normKey(k)] = true
+		k = normKey(k)
+		keys[k] = true
+		if keys["assettype"] && (keys["name"] || keys["resource"]) {
+			return true
+		}
+		if wrapper && (k == "assets" || k == "results") {
+			return looksLikeAsset(dec, true, false)
+		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
-			return keys
+			return false
 		}
 	}
-	return keys
+	return false
 }
 
 // LoadExport reads an asset export file. A line (or array element) that is
@@ -132,85 +136,111 @@ func parseExport(data []byte, file string) ([]record, []scanner.Diagnostic) {
 	return parseLines(data, file)
 }
 
+// collector gathers the records and diagnostics of one file.
+type collector struct {
+	file  string
+	recs  []record
+	diags []scanner.Diagnostic
+}
+
+func (c *collector) bad(line int, err error) {
+	c.diags = append(c.diags, badRecord(c.file, line, err))
+}
+
+// add decodes one JSON value read at line: a record, or an API response
+// ({"assets": [...]} from assets.list, {"results": [...]} from the search
+// methods) whose elements are records.
+func (c *collector) add(raw []byte, line int) {
+	if err := checkObject(raw); err != nil {
+		c.bad(line, err)
+		return
+	}
+	m, err := fields(raw)
+	if err != nil {
+		c.bad(line, err)
+		return
+	}
+	if items, ok := wrapped(m); ok {
+		for _, it := range items {
+			c.add(it, line)
+		}
+		return
+	}
+	rec, err := decodeRecord(m)
+	if err != nil {
+		c.bad(line, err)
+		return
+	}
+	if rec != nil {
+		rec.line = line
+		c.recs = append(c.recs, *rec)
+	}
+}
+
+// wrapped returns the elements of an API response's assets or results list.
+func wrapped(m map[string]json.RawMessage) ([]json.RawMessage, bool) {
+	if m["name"] != nil || m["assettype"] != nil {
+		return nil, false
+	}
+	for _, k := range []string{"assets", "results"} {
+		var items []json.RawMessage
+		if m[k] != nil && json.Unmarshal(m[k], &items) == nil {
+			return items, true
+		}
+	}
+	return nil, false
+}
+
 func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagnostic) {
+	c := &collector{file: file}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var recs []record
-	var diags []scanner.Diagnostic
 	if _, err := dec.Token(); err != nil {
-		return nil, []scanner.Diagnostic{badRecord(file, lineAt(data, start), err)}
+		c.bad(lineAt(data, start), err)
+		return c.recs, c.diags
 	}
 	for dec.More() {
 		at := int(dec.InputOffset())
 		line := lineAt(data, at+leadingSpace(data[at:]))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			diags = append(diags, badRecord(file, line, err))
-			return recs, diags
+			c.bad(line, err)
+			return c.recs, c.diags
 		}
-		rec, err := decodeRecord(raw)
-		if err != nil {
-			diags = append(diags, badRecord(file, line, err))
-			continue
-		}
-		if rec != nil {
-			rec.line = line
-			recs = append(recs, *rec)
-		}
+		c.add(raw, line)
 	}
 	if _, err := dec.Token(); err != nil {
-		diags = append(diags, badRecord(file, lineAt(data, int(dec.InputOffset())), err))
+		c.bad(lineAt(data, int(dec.InputOffset())), err)
 	}
-	return recs, diags
+	return c.recs, c.diags
 }
 
 // parseStream decodes successive JSON values; ok is false when the stream
 // breaks, and the caller retries line by line.
 func parseStream(data []byte, file string) ([]record, []scanner.Diagnostic, bool) {
+	c := &collector{file: file}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var recs []record
-	var diags []scanner.Diagnostic
 	for {
 		at := int(dec.InputOffset())
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
-			return recs, diags, true
+			return c.recs, c.diags, true
 		}
 		if err != nil {
 			return nil, nil, false
 		}
-		line := lineAt(data, at+leadingSpace(data[at:]))
-		rec, err := decodeRecord(raw)
-		if err != nil {
-			diags = append(diags, badRecord(file, line, err))
-			continue
-		}
-		if rec != nil {
-			rec.line = line
-			recs = append(recs, *rec)
-		}
+		c.add(raw, lineAt(data, at+leadingSpace(data[at:])))
 	}
 }
 
 func parseLines(data []byte, file string) ([]record, []scanner.Diagnostic) {
-	var recs []record
-	var diags []scanner.Diagnostic
+	c := &collector{file: file}
 	for i, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		rec, err := decodeRecord(line)
-		if err != nil {
-			diags = append(diags, badRecord(file, i+1, err))
-			continue
-		}
-		if rec != nil {
-			rec.line = i + 1
-			recs = append(recs, *rec)
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			c.add(line, i+1)
 		}
 	}
-	return recs, diags
+	return c.recs, c.diags
 }
 
 func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n,")) }

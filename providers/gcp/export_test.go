@@ -31,6 +31,10 @@ func TestDetectExport(t *testing.T) {
 		{"search results", `[ {"name":"//x","assetType":"t","project":"projects/1","displayName":"x"} ]`, true},
 		{"IAM policy search", `[{"resource":"//x","assetType":"t","policy":{"bindings":[]}}]`, true},
 		{"empty array", " [ ] ", true},
+		{"assets.list API response", `{"readTime":"2026-05-04T10:00:00Z","assets":[{"name":"//x","assetType":"t","resource":{}}]}`, true},
+		{"searchAllResources API response", `{"results":[{"name":"//x","assetType":"t","project":"projects/1"}],"nextPageToken":""}`, true},
+		{"results of something else", `{"results":[{"id":1}]}`, false},
+		{"nested arrays", `[[{"name":"//x","assetType":"t"}]]`, false},
 		{"pretty-printed object", "{\n  \"name\": \"//x\",\n  \"asset_type\": \"t\"\n}", true},
 		{"byte order mark", "\ufeff{\"name\":\"//x\",\"assetType\":\"t\"}", true},
 		{"head of a file cut mid-line", string(plan[:300]), true},
@@ -156,6 +160,27 @@ func TestLoadExportArrayErrors(t *testing.T) {
 	}
 	if !slices.Equal(lines, []int{3, 4}) {
 		t.Errorf("diagnostic lines %v, want [3 4]", lines)
+	}
+}
+
+// TestLoadAPIResponses reads saved REST responses of assets.list and
+// searchAllResources, whose records sit in an assets or results list.
+func TestLoadAPIResponses(t *testing.T) {
+	data := `{"readTime":"2026-05-04T10:00:00Z","assets":[
+  {"name":"//storage.googleapis.com/a","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"name":"a"}}},
+  {"assetType":"storage.googleapis.com/Bucket"}]}
+{"results":[{"name":"//storage.googleapis.com/b","assetType":"storage.googleapis.com/Bucket","project":"projects/1","displayName":"b"}]}
+`
+	path := filepath.Join(t.TempDir(), "responses.json")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := load(t, path)
+	if g.Lookup("//storage.googleapis.com/a") == nil || g.Lookup("//storage.googleapis.com/b") == nil {
+		t.Errorf("want buckets a and b:\n%s", dumpGraph(g))
+	}
+	if len(g.Diagnostics) != 1 || g.Diagnostics[0].Line != 1 {
+		t.Errorf("diagnostics %v, want one for the element without a name, at the response's line 1", g.Diagnostics)
 	}
 }
 

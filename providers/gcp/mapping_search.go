@@ -24,23 +24,17 @@ var exportOnlyKeys = []string{"orgpolicy", "accesspolicy", "accesslevel", "servi
 // searchKeys mark a search result.
 var searchKeys = []string{"project", "displayname", "location", "additionalattributes", "versionedresources", "kmskey", "kmskeys", "labels", "state", "parentfullresourcename", "folders", "organization"}
 
-// decodeRecord decodes one export record: an asset, a resource search
-// result or an IAM policy search result. It returns nil, nil for records of
-// content types that are not judged.
-func decodeRecord(raw []byte) (*record, error) {
-	if err := checkObject(raw); err != nil {
-		return nil, err
-	}
-	m, err := fields(raw)
-	if err != nil {
-		return nil, err
-	}
+// decodeRecord decodes one export record, a JSON object whose members are
+// m (keyed by normKey): an asset, a resource search result or an IAM policy
+// search result. It returns nil, nil for records of content types that are
+// not judged.
+func decodeRecord(m map[string]json.RawMessage) (*record, error) {
 	if isJSONString(m["resource"]) && m["policy"] != nil {
 		return iamSearchRecord(m)
 	}
 	if m["resource"] != nil || m["iampolicy"] != nil {
 		var a Asset
-		if err := json.Unmarshal(raw, &a); err != nil {
+		if err := a.fromFields(m); err != nil {
 			return nil, err
 		}
 		if a.Name == "" || a.AssetType == "" {
