@@ -48,11 +48,16 @@ func (c *cli) checksCommand() *cobra.Command {
 }
 
 // familyMeasure maps a check family (the middle of its ID) to the policy
-// measure it implements; a check of an unknown family falls back to its
-// first measure.
+// measure it implements. Families that serve several measures (drift) are
+// listed after the measures, under their own title.
 var familyMeasure = map[string]scanner.Measure{
 	"ENC": scanner.M1, "TLS": scanner.M2, "SEC": scanner.M3, "KMS": scanner.M4,
 	"ACC": scanner.M5, "DEL": scanner.M6, "LOG": scanner.M7,
+}
+
+// familyTitle titles the families that are not one measure's.
+var familyTitle = map[string]string{
+	"DFT": "Drift between Terraform and what is deployed",
 }
 
 // checkGroup is the checks of one family, under its measure.
@@ -66,11 +71,15 @@ func (g checkGroup) Title() string {
 	if t := scanner.MeasureTitle[g.Measure]; t != "" {
 		return string(g.Measure) + " · " + t
 	}
-	return g.Family
+	_, short, _ := strings.Cut(g.Family, "-")
+	if t := familyTitle[short]; t != "" {
+		return t
+	}
+	return "Other checks (" + g.Family + ")"
 }
 
 // groupChecks groups checks by family, ordered by measure (M1 to M7), then
-// family; checks keep ID order inside a group.
+// the families of no single measure; checks are in ID order inside a group.
 func groupChecks(all []*scanner.Check) []checkGroup {
 	byFamily := map[string]*checkGroup{}
 	var groups []*checkGroup
@@ -82,11 +91,7 @@ func groupChecks(all []*scanner.Check) []checkGroup {
 		g := byFamily[fam]
 		if g == nil {
 			_, short, _ := strings.Cut(fam, "-")
-			m, ok := familyMeasure[short]
-			if !ok && len(chk.Measures) > 0 {
-				m = chk.Measures[0]
-			}
-			g = &checkGroup{Measure: m, Family: fam}
+			g = &checkGroup{Measure: familyMeasure[short], Family: fam}
 			byFamily[fam] = g
 			groups = append(groups, g)
 		}

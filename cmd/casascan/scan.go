@@ -123,13 +123,13 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	graphs, live, err := c.load(ctx, p)
+	graphs, err := c.load(ctx, p)
 	if err != nil {
 		return err
 	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
-	res := scanner.Run(selected, graphs, opts)
+	res := scanner.Run(selected, graphs.all(), opts)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
 	if err := c.applyBaselines(p, res); err != nil {
@@ -139,7 +139,7 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err := c.writeReport(p, res); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	return verdict(res, live != nil && skipped(live.Diagnostics), p.cfg.ExitCode)
+	return verdict(res, graphs.live != nil && skipped(graphs.live.Diagnostics), p.cfg.ExitCode)
 }
 
 // verdict decides the exit code from the result, never from a writer.

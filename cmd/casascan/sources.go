@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/providers/gcp"
+	"github.com/casascan/casascan/providers/link"
 	"github.com/casascan/casascan/providers/plan"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
@@ -125,48 +127,71 @@ func checkReadable(path string) error {
 	return f.Close()
 }
 
-// load reads every source into its own graph, and returns the live graph
-// separately too (nil without live sources). A source that cannot be read
+// loaded are the graphs of a scan: what is declared (Terraform, plans,
+// states) and what is deployed (asset exports, the live scan).
+type loaded struct {
+	declared, deployed []*scanner.Graph
+	live               *scanner.Graph // also in deployed; nil without live sources
+}
+
+func (l *loaded) all() []*scanner.Graph { return append(slices.Clone(l.declared), l.deployed...) }
+
+// load reads every source into its own graph. A source that cannot be read
 // at all stops the scan (exit 2); problems inside a source are diagnostics.
-func (c *cli) load(ctx context.Context, p *scanPlan) (graphs []*scanner.Graph, live *scanner.Graph, err error) {
+// When both declared and deployed resources were read, each deployed one is
+// linked to the Terraform that declares it, so its findings point at the .tf
+// line and inline ignores apply.
+func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
+	l := &loaded{}
 	planSource := c.planSourceDir(p.sources)
 	for _, s := range p.sources {
-		var g *scanner.Graph
-		switch s.kind {
-		case kindTerraform:
-			if s.path == planSource {
-				continue // the plan given beside it already stands for it
-			}
-			g, err = terraform.Load(ctx, s.path, terraform.Options{
-				VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
-				MapIgnoreID: checks.MapIgnoreID,
-			})
-		case kindPlan:
-			src := planSource
-			if src == "" && hasTerraformFiles(filepath.Dir(s.path)) {
-				src = filepath.Dir(s.path)
-			}
-			g, err = plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src})
-		case kindExport:
-			g, err = gcp.LoadExport(ctx, s.path, s.base)
+		if s.kind == kindTerraform && s.path == planSource {
+			continue // the plan given beside it already stands for it
 		}
+		g, err := c.loadSource(ctx, p, s, planSource)
 		if err != nil {
-			return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
-		if g != nil {
-			graphs = append(graphs, g)
+		switch {
+		case g == nil:
+		case s.kind == kindExport:
+			l.deployed = append(l.deployed, g)
+		default:
+			l.declared = append(l.declared, g)
 		}
 	}
 	if p.live {
-		live, err = gcp.Load(ctx, p.gcpOptions(c))
+		g, err := gcp.Load(ctx, p.gcpOptions(c))
 		if err != nil {
-			return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("reading live Google Cloud: %w", err)}
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading live Google Cloud: %w", err)}
 		}
-		if live != nil {
-			graphs = append(graphs, live)
+		if g != nil {
+			l.live = g
+			l.deployed = append(l.deployed, g)
 		}
 	}
-	return graphs, live, nil
+	if len(l.declared) > 0 && len(l.deployed) > 0 {
+		_, diags := link.Link(l.deployed, l.declared)
+		l.deployed[0].Diagnostics = append(l.deployed[0].Diagnostics, diags...)
+	}
+	return l, nil
+}
+
+func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource string) (*scanner.Graph, error) {
+	switch s.kind {
+	case kindPlan:
+		src := planSource
+		if src == "" && hasTerraformFiles(filepath.Dir(s.path)) {
+			src = filepath.Dir(s.path)
+		}
+		return plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src})
+	case kindExport:
+		return gcp.LoadExport(ctx, s.path, s.base)
+	}
+	return terraform.Load(ctx, s.path, terraform.Options{
+		VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
+		MapIgnoreID: checks.MapIgnoreID,
+	})
 }
 
 // planSourceDir returns the first Terraform directory given beside a plan

@@ -169,10 +169,12 @@ func TestGroupChecks(t *testing.T) {
 		{ID: "GCP-ENC-001", Measures: []scanner.Measure{scanner.M1}},
 		{ID: "GCP-LOG-001"},
 		{ID: "GCP-XYZ-001", Measures: []scanner.Measure{scanner.M2}},
+		{ID: "GCP-DFT-001", Measures: []scanner.Measure{scanner.M1, scanner.M4}},
 		{ID: "GCP-TLS-001", Measures: []scanner.Measure{scanner.M2}},
 	}
-	var got []string
+	var got, titles []string
 	for _, g := range groupChecks(all) {
+		titles = append(titles, g.Title())
 		var ids []string
 		for _, c := range g.Checks {
 			ids = append(ids, c.ID)
@@ -182,12 +184,16 @@ func TestGroupChecks(t *testing.T) {
 	want := []string{
 		"M1 GCP-ENC: GCP-ENC-001,GCP-ENC-006",
 		"M2 GCP-TLS: GCP-TLS-001",
-		"M2 GCP-XYZ: GCP-XYZ-001",
 		"M5 GCP-ACC: GCP-ACC-001",
 		"M7 GCP-LOG: GCP-LOG-001",
+		" GCP-DFT: GCP-DFT-001",
+		" GCP-XYZ: GCP-XYZ-001",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+	if titles[4] != "Drift between Terraform and what is deployed" || titles[5] != "Other checks (GCP-XYZ)" {
+		t.Errorf("titles of the families of no single measure: %q", titles[4:])
 	}
 }
 
