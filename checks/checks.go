@@ -12,7 +12,7 @@ import (
 // line in its family's list.
 func All() []*scanner.Check {
 	var all []*scanner.Check
-	for _, fam := range [][]*scanner.Check{enc, kms, sec, tls, acc, del, logs} {
+	for _, fam := range [][]*scanner.Check{enc, kms, sec, tls, acc, del, logs, dft} {
 		all = append(all, fam...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
