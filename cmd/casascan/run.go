@@ -140,6 +140,6 @@ HTTPS everywhere, no public access, deletable data, nothing sensitive in logs).`
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
-	root.AddCommand(c.scanCommand(), c.checksCommand(), c.versionCommand())
+	root.AddCommand(c.scanCommand(), c.checksCommand(), c.mergeCommand(), c.versionCommand())
 	return root
 }

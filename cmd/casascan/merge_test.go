@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMerge scans two roots to SARIF and merges them: the merged run holds
+// the results of both, once each.
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"a/main.tf": "resource \"google_storage_bucket\" \"a\" {\n  name     = \"acme-a\"\n  location = \"US\"\n}\n",
+		"b/main.tf": "resource \"google_storage_bucket\" \"b\" {\n  name     = \"acme-b\"\n  location = \"US\"\n}\n",
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) (int, string, string) {
+		c, stdout, stderr := newTestCLI(dir, nil, testNow)
+		code := c.run(context.Background(), args)
+		return code, stdout.String(), stderr.String()
+	}
+	for _, root := range []string{"a", "b"} {
+		if code, _, stderr := run("scan", root, "--checks", "GCP-ENC-001", "--output", root+".sarif"); code != exitFindings {
+			t.Fatalf("scan %s: exit code %d; stderr:\n%s", root, code, stderr)
+		}
+	}
+	code, _, stderr := run("merge", "a.sarif", "b.sarif", "--output", "merged.sarif")
+	if code != exitOK {
+		t.Fatalf("merge: exit code %d; stderr:\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "merged.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := string(data)
+	for _, want := range []string{`"fullyQualifiedName": "google_storage_bucket.a"`, `"fullyQualifiedName": "google_storage_bucket.b"`} {
+		if strings.Count(merged, want) != 1 {
+			t.Errorf("merged SARIF holds %q %d times, want once", want, strings.Count(merged, want))
+		}
+	}
+	if strings.Count(merged, `"runs"`) != 1 || strings.Count(merged, `"tool"`) != 1 {
+		t.Errorf("merged SARIF is not one run:\n%s", merged)
+	}
+
+	if code, _, stderr := run("merge", "a.sarif", "missing.sarif"); code != exitUsage || !strings.Contains(stderr, "reading missing.sarif") {
+		t.Errorf("merge of a missing file: exit code %d, stderr:\n%s", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not sarif"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run("merge", "a.sarif", "notes.txt"); code != exitUsage || !strings.Contains(stderr, "notes.txt") {
+		t.Errorf("merge of a non-SARIF file: exit code %d, stderr:\n%s", code, stderr)
+	}
+}
