@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -277,7 +278,8 @@ func seedHead(data []byte) []byte {
 }
 
 // FuzzLoadExport feeds arbitrary files: LoadExport never panics and never
-// fails on a readable file, and the graph is the same on a second read.
+// fails on a readable file, the graph is the same on a second read, and the
+// checks can judge it.
 func FuzzLoadExport(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join(fixtures, "*"))
 	sort.Strings(paths)
@@ -304,5 +306,7 @@ func FuzzLoadExport(f *testing.F) {
 		if dumpGraph(g1) != dumpGraph(g2) {
 			t.Fatal("two reads differ")
 		}
+		// Every check judges whatever the mapping makes of the input.
+		scanner.Run(checks.All(), []*scanner.Graph{g1}, scanner.Options{})
 	})
 }
