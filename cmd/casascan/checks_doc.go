@@ -101,7 +101,7 @@ func checksReference(all []*scanner.Check) []byte {
 	groups := groupChecks(all)
 	b.WriteString("# casascan checks\n\n")
 	b.WriteString("<!-- Generated from the checks' metadata by `go test ./cmd/casascan -run TestChecksDoc -update` (or `casascan checks --markdown`). Do not edit by hand. -->\n\n")
-	fmt.Fprintf(&b, "casascan runs %d checks, in one family per security measure that Google's Workspace API user-data policy requires of apps holding restricted-scope data (CASA). ", len(all))
+	fmt.Fprintf(&b, "casascan runs %d checks. Each family serves one of the security measures (M1 to M7) that Google's Workspace API user-data policy requires of apps holding restricted-scope data (CASA); families that serve several measures come last. ", len(all))
 	b.WriteString("Each check names the CWE weakness, the OWASP ASVS 4.0.3 requirement and the CASA test case it covers; SARIF carries them in `properties.tags`.\n\n")
 	b.WriteString("| measure | family | checks |\n|---|---|---:|\n")
 	for _, g := range groups {
