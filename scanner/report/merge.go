@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,12 +29,10 @@ import (
 // tool versions must agree. Beyond GitHub's limit of results per run, the
 // most severe are kept, as the writer does.
 //
-// Byte-identity with an unsharded run has two limits: the writer indents
-// its output up to sarifIndentLimit findings of every status, and SARIF
-// does not carry the passes, so a merge indents when every input is
-// indented and the merged results are within the limit; and notifications
-// are ordered by their text, which matches the writer's order of
-// diagnostics except when one subject is a prefix of another.
+// The merge is byte-identical to an unsharded run's SARIF (indented up to
+// sarifIndentLimit results, as the writer does) but for one limit:
+// notifications are ordered by their text, which matches the writer's order
+// of diagnostics except when one subject is a prefix of another.
 func MergeSARIF(w io.Writer, inputs ...io.Reader) error {
 	if len(inputs) == 0 {
 		return fmt.Errorf("merging SARIF: no input")
@@ -69,9 +66,8 @@ func MergeSARIF(w io.Writer, inputs ...io.Reader) error {
 
 // mergeInput is one decoded input.
 type mergeInput struct {
-	name     string
-	run      *sarif.Run
-	indented bool
+	name string
+	run  *sarif.Run
 }
 
 func (m mergeInput) version() string {
@@ -111,8 +107,7 @@ func readMergeInput(in io.Reader, name string) (mergeInput, error) {
 			return mergeInput{}, fmt.Errorf("reading %s: a result without a ruleId", name)
 		}
 	}
-	indented := bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{\n"))
-	return mergeInput{name: name, run: rep.Runs[0], indented: indented}, nil
+	return mergeInput{name: name, run: rep.Runs[0]}, nil
 }
 
 // mergeRuns builds the merged run from the first input's, and says whether
@@ -133,11 +128,7 @@ func mergeRuns(logs []mergeInput) (*sarif.Run, bool, error) {
 	run.Results = kept
 	run.AutomationDetails = sarif.NewRunAutomationDetails().WithID(mergedAutomationID(logs))
 	run.Invocations = []*sarif.Invocation{mergeInvocations(logs, dropped, len(kept))}
-	indent := len(kept) <= sarifIndentLimit
-	for _, l := range logs {
-		indent = indent && l.indented
-	}
-	return run, indent, nil
+	return run, len(kept) <= sarifIndentLimit, nil
 }
 
 // mergeRules returns the union of the inputs' rules by ID, sorted by ID;

@@ -47,13 +47,13 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 	rep := buildSARIF(res, opts)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if len(res.Findings) <= sarifIndentLimit {
+	if len(rep.Runs) == 0 || len(rep.Runs[0].Results) <= sarifIndentLimit {
 		enc.SetIndent("", "  ")
 	}
 	return enc.Encode(rep)
 }
 
-// sarifIndentLimit is the number of findings up to which SARIF is indented
+// sarifIndentLimit is the number of results up to which SARIF is indented
 // for people to read; beyond it, indenting costs more than the rest of the
 // writer and nobody reads the file by eye, so it is written compact. Either
 // way identical input gives identical bytes.
