@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"gopkg.in/yaml.v3"
 )
 
 // Asset export files are read whole: `gcloud asset export` newline-delimited
@@ -30,10 +31,50 @@ import (
 // be only the head of a file.
 func DetectExport(data []byte) bool {
 	data = bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(data) == 0 || (data[0] != '[' && data[0] != '{') {
+	if len(data) == 0 {
 		return false
 	}
-	return looksLikeAsset(json.NewDecoder(bytes.NewReader(data)), true, true)
+	if looksLikeAsset(json.NewDecoder(bytes.NewReader(data)), true, true) {
+		return true
+	}
+	return linesLookLikeAssets(data) || yamlLooksLikeAsset(data)
+}
+
+// linesLookLikeAssets reports whether one of the first lines of NDJSON is an
+// asset, so an export whose first line is damaged is still recognised.
+func linesLookLikeAssets(data []byte) bool {
+	seen := 0
+	for _, line := range bytes.SplitN(data, []byte("\n"), 50) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] == '{' && looksLikeAsset(json.NewDecoder(bytes.NewReader(line)), false, true) {
+			return true
+		}
+		if seen++; seen == 5 {
+			return false
+		}
+	}
+	return false
+}
+
+// yamlLooksLikeAsset reports whether the first YAML document (gcloud's
+// default output format) is an asset or search result.
+func yamlLooksLikeAsset(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("---"))
+	if i := bytes.Index(data, []byte("\n---")); i >= 0 {
+		data = data[:i]
+	}
+	var m map[string]any
+	if yaml.Unmarshal(data, &m) != nil {
+		return false
+	}
+	keys := map[string]bool{}
+	for k := range m {
+		keys[normKey(k)] = true
+	}
+	return keys["assettype"] && (keys["name"] || keys["resource"])
 }
 
 // looksLikeAsset reads one value from dec: an asset-like object; when list
@@ -129,6 +170,9 @@ func parseExport(data []byte, file string) ([]record, []scanner.Diagnostic) {
 	offset := len(data) - len(trimmed)
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		return parseArray(data, offset, file)
+	}
+	if len(trimmed) > 0 && trimmed[0] != '{' && !linesLookLikeAssets(data) && yamlLooksLikeAsset(data) {
+		return parseYAML(data, file)
 	}
 	if recs, diags, ok := parseStream(data, file); ok {
 		return recs, diags
@@ -241,6 +285,45 @@ func parseLines(data []byte, file string) ([]record, []scanner.Diagnostic) {
 		}
 	}
 	return c.recs, c.diags
+}
+
+// parseYAML reads gcloud's default output: YAML documents separated by
+// "---", each an asset or a search result. A document that does not parse
+// ends the reading (YAML cannot resynchronise), with a diagnostic at it.
+func parseYAML(data []byte, file string) ([]record, []scanner.Diagnostic) {
+	c := &collector{file: file}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return c.recs, c.diags
+		}
+		if err != nil {
+			c.bad(yamlErrorLine(err), fmt.Errorf("not valid YAML: %w", err))
+			return c.recs, c.diags
+		}
+		var v any
+		if err := doc.Decode(&v); err != nil {
+			c.bad(doc.Line, err)
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			c.bad(doc.Line, fmt.Errorf("YAML document is not JSON-like: %w", err))
+			continue
+		}
+		c.add(raw, doc.Line)
+	}
+}
+
+// yamlErrorLine finds the line a yaml.v3 error names ("yaml: line 7: ...").
+func yamlErrorLine(err error) int {
+	var n int
+	if _, scanErr := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &n); scanErr != nil {
+		return 0
+	}
+	return n
 }
 
 func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n,")) }

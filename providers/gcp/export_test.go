@@ -42,7 +42,10 @@ func TestDetectExport(t *testing.T) {
 		{"plan JSON", `{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{"root_module":{}}}`, false},
 		{"terraform .tf.json", `{"resource":{"google_storage_bucket":{"b":{"name":"b"}}}}`, false},
 		{"array of numbers", `[1,2,3]`, false},
-		{"YAML", "name: //x\nassetType: t\n", false},
+		{"NDJSON with a damaged first line", "{\"name\":\"//x\",\"asset\n{\"name\":\"//y\",\"asset_type\":\"t\",\"resource\":{}}\n", true},
+		{"NDJSON after a stray line", "exported 2026-05-04\n{\"name\":\"//y\",\"asset_type\":\"t\",\"resource\":{}}\n", true},
+		{"gcloud YAML", "---\nname: //x\nassetType: t\nproject: projects/1\n---\nname: //y\n", true},
+		{"other YAML", "name: x\nversion: 2\n", false},
 		{"HCL", `resource "google_storage_bucket" "b" {}`, false},
 		{"empty", "   ", false},
 	}
@@ -182,6 +185,49 @@ func TestLoadAPIResponses(t *testing.T) {
 	}
 	if len(g.Diagnostics) != 1 || g.Diagnostics[0].Line != 1 {
 		t.Errorf("diagnostics %v, want one for the element without a name, at the response's line 1", g.Diagnostics)
+	}
+}
+
+// TestLoadYAML reads gcloud's default YAML output.
+func TestLoadYAML(t *testing.T) {
+	data := `---
+assetType: storage.googleapis.com/Bucket
+displayName: yb
+kmsKeys:
+- projects/p/locations/us/keyRings/r/cryptoKeys/k
+location: us
+name: //storage.googleapis.com/yb
+project: projects/42
+---
+assetType: storage.googleapis.com/Bucket
+name: //storage.googleapis.com/yc
+resource:
+  data:
+    name: yc
+    iamConfiguration:
+      publicAccessPrevention: enforced
+      uniformBucketLevelAccess:
+        enabled: true
+---
+name: [unclosed
+`
+	path := filepath.Join(t.TempDir(), "assets.yaml")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := load(t, path)
+	yb, yc := g.Lookup("//storage.googleapis.com/yb"), g.Lookup("//storage.googleapis.com/yc")
+	if yb == nil || yc == nil {
+		t.Fatalf("want buckets yb and yc:\n%s", dumpGraph(g))
+	}
+	if got := render(yb.Get("encryption.default_kms_key_name")); got != hsmKey {
+		t.Errorf("yb key = %s", got)
+	}
+	if got := render(yc.Get("uniform_bucket_level_access")); got != "true" {
+		t.Errorf("yc uniform access = %s", got)
+	}
+	if len(g.Diagnostics) != 1 || g.Diagnostics[0].Line != 19 {
+		t.Errorf("diagnostics %v, want one at line 19", g.Diagnostics)
 	}
 }
 
