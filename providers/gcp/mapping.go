@@ -52,6 +52,8 @@ type field struct {
 	sensitive bool
 }
 
+// f is a field copied as it is; the one-letter helpers keep the tables
+// readable as tables.
 func f(api, tf string) field { return field{api: api, tf: tf} }
 
 // fr is a field whose value names another resource.
