@@ -7,6 +7,7 @@ import (
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -138,13 +139,47 @@ func (s *scope) output(name string) cty.Value {
 // an unknown value that keeps the references the expression makes, so one
 // bad expression never hides a resource.
 func (s *scope) eval(expr hcl.Expression, inst instCtx) cty.Value {
-	return s.evalTraversals(expr, expr.Variables(), inst)
+	return s.evalNarrow(expr, nil, inst)
+}
+
+// evalNarrow evaluates an expression whose traversals may already be known.
+// A conditional whose condition is known takes its value, and so its
+// references, from the chosen branch alone: HCL marks the result with both
+// branches' marks, which would make "var.hsm ? hsm.id : soft.id" point at
+// the software key too.
+func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
+	switch e := expr.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return s.evalNarrow(e.Expression, nil, inst)
+	case *hclsyntax.TemplateWrapExpr:
+		return s.evalNarrow(e.Wrapped, nil, inst)
+	case *hclsyntax.ConditionalExpr:
+		cond, cmarks := s.eval(e.Condition, inst).UnmarkDeep()
+		if cond.IsKnown() && !cond.IsNull() {
+			if b, err := convert.Convert(cond, cty.Bool); err == nil {
+				branch := e.FalseResult
+				if b.True() {
+					branch = e.TrueResult
+				}
+				full := s.evalTraversals(expr, expr.Variables(), inst)
+				chosen := s.eval(branch, inst)
+				if chosen.Type().Equals(full.Type()) {
+					return chosen.WithMarks(cmarks)
+				}
+				return full
+			}
+		}
+	}
+	if trs == nil {
+		trs = expr.Variables()
+	}
+	return s.evalTraversals(expr, trs, inst)
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.
 func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
 	var ctx *hcl.EvalContext
-	var marks cty.ValueMarks
+	marks := cty.ValueMarks{}
 	if len(trs) == 0 {
 		ctx = s.l.literalCtx
 	} else {
@@ -161,6 +196,12 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 		if d.Severity == hcl.DiagError && !schemaComplaint(d) {
 			s.l.hclDiag(d)
 		}
+	}
+	// Keep every reference the inputs carry (through locals and for
+	// expressions too), so an attribute read casascan cannot resolve still
+	// leaves its edges.
+	for _, v := range ctx.Variables {
+		marks = collectMarks(marks, v)
 	}
 	return cty.DynamicVal.WithMarks(marks)
 }
@@ -180,6 +221,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 	mods := map[string]map[string]bool{}       // call → outputs wanted (nil = all)
 	res := map[string]map[string]cty.Value{}
 	data := map[string]map[string]cty.Value{}
+	explicit := map[string]map[string]cty.Value{} // resource.TYPE.NAME
 	marks := cty.ValueMarks{}
 	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
 		if m[a] == nil {
@@ -197,14 +239,25 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		case "var":
 			if n := stepName(t, 1); n != "" && s.mod.vars[n] != nil {
 				put(named, "var", n, s.variable(n))
+			} else if n != "" {
+				s.undeclared(t, "input variable", n, "An input variable with the name %q has not been declared")
+				put(named, "var", n, cty.DynamicVal)
 			}
 		case "local":
 			if n := stepName(t, 1); n != "" && s.mod.locals[n] != nil {
 				put(named, "local", n, s.local(n))
+			} else if n != "" {
+				s.undeclared(t, "local value", n, "A local value with the name %q has not been declared")
+				put(named, "local", n, cty.DynamicVal)
 			}
 		case "module":
 			n := stepName(t, 1)
-			if n == "" || s.mod.callByKey[n] == nil {
+			if n == "" {
+				continue
+			}
+			if s.mod.callByKey[n] == nil {
+				s.undeclared(t, "module", n, "No module call named %q is declared")
+				mods[n] = nil
 				continue
 			}
 			if _, seen := mods[n]; !seen {
@@ -230,12 +283,22 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "self":
+		case "resource": // resource.TYPE.NAME, Terraform's explicit form
+			typ, name := stepName(t, 1), stepName(t, 2)
+			if d := s.mod.resByKey[typ+"."+name]; d != nil {
+				v := s.resourceValue(d)
+				put(explicit, typ, name, v)
+				marks = collectMarks(marks, v)
+			}
 		case "data":
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey["data."+typ+"."+name]; d != nil {
 				v := s.resourceValue(d)
 				put(data, typ, name, v)
 				marks = collectMarks(marks, v)
+			} else if typ != "" && name != "" {
+				s.undeclared(t, "resource", typ+"."+name, "A data resource %q has not been declared")
+				put(data, typ, name, cty.DynamicVal)
 			}
 		default:
 			name := stepName(t, 1)
@@ -243,6 +306,17 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 				v := s.resourceValue(d)
 				put(res, root, name, v)
 				marks = collectMarks(marks, v)
+			} else if name != "" {
+				s.undeclared(t, "resource", root+"."+name, "A managed resource %q has not been declared")
+				put(res, root, name, cty.DynamicVal)
+			}
+		}
+	}
+	for n, outs := range mods {
+		if outs == nil && s.mod.callByKey[n] == nil {
+			delete(mods, n)
+			if vars["module"] == cty.NilVal {
+				vars["module"] = cty.ObjectVal(map[string]cty.Value{n: cty.DynamicVal})
 			}
 		}
 	}
@@ -260,14 +334,23 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 	for typ, m := range res {
 		vars[typ] = cty.ObjectVal(m)
 	}
-	if len(data) > 0 {
-		dv := map[string]cty.Value{}
-		for typ, m := range data {
-			dv[typ] = cty.ObjectVal(m)
+	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit} {
+		if len(byType) == 0 {
+			continue
 		}
-		vars["data"] = cty.ObjectVal(dv)
+		tv := map[string]cty.Value{}
+		for typ, m := range byType {
+			tv[typ] = cty.ObjectVal(m)
+		}
+		vars[root] = cty.ObjectVal(tv)
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: s.l.funcs}, marks
+}
+
+// undeclared reports a reference to something the module does not declare,
+// in Terraform's words.
+func (s *scope) undeclared(t hcl.Traversal, kind, name, detail string) {
+	s.l.diag(scanner.DiagError, "Reference to undeclared "+kind, fmt.Sprintf(detail, name), t.SourceRange())
 }
 
 // collectMarks adds the resource marks found anywhere in v.

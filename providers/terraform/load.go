@@ -181,6 +181,9 @@ func (t *tree) loadRoot(root string, only bool) *scanner.Graph {
 	l.funcs = functions(funcContext{ModuleDir: root, Root: root, Warn: func(summary, detail string) {
 		l.diag(scanner.DiagWarning, summary, detail, l.evalRange)
 	}})
+	for _, name := range sortedKeys(l.funcs) {
+		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
+	}
 	for _, dir := range sortedKeys(l.mods) {
 		l.addMissingFunctions(l.mods[dir])
 	}

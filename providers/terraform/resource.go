@@ -189,12 +189,19 @@ func (s *scope) instanceValue(ri *resInstance) cty.Value {
 			obj[name] = cty.DynamicVal
 		}
 	}
-	if _, ok := obj["id"]; !ok {
-		obj["id"] = cty.UnknownVal(cty.String)
+	for _, name := range computedAttrs {
+		if _, ok := obj[name]; !ok {
+			obj[name] = cty.UnknownVal(cty.String)
+		}
 	}
 	ri.value = cty.ObjectVal(obj).Mark(mark)
 	return ri.value
 }
+
+// computedAttrs are attributes the provider computes for most resources,
+// present (unknown) on every instance so that reading one through a local
+// or a for expression resolves like a direct reference does.
+var computedAttrs = []string{"id", "self_link", "email", "member", "number", "uri", "url", "project", "region", "zone", "fingerprint", "etag"}
 
 // bodyObject turns a converted body back into an object value, as an
 // expression referring to the resource sees it (blocks become lists).
@@ -353,7 +360,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 // into references and sensitivity.
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
 	trs := expr.Variables()
-	v := s.evalTraversals(expr, trs, inst)
+	v := s.evalNarrow(expr, trs, inst)
 	plain, pvms := v.UnmarkDeepWithPaths()
 	marks := cty.ValueMarks{}
 	for _, pvm := range pvms {
