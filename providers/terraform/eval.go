@@ -19,6 +19,14 @@ import (
 // module boundaries.
 type refMark struct{ addr string }
 
+// varMark marks values that come from a variable's value (tfvars, the
+// environment, the command line, a declared default), never written as a
+// literal where they are used. A value with neither varMark nor refMark is
+// written literally in the configuration, even when it travels through
+// locals or a module call's arguments: a password literal passed to a
+// module is still plain text in the repository.
+type varMark struct{}
+
 // instCtx is what an expression inside one instance can see besides the
 // module's named values: each, count and dynamic block iterators.
 type instCtx struct {
@@ -84,7 +92,7 @@ func (s *scope) memoize(key string, rng hcl.Range, f func() cty.Value) cty.Value
 	}
 	if s.busy[key] {
 		s.l.diag(scanner.DiagError, "cycle in references", key+" depends on itself", rng)
-		return cty.DynamicVal
+		return cty.DynamicVal.Mark(varMark{})
 	}
 	s.busy[key] = true
 	v := f()
@@ -102,12 +110,14 @@ func (s *scope) variable(name string) cty.Value {
 	decl := s.mod.vars[name]
 	return s.memoize("var."+name, decl.rng, func() cty.Value {
 		raw, found := cty.NilVal, false
+		fromVariable := true // the value is a variable's, not a literal passed in
 		if s.parent == nil {
 			raw, found = s.l.rootVars[name]
 		} else if a := s.callInputs[name]; a != nil {
-			raw, found = s.parent.eval(a.Expr, s.parentInst), true
+			raw, found, fromVariable = s.parent.eval(a.Expr, s.parentInst), true, false
 		}
 		if !found || (raw.IsKnown() && raw.IsNull() && !decl.nullable) {
+			fromVariable = true
 			switch {
 			case decl.def != nil:
 				raw = s.eval(decl.def, instCtx{})
@@ -125,6 +135,9 @@ func (s *scope) variable(name string) cty.Value {
 		}
 		if decl.sensitive {
 			v = v.Mark(sensitiveMark)
+		}
+		if fromVariable {
+			v = v.Mark(varMark{})
 		}
 		return v
 	})
@@ -241,14 +254,14 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 				put(named, "var", n, s.variable(n))
 			} else if n != "" {
 				s.undeclared(t, "input variable", n, "An input variable with the name %q has not been declared")
-				put(named, "var", n, cty.DynamicVal)
+				put(named, "var", n, cty.DynamicVal.Mark(varMark{}))
 			}
 		case "local":
 			if n := stepName(t, 1); n != "" && s.mod.locals[n] != nil {
 				put(named, "local", n, s.local(n))
 			} else if n != "" {
 				s.undeclared(t, "local value", n, "A local value with the name %q has not been declared")
-				put(named, "local", n, cty.DynamicVal)
+				put(named, "local", n, cty.DynamicVal.Mark(varMark{}))
 			}
 		case "module":
 			n := stepName(t, 1)

@@ -37,10 +37,11 @@ func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanc
 	s.l.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply",
 		"it is judged once, with unknown "+map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta], expr.Range())
 	inst := instCtx{}
+	from := varMark{} // what could not be expanded came from a variable or a resource
 	if meta == "count" {
-		inst.count = cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})
+		inst.count = cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number).Mark(from)})
 	} else {
-		inst.each = cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})
+		inst.each = cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String).Mark(from), "value": cty.DynamicVal.Mark(from)})
 	}
 	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
 }
@@ -114,7 +115,7 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 			break
 		}
 		out.keys = append(out.keys, scanner.StringKey(ks))
-		out.insts = append(out.insts, instCtx{each: cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(ks), "value": ev})})
+		out.insts = append(out.insts, instCtx{each: cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(ks).WithMarks(taintOnly(cmarks)), "value": ev})})
 	}
 	return out
 }
@@ -338,7 +339,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
 	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
-		iter := cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev.WithMarks(cmarks)})
+		iter := cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(taintOnly(cmarks)), "value": ev.WithMarks(cmarks)})
 		child := inst.withIter(iterName, iter)
 		blk := &scanner.Block{Type: typ, Body: s.convertBody(content.Body, child, false), DefRange: def, Range: rng}
 		if a := c.Attributes["labels"]; a != nil {
@@ -370,22 +371,76 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	}
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
-		Literal: len(trs) == 0}
-	if oc, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
-		a.LiteralKeys = map[string]bool{}
-		for _, item := range oc.Items {
-			kv, d := item.KeyExpr.Value(nil)
-			if d.HasErrors() {
-				if t, td := hcl.AbsTraversalForExpr(item.KeyExpr); !td.HasErrors() && len(t) == 1 {
-					kv = cty.StringVal(t.RootName())
-				}
-			}
-			if ks, ok := scanner.ValueString(kv); ok {
-				a.LiteralKeys[ks] = len(item.ValueExpr.Variables()) == 0
-			}
+		Literal: true}
+	// Literal unless a variable's value or a resource's reached it; for a
+	// map or object, key by key.
+	for _, pvm := range pvms {
+		if !tainted(pvm.Marks) {
+			continue
+		}
+		a.Literal = false
+		if len(pvm.Path) == 0 {
+			a.LiteralKeys = nil
+			break
+		}
+		if a.LiteralKeys == nil {
+			a.LiteralKeys = literalKeys(plain)
+		}
+		if k, ok := pathKey(pvm.Path[0]); ok {
+			a.LiteralKeys[k] = false
 		}
 	}
 	return a
+}
+
+// tainted reports whether marks say a value came from a variable or a
+// resource rather than a literal.
+func tainted(marks cty.ValueMarks) bool {
+	for m := range marks {
+		switch m.(type) {
+		case varMark, refMark:
+			return true
+		}
+	}
+	return false
+}
+
+// taintOnly keeps the marks that say where a value came from, without its
+// sensitivity: the keys of a sensitive map (environment variable names)
+// are not secrets, but they are still a variable's, not literals.
+func taintOnly(marks cty.ValueMarks) cty.ValueMarks {
+	out := cty.ValueMarks{}
+	for m := range marks {
+		switch m.(type) {
+		case varMark, refMark:
+			out[m] = struct{}{}
+		}
+	}
+	return out
+}
+
+// literalKeys starts the per-key literal flags of a map or object value.
+func literalKeys(v cty.Value) map[string]bool {
+	keys := map[string]bool{}
+	if v.IsKnown() && !v.IsNull() && (v.Type().IsMapType() || v.Type().IsObjectType()) {
+		for it := v.ElementIterator(); it.Next(); {
+			k, _ := it.Element()
+			keys[k.AsString()] = true
+		}
+	}
+	return keys
+}
+
+func pathKey(step cty.PathStep) (string, bool) {
+	switch st := step.(type) {
+	case cty.GetAttrStep:
+		return st.Name, true
+	case cty.IndexStep:
+		if st.Key.Type() == cty.String && st.Key.IsKnown() {
+			return st.Key.AsString(), true
+		}
+	}
+	return "", false
 }
 
 // refsOf splits marks into sorted reference addresses and sensitivity.
