@@ -2,6 +2,7 @@ package checks
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -39,25 +40,55 @@ resource "google_storage_bucket" "mail_exports" {
 			if s.Attr == nil {
 				continue
 			}
-			for _, key := range g.FollowAttr(s.Attr, "google_kms_crypto_key") {
-				if key.Mode != scanner.Managed {
-					continue
-				}
-				var p scanner.Problem
-				switch soft, known := keyIsSoftware(key); {
-				case !known:
-					p = scanner.Unknown(s.Path, "the protection level of key %s is not known before apply", key.Address)
-				case soft:
-					p = scanner.Fail(s.Path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", s.Path, key.Address)
-				default:
-					continue
-				}
-				p.Related = []*scanner.Resource{key}
+			if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
 				out = append(out, p)
 			}
 		}
 		return out
 	},
+}
+
+// softwareKeyProblem judges the keys a CMEK attribute may resolve to. A
+// value that can be one of several keys (coalesce, a condition not known
+// before apply) fails only when every one of them is a software key; when
+// some are and some are not, or a protection level is unknown, the verdict
+// is unknown.
+func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner.Problem, bool) {
+	var soft, hsm, unknown []*scanner.Resource
+	for _, key := range g.FollowAttr(a, "google_kms_crypto_key") {
+		if key.Mode != scanner.Managed {
+			continue
+		}
+		switch isSoft, known := keyIsSoftware(key); {
+		case !known:
+			unknown = append(unknown, key)
+		case isSoft:
+			soft = append(soft, key)
+		default:
+			hsm = append(hsm, key)
+		}
+	}
+	var p scanner.Problem
+	switch {
+	case len(soft) == 0 && len(unknown) == 0:
+		return p, false
+	case len(soft) > 0 && len(hsm) == 0 && len(unknown) == 0:
+		p = scanner.Fail(path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", path, addresses(soft))
+	case len(unknown) > 0 && len(soft) == 0:
+		p = scanner.Unknown(path, "the protection level of key %s is not known before apply", addresses(unknown))
+	default:
+		p = scanner.Unknown(path, "%s may be key %s (SOFTWARE) or another key, depending on values not known before apply", path, addresses(soft))
+	}
+	p.Related = append(append(soft, unknown...), hsm...)
+	return p, true
+}
+
+func addresses(rs []*scanner.Resource) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Address
+	}
+	return strings.Join(names, " or ")
 }
 
 // cmekTypes lists the types cmekPaths knows, sorted.
