@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -72,8 +74,27 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 	for _, g := range graphs {
 		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
 		r := newRunner(g, opts)
-		for _, c := range checks {
-			res.Findings = r.judge(c, res.Findings)
+		// Checks are pure and the graph is read-only: judge them in
+		// parallel, each into its own slice, joined in check order.
+		per := make([][]Finding, len(checks))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					per[i] = r.judge(checks[i], nil)
+				}
+			}()
+		}
+		for i := range checks {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for _, fs := range per {
+			res.Findings = append(res.Findings, fs...)
 		}
 	}
 	res.Findings = dedupe(res.Findings)

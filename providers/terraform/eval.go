@@ -229,18 +229,19 @@ func schemaComplaint(d *hcl.Diagnostic) bool {
 // evalContext builds the variables an expression's traversals need, and
 // returns the resource marks they carry (for the error fallback).
 func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext, cty.ValueMarks) {
-	vars := map[string]cty.Value{}
-	named := map[string]map[string]cty.Value{} // var, local
-	mods := map[string]map[string]bool{}       // call → outputs wanted (nil = all)
-	res := map[string]map[string]cty.Value{}
-	data := map[string]map[string]cty.Value{}
-	explicit := map[string]map[string]cty.Value{} // resource.TYPE.NAME
+	// Maps are made on first use: most expressions read one or two names.
+	vars := make(map[string]cty.Value, 2)
+	var named, res, data, explicit map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource.
+	var mods map[string]map[string]bool                            // call → outputs wanted (nil = all)
 	marks := cty.ValueMarks{}
-	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
-		if m[a] == nil {
-			m[a] = map[string]cty.Value{}
+	put := func(m *map[string]map[string]cty.Value, a, b string, v cty.Value) {
+		if *m == nil {
+			*m = map[string]map[string]cty.Value{}
 		}
-		m[a][b] = v
+		if (*m)[a] == nil {
+			(*m)[a] = map[string]cty.Value{}
+		}
+		(*m)[a][b] = v
 	}
 	for _, t := range trs {
 		root := t.RootName()
@@ -251,17 +252,17 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		switch root {
 		case "var":
 			if n := stepName(t, 1); n != "" && s.mod.vars[n] != nil {
-				put(named, "var", n, s.variable(n))
+				put(&named, "var", n, s.variable(n))
 			} else if n != "" {
 				s.undeclared(t, "input variable", n, "An input variable with the name %q has not been declared")
-				put(named, "var", n, cty.DynamicVal.Mark(varMark{}))
+				put(&named, "var", n, cty.DynamicVal.Mark(varMark{}))
 			}
 		case "local":
 			if n := stepName(t, 1); n != "" && s.mod.locals[n] != nil {
-				put(named, "local", n, s.local(n))
+				put(&named, "local", n, s.local(n))
 			} else if n != "" {
 				s.undeclared(t, "local value", n, "A local value with the name %q has not been declared")
-				put(named, "local", n, cty.DynamicVal.Mark(varMark{}))
+				put(&named, "local", n, cty.DynamicVal.Mark(varMark{}))
 			}
 		case "module":
 			n := stepName(t, 1)
@@ -270,8 +271,14 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 			}
 			if s.mod.callByKey[n] == nil {
 				s.undeclared(t, "module", n, "No module call named %q is declared")
+				if mods == nil {
+					mods = map[string]map[string]bool{}
+				}
 				mods[n] = nil
 				continue
+			}
+			if mods == nil {
+				mods = map[string]map[string]bool{}
 			}
 			if _, seen := mods[n]; !seen {
 				mods[n] = map[string]bool{}
@@ -300,28 +307,28 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey[typ+"."+name]; d != nil {
 				v := s.resourceValue(d)
-				put(explicit, typ, name, v)
+				put(&explicit, typ, name, v)
 				marks = collectMarks(marks, v)
 			}
 		case "data":
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey["data."+typ+"."+name]; d != nil {
 				v := s.resourceValue(d)
-				put(data, typ, name, v)
+				put(&data, typ, name, v)
 				marks = collectMarks(marks, v)
 			} else if typ != "" && name != "" {
 				s.undeclared(t, "resource", typ+"."+name, "A data resource %q has not been declared")
-				put(data, typ, name, cty.DynamicVal)
+				put(&data, typ, name, cty.DynamicVal)
 			}
 		default:
 			name := stepName(t, 1)
 			if d := s.mod.resByKey[root+"."+name]; d != nil {
 				v := s.resourceValue(d)
-				put(res, root, name, v)
+				put(&res, root, name, v)
 				marks = collectMarks(marks, v)
 			} else if name != "" {
 				s.undeclared(t, "resource", root+"."+name, "A managed resource %q has not been declared")
-				put(res, root, name, cty.DynamicVal)
+				put(&res, root, name, cty.DynamicVal)
 			}
 		}
 	}

@@ -362,7 +362,10 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
 	trs := expr.Variables()
 	v := s.evalNarrow(expr, trs, inst)
-	plain, pvms := v.UnmarkDeepWithPaths()
+	plain, pvms := v, []cty.PathValueMarks(nil)
+	if v.ContainsMarked() {
+		plain, pvms = v.UnmarkDeepWithPaths()
+	}
 	marks := cty.ValueMarks{}
 	for _, pvm := range pvms {
 		for m := range pvm.Marks {
