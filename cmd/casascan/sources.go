@@ -148,16 +148,14 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 		if s.kind == kindTerraform && s.path == planSource {
 			continue // the plan given beside it already stands for it
 		}
-		g, err := c.loadSource(ctx, p, s, planSource)
+		gs, err := c.loadSource(ctx, p, s, planSource)
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
-		switch {
-		case g == nil:
-		case s.kind == kindExport:
-			l.deployed = append(l.deployed, g)
-		default:
-			l.declared = append(l.declared, g)
+		if s.kind == kindExport {
+			l.deployed = append(l.deployed, gs...)
+		} else {
+			l.declared = append(l.declared, gs...)
 		}
 	}
 	if p.live {
@@ -177,18 +175,27 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 	return l, nil
 }
 
-func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource string) (*scanner.Graph, error) {
+// loadSource reads one PATH. A Terraform directory may hold several root
+// modules (a repository of environments, a collection of modules with
+// examples): each becomes its own graph, as terraform.LoadTree finds them.
+func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource string) ([]*scanner.Graph, error) {
+	one := func(g *scanner.Graph, err error) ([]*scanner.Graph, error) {
+		if err != nil || g == nil {
+			return nil, err
+		}
+		return []*scanner.Graph{g}, nil
+	}
 	switch s.kind {
 	case kindPlan:
 		src := planSource
 		if src == "" && hasTerraformFiles(filepath.Dir(s.path)) {
 			src = filepath.Dir(s.path)
 		}
-		return plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src})
+		return one(plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID}))
 	case kindExport:
-		return gcp.LoadExport(ctx, s.path, s.base)
+		return one(gcp.LoadExport(ctx, s.path, s.base))
 	}
-	return terraform.Load(ctx, s.path, terraform.Options{
+	return terraform.LoadTree(ctx, s.path, terraform.Options{
 		VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
 		MapIgnoreID: checks.MapIgnoreID,
 	})

@@ -100,6 +100,8 @@ func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, 
 		return nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
 	if len(dirs) == 0 {
+		t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: t.rel(top),
+			Summary: "no Terraform files (.tf, .tf.json) found", Detail: "nothing was scanned there; hidden directories such as .terraform are not searched"})
 		dirs = []string{top}
 	}
 	if err := t.parseDirs(dirs, false); err != nil {

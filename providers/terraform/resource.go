@@ -3,6 +3,8 @@ package terraform
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
@@ -34,8 +36,11 @@ func (s *scope) expand(count, forEach hcl.Expression, what string) instanceKeys 
 }
 
 func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanceKeys {
-	s.l.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply",
-		"it is judged once, with unknown "+map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta], expr.Range())
+	detail := "it is judged once, with unknown " + map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta]
+	if names := s.unsetVariables(expr); len(names) > 0 {
+		detail = "it depends on variable " + strings.Join(names, ", ") + ", which has no value (give one with --var or a .tfvars file); " + detail
+	}
+	s.l.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply", detail, expr.Range())
 	inst := instCtx{}
 	from := varMark{} // what could not be expanded came from a variable or a resource
 	if meta == "count" {
@@ -44,6 +49,27 @@ func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanc
 		inst.each = cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String).Mark(from), "value": cty.DynamicVal.Mark(from)})
 	}
 	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
+}
+
+// unsetVariables names the root module variables an expression reads that
+// have neither a value nor a default.
+func (s *scope) unsetVariables(expr hcl.Expression) []string {
+	if s.parent != nil {
+		return nil
+	}
+	var names []string
+	for _, t := range expr.Variables() {
+		if t.RootName() != "var" {
+			continue
+		}
+		n := stepName(t, 1)
+		if d := s.mod.vars[n]; d != nil && d.def == nil {
+			if _, given := s.l.rootVars[n]; !given && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
