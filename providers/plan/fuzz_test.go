@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/scannertest"
 )
 
 // FuzzLoadPlan feeds arbitrary bytes to Detect and to the loader (decode and
@@ -37,7 +38,7 @@ func FuzzLoadPlan(f *testing.F) {
 			}
 			checkEdges(t, g, r.Address, r.Body, 0)
 		}
-		_ = dumpGraph(g)
+		_ = scannertest.Dump(g)
 	})
 }
 

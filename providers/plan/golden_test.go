@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/casascan/casascan/scanner/scannertest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -45,7 +46,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := dumpGraph(g)
+			got := scannertest.Dump(g)
 			golden := filepath.Join(dir, "graph.golden")
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/casascan/casascan/scanner/scannertest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -44,7 +45,7 @@ func TestLoadFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			got := dumpGraph(g)
+			got := scannertest.Dump(g)
 			golden := filepath.Join(dir, "graph.golden")
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

@@ -1,4 +1,6 @@
-package plan
+// Package scannertest holds what the tests of several packages share: a
+// text rendering of a graph for golden files.
+package scannertest
 
 import (
 	"fmt"
@@ -10,11 +12,11 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// dumpGraph renders a graph as the text of a graph.golden file: each
-// resource with its address, mode, project and place, its module calls,
-// and every attribute with its value, line, references and flags; then the
-// diagnostics and ignore comments.
-func dumpGraph(g *scanner.Graph) string {
+// Dump renders a graph as the text of a graph.golden file: each resource
+// with its address, source, mode, project and place, its module calls, and
+// every attribute with its value, line, references and flags; then the
+// diagnostics and ignore comments. Sensitive values are never rendered.
+func Dump(g *scanner.Graph) string {
 	var b strings.Builder
 	for _, r := range g.Resources {
 		mode := ""
@@ -35,7 +37,7 @@ func dumpGraph(g *scanner.Graph) string {
 		fmt.Fprintf(&b, "diagnostic: %s\n", d.String())
 	}
 	for _, ig := range g.Ignores {
-		fmt.Fprintf(&b, "ignore: %s:%d -> line %d %v reason=%q\n", ig.File, ig.Line, ig.Target, ig.IDs, ig.Reason)
+		fmt.Fprintf(&b, "ignore: %s:%d -> line %d %v exp=%q reason=%q\n", ig.File, ig.Line, ig.Target, ig.IDs, ig.Expires, ig.Reason)
 	}
 	return b.String()
 }
@@ -58,29 +60,34 @@ func dumpBody(b *strings.Builder, ind string, body *scanner.Body) {
 		if a.Sensitive {
 			flags = append(flags, "sensitive")
 		}
-		val := renderValue(a.Value, 0)
+		val := Value(a.Value)
 		if a.Sensitive {
 			val = scanner.Redacted
 		}
-		line := ""
-		if a.Range.Start.Line > 0 {
-			line = "  @" + strconv.Itoa(a.Range.Start.Line)
-		}
-		fmt.Fprintf(b, "%s%s = %s%s %s\n", ind, n, val, line, strings.Join(flags, " "))
+		fmt.Fprintf(b, "%s%s = %s%s %s\n", ind, n, val, at(a.Range.Start.Line), strings.Join(flags, " "))
 	}
 	for _, blk := range body.Blocks {
-		line := ""
-		if blk.DefRange.Start.Line > 0 {
-			line = "  @" + strconv.Itoa(blk.DefRange.Start.Line)
+		label := ""
+		if len(blk.Labels) > 0 {
+			label = " " + fmt.Sprintf("%q", blk.Labels)
 		}
-		fmt.Fprintf(b, "%s%s {%s\n", ind, blk.Type, line)
+		fmt.Fprintf(b, "%s%s%s {%s\n", ind, blk.Type, label, at(blk.DefRange.Start.Line))
 		dumpBody(b, ind+"  ", blk.Body)
 		fmt.Fprintf(b, "%s}\n", ind)
 	}
 }
 
-// renderValue writes a value compactly; unknown parts read "(unknown)".
-func renderValue(v cty.Value, depth int) string {
+func at(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return "  @" + strconv.Itoa(line)
+}
+
+// Value writes a value compactly; unknown parts read "(unknown)".
+func Value(v cty.Value) string { return render(v, 0) }
+
+func render(v cty.Value, depth int) string {
 	switch {
 	case v == cty.NilVal:
 		return "(nil)"
@@ -103,14 +110,14 @@ func renderValue(v cty.Value, depth int) string {
 		var parts []string
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
-			parts = append(parts, k.AsString()+"="+renderValue(ev, depth+1))
+			parts = append(parts, k.AsString()+"="+render(ev, depth+1))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case ty.IsTupleType() || ty.IsListType() || ty.IsSetType():
 		var parts []string
 		for it := v.ElementIterator(); it.Next(); {
 			_, ev := it.Element()
-			parts = append(parts, renderValue(ev, depth+1))
+			parts = append(parts, render(ev, depth+1))
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
