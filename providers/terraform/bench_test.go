@@ -5,7 +5,7 @@ import (
 	"flag"
 	"testing"
 
-	"github.com/casascan/casascan/providers/terraform/internal/gentree"
+	"github.com/casascan/casascan/providers/terraform/gentree"
 )
 
 var benchTree = flag.String("benchtree", "", "write the benchmark's generated tree to this directory and stop")
