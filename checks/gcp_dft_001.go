@@ -43,6 +43,7 @@ type unsetRule int
 const (
 	// unsetDefault: the provider default applies (def; "" for no value, so
 	// a value set outside Terraform is drift: the next apply removes it).
+	//lint:ignore U1000 the zero value, named for the reader of the table
 	unsetDefault unsetRule = iota
 	// unsetInBlock: the default applies when the enclosing block is
 	// written; without it the attribute is the provider's to compute.

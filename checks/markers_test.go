@@ -57,9 +57,7 @@ func readMarkers(t *testing.T, dir string) markers {
 				continue
 			}
 			key := filepath.ToSlash(rel) + ":" + strconv.Itoa(i+1)
-			for _, mk := range parseMarker(t, key, text) {
-				m[key] = append(m[key], mk)
-			}
+			m[key] = append(m[key], parseMarker(t, key, text)...)
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -143,7 +144,7 @@ func parseIgnoreText(s string) (Ignore, error) {
 	}
 	fields := strings.Fields(s)
 	if len(fields) == 0 {
-		return ig, fmt.Errorf("no check ID after ignore:")
+		return ig, errors.New("no check ID after the ignore prefix")
 	}
 	idPart := fields[0]
 	// tfsec/trivy style: ID:exp:2025-01-01 directly after the IDs.
@@ -156,7 +157,7 @@ func parseIgnoreText(s string) (Ignore, error) {
 		}
 	}
 	if len(ig.IDs) == 0 {
-		return ig, fmt.Errorf("no check ID after ignore:")
+		return ig, errors.New("no check ID after the ignore prefix")
 	}
 	for _, f := range fields[1:] {
 		if d, found := strings.CutPrefix(f, "exp:"); found {

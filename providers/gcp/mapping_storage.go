@@ -273,10 +273,6 @@ var secretEntry = &entry{
 	iam: iamSecret,
 }
 
-// isGlobal reports whether a compute resource is global (no region or zone
-// in its data).
-func isGlobal(d obj) bool { return !d.has("region") && !d.has("zone") }
-
 // regional picks the region_ variant of a compute type when the data names a
 // region.
 func regional(global, region string) func(d obj) string {

@@ -299,10 +299,15 @@ func sarifMessage(f scanner.Finding) string {
 	return msg
 }
 
-// sarifSuppression writes an ignore comment as an inSource suppression. Every
-// field is set: go-sarif writes unset ones as null, which the schema rejects.
+// sarifSuppression writes an ignore comment as an inSource suppression, a
+// baseline entry as an external one. Every field is set: go-sarif writes
+// unset ones as null, which the schema rejects.
 func sarifSuppression(f scanner.Finding) *sarif.Suppression {
 	s := f.Suppression
+	kind := s.Kind
+	if kind != "external" {
+		kind = "inSource"
+	}
 	just := s.Justification
 	if just == "" {
 		just = "ignored by an inline comment that gives no reason"
@@ -311,7 +316,7 @@ func sarifSuppression(f scanner.Finding) *sarif.Suppression {
 	if where.File == "" {
 		where = f.Location
 	}
-	return sarif.NewSuppression("inSource").
+	return sarif.NewSuppression(kind).
 		WithStatus("accepted").
 		WithJustifcation(just).
 		WithLocation(sarifLocation(where)).
