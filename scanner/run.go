@@ -93,6 +93,11 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		}
 		close(next)
 		wg.Wait()
+		total := len(res.Findings)
+		for _, fs := range per {
+			total += len(fs)
+		}
+		res.Findings = slices.Grow(res.Findings, total-len(res.Findings))
 		for _, fs := range per {
 			res.Findings = append(res.Findings, fs...)
 		}
@@ -226,6 +231,11 @@ func (r *runner) judge(c *Check, out []Finding) []Finding {
 		}
 		return out
 	}
+	n := 0
+	for _, typ := range c.Types {
+		n += len(r.g.OfType(typ))
+	}
+	out = slices.Grow(out, n) // about one result a resource
 	for _, typ := range c.Types {
 		for _, res := range r.g.OfType(typ) {
 			if res.Mode != Managed || (len(c.Sources) > 0 && !slices.Contains(c.Sources, res.Source)) {
@@ -406,10 +416,11 @@ func SortDiagnostics(ds []Diagnostic) {
 // dedupe drops findings that repeat another's check, resource, attribute,
 // status and message, and makes fingerprints unique by suffixing repeats.
 func dedupe(fs []Finding) []Finding {
-	seen := map[string]bool{}
-	fps := map[string]int{}
-	out := fs[:0]
-	for _, f := range fs {
+	seen := make(map[string]bool, len(fs))
+	fps := make(map[string]int, len(fs))
+	kept := 0
+	for i := range fs {
+		f := &fs[i]
 		k := f.CheckID + "\x00" + f.Resource + "\x00" + f.Attribute + "\x00" + string(f.Status) + "\x00" + f.Message + "\x00" + f.Location.String()
 		if seen[k] {
 			continue
@@ -421,7 +432,10 @@ func dedupe(fs []Finding) []Finding {
 		} else {
 			fps[f.Fingerprint] = 1
 		}
-		out = append(out, f)
+		if kept != i {
+			fs[kept] = *f
+		}
+		kept++
 	}
-	return out
+	return fs[:kept]
 }
