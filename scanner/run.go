@@ -280,7 +280,32 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 		f.Related = append(f.Related, rangeLocation(call.Range, call.Address, "module", "module call "+call.Address))
 	}
 	f.Fingerprint = Fingerprint(c.ID, res.Address, path, discriminator)
+	anchorDownloaded(&f, res)
 	return f
+}
+
+// anchorDownloaded moves a finding inside a module that terraform init
+// downloaded (not part of the repository, so code scanning cannot show it)
+// to the module call in the repository that brings it in, and keeps where
+// it is in the module aside.
+func anchorDownloaded(f *Finding, res *Resource) {
+	if !isDownloaded(f.Location.File) {
+		return
+	}
+	for i := len(res.Calls) - 1; i >= 0; i-- {
+		call := res.Calls[i]
+		if isDownloaded(call.Range.Filename) {
+			continue
+		}
+		inModule := f.Location
+		f.DownloadedModule = &inModule
+		f.Location = rangeLocation(call.Range, res.Address, "resource", "")
+		return
+	}
+}
+
+func isDownloaded(file string) bool {
+	return strings.HasPrefix(file, ".terraform/modules/") || strings.Contains(file, "/.terraform/modules/")
 }
 
 func (r *runner) finding(c *Check, p Problem) Finding {

@@ -167,3 +167,25 @@ func TestSelect(t *testing.T) {
 		t.Error("unknown ID: want error")
 	}
 }
+
+// TestRunAnchorsDownloadedModules: a finding inside a module under
+// .terraform/modules points at the module call in the repository, and keeps
+// where in the module it is.
+func TestRunAnchorsDownloadedModules(t *testing.T) {
+	outer := ModuleCall{Address: "module.vpc", Range: hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: 3, Column: 1}}}
+	inner := ModuleCall{Address: "module.vpc.module.sub", Range: hcl.Range{Filename: ".terraform/modules/vpc/main.tf", Start: hcl.Pos{Line: 9, Column: 1}}}
+	r := bucket("module.vpc.module.sub.google_storage_bucket.b", 2, map[string]cty.Value{"uniform_bucket_level_access": cty.False}, outer, inner)
+	r.DefRange.Filename = ".terraform/modules/vpc/modules/sub/main.tf"
+	for _, a := range r.Body.Attrs {
+		a.Range.Filename = r.DefRange.Filename
+	}
+	g := &Graph{Resources: []*Resource{r}}
+	g.Index()
+	f := Run([]*Check{uniform}, []*Graph{g}, Options{}).Findings[0]
+	if f.Location.File != "main.tf" || f.Location.StartLine != 3 {
+		t.Errorf("location = %s, want the module call at main.tf:3", f.Location)
+	}
+	if f.DownloadedModule == nil || f.DownloadedModule.File != ".terraform/modules/vpc/modules/sub/main.tf" || f.DownloadedModule.StartLine != 3 {
+		t.Errorf("downloaded module location = %+v", f.DownloadedModule)
+	}
+}

@@ -273,6 +273,9 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 		r.AddSuppression(sarifSuppression(f))
 	}
 	props := sarif.Properties{"resourceType": f.ResourceType, "source": string(f.Source)}
+	if m := f.DownloadedModule; m != nil {
+		props["downloadedModule"] = m.String() // where in the module terraform init fetched
+	}
 	if f.Attribute != "" {
 		props["attribute"] = f.Attribute
 	}
