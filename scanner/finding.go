@@ -65,14 +65,14 @@ type Finding struct {
 	Source       Source `json:"source"`
 	// Attribute is the dotted attribute path the finding is about, "" for the
 	// resource as a whole.
-	Attribute string     `json:"attribute,omitempty"`
-	Location  Location   `json:"location"`
+	Attribute string   `json:"attribute,omitempty"`
+	Location  Location `json:"location"`
 	// DownloadedModule is set when the resource sits in a module terraform
 	// init downloaded (under .terraform/modules): the finding is then
 	// anchored at the module call in the repository, and this names where
 	// in the downloaded module the problem is.
-	DownloadedModule *Location `json:"downloaded_module,omitempty"`
-	Related   []Location `json:"related,omitempty"`
+	DownloadedModule *Location  `json:"downloaded_module,omitempty"`
+	Related          []Location `json:"related,omitempty"`
 	// Fingerprint identifies the finding across runs: it depends on the
 	// check, the resource address, the attribute path and the problem, not on
 	// line numbers, so moving unrelated code leaves it unchanged.
