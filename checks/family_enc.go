@@ -25,8 +25,8 @@ func requireCMEK(id string) func(*scanner.Graph, *scanner.Resource) []scanner.Pr
 // decision).
 func missingKeys(r *scanner.Resource, id string, applies func(r *scanner.Resource, path string) (bool, *scanner.Problem)) []scanner.Problem {
 	var out []scanner.Problem
-	for _, s := range cmekSlots(r) {
-		if s.Check != id || keySet(s.Attr) {
+	for _, s := range cmekSlotsOf(r, id) {
+		if keySet(s.Attr) {
 			continue
 		}
 		if applies != nil {

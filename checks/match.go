@@ -259,15 +259,32 @@ type cmekSlot struct {
 // cmekSlots lists every place a resource of a cmekPaths type keeps a key,
 // expanding every repeated block. A missing single block yields a slot whose
 // Attr is nil; a missing repeated block yields none.
-func cmekSlots(r *scanner.Resource) []cmekSlot {
+func cmekSlots(r *scanner.Resource) []cmekSlot { return cmekSlotsOf(r, "") }
+
+// cmekSlotsOf is cmekSlots limited to the places of one check ("" for all).
+func cmekSlotsOf(r *scanner.Resource, check string) []cmekSlot {
 	var out []cmekSlot
 	for _, p := range cmekPaths[r.Type] {
-		expandPath(r.Body, "", strings.Split(p.Path, "."), func(path string, a *scanner.Attr) {
+		if check != "" && p.Check != check {
+			continue
+		}
+		expandPath(r.Body, "", cmekSegments[p.Path], func(path string, a *scanner.Attr) {
 			out = append(out, cmekSlot{Check: p.Check, Path: path, Attr: a})
 		})
 	}
 	return out
 }
+
+// cmekSegments holds every cmekPaths path split at its dots, once.
+var cmekSegments = func() map[string][]string {
+	m := map[string][]string{}
+	for _, ps := range cmekPaths {
+		for _, p := range ps {
+			m[p.Path] = strings.Split(p.Path, ".")
+		}
+	}
+	return m
+}()
 
 // expandPath walks segs from body b (nil when missing), calling emit for each
 // place the last segment names, with the concrete path to it.
