@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"sort"
@@ -380,8 +381,15 @@ func rangeLocation(rng hcl.Range, addr, kind, msg string) Location {
 // address and the attribute path (with repeated-block indexes), never from
 // line numbers: unrelated edits that move the resource leave it unchanged.
 func Fingerprint(checkID, address, path, discriminator string) string {
-	h := sha256.Sum256([]byte(checkID + "\x00" + address + "\x00" + path + "\x00" + discriminator))
-	return hex.EncodeToString(h[:16])
+	h := sha256.New()
+	for i, part := range [...]string{checkID, address, path, discriminator} {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		io.WriteString(h, part)
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
 
 // SortFindings orders findings by file, line, column, check, resource,
@@ -441,12 +449,17 @@ func SortDiagnostics(ds []Diagnostic) {
 // dedupe drops findings that repeat another's check, resource, attribute,
 // status and message, and makes fingerprints unique by suffixing repeats.
 func dedupe(fs []Finding) []Finding {
-	seen := make(map[string]bool, len(fs))
+	type key struct {
+		check, resource, attribute, message, file string
+		status                                    Status
+		line                                      int
+	}
+	seen := make(map[key]bool, len(fs))
 	fps := make(map[string]int, len(fs))
 	kept := 0
 	for i := range fs {
 		f := &fs[i]
-		k := f.CheckID + "\x00" + f.Resource + "\x00" + f.Attribute + "\x00" + string(f.Status) + "\x00" + f.Message + "\x00" + f.Location.String()
+		k := key{f.CheckID, f.Resource, f.Attribute, f.Message, f.Location.File, f.Status, f.Location.StartLine}
 		if seen[k] {
 			continue
 		}
