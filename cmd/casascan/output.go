@@ -39,6 +39,11 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 	if err := report.Write(&buf, p.format, res, p.report); err != nil {
 		return fmt.Errorf("writing the %s report: %w", p.format, err)
 	}
+	if p.format == "sarif" {
+		if n := report.SARIFDropped(res, p.report); n > 0 {
+			fmt.Fprintf(c.stderr, "casascan: warning: GitHub code scanning takes at most 25,000 results a run; the %d least severe are left out of the SARIF (the run's notifications say so too)\n", n)
+		}
+	}
 	if p.output == "" {
 		if _, err := c.stdout.Write(buf.Bytes()); err != nil {
 			return fmt.Errorf("writing the report: %w", err)
