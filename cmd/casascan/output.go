@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,9 +41,7 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 		return fmt.Errorf("writing the %s report: %w", p.format, err)
 	}
 	if p.format == "sarif" {
-		if n := report.SARIFDropped(res, p.report); n > 0 {
-			fmt.Fprintf(c.stderr, "casascan: warning: GitHub code scanning takes at most 25,000 results a run; the %d least severe are left out of the SARIF (the run's notifications say so too)\n", n)
-		}
+		warnDropped(c.stderr, buf.Bytes())
 	}
 	if p.output == "" {
 		if _, err := c.stdout.Write(buf.Bytes()); err != nil {
@@ -55,6 +54,20 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 	}
 	fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", p.output, summary(res))
 	return nil
+}
+
+// warnDropped repeats on stderr the notification the SARIF writer adds when
+// it left results out for GitHub's limits, found in the bytes it wrote
+// rather than by encoding the report a second time.
+func warnDropped(w io.Writer, sarif []byte) {
+	const marker = " results were left out to stay within GitHub code scanning's limits"
+	i := bytes.Index(sarif, []byte(marker))
+	if i < 0 {
+		return
+	}
+	start := bytes.LastIndexByte(sarif[:i], '"') + 1
+	end := i + bytes.IndexByte(sarif[i:], '"')
+	fmt.Fprintf(w, "casascan: warning: %s\n", sarif[start:end])
 }
 
 // summary counts the results by status: "2 failed, 5 passed, 1 ignored".

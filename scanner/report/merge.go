@@ -345,9 +345,7 @@ func mergeInvocations(logs []mergeInput, dropped, kept int) *sarif.Invocation {
 	inv := sarif.NewInvocation().WithExecutionSuccess(ok)
 	inv.ToolExecutionNotifications = notes
 	if dropped > 0 {
-		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(fmt.Sprintf(
-			"%d of %d results were left out to stay within GitHub code scanning's limit of %d results per run; the most severe were kept",
-			dropped, dropped+kept, sarifMaxResults)))
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(droppedMessage(dropped, dropped+kept)))
 	}
 	return inv
 }

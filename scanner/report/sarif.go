@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -44,14 +46,75 @@ var sarifMaxResults = 25000
 // The go-sarif types stay inside this file, so the library can change
 // without touching callers.
 func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
-	rep := buildSARIF(res, opts)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if len(rep.Runs) == 0 || len(rep.Runs[0].Results) <= sarifIndentLimit {
-		enc.SetIndent("", "  ")
+	data, _, err := encodeSARIF(res, opts)
+	if err != nil {
+		return err
 	}
-	return enc.Encode(rep)
+	_, err = w.Write(data)
+	return err
 }
+
+// encodeSARIF encodes the run within GitHub code scanning's limits: at most
+// sarifMaxResults results, and at most sarifMaxCompressed bytes gzipped.
+// Over the size, it keeps proportionally fewer results, the most severe, and
+// encodes again. It returns how many results were left out.
+func encodeSARIF(res *scanner.Result, opts Options) ([]byte, int, error) {
+	limit := sarifMaxResults
+	for {
+		rep, kept, dropped := buildSARIF(res, opts, limit)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if kept <= sarifIndentLimit {
+			enc.SetIndent("", "  ")
+		}
+		if err := enc.Encode(rep); err != nil {
+			return nil, 0, err
+		}
+		if buf.Len() <= sarifMaxCompressed || kept == 0 {
+			return buf.Bytes(), dropped, nil
+		}
+		size, err := gzipSize(buf.Bytes())
+		if err != nil {
+			return nil, 0, err
+		}
+		if size <= sarifMaxCompressed {
+			return buf.Bytes(), dropped, nil
+		}
+		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(size)*0.9), kept-1)
+	}
+}
+
+// gzipSize is the size of data gzipped at the fastest level, which is never
+// smaller than GitHub's own compression: a safe estimate.
+func gzipSize(data []byte) (int, error) {
+	var n countWriter
+	zw, err := gzip.NewWriterLevel(&n, gzip.BestSpeed)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// droppedMessage is the notification that says results were left out.
+func droppedMessage(dropped, total int) string {
+	return fmt.Sprintf("%d of %d results were left out to stay within GitHub code scanning's limits (%d results per run, %d MB gzipped per upload); the most severe were kept",
+		dropped, total, sarifMaxResults, sarifMaxCompressed>>20)
+}
+
+// sarifMaxCompressed is GitHub code scanning's limit on a gzipped SARIF
+// upload. A variable so tests can lower it.
+var sarifMaxCompressed = 10 << 20
 
 // sarifIndentLimit is the number of results up to which SARIF is indented
 // for people to read; beyond it, indenting costs more than the rest of the
@@ -62,11 +125,16 @@ const sarifIndentLimit = 2000
 // SARIFDropped returns how many results the SARIF writer leaves out to stay
 // under GitHub's per-run limit, so the command can also say so on stderr.
 func SARIFDropped(res *scanner.Result, opts Options) int {
-	_, dropped := sarifFindings(res, opts)
+	_, dropped, err := encodeSARIF(res, opts)
+	if err != nil {
+		return 0
+	}
 	return dropped
 }
 
-func buildSARIF(res *scanner.Result, opts Options) *sarif.Report {
+// buildSARIF builds the run with at most limit results; it returns how many
+// it kept and how many it left out.
+func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
@@ -77,7 +145,7 @@ func buildSARIF(res *scanner.Result, opts Options) *sarif.Report {
 		driver.AddRule(sarifRule(c))
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
-	kept, dropped := sarifFindings(res, opts)
+	kept, dropped := sarifFindings(res, opts, limit)
 	for _, f := range kept {
 		c := res.Check(f.CheckID)
 		if c == nil {
@@ -94,27 +162,25 @@ func buildSARIF(res *scanner.Result, opts Options) *sarif.Report {
 		inv.AddTToolExecutionNotification(diagnosticNotification(d))
 	}
 	if dropped > 0 {
-		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(fmt.Sprintf(
-			"%d of %d results were left out to stay within GitHub code scanning's limit of %d results per run; the most severe were kept",
-			dropped, dropped+len(kept), sarifMaxResults)))
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(droppedMessage(dropped, dropped+len(kept))))
 	}
 	rep, _ := sarif.New(sarif.Version210, false) // cannot fail for a known version
 	rep.Schema = sarifSchemaURI
 	rep.AddRun(run)
-	return rep
+	return rep, len(kept), dropped
 }
 
 // sarifFindings returns the findings SARIF carries, in the result's order:
 // FAIL and IGNORED, plus UNKNOWN when asked. Over sarifMaxResults it keeps
 // the most severe (FAIL before IGNORED before UNKNOWN within a severity) and
 // returns how many it dropped.
-func sarifFindings(res *scanner.Result, opts Options) ([]scanner.Finding, int) {
+func sarifFindings(res *scanner.Result, opts Options, limit int) ([]scanner.Finding, int) {
 	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
 	if opts.IncludeUnknown {
 		statuses = append(statuses, scanner.StatusUnknown)
 	}
 	fs := res.WithStatus(statuses...)
-	if len(fs) <= sarifMaxResults {
+	if len(fs) <= limit {
 		return fs, 0
 	}
 	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
@@ -129,7 +195,7 @@ func sarifFindings(res *scanner.Result, opts Options) ([]scanner.Finding, int) {
 		}
 		return rank[fa.Status] < rank[fb.Status]
 	})
-	keep := idx[:sarifMaxResults]
+	keep := idx[:limit]
 	sort.Ints(keep)
 	out := make([]scanner.Finding, len(keep))
 	for i, k := range keep {

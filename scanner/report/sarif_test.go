@@ -463,3 +463,42 @@ func TestSARIFLiveWithoutFile(t *testing.T) {
 		t.Errorf("physical location = %+v, want %s line 1", pl, livePath)
 	}
 }
+
+// TestSARIFCompressedLimit lowers the gzipped-size limit below what the
+// whole run needs: the output fits, keeps the most severe results, says how
+// many were left out, and SARIFDropped agrees.
+func TestSARIFCompressedLimit(t *testing.T) {
+	res := testResult()
+	full, dropped, err := encodeSARIF(res, Options{})
+	if err != nil || dropped != 0 {
+		t.Fatalf("encode: %v, dropped %d", err, dropped)
+	}
+	whole, err := gzipSize(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { sarifMaxCompressed = n }(sarifMaxCompressed)
+	sarifMaxCompressed = whole - 200
+	data, dropped, err := encodeSARIF(res, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size, _ := gzipSize(data); size > sarifMaxCompressed {
+		t.Errorf("gzipped size %d over the limit %d", size, sarifMaxCompressed)
+	}
+	if dropped == 0 {
+		t.Fatal("nothing was left out")
+	}
+	if n := SARIFDropped(res, Options{}); n != dropped {
+		t.Errorf("SARIFDropped = %d, want %d", n, dropped)
+	}
+	run := readSARIF(t, res, Options{})
+	if len(run.Results) == 0 || run.Results[0].RuleID != "GCP-ENC-001" {
+		t.Errorf("the most severe result must be kept, got %d results", len(run.Results))
+	}
+	notes := run.Invocations[0].Notes
+	if last := notes[len(notes)-1].Message["text"]; !strings.Contains(last, "results were left out") {
+		t.Errorf("last notification = %q", last)
+	}
+	validateSARIF(t, data)
+}
