@@ -464,11 +464,21 @@ func (l *loader) addMissingFunctions(m *module) {
 			continue
 		}
 		for _, rng := range m.calledFuncs[name] {
+			if removedFunctions[name] {
+				// Terraform itself rejects these.
+				l.diag(scanner.DiagError, "Call to unknown function",
+					fmt.Sprintf("There is no function named %q (removed in Terraform 0.12; use tolist/tomap or [ ]/{ })", name), rng)
+				continue
+			}
 			l.diag(scanner.DiagWarning, fmt.Sprintf("unsupported function %q", name),
 				"its result is treated as not known before apply", rng)
 		}
 	}
 }
+
+// removedFunctions are functions Terraform no longer has; a call is an
+// error there, as here.
+var removedFunctions = map[string]bool{"list": true, "map": true}
 
 // isStandIn reports whether f is the unknown-returning stand-in.
 func isStandIn(f function.Function) bool {
