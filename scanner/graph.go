@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -366,19 +367,10 @@ func (g *Graph) FollowAttr(a *Attr, types ...string) []*Resource {
 		if t == nil {
 			continue
 		}
-		if len(types) > 0 && !containsString(types, t.Type) {
+		if len(types) > 0 && !slices.Contains(types, t.Type) {
 			continue
 		}
 		out = append(out, t)
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

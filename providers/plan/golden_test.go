@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/casascan/casascan/scanner/scannertest"
-	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the graph.golden files")
@@ -46,21 +45,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := scannertest.Dump(g)
-			golden := filepath.Join(dir, "graph.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("graph differs from %s (-want +got):\n%s", golden, diff)
-			}
+			scannertest.Golden(t, filepath.Join(dir, "graph.golden"), scannertest.Dump(g), *update)
 		})
 	}
 }

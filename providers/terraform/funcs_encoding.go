@@ -17,10 +17,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/zclconf/go-cty-yaml"
+	yaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/ianaindex"
 	yamlv3 "gopkg.in/yaml.v3"
 )
@@ -122,6 +123,16 @@ func base64Gzip(s string) (string, error) {
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }
 
+// ianaEncoding looks up the encoding argument (argument 1) of
+// textencodebase64 and textdecodebase64.
+func ianaEncoding(name string) (encoding.Encoding, error) {
+	enc, err := ianaindex.IANA.Encoding(name)
+	if err != nil || enc == nil {
+		return nil, function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", name)
+	}
+	return enc, nil
+}
+
 // textEncodeFunc encodes a string in a named IANA character encoding and
 // returns the bytes in base64.
 var textEncodeFunc = newFunc(function.Spec{
@@ -132,9 +143,9 @@ var textEncodeFunc = newFunc(function.Spec{
 	Type: function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		name := args[1].AsString()
-		enc, err := ianaindex.IANA.Encoding(name)
-		if err != nil || enc == nil {
-			return cty.NilVal, function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", name)
+		enc, err := ianaEncoding(name)
+		if err != nil {
+			return cty.NilVal, err
 		}
 		b, err := enc.NewEncoder().Bytes([]byte(args[0].AsString()))
 		if err != nil {
@@ -154,9 +165,9 @@ var textDecodeFunc = newFunc(function.Spec{
 	Type: function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		name := args[1].AsString()
-		enc, err := ianaindex.IANA.Encoding(name)
-		if err != nil || enc == nil {
-			return cty.NilVal, function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", name)
+		enc, err := ianaEncoding(name)
+		if err != nil {
+			return cty.NilVal, err
 		}
 		raw, err := base64.StdEncoding.DecodeString(args[0].AsString())
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -264,7 +264,7 @@ func (l *loader) discover() error {
 	for depth := 0; len(level) > 0 && depth < maxModuleDepth; depth++ {
 		var dirs []string
 		for _, p := range level {
-			if _, done := l.mods[p.dir]; !done && !containsDir(dirs, p.dir) {
+			if _, done := l.mods[p.dir]; !done && !slices.Contains(dirs, p.dir) {
 				dirs = append(dirs, p.dir)
 			}
 		}
@@ -285,7 +285,7 @@ func (l *loader) discover() error {
 				}
 				l.callDirs[key] = dir
 				anc := append(append([]string{}, p.ancestors...), p.dir)
-				if containsDir(anc, dir) {
+				if slices.Contains(anc, dir) {
 					continue // a module calling itself: reported when evaluated
 				}
 				next = append(next, pending{key, dir, anc})
@@ -294,15 +294,6 @@ func (l *loader) discover() error {
 		level = next
 	}
 	return nil
-}
-
-func containsDir(dirs []string, d string) bool {
-	for _, x := range dirs {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 // parseDirs parses the configuration files of several directories in
@@ -436,8 +427,6 @@ func (l *tree) hclDiag(d *hcl.Diagnostic) {
 	}
 	l.diag(sev, strings.TrimSuffix(d.Summary, "."), strings.TrimSuffix(d.Detail, "."), rng)
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 // isLocalSource tells a local module path from a registry or remote source.
 func isLocalSource(src string) bool {

@@ -45,21 +45,7 @@ func TestLoadFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			got := scannertest.Dump(g)
-			golden := filepath.Join(dir, "graph.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("reading golden (run with -update to create it): %v", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("graph differs from %s (-want +got):\n%s", golden, diff)
-			}
+			scannertest.Golden(t, filepath.Join(dir, "graph.golden"), scannertest.Dump(g), *update)
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
@@ -486,7 +487,7 @@ func refsOf(marks cty.ValueMarks) (refs []string, sensitive bool) {
 			sensitive = true
 		}
 	}
-	sortStrings(refs)
+	sort.Strings(refs)
 	return refs, sensitive
 }
 
