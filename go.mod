@@ -2,6 +2,12 @@ module github.com/casascan/casascan
 
 go 1.26.8
 
+// Releases and CI build with this toolchain: Go 1.26.8's standard library
+// has vulnerabilities (net/http, crypto/x509, crypto/tls) that govulncheck
+// finds on casascan's code paths. .ci/run and .goreleaser.yaml select it
+// with GOTOOLCHAIN; machines left at GOTOOLCHAIN=auto switch on their own.
+toolchain go1.27.3
+
 require (
 	cloud.google.com/go/asset v1.30.1
 	cloud.google.com/go/auth v0.24.1
@@ -74,7 +80,7 @@ require (
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/mod v0.42.0 // indirect
-	golang.org/x/net v0.61.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/oauth2 v0.37.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
