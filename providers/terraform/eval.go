@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
@@ -55,8 +56,13 @@ func (c instCtx) iterator(name string) (cty.Value, bool) {
 // module tree, and memoized values. Evaluation is lazy: a named value is
 // evaluated when first referenced, so declaration order never matters, and
 // a value being evaluated that is referenced again is a cycle.
+//
+// Once loader.evaluating is set, a scope is evaluated whole by one
+// goroutine at a time (evaluate, under mu); until then everything runs on
+// one goroutine.
 type scope struct {
-	l          *loader
+	l          *loader // the loader (or fork) evaluating the scope now
+	base       *loader // the root module's loader
 	mod        *module
 	keyPath    string // call names only ("a.b"), the modules.json key
 	steps      []scanner.ModuleStep
@@ -65,10 +71,15 @@ type scope struct {
 	callInputs map[string]*hcl.Attribute
 	parentInst instCtx
 
+	mu       sync.Mutex
+	done     bool // every named value and resource instance is evaluated
 	memo     map[string]cty.Value
 	busy     map[string]bool
 	insts    map[string][]*resInstance
 	children map[string][]*scope
+	// diags are the diagnostics raised evaluating this scope, merged into
+	// the tree's in scope order once all are done.
+	diags []scanner.Diagnostic
 }
 
 type resInstance struct {
@@ -81,8 +92,55 @@ type resInstance struct {
 }
 
 func newScope(l *loader, mod *module, parent *scope) *scope {
-	return &scope{l: l, mod: mod, parent: parent, memo: map[string]cty.Value{}, busy: map[string]bool{},
+	return &scope{l: l, base: l, mod: mod, parent: parent, memo: map[string]cty.Value{}, busy: map[string]bool{},
 		insts: map[string][]*resInstance{}, children: map[string][]*scope{}}
+}
+
+// diag records a diagnostic raised evaluating s.
+func (s *scope) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) {
+	s.diags = append(s.diags, newDiag(sev, summary, detail, rng))
+}
+
+// hclDiag records an HCL diagnostic raised evaluating s.
+func (s *scope) hclDiag(d *hcl.Diagnostic) { s.diags = append(s.diags, fromHCL(d)) }
+
+// units lists s and every module instance below it, in walk order,
+// expanding the module calls.
+func (s *scope) units(into []*scope) []*scope {
+	into = append(into, s)
+	for _, call := range s.mod.calls {
+		for _, kid := range s.childScopes(call) {
+			into = kid.units(into)
+		}
+	}
+	return into
+}
+
+// evaluate evaluates everything in s, in one order whoever calls it: its
+// locals, its resource instances, its outputs, as Terraform evaluates
+// every one of them. l is the calling goroutine's loader. The variables are
+// known already (tree.evaluate), so nothing here reads the parent; a module
+// output read here evaluates the child first, always downwards, so the
+// scopes' locks cannot deadlock.
+func (s *scope) evaluate(l *loader) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return
+	}
+	s.l = l
+	for _, name := range sortedKeys(s.mod.locals) {
+		s.local(name)
+	}
+	for _, d := range s.mod.resources {
+		for _, ri := range s.instances(d) {
+			s.instanceBody(ri)
+		}
+	}
+	for _, name := range sortedKeys(s.mod.outputs) {
+		s.output(name)
+	}
+	s.l, s.done = s.base, true
 }
 
 // memoize evaluates a named value once; a re-entrant request is a cycle.
@@ -91,7 +149,7 @@ func (s *scope) memoize(key string, rng hcl.Range, f func() cty.Value) cty.Value
 		return v
 	}
 	if s.busy[key] {
-		s.l.diag(scanner.DiagError, "cycle in references", key+" depends on itself", rng)
+		s.diag(scanner.DiagError, "cycle in references", key+" depends on itself", rng)
 		return cty.DynamicVal.Mark(varMark{})
 	}
 	s.busy[key] = true
@@ -130,7 +188,7 @@ func (s *scope) variable(name string) cty.Value {
 		}
 		v, err := convert.Convert(raw, decl.ty)
 		if err != nil {
-			s.l.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
+			s.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
 			v = cty.UnknownVal(decl.ty)
 		}
 		if decl.sensitive {
@@ -198,16 +256,16 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	} else {
 		ctx, marks = s.evalContext(trs, inst)
 	}
-	outer := s.l.evalRange
-	s.l.evalRange = expr.Range()
+	outerRange, outerScope := s.l.evalRange, s.l.evalScope
+	s.l.evalRange, s.l.evalScope = expr.Range(), s
 	v, diags := expr.Value(ctx)
-	s.l.evalRange = outer
+	s.l.evalRange, s.l.evalScope = outerRange, outerScope
 	if !diags.HasErrors() {
 		return v
 	}
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError && !schemaComplaint(d) {
-			s.l.hclDiag(d)
+			s.hclDiag(d)
 		}
 	}
 	// Keep every reference the inputs carry (through locals and for
@@ -370,7 +428,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 // undeclared reports a reference to something the module does not declare,
 // in Terraform's words.
 func (s *scope) undeclared(t hcl.Traversal, kind, name, detail string) {
-	s.l.diag(scanner.DiagError, "Reference to undeclared "+kind, fmt.Sprintf(detail, name), t.SourceRange())
+	s.diag(scanner.DiagError, "Reference to undeclared "+kind, fmt.Sprintf(detail, name), t.SourceRange())
 }
 
 // collectMarks adds the resource marks found anywhere in v.
@@ -424,6 +482,11 @@ func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
 	}
 	if kids == nil {
 		return cty.DynamicVal
+	}
+	if s.l.evaluating {
+		for _, c := range kids {
+			c.evaluate(s.l)
+		}
 	}
 	switch {
 	case call.count != nil:

@@ -38,6 +38,10 @@ type Options struct {
 	Base string
 	// MapIgnoreID maps tfsec/trivy ignore IDs to casascan check IDs.
 	MapIgnoreID scanner.IgnoreIDMapper
+
+	// workers bounds the goroutines evaluating module instances; 0 means
+	// GOMAXPROCS. Tests set it to compare parallel and sequential runs.
+	workers int
 }
 
 // tree is what every root module of a scanned tree shares: parsed modules
@@ -50,6 +54,7 @@ type tree struct {
 	mods  map[string]*module // by absolute directory
 	files []*parsedFile
 
+	mu       sync.Mutex // guards diags and diagSeen
 	diags    []scanner.Diagnostic
 	diagSeen map[string]bool
 }
@@ -62,11 +67,22 @@ type loader struct {
 	manifest map[string]string // modules.json key → directory
 	rootVars map[string]cty.Value
 	funcs    map[string]function.Function
-	// evalRange is the expression being evaluated, for diagnostics raised
-	// inside functions.
+	// top is the root module's scope.
+	top *scope
+
+	// The fields below belong to one goroutine: the parallel evaluation
+	// gives each of its workers a fork of the loader.
+
+	// evalRange and evalScope are the expression being evaluated and its
+	// scope, for diagnostics raised inside functions.
 	evalRange hcl.Range
+	evalScope *scope
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
+	// evaluating is set once every module instance's variables are known:
+	// a module's outputs are then read only after its whole instance is
+	// evaluated (scope.evaluate), so instances can run in parallel.
+	evaluating bool
 }
 
 // Load reads the Terraform root module in dir and every module it calls, as
@@ -82,7 +98,7 @@ func Load(ctx context.Context, dir string, opts Options) (*scanner.Graph, error)
 	if err := t.parseDirs([]string{root}, true); err != nil {
 		return nil, err
 	}
-	return t.finish([]*scanner.Graph{t.loadRoot(root, true)})[0], nil
+	return t.finish(t.evaluate([]*loader{t.newLoader(root, true)}))[0], nil
 }
 
 // LoadTree reads every root module under dir: each directory with
@@ -124,11 +140,11 @@ func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, 
 	if len(roots) == 0 { // every directory calls another: start at the top
 		roots = dirs[:1]
 	}
-	graphs := make([]*scanner.Graph, 0, len(roots))
+	loaders := make([]*loader, 0, len(roots))
 	for _, r := range roots {
-		graphs = append(graphs, t.loadRoot(r, len(roots) == 1))
+		loaders = append(loaders, t.newLoader(r, len(roots) == 1))
 	}
-	return t.finish(graphs), nil
+	return t.finish(t.evaluate(loaders)), nil
 }
 
 func newTree(ctx context.Context, dir string, opts Options) (*tree, string, error) {
@@ -175,26 +191,118 @@ func configDirs(top string) ([]string, error) {
 	return dirs, err
 }
 
-// loadRoot evaluates one root module into a graph.
-func (t *tree) loadRoot(root string, only bool) *scanner.Graph {
+// newLoader prepares one root module for evaluation: the modules it calls
+// are parsed, its variables read.
+func (t *tree) newLoader(root string, only bool) *loader {
 	l := &loader{tree: t, root: root, callDirs: map[string]string{}}
 	l.readManifest()
 	_ = l.discover() // the root itself is parsed already; children report their own errors
-	l.funcs = functions(funcContext{ModuleDir: root, Root: root, Warn: func(summary, detail string) {
-		l.diag(scanner.DiagWarning, summary, detail, l.evalRange)
-	}})
-	for _, name := range sortedKeys(l.funcs) {
-		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
-	}
+	l.setFunctions(nil)
 	for _, dir := range sortedKeys(l.mods) {
 		l.addMissingFunctions(l.mods[dir])
 	}
-	l.literalCtx = &hcl.EvalContext{Functions: l.funcs}
 	rootMod := l.mods[root]
 	l.rootVars = l.rootVariables(rootMod, only)
-	g := &scanner.Graph{Root: t.base}
-	l.walk(newScope(l, rootMod, nil), g)
-	return g
+	l.top = newScope(l, rootMod, nil)
+	return l
+}
+
+// setFunctions builds l's function table: Terraform's functions, whose file
+// functions report to l, then base's stand-ins for the functions casascan
+// lacks.
+func (l *loader) setFunctions(base map[string]function.Function) {
+	l.funcs = functions(funcContext{ModuleDir: l.root, Root: l.root, Warn: l.warn})
+	for _, name := range sortedKeys(l.funcs) {
+		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
+	}
+	for name, f := range base {
+		if _, ok := l.funcs[name]; !ok {
+			l.funcs[name] = f
+		}
+	}
+	l.literalCtx = &hcl.EvalContext{Functions: l.funcs}
+}
+
+// warn records a diagnostic raised inside a function, at the expression
+// being evaluated.
+func (l *loader) warn(summary, detail string) {
+	if l.evalScope != nil {
+		l.evalScope.diag(scanner.DiagWarning, summary, detail, l.evalRange)
+		return
+	}
+	l.diag(scanner.DiagWarning, summary, detail, l.evalRange)
+}
+
+// fork copies l for one worker of the parallel evaluation.
+func (l *loader) fork() *loader {
+	f := *l
+	f.evalRange, f.evalScope = hcl.Range{}, nil
+	f.setFunctions(l.funcs)
+	return &f
+}
+
+// evaluate evaluates the root modules into graphs, module instances in
+// parallel. It goes in two steps. First, in order: every module call is
+// expanded and every module instance's variables are evaluated; this is
+// where a module instance reads its parent. Then each module instance is
+// evaluated whole (scope.evaluate), on as many goroutines as the machine
+// has, and a module's outputs are read only once its instance is done. The
+// result, diagnostics included, does not depend on which goroutine
+// evaluated what.
+func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
+	var units []*scope
+	for _, l := range ls {
+		units = l.top.units(units)
+	}
+	for _, u := range units {
+		for _, name := range sortedKeys(u.mod.vars) {
+			u.variable(name)
+		}
+	}
+	for _, l := range ls {
+		l.evaluating = true
+	}
+	workers := t.opts.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers = min(workers, len(units)); workers <= 1 {
+		for _, u := range units {
+			u.evaluate(u.base)
+		}
+	} else {
+		next := make(chan *scope)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				forks := map[*loader]*loader{}
+				for u := range next {
+					f := forks[u.base]
+					if f == nil {
+						f = u.base.fork()
+						forks[u.base] = f
+					}
+					u.evaluate(f)
+				}
+			})
+		}
+		for _, u := range units {
+			next <- u
+		}
+		close(next)
+		wg.Wait()
+	}
+	graphs := make([]*scanner.Graph, len(ls))
+	for i, l := range ls {
+		graphs[i] = &scanner.Graph{Root: t.base}
+		l.walk(l.top, graphs[i])
+	}
+	for _, u := range units {
+		for _, d := range u.diags {
+			t.add(d)
+		}
+	}
+	return graphs
 }
 
 // finish attaches ignore comments to every graph (they are matched by file
@@ -405,18 +513,31 @@ func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range) 
 }
 
 // diag records a diagnostic once per place and summary.
-func (l *tree) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) {
-	key := fmt.Sprintf("%s:%d:%d:%s", rng.Filename, rng.Start.Line, rng.Start.Column, summary)
-	if l.diagSeen[key] {
-		return
-	}
-	l.diagSeen[key] = true
-	l.diags = append(l.diags, scanner.Diagnostic{Severity: sev, Summary: summary, Detail: detail,
-		File: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column})
+func (t *tree) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) {
+	t.add(newDiag(sev, summary, detail, rng))
 }
 
 // hclDiag records an HCL diagnostic.
-func (l *tree) hclDiag(d *hcl.Diagnostic) {
+func (t *tree) hclDiag(d *hcl.Diagnostic) { t.add(fromHCL(d)) }
+
+// add records d unless a diagnostic with its place and summary is there.
+func (t *tree) add(d scanner.Diagnostic) {
+	key := fmt.Sprintf("%s:%d:%d:%s", d.File, d.Line, d.Column, d.Summary)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.diagSeen[key] {
+		return
+	}
+	t.diagSeen[key] = true
+	t.diags = append(t.diags, d)
+}
+
+func newDiag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Range) scanner.Diagnostic {
+	return scanner.Diagnostic{Severity: sev, Summary: summary, Detail: detail,
+		File: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column}
+}
+
+func fromHCL(d *hcl.Diagnostic) scanner.Diagnostic {
 	sev := scanner.DiagError
 	if d.Severity == hcl.DiagWarning {
 		sev = scanner.DiagWarning
@@ -425,7 +546,7 @@ func (l *tree) hclDiag(d *hcl.Diagnostic) {
 	if d.Subject != nil {
 		rng = *d.Subject
 	}
-	l.diag(sev, strings.TrimSuffix(d.Summary, "."), strings.TrimSuffix(d.Detail, "."), rng)
+	return newDiag(sev, strings.TrimSuffix(d.Summary, "."), strings.TrimSuffix(d.Detail, "."), rng)
 }
 
 // isLocalSource tells a local module path from a registry or remote source.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/casascan/casascan/providers/terraform/gentree"
 	"github.com/casascan/casascan/scanner/scannertest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -46,6 +47,47 @@ func TestLoadFixtures(t *testing.T) {
 				t.Fatalf("Load: %v", err)
 			}
 			scannertest.Golden(t, filepath.Join(dir, "graph.golden"), scannertest.Dump(g), *update)
+		})
+	}
+}
+
+// TestParallelEvaluation loads every fixture tree, and a generated tree,
+// with one worker and with several: the graphs, diagnostics included, must
+// be the same, whichever goroutine evaluated which module instance. Run
+// with -race, it also proves the workers share nothing unguarded.
+func TestParallelEvaluation(t *testing.T) {
+	dirs := []string{}
+	entries, err := os.ReadDir(fixtureRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs = append(dirs, filepath.Join(fixtureRoot, e.Name()))
+		}
+	}
+	gen := t.TempDir()
+	if err := gentree.Write(gen, gentree.Shape{RootFiles: 6, Modules: 5, ModuleFiles: 3, Instances: 3}); err != nil {
+		t.Fatal(err)
+	}
+	dirs = append(dirs, gen)
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			load := func(workers int) string {
+				opts := fixtureOptions[filepath.Base(dir)]
+				opts.Base, opts.workers = dir, workers
+				g, err := Load(context.Background(), dir, opts)
+				if err != nil {
+					t.Fatalf("Load: %v", err)
+				}
+				return scannertest.Dump(g)
+			}
+			want := load(1)
+			for range 3 {
+				if diff := cmp.Diff(want, load(8)); diff != "" {
+					t.Fatalf("8 workers differ from 1 (-one +eight):\n%s", diff)
+				}
+			}
 		})
 	}
 }

@@ -41,7 +41,7 @@ func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanc
 	if names := s.unsetVariables(expr); len(names) > 0 {
 		detail = "it depends on variable " + strings.Join(names, ", ") + ", which has no value (give one with --var or a .tfvars file); " + detail
 	}
-	s.l.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply", detail, expr.Range())
+	s.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply", detail, expr.Range())
 	inst := instCtx{}
 	from := varMark{} // what could not be expanded came from a variable or a resource
 	if meta == "count" {
@@ -79,16 +79,16 @@ func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
 		return s.unknownExpansion(expr, what, "count")
 	}
 	if v.IsNull() || v.Type() != cty.Number {
-		s.l.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number", expr.Range())
+		s.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number", expr.Range())
 		return instanceKeys{}
 	}
 	n, acc := v.AsBigFloat().Int64()
 	if acc != big.Exact || n < 0 {
-		s.l.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
+		s.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
 		return instanceKeys{}
 	}
 	if n > maxInstances {
-		s.l.diag(scanner.DiagWarning, fmt.Sprintf("count of %s is %d", what, n),
+		s.diag(scanner.DiagWarning, fmt.Sprintf("count of %s is %d", what, n),
 			fmt.Sprintf("only the first %d instances are scanned", maxInstances), expr.Range())
 		n = maxInstances
 	}
@@ -107,16 +107,16 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		return s.unknownExpansion(expr, what, "for_each")
 	}
 	if plain.IsNull() {
-		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must not be null", expr.Range())
+		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must not be null", expr.Range())
 		return instanceKeys{}
 	}
 	ty := plain.Type()
 	isSet := ty.IsSetType()
 	if ty.IsListType() || ty.IsTupleType() {
-		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings, not a list; use toset()", expr.Range())
+		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings, not a list; use toset()", expr.Range())
 		isSet = true
 	} else if !isSet && !ty.IsMapType() && !ty.IsObjectType() {
-		s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
+		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
 		return instanceKeys{}
 	}
 	var out instanceKeys
@@ -133,11 +133,11 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		}
 		ks, ok := scanner.ValueString(kp)
 		if !ok {
-			s.l.diag(scanner.DiagError, "invalid for_each of "+what, "for_each keys must be strings", expr.Range())
+			s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each keys must be strings", expr.Range())
 			return instanceKeys{}
 		}
 		if len(out.keys) == maxInstances {
-			s.l.diag(scanner.DiagWarning, "for_each of "+what+" has more than "+fmt.Sprint(maxInstances)+" elements",
+			s.diag(scanner.DiagWarning, "for_each of "+what+" has more than "+fmt.Sprint(maxInstances)+" elements",
 				fmt.Sprintf("only the first %d instances are scanned", maxInstances), expr.Range())
 			break
 		}
@@ -334,7 +334,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	c, diags := body.Content(dynamicContentSchema)
 	if diags.HasErrors() {
 		for _, d := range diags {
-			s.l.hclDiag(d)
+			s.hclDiag(d)
 		}
 		return
 	}
@@ -349,7 +349,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 		content = blk
 	}
 	if content == nil {
-		s.l.diag(scanner.DiagError, "dynamic block without content", "dynamic \""+typ+"\" needs a content block", def)
+		s.diag(scanner.DiagError, "dynamic block without content", "dynamic \""+typ+"\" needs a content block", def)
 		return
 	}
 	fe := c.Attributes["for_each"]
@@ -504,7 +504,7 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 	}
 	for anc := s; anc != nil; anc = anc.parent {
 		if anc.mod == mod {
-			s.l.diag(scanner.DiagError, fmt.Sprintf("module %q calls itself", call.name),
+			s.diag(scanner.DiagError, fmt.Sprintf("module %q calls itself", call.name),
 				"a module cannot be its own ancestor; its resources are not scanned again", call.defRange)
 			return nil
 		}
@@ -512,7 +512,7 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 	ek := s.expand(call.count, call.forEach, "module."+call.name)
 	kids := make([]*scope, len(ek.keys))
 	for i, k := range ek.keys {
-		c := newScope(s.l, mod, s)
+		c := newScope(s.base, mod, s)
 		c.keyPath = key
 		c.steps = append(append([]scanner.ModuleStep{}, s.steps...), scanner.ModuleStep{Name: call.name, Key: k})
 		c.calls = append(append([]scanner.ModuleCall{}, s.calls...), scanner.ModuleCall{
@@ -521,7 +521,7 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 		c.callInputs, c.parentInst = call.inputs, ek.insts[i]
 		for name, a := range call.inputs {
 			if mod.vars[name] == nil {
-				s.l.diag(scanner.DiagError, fmt.Sprintf("unsupported argument %q", name),
+				s.diag(scanner.DiagError, fmt.Sprintf("unsupported argument %q", name),
 					fmt.Sprintf("module %s declares no variable %q", call.name, name), a.NameRange)
 			}
 		}
