@@ -2,10 +2,11 @@ module github.com/casascan/casascan
 
 go 1.26.8
 
-// Releases and CI build with this toolchain: Go 1.26.8's standard library
-// has vulnerabilities (net/http, crypto/x509, crypto/tls) that govulncheck
-// finds on casascan's code paths. .ci/run and .goreleaser.yaml select it
-// with GOTOOLCHAIN; machines left at GOTOOLCHAIN=auto switch on their own.
+// Releases are built with this toolchain: Go 1.26.8's standard library has
+// vulnerabilities (net/http, crypto/x509, crypto/tls) that govulncheck finds
+// on casascan's code paths. .goreleaser.yaml and .ci/lint's govulncheck
+// select it with GOTOOLCHAIN; machines left at GOTOOLCHAIN=auto switch on
+// their own.
 toolchain go1.27.3
 
 require (
