@@ -80,6 +80,11 @@ type scope struct {
 	// diags are the diagnostics raised evaluating this scope, merged into
 	// the tree's in scope order once all are done.
 	diags []scanner.Diagnostic
+	// vars, resVals and resObjs cache values expressions read (varObject,
+	// resourceValue, resourceObject).
+	vars    cty.Value
+	resVals map[string]cty.Value // by "type.name", once every instance is evaluated
+	resObjs map[string]cty.Value
 }
 
 type resInstance struct {
@@ -232,7 +237,7 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				if b.True() {
 					branch = e.TrueResult
 				}
-				full := s.evalTraversals(expr, expr.Variables(), inst)
+				full := s.evalTraversals(expr, s.mod.variables(expr), inst)
 				chosen := s.eval(branch, inst)
 				if chosen.Type().Equals(full.Type()) {
 					return chosen.WithMarks(cmarks)
@@ -242,24 +247,30 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		}
 	}
 	if trs == nil {
-		trs = expr.Variables()
+		trs = s.mod.variables(expr)
 	}
 	return s.evalTraversals(expr, trs, inst)
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.
 func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
-	var ctx *hcl.EvalContext
-	marks := cty.ValueMarks{}
 	if len(trs) == 0 {
-		ctx = s.l.literalCtx
-	} else {
-		ctx, marks = s.evalContext(trs, inst)
+		// It references nothing: its value is the same in every instance.
+		if v, ok := s.mod.literals.Load(literalKey{expr, s.l.root}); ok {
+			return v.(cty.Value)
+		}
+	}
+	ctx := s.l.literalCtx
+	if len(trs) > 0 {
+		ctx = s.evalContext(trs, inst)
 	}
 	outerRange, outerScope := s.l.evalRange, s.l.evalScope
 	s.l.evalRange, s.l.evalScope = expr.Range(), s
 	v, diags := expr.Value(ctx)
 	s.l.evalRange, s.l.evalScope = outerRange, outerScope
+	if len(diags) == 0 && len(trs) == 0 {
+		s.mod.literals.Store(literalKey{expr, s.l.root}, v)
+	}
 	if !diags.HasErrors() {
 		return v
 	}
@@ -270,9 +281,16 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	}
 	// Keep every reference the inputs carry (through locals and for
 	// expressions too), so an attribute read casascan cannot resolve still
-	// leaves its edges.
-	for _, v := range ctx.Variables {
-		marks = collectMarks(marks, v)
+	// leaves its edges: each traversal's value, or that of its longest
+	// prefix that resolves.
+	marks := cty.ValueMarks{}
+	for _, t := range trs {
+		for i := len(t); i > 0; i-- {
+			if pv, d := t[:i].TraverseAbs(ctx); !d.HasErrors() {
+				marks = collectMarks(marks, pv)
+				break
+			}
+		}
 	}
 	return cty.DynamicVal.WithMarks(marks)
 }
@@ -284,14 +302,13 @@ func schemaComplaint(d *hcl.Diagnostic) bool {
 	return d.Summary == "Unsupported attribute"
 }
 
-// evalContext builds the variables an expression's traversals need, and
-// returns the resource marks they carry (for the error fallback).
-func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext, cty.ValueMarks) {
+// evalContext builds the variables an expression's traversals need.
+func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext {
 	// Maps are made on first use: most expressions read one or two names.
 	vars := make(map[string]cty.Value, 2)
 	var named, res, data, explicit map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource.
 	var mods map[string]map[string]bool                            // call → outputs wanted (nil = all)
-	marks := cty.ValueMarks{}
+	wholeVars, undeclaredVar := false, false
 	put := func(m *map[string]map[string]cty.Value, a, b string, v cty.Value) {
 		if *m == nil {
 			*m = map[string]map[string]cty.Value{}
@@ -310,8 +327,13 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		switch root {
 		case "var":
 			if n := stepName(t, 1); n != "" && s.mod.vars[n] != nil {
+				if s.l.evaluating {
+					wholeVars = true // every variable is known: one object serves
+					continue
+				}
 				put(&named, "var", n, s.variable(n))
 			} else if n != "" {
+				undeclaredVar = true
 				s.undeclared(t, "input variable", n, "An input variable with the name %q has not been declared")
 				put(&named, "var", n, cty.DynamicVal.Mark(varMark{}))
 			}
@@ -364,16 +386,12 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		case "resource": // resource.TYPE.NAME, Terraform's explicit form
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey[typ+"."+name]; d != nil {
-				v := s.resourceValue(d)
-				put(&explicit, typ, name, v)
-				marks = collectMarks(marks, v)
+				put(&explicit, typ, name, s.resourceValue(d))
 			}
 		case "data":
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey["data."+typ+"."+name]; d != nil {
-				v := s.resourceValue(d)
-				put(&data, typ, name, v)
-				marks = collectMarks(marks, v)
+				put(&data, typ, name, s.resourceValue(d))
 			} else if typ != "" && name != "" {
 				s.undeclared(t, "resource", typ+"."+name, "A data resource %q has not been declared")
 				put(&data, typ, name, cty.DynamicVal)
@@ -381,9 +399,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		default:
 			name := stepName(t, 1)
 			if d := s.mod.resByKey[root+"."+name]; d != nil {
-				v := s.resourceValue(d)
-				put(&res, root, name, v)
-				marks = collectMarks(marks, v)
+				put(&res, root, name, s.resourceValue(d))
 			} else if name != "" {
 				s.undeclared(t, "resource", root+"."+name, "A managed resource %q has not been declared")
 				put(&res, root, name, cty.DynamicVal)
@@ -398,6 +414,15 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 			}
 		}
 	}
+	if wholeVars {
+		if undeclaredVar {
+			for n, v := range s.varObject().AsValueMap() {
+				put(&named, "var", n, v)
+			}
+		} else {
+			vars["var"] = s.varObject()
+		}
+	}
 	for k, m := range named {
 		vars[k] = cty.ObjectVal(m)
 	}
@@ -405,12 +430,11 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		mv := map[string]cty.Value{}
 		for n, outs := range mods {
 			mv[n] = s.moduleValue(n, outs)
-			marks = collectMarks(marks, mv[n])
 		}
 		vars["module"] = cty.ObjectVal(mv)
 	}
 	for typ, m := range res {
-		vars[typ] = cty.ObjectVal(m)
+		vars[typ] = s.resourceObject(typ, m)
 	}
 	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit} {
 		if len(byType) == 0 {
@@ -422,7 +446,43 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) (*hcl.EvalContext
 		}
 		vars[root] = cty.ObjectVal(tv)
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: s.l.funcs}, marks
+	return &hcl.EvalContext{Variables: vars, Functions: s.l.funcs}
+}
+
+// varObject is var: every variable of the scope, built once when all are
+// known.
+func (s *scope) varObject() cty.Value {
+	if s.vars == cty.NilVal {
+		m := make(map[string]cty.Value, len(s.mod.vars))
+		for n := range s.mod.vars {
+			m[n] = s.variable(n)
+		}
+		s.vars = cty.ObjectVal(m)
+	}
+	return s.vars
+}
+
+// resourceObject is TYPE as an expression sees it: an object of the named
+// resources. The object of a single resource whose value is settled, the
+// usual case, is built once per scope.
+func (s *scope) resourceObject(typ string, byName map[string]cty.Value) cty.Value {
+	if len(byName) == 1 {
+		for name := range byName {
+			key := typ + "." + name
+			if o, ok := s.resObjs[key]; ok {
+				return o
+			}
+			if _, settled := s.resVals[key]; settled {
+				o := cty.ObjectVal(byName)
+				if s.resObjs == nil {
+					s.resObjs = map[string]cty.Value{}
+				}
+				s.resObjs[key] = o
+				return o
+			}
+		}
+	}
+	return cty.ObjectVal(byName)
 }
 
 // undeclared reports a reference to something the module does not declare,

@@ -59,7 +59,7 @@ func (s *scope) unsetVariables(expr hcl.Expression) []string {
 		return nil
 	}
 	var names []string
-	for _, t := range expr.Variables() {
+	for _, t := range s.mod.variables(expr) {
 		if t.RootName() != "var" {
 			continue
 		}
@@ -165,8 +165,30 @@ func (s *scope) instances(d *resDecl) []*resInstance {
 }
 
 // resourceValue is TYPE.NAME as an expression sees it: an object per
-// instance, a tuple for count, an object for for_each.
+// instance, a tuple for count, an object for for_each. It is kept once no
+// instance is still being evaluated.
 func (s *scope) resourceValue(d *resDecl) cty.Value {
+	if v, ok := s.resVals[d.key()]; ok {
+		return v
+	}
+	v := s.buildResourceValue(d)
+	ris := s.insts[d.key()]
+	if ris == nil {
+		return v // its count or for_each is being evaluated
+	}
+	for _, ri := range ris {
+		if ri.value == cty.NilVal && (d.count == nil && d.forEach == nil || ri.addr.Key != nil) {
+			return v // an instance is being evaluated: its value is a stand-in
+		}
+	}
+	if s.resVals == nil {
+		s.resVals = map[string]cty.Value{}
+	}
+	s.resVals[d.key()] = v
+	return v
+}
+
+func (s *scope) buildResourceValue(d *resDecl) cty.Value {
 	ris := s.instances(d)
 	switch {
 	case d.count != nil:
@@ -387,7 +409,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 // convertAttr evaluates one attribute, turning the marks its value carries
 // into references and sensitivity.
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
-	trs := expr.Variables()
+	trs := s.mod.variables(expr)
 	v := s.evalNarrow(expr, trs, inst)
 	plain, pvms := v, []cty.PathValueMarks(nil)
 	if v.ContainsMarked() {
