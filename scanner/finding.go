@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -158,8 +159,8 @@ type Result struct {
 // Count returns the number of findings with a status.
 func (r *Result) Count(s Status) int {
 	n := 0
-	for _, f := range r.Findings {
-		if f.Status == s {
+	for i := range r.Findings {
+		if r.Findings[i].Status == s {
 			n++
 		}
 	}
@@ -171,13 +172,17 @@ func (r *Result) Failures() []Finding { return r.WithStatus(StatusFail) }
 
 // WithStatus returns the findings having any of the statuses.
 func (r *Result) WithStatus(statuses ...Status) []Finding {
-	var out []Finding
-	for _, f := range r.Findings {
-		for _, s := range statuses {
-			if f.Status == s {
-				out = append(out, f)
-				break
-			}
+	n := 0
+	for _, s := range statuses {
+		n += r.Count(s)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Finding, 0, n)
+	for i := range r.Findings {
+		if slices.Contains(statuses, r.Findings[i].Status) {
+			out = append(out, r.Findings[i])
 		}
 	}
 	return out

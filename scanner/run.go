@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -72,39 +73,36 @@ func Select(all []*Check, include, skip []string, severities []Severity) ([]*Che
 // Graphs are judged separately: references never cross from one to another.
 func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 	res := &Result{Checks: checks}
+	var per [][]Finding // per graph and check, in that order
 	for _, g := range graphs {
 		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
 		r := newRunner(g, opts)
 		// Checks are pure and the graph is read-only: judge them in
 		// parallel, each into its own slice, joined in check order.
-		per := make([][]Finding, len(checks))
+		byCheck := make([][]Finding, len(checks))
 		var wg sync.WaitGroup
 		next := make(chan int)
-		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
 				for i := range next {
-					per[i] = r.judge(checks[i], nil)
+					byCheck[i] = r.judge(checks[i], nil)
 				}
-			}()
+			})
 		}
 		for i := range checks {
 			next <- i
 		}
 		close(next)
 		wg.Wait()
-		total := len(res.Findings)
-		for _, fs := range per {
-			total += len(fs)
-		}
-		res.Findings = slices.Grow(res.Findings, total-len(res.Findings))
-		for _, fs := range per {
-			res.Findings = append(res.Findings, fs...)
+		per = append(per, byCheck...)
+	}
+	var ptrs []*Finding
+	for _, fs := range per {
+		for i := range fs {
+			ptrs = append(ptrs, &fs[i])
 		}
 	}
-	res.Findings = dedupe(res.Findings)
-	SortFindings(res.Findings)
+	res.Findings = sorted(dedupe(ptrs))
 	SortDiagnostics(res.Diagnostics)
 	return res
 }
@@ -395,37 +393,47 @@ func Fingerprint(checkID, address, path, discriminator string) string {
 // SortFindings orders findings by file, line, column, check, resource,
 // attribute and status, the order every writer emits.
 func SortFindings(fs []Finding) {
-	// Findings are large; sort a permutation, then move each once.
-	idx := make([]int, len(fs))
-	for i := range idx {
-		idx[i] = i
+	ptrs := make([]*Finding, len(fs))
+	for i := range fs {
+		ptrs[i] = &fs[i]
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return findingLess(&fs[idx[i]], &fs[idx[j]]) })
-	sorted := make([]Finding, len(fs))
-	for i, k := range idx {
-		sorted[i] = fs[k]
-	}
-	copy(fs, sorted)
+	copy(fs, sorted(ptrs))
 }
 
-func findingLess(a, b *Finding) bool {
-	switch {
-	case a.Location.File != b.Location.File:
-		return a.Location.File < b.Location.File
-	case a.Location.StartLine != b.Location.StartLine:
-		return a.Location.StartLine < b.Location.StartLine
-	case a.Location.StartCol != b.Location.StartCol:
-		return a.Location.StartCol < b.Location.StartCol
-	case a.CheckID != b.CheckID:
-		return a.CheckID < b.CheckID
-	case a.Resource != b.Resource:
-		return a.Resource < b.Resource
-	case a.Attribute != b.Attribute:
-		return a.Attribute < b.Attribute
-	case a.Status != b.Status:
-		return a.Status < b.Status
+// sorted returns the findings in SortFindings' order, each copied once
+// (findings are large).
+func sorted(ptrs []*Finding) []Finding {
+	slices.SortStableFunc(ptrs, findingCmp)
+	out := make([]Finding, len(ptrs))
+	for i, p := range ptrs {
+		out[i] = *p
 	}
-	return a.Message < b.Message
+	return out
+}
+
+func findingCmp(a, b *Finding) int {
+	if c := strings.Compare(a.Location.File, b.Location.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Location.StartLine, b.Location.StartLine); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Location.StartCol, b.Location.StartCol); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Resource, b.Resource); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Attribute, b.Attribute); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Status), string(b.Status)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 // SortDiagnostics orders diagnostics by file, line, column and text.
@@ -448,7 +456,7 @@ func SortDiagnostics(ds []Diagnostic) {
 
 // dedupe drops findings that repeat another's check, resource, attribute,
 // status and message, and makes fingerprints unique by suffixing repeats.
-func dedupe(fs []Finding) []Finding {
+func dedupe(fs []*Finding) []*Finding {
 	type key struct {
 		check, resource, attribute, message, file string
 		status                                    Status
@@ -456,9 +464,8 @@ func dedupe(fs []Finding) []Finding {
 	}
 	seen := make(map[key]bool, len(fs))
 	fps := make(map[string]int, len(fs))
-	kept := 0
-	for i := range fs {
-		f := &fs[i]
+	kept := fs[:0]
+	for _, f := range fs {
 		k := key{f.CheckID, f.Resource, f.Attribute, f.Message, f.Location.File, f.Status, f.Location.StartLine}
 		if seen[k] {
 			continue
@@ -470,10 +477,7 @@ func dedupe(fs []Finding) []Finding {
 		} else {
 			fps[f.Fingerprint] = 1
 		}
-		if kept != i {
-			fs[kept] = *f
-		}
-		kept++
+		kept = append(kept, f)
 	}
-	return fs[:kept]
+	return kept
 }

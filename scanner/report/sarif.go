@@ -6,12 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -62,28 +65,103 @@ func encodeSARIF(res *scanner.Result, opts Options) ([]byte, int, error) {
 	limit := sarifMaxResults
 	for {
 		rep, kept, dropped := buildSARIF(res, opts, limit)
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if kept <= sarifIndentLimit {
-			enc.SetIndent("", "  ")
-		}
-		if err := enc.Encode(rep); err != nil {
+		data, err := encodeReport(rep, kept <= sarifIndentLimit)
+		if err != nil {
 			return nil, 0, err
 		}
-		if buf.Len() <= sarifMaxCompressed || kept == 0 {
-			return buf.Bytes(), dropped, nil
+		if len(data) <= sarifMaxCompressed || kept == 0 {
+			return data, dropped, nil
 		}
-		size, err := gzipSize(buf.Bytes())
+		size, err := gzipSize(data)
 		if err != nil {
 			return nil, 0, err
 		}
 		if size <= sarifMaxCompressed {
-			return buf.Bytes(), dropped, nil
+			return data, dropped, nil
 		}
 		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(size)*0.9), kept-1)
 	}
 }
+
+// encodeReport encodes a report as JSON, indented or compact. Compact, the
+// results (nearly all of a large report) are encoded in parallel chunks and
+// spliced in: the bytes are those of encoding the report whole.
+func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
+	encode := func(v any) ([]byte, error) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if indent {
+			enc.SetIndent("", "  ")
+		}
+		err := enc.Encode(v)
+		return buf.Bytes(), err
+	}
+	workers := encodeWorkers()
+	if indent || workers == 1 || len(rep.Runs) != 1 || len(rep.Runs[0].Results) < 2*resultChunk {
+		return encode(rep)
+	}
+	run := rep.Runs[0]
+	results := run.Results
+	run.Results = nil
+	head, err := encode(rep)
+	run.Results = results
+	if err != nil {
+		return nil, err
+	}
+	// "results" is a key of the run object alone, and a JSON string cannot
+	// hold an unescaped quote, so this is the run's results member.
+	const hole = `"results":null`
+	at := bytes.Index(head, []byte(hole))
+	if at < 0 || bytes.Count(head, []byte(hole)) != 1 {
+		return encode(rep)
+	}
+	chunks := make([][]byte, (len(results)+resultChunk-1)/resultChunk)
+	errs := make([]error, len(chunks))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				part := results[i*resultChunk : min((i+1)*resultChunk, len(results))]
+				b, err := encode(part)
+				// "[r1,r2]\n" → "r1,r2"
+				chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
+			}
+		})
+	}
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	size := len(head) + len(chunks)
+	for _, c := range chunks {
+		size += len(c)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, head[:at]...)
+	out = append(out, `"results":[`...)
+	for i, c := range chunks {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, c...)
+	}
+	out = append(out, ']')
+	return append(out, head[at+len(hole):]...), nil
+}
+
+// encodeWorkers is how many goroutines encode results; a variable so that
+// tests exercise the chunks on any machine.
+var encodeWorkers = func() int { return runtime.GOMAXPROCS(0) }
+
+// resultChunk is how many results one goroutine of encodeReport encodes at
+// a time.
+const resultChunk = 500
 
 // gzipSize is the size of data gzipped at the fastest level, which is never
 // smaller than GitHub's own compression: a safe estimate.

@@ -502,3 +502,42 @@ func TestSARIFCompressedLimit(t *testing.T) {
 	}
 	validateSARIF(t, data)
 }
+
+// TestSARIFParallelEncoding checks that a large report, whose results are
+// encoded in parallel chunks and spliced in, is byte for byte the report
+// encoded whole, and valid.
+func TestSARIFParallelEncoding(t *testing.T) {
+	base := testResult()
+	res := &scanner.Result{Checks: base.Checks, Tool: base.Tool, Diagnostics: base.Diagnostics}
+	for i := 0; len(res.Findings) < sarifIndentLimit+3*resultChunk+7; i++ {
+		for _, f := range base.Findings {
+			f.Resource = fmt.Sprintf("%s_%d", f.Resource, i)
+			f.Fingerprint = fmt.Sprintf("%s-%d", f.Fingerprint, i)
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	defer func(f func() int) { encodeWorkers = f }(encodeWorkers)
+	encodeWorkers = func() int { return 3 }
+	rep, kept, _ := buildSARIF(res, Options{}, sarifMaxResults)
+	if kept <= sarifIndentLimit {
+		t.Fatalf("only %d results: the report would be indented, not encoded in chunks", kept)
+	}
+	got, err := encodeReport(rep, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole bytes.Buffer
+	enc := json.NewEncoder(&whole)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, whole.Bytes()) {
+		i := 0
+		for i < min(len(got), whole.Len()) && got[i] == whole.Bytes()[i] {
+			i++
+		}
+		t.Fatalf("chunked encoding differs from the whole at byte %d of %d/%d", i, len(got), whole.Len())
+	}
+	validateSARIF(t, got)
+}
