@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
@@ -33,28 +32,6 @@ type module struct {
 	// calledFuncs are the functions the module's native-syntax files call,
 	// with where, so an unsupported one is reported once per call site.
 	calledFuncs map[string][]hcl.Range
-
-	// Shared by every instance of the module, on any goroutine:
-	// traversals caches each expression's Variables(); literals the value
-	// of each expression that references nothing, per root module (file()
-	// reads relative to the root).
-	traversals sync.Map // hcl.Expression → []hcl.Traversal
-	literals   sync.Map // literalKey → cty.Value
-}
-
-type literalKey struct {
-	expr hcl.Expression
-	root string
-}
-
-// variables returns expr.Variables(), computed once per expression.
-func (m *module) variables(expr hcl.Expression) []hcl.Traversal {
-	if trs, ok := m.traversals.Load(expr); ok {
-		return trs.([]hcl.Traversal)
-	}
-	trs := expr.Variables()
-	m.traversals.Store(expr, trs)
-	return trs
 }
 
 type varDecl struct {

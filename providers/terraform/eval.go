@@ -237,7 +237,7 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				if b.True() {
 					branch = e.TrueResult
 				}
-				full := s.evalTraversals(expr, s.mod.variables(expr), inst)
+				full := s.evalTraversals(expr, s.l.variables(expr), inst)
 				chosen := s.eval(branch, inst)
 				if chosen.Type().Equals(full.Type()) {
 					return chosen.WithMarks(cmarks)
@@ -247,17 +247,18 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		}
 	}
 	if trs == nil {
-		trs = s.mod.variables(expr)
+		trs = s.l.variables(expr)
 	}
 	return s.evalTraversals(expr, trs, inst)
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.
 func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
+	var info *exprInfo
 	if len(trs) == 0 {
 		// It references nothing: its value is the same in every instance.
-		if v, ok := s.mod.literals.Load(literalKey{expr, s.l.root}); ok {
-			return v.(cty.Value)
+		if info = s.l.exprs[expr]; info != nil && info.literal != cty.NilVal {
+			return info.literal
 		}
 	}
 	ctx := s.l.literalCtx
@@ -268,8 +269,8 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	s.l.evalRange, s.l.evalScope = expr.Range(), s
 	v, diags := expr.Value(ctx)
 	s.l.evalRange, s.l.evalScope = outerRange, outerScope
-	if len(diags) == 0 && len(trs) == 0 {
-		s.mod.literals.Store(literalKey{expr, s.l.root}, v)
+	if info != nil && len(diags) == 0 {
+		info.literal = v
 	}
 	if !diags.HasErrors() {
 		return v
@@ -293,6 +294,29 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 		}
 	}
 	return cty.DynamicVal.WithMarks(marks)
+}
+
+// exprInfo is what the loader keeps of one expression (loader.exprs).
+type exprInfo struct {
+	traversals []hcl.Traversal
+	literal    cty.Value // NilVal until evaluated, or when it references something
+}
+
+// variables returns expr.Variables(), computed once per expression of the
+// native syntax. JSON expressions are made anew at each read of their
+// body, so they are not kept.
+func (l *loader) variables(expr hcl.Expression) []hcl.Traversal {
+	if info := l.exprs[expr]; info != nil {
+		return info.traversals
+	}
+	trs := expr.Variables()
+	if _, native := expr.(hclsyntax.Expression); native {
+		if l.exprs == nil {
+			l.exprs = map[hcl.Expression]*exprInfo{}
+		}
+		l.exprs[expr] = &exprInfo{traversals: trs}
+	}
+	return trs
 }
 
 // schemaComplaint tells evaluation errors that only arise because casascan

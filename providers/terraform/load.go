@@ -79,6 +79,10 @@ type loader struct {
 	evalScope *scope
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
+	// exprs caches, per expression of the native syntax, its traversals
+	// and, when it references nothing, its value: the same in every
+	// instance of a module.
+	exprs map[hcl.Expression]*exprInfo
 	// evaluating is set once every module instance's variables are known:
 	// a module's outputs are then read only after its whole instance is
 	// evaluated (scope.evaluate), so instances can run in parallel.
@@ -236,7 +240,7 @@ func (l *loader) warn(summary, detail string) {
 // fork copies l for one worker of the parallel evaluation.
 func (l *loader) fork() *loader {
 	f := *l
-	f.evalRange, f.evalScope = hcl.Range{}, nil
+	f.evalRange, f.evalScope, f.exprs = hcl.Range{}, nil, nil
 	f.setFunctions(l.funcs)
 	return &f
 }

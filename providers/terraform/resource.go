@@ -59,7 +59,7 @@ func (s *scope) unsetVariables(expr hcl.Expression) []string {
 		return nil
 	}
 	var names []string
-	for _, t := range s.mod.variables(expr) {
+	for _, t := range s.l.variables(expr) {
 		if t.RootName() != "var" {
 			continue
 		}
@@ -409,16 +409,27 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 // convertAttr evaluates one attribute, turning the marks its value carries
 // into references and sensitivity.
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
-	trs := s.mod.variables(expr)
+	trs := s.l.variables(expr)
 	v := s.evalNarrow(expr, trs, inst)
 	plain, pvms := v, []cty.PathValueMarks(nil)
-	if v.ContainsMarked() {
+	switch ty := v.Type(); {
+	case ty.IsPrimitiveType() || ty == cty.DynamicPseudoType:
+		// Marks sit on the value itself: no paths to walk.
+		if p, m := v.Unmark(); len(m) > 0 {
+			plain, pvms = p, []cty.PathValueMarks{{Marks: m}}
+		}
+	case v.ContainsMarked():
 		plain, pvms = v.UnmarkDeepWithPaths()
 	}
-	marks := cty.ValueMarks{}
-	for _, pvm := range pvms {
-		for m := range pvm.Marks {
-			marks[m] = struct{}{}
+	var marks cty.ValueMarks
+	if len(pvms) == 1 {
+		marks = pvms[0].Marks
+	} else if len(pvms) > 1 {
+		marks = cty.ValueMarks{}
+		for _, pvm := range pvms {
+			for m := range pvm.Marks {
+				marks[m] = struct{}{}
+			}
 		}
 	}
 	refs, sens := refsOf(marks)
@@ -497,14 +508,10 @@ func pathKey(step cty.PathStep) (string, bool) {
 
 // refsOf splits marks into sorted reference addresses and sensitivity.
 func refsOf(marks cty.ValueMarks) (refs []string, sensitive bool) {
-	seen := map[string]bool{}
 	for m := range marks {
 		switch mk := m.(type) {
 		case refMark:
-			if !seen[mk.addr] {
-				seen[mk.addr] = true
-				refs = append(refs, mk.addr)
-			}
+			refs = append(refs, mk.addr) // marks are a set: each address once
 		case markSensitive:
 			sensitive = true
 		}
