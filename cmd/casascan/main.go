@@ -10,6 +10,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
 // Set by the release build: -ldflags "-X main.version=1.2.3 -X main.commit=abc -X main.date=2026-01-02T03:04:05Z".
@@ -19,7 +20,17 @@ var (
 	date    string
 )
 
+// gcPercent is the garbage collector's target when GOGC is not set. A scan
+// is one short burst of allocation over a modest live heap (the parsed
+// configuration and the graph), so collecting less often pays: on the
+// generated benchmark tree, 1.08 s, 1.39 s of CPU and 193 MB at Go's
+// default of 100; 1.02 s, 1.22 s and 221 MB at 200 (medians of 7 runs).
+const gcPercent = 200
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
