@@ -291,14 +291,17 @@ var cmekSegments = func() map[string][]string {
 func expandPath(b *scanner.Body, prefix string, segs []string, emit func(string, *scanner.Attr)) {
 	name := segs[0]
 	if len(segs) == 1 {
-		alts := strings.Split(name, "|")
-		for _, alt := range alts {
+		first := name
+		for alt := range strings.SplitSeq(name, "|") {
 			if a := bodyAttr(b, alt); a != nil && !a.Null() {
 				emit(prefix+alt, a)
 				return
 			}
+			if first == name {
+				first = alt
+			}
 		}
-		emit(prefix+alts[0], nil)
+		emit(prefix+first, nil)
 		return
 	}
 	blocks := b.BlocksNamed(name)

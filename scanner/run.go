@@ -6,14 +6,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/casascan/casascan/internal/par"
 )
 
 // Options steer Run.
@@ -80,20 +80,9 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		// Checks are pure and the graph is read-only: judge them in
 		// parallel, each into its own slice, joined in check order.
 		byCheck := make([][]Finding, len(checks))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Go(func() {
-				for i := range next {
-					byCheck[i] = r.judge(checks[i], nil)
-				}
-			})
-		}
-		for i := range checks {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		par.Each(len(checks), 0, func(_, i int) {
+			byCheck[i] = r.judge(checks[i], nil)
+		})
 		per = append(per, byCheck...)
 	}
 	var ptrs []*Finding

@@ -17,11 +17,13 @@ var nonResourceRoots = map[string]bool{
 // walked; a computed attribute read only there evaluates as unknown through
 // the evaluator's fallback instead.
 func (m *module) collectAccessed(files []*parsedFile) {
+	m.exprVars = map[hcl.Expression][]hcl.Traversal{}
 	for _, f := range files {
 		body, ok := f.body.(*hclsyntax.Body)
 		if !ok {
 			continue
 		}
+		m.recordVariables(body)
 		for _, blk := range body.Blocks {
 			if blk.Type != "variable" {
 				m.visit(blk)
@@ -38,6 +40,17 @@ func (m *module) collectAccessed(files []*parsedFile) {
 				m.visit(b)
 			}
 		}
+	}
+}
+
+// recordVariables keeps the traversals of every attribute expression in
+// body and its nested blocks, for the evaluator (scope.variables).
+func (m *module) recordVariables(body *hclsyntax.Body) {
+	for _, a := range body.Attributes {
+		m.exprVars[a.Expr] = a.Expr.Variables()
+	}
+	for _, blk := range body.Blocks {
+		m.recordVariables(blk.Body)
 	}
 }
 

@@ -32,6 +32,9 @@ type module struct {
 	// calledFuncs are the functions the module's native-syntax files call,
 	// with where, so an unsupported one is reported once per call site.
 	calledFuncs map[string][]hcl.Range
+	// exprVars holds the traversals of every attribute expression of the
+	// native-syntax files, computed once when the module is built.
+	exprVars map[hcl.Expression][]hcl.Traversal
 }
 
 type varDecl struct {

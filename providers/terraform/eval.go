@@ -237,7 +237,7 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				if b.True() {
 					branch = e.TrueResult
 				}
-				full := s.evalTraversals(expr, s.l.variables(expr), inst)
+				full := s.evalTraversals(expr, s.variables(expr), inst)
 				chosen := s.eval(branch, inst)
 				if chosen.Type().Equals(full.Type()) {
 					return chosen.WithMarks(cmarks)
@@ -247,7 +247,7 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		}
 	}
 	if trs == nil {
-		trs = s.l.variables(expr)
+		trs = s.variables(expr)
 	}
 	return s.evalTraversals(expr, trs, inst)
 }
@@ -257,7 +257,7 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	var info *exprInfo
 	if len(trs) == 0 {
 		// It references nothing: its value is the same in every instance.
-		if info = s.l.exprs[expr]; info != nil && info.literal != cty.NilVal {
+		if info = s.l.expr(expr); info != nil && info.literal != cty.NilVal {
 			return info.literal
 		}
 	}
@@ -298,25 +298,43 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 
 // exprInfo is what the loader keeps of one expression (loader.exprs).
 type exprInfo struct {
+	walked     bool // traversals is set
 	traversals []hcl.Traversal
 	literal    cty.Value // NilVal until evaluated, or when it references something
 }
 
 // variables returns expr.Variables(), computed once per expression of the
-// native syntax. JSON expressions are made anew at each read of their
+// native syntax: when the module was built for an attribute, else here for
+// this goroutine. JSON expressions are made anew at each read of their
 // body, so they are not kept.
-func (l *loader) variables(expr hcl.Expression) []hcl.Traversal {
-	if info := l.exprs[expr]; info != nil {
+func (s *scope) variables(expr hcl.Expression) []hcl.Traversal {
+	if trs, ok := s.mod.exprVars[expr]; ok {
+		return trs
+	}
+	if info := s.l.expr(expr); info != nil {
+		if !info.walked {
+			info.traversals, info.walked = expr.Variables(), true
+		}
 		return info.traversals
 	}
-	trs := expr.Variables()
-	if _, native := expr.(hclsyntax.Expression); native {
-		if l.exprs == nil {
-			l.exprs = map[hcl.Expression]*exprInfo{}
-		}
-		l.exprs[expr] = &exprInfo{traversals: trs}
+	return expr.Variables()
+}
+
+// expr returns what l keeps of an expression of the native syntax, or nil
+// for a JSON one.
+func (l *loader) expr(expr hcl.Expression) *exprInfo {
+	if info := l.exprs[expr]; info != nil {
+		return info
 	}
-	return trs
+	if _, native := expr.(hclsyntax.Expression); !native {
+		return nil
+	}
+	if l.exprs == nil {
+		l.exprs = map[hcl.Expression]*exprInfo{}
+	}
+	info := &exprInfo{}
+	l.exprs[expr] = info
+	return info
 }
 
 // schemaComplaint tells evaluation errors that only arise because casascan

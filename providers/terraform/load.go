@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -270,32 +271,21 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers = min(workers, len(units)); workers <= 1 {
-		for _, u := range units {
-			u.evaluate(u.base)
+	// Each goroutine evaluates with its own fork of a root's loader.
+	forks := make([]map[*loader]*loader, workers)
+	par.Each(len(units), workers, func(w, i int) {
+		u, l := units[i], units[i].base
+		if workers > 1 && len(units) > 1 {
+			if forks[w] == nil {
+				forks[w] = map[*loader]*loader{}
+			}
+			if forks[w][l] == nil {
+				forks[w][l] = l.fork()
+			}
+			l = forks[w][l]
 		}
-	} else {
-		next := make(chan *scope)
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				forks := map[*loader]*loader{}
-				for u := range next {
-					f := forks[u.base]
-					if f == nil {
-						f = u.base.fork()
-						forks[u.base] = f
-					}
-					u.evaluate(f)
-				}
-			})
-		}
-		for _, u := range units {
-			next <- u
-		}
-		close(next)
-		wg.Wait()
-	}
+		u.evaluate(l)
+	})
 	graphs := make([]*scanner.Graph, len(ls))
 	for i, l := range ls {
 		graphs[i] = &scanner.Graph{Root: t.base}
@@ -429,34 +419,26 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 			perDir[d] = append(perDir[d], pf)
 		}
 	}
-	work := make(chan *parsedFile)
-	var wg sync.WaitGroup
-	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pf := range work {
-				*pf = *parseFile(pf.abs, pf.rel)
-			}
-		}()
-	}
-	for _, pf := range all {
-		work <- pf
-	}
-	close(work)
-	wg.Wait()
-	for _, d := range dirs {
+	par.Each(len(all), 0, func(_, i int) {
+		*all[i] = *parseFile(all[i].abs, all[i].rel)
+	})
+	// Modules are built in parallel too, their diagnostics taken in order.
+	built := make([]*module, len(dirs))
+	diags := make([]hcl.Diagnostics, len(dirs))
+	par.Each(len(dirs), 0, func(_, i int) {
+		built[i], diags[i] = buildModule(dirs[i], perDir[dirs[i]])
+	})
+	for i, d := range dirs {
 		files := perDir[d]
 		for _, f := range files {
 			for _, diag := range f.diags {
 				l.hclDiag(diag)
 			}
 		}
-		m, diags := buildModule(d, files)
-		for _, diag := range diags {
+		for _, diag := range diags[i] {
 			l.hclDiag(diag)
 		}
-		l.mods[d] = m
+		l.mods[d] = built[i]
 		l.files = append(l.files, files...)
 	}
 	return nil

@@ -59,7 +59,7 @@ func (s *scope) unsetVariables(expr hcl.Expression) []string {
 		return nil
 	}
 	var names []string
-	for _, t := range s.l.variables(expr) {
+	for _, t := range s.variables(expr) {
 		if t.RootName() != "var" {
 			continue
 		}
@@ -409,7 +409,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 // convertAttr evaluates one attribute, turning the marks its value carries
 // into references and sensitivity.
 func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, inst instCtx) *scanner.Attr {
-	trs := s.l.variables(expr)
+	trs := s.variables(expr)
 	v := s.evalNarrow(expr, trs, inst)
 	plain, pvms := v, []cty.PathValueMarks(nil)
 	switch ty := v.Type(); {

@@ -14,11 +14,11 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -118,23 +118,11 @@ func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
 	}
 	chunks := make([][]byte, (len(results)+resultChunk-1)/resultChunk)
 	errs := make([]error, len(chunks))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				part := results[i*resultChunk : min((i+1)*resultChunk, len(results))]
-				b, err := encode(part)
-				// "[r1,r2]\n" → "r1,r2"
-				chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
-			}
-		})
-	}
-	for i := range chunks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.Each(len(chunks), workers, func(_, i int) {
+		b, err := encode(results[i*resultChunk : min((i+1)*resultChunk, len(results))])
+		// "[r1,r2]\n" → "r1,r2"
+		chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
