@@ -18,6 +18,7 @@ var nonResourceRoots = map[string]bool{
 // the evaluator's fallback instead.
 func (m *module) collectAccessed(files []*parsedFile) {
 	m.exprVars = map[hcl.Expression][]hcl.Traversal{}
+	m.attrOrder = map[*hclsyntax.Body][]string{}
 	for _, f := range files {
 		body, ok := f.body.(*hclsyntax.Body)
 		if !ok {
@@ -44,8 +45,10 @@ func (m *module) collectAccessed(files []*parsedFile) {
 }
 
 // recordVariables keeps the traversals of every attribute expression in
-// body and its nested blocks, for the evaluator (scope.variables).
+// body and its nested blocks, for the evaluator (scope.variables), and
+// each body's attribute names in order.
 func (m *module) recordVariables(body *hclsyntax.Body) {
+	m.attrOrder[body] = sortedKeys(body.Attributes)
 	for _, a := range body.Attributes {
 		m.exprVars[a.Expr] = a.Expr.Variables()
 	}

@@ -35,6 +35,8 @@ type module struct {
 	// exprVars holds the traversals of every attribute expression of the
 	// native-syntax files, computed once when the module is built.
 	exprVars map[hcl.Expression][]hcl.Traversal
+	// attrOrder holds each native-syntax body's attribute names, sorted.
+	attrOrder map[*hclsyntax.Body][]string
 }
 
 type varDecl struct {
@@ -58,14 +60,11 @@ type resDecl struct {
 	rng      hcl.Range
 	// overrides are the bodies of override-file blocks for this resource.
 	overrides []hcl.Body
+	// id is "type.name", or "data.type.name": the key of resByKey.
+	id string
 }
 
-func (r *resDecl) key() string {
-	if r.mode == scanner.Data {
-		return "data." + r.typ + "." + r.name
-	}
-	return r.typ + "." + r.name
-}
+func (r *resDecl) key() string { return r.id }
 
 type callDecl struct {
 	name     string
@@ -218,8 +217,9 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		}
 	case "resource", "data":
 		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
+		r.id = r.typ + "." + r.name
 		if blk.Type == "data" {
-			r.mode = scanner.Data
+			r.mode, r.id = scanner.Data, "data."+r.id
 		}
 		c, _, d := blk.Body.PartialContent(metaSchema)
 		diags = append(diags, d...)

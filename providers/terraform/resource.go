@@ -302,7 +302,11 @@ var dynamicSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dyna
 func (s *scope) convertBody(b hcl.Body, inst instCtx, top bool) *scanner.Body {
 	out := scanner.NewBody()
 	if sb, ok := b.(*hclsyntax.Body); ok {
-		for _, name := range sortedKeys(sb.Attributes) {
+		names, ok := s.mod.attrOrder[sb]
+		if !ok {
+			names = sortedKeys(sb.Attributes)
+		}
+		for _, name := range names {
 			if top && resourceMeta[name] {
 				continue
 			}
@@ -376,19 +380,20 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	}
 	fe := c.Attributes["for_each"]
 	v := s.eval(fe.Expr, inst)
-	plain, marks := v.UnmarkDeep()
-	if !plain.IsKnown() || (plain.CanIterateElements() && !plain.Length().IsKnown()) {
+	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	if !coll.IsKnown() || (coll.CanIterateElements() && !coll.Length().IsKnown()) {
+		_, marks := v.UnmarkDeep()
 		refs, sens := refsOf(marks)
 		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
 		return
 	}
-	if plain.IsNull() || !plain.CanIterateElements() {
+	if coll.IsNull() || !coll.CanIterateElements() {
 		return
 	}
-	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	keyMarks := taintOnly(cmarks)
 	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
-		iter := cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(taintOnly(cmarks)), "value": ev.WithMarks(cmarks)})
+		iter := cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(keyMarks), "value": ev.WithMarks(cmarks)})
 		child := inst.withIter(iterName, iter)
 		blk := &scanner.Block{Type: typ, Body: s.convertBody(content.Body, child, false), DefRange: def, Range: rng}
 		if a := c.Attributes["labels"]; a != nil {
