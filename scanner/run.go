@@ -390,12 +390,28 @@ func SortFindings(fs []Finding) {
 }
 
 // sorted returns the findings in SortFindings' order, each copied once
-// (findings are large).
+// (findings are large). The halves are sorted in parallel and merged: the
+// order is that of one stable sort.
 func sorted(ptrs []*Finding) []Finding {
-	slices.SortStableFunc(ptrs, findingCmp)
 	out := make([]Finding, len(ptrs))
-	for i, p := range ptrs {
-		out[i] = *p
+	if len(ptrs) < 4096 {
+		slices.SortStableFunc(ptrs, findingCmp)
+		for i, p := range ptrs {
+			out[i] = *p
+		}
+		return out
+	}
+	mid := len(ptrs) / 2
+	halves := [2][]*Finding{ptrs[:mid], ptrs[mid:]}
+	par.Each(2, 0, func(_, i int) { slices.SortStableFunc(halves[i], findingCmp) })
+	a, b := halves[0], halves[1]
+	for i := range out {
+		// Equal findings take the first half's first, as a stable sort does.
+		if len(b) == 0 || len(a) > 0 && findingCmp(a[0], b[0]) <= 0 {
+			out[i], a = *a[0], a[1:]
+		} else {
+			out[i], b = *b[0], b[1:]
+		}
 	}
 	return out
 }
@@ -446,27 +462,28 @@ func SortDiagnostics(ds []Diagnostic) {
 // dedupe drops findings that repeat another's check, resource, attribute,
 // status and message, and makes fingerprints unique by suffixing repeats.
 func dedupe(fs []*Finding) []*Finding {
-	type key struct {
-		check, resource, attribute, message, file string
-		status                                    Status
-		line                                      int
-	}
-	seen := make(map[key]bool, len(fs))
-	fps := make(map[string]int, len(fs))
+	// Findings alike share check, resource and attribute, so their
+	// fingerprint: group by it, and compare the rest within a group.
+	byFP := make(map[string][]*Finding, len(fs))
 	kept := fs[:0]
 	for _, f := range fs {
-		k := key{f.CheckID, f.Resource, f.Attribute, f.Message, f.Location.File, f.Status, f.Location.StartLine}
-		if seen[k] {
+		fp := f.Fingerprint
+		group := byFP[fp]
+		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
 			continue
 		}
-		seen[k] = true
-		if n := fps[f.Fingerprint]; n > 0 {
-			fps[f.Fingerprint]++
-			f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(n))
-		} else {
-			fps[f.Fingerprint] = 1
+		if len(group) > 0 {
+			f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(len(group)))
 		}
+		byFP[fp] = append(group, f)
 		kept = append(kept, f)
 	}
 	return kept
+}
+
+// alike reports whether two findings repeat each other for dedupe.
+func alike(a, b *Finding) bool {
+	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.Attribute == b.Attribute &&
+		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
+		a.Location.StartLine == b.Location.StartLine
 }

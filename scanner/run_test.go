@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -187,5 +189,60 @@ func TestRunAnchorsDownloadedModules(t *testing.T) {
 	}
 	if f.DownloadedModule == nil || f.DownloadedModule.File != ".terraform/modules/vpc/modules/sub/main.tf" || f.DownloadedModule.StartLine != 3 {
 		t.Errorf("downloaded module location = %+v", f.DownloadedModule)
+	}
+}
+
+// TestRunDedupe: a finding that repeats another (same check, resource,
+// attribute, message, place and status) is reported once; two different
+// problems on the same attribute both stay, with distinct fingerprints.
+func TestRunDedupe(t *testing.T) {
+	twice := &Check{
+		ID: "GCP-ACC-003", Title: "t", Severity: Medium, Measures: []Measure{M5},
+		Types: []string{"google_storage_bucket"},
+		Test: func(g *Graph, r *Resource) []Problem {
+			return []Problem{
+				Fail("uniform_bucket_level_access", "first problem"),
+				Fail("uniform_bucket_level_access", "first problem"),
+				Fail("uniform_bucket_level_access", "second problem"),
+			}
+		},
+	}
+	g := &Graph{Resources: []*Resource{bucket("google_storage_bucket.b", 1, map[string]cty.Value{"uniform_bucket_level_access": cty.False})}}
+	g.Index()
+	res := Run([]*Check{twice}, []*Graph{g}, Options{})
+	if len(res.Findings) != 2 {
+		t.Fatalf("findings = %d, want 2: %+v", len(res.Findings), res.Findings)
+	}
+	a, b := res.Findings[0], res.Findings[1]
+	if a.Message == b.Message || a.Fingerprint == b.Fingerprint {
+		t.Errorf("the two problems must differ in message and fingerprint: %q %s, %q %s", a.Message, a.Fingerprint, b.Message, b.Fingerprint)
+	}
+	if want := Fingerprint("GCP-ACC-003", "google_storage_bucket.b", "uniform_bucket_level_access", ""); a.Fingerprint != want && b.Fingerprint != want {
+		t.Errorf("neither finding keeps the plain fingerprint %s", want)
+	}
+}
+
+// TestSortedStable sorts enough findings to take the parallel path and
+// compares with one stable sort: equal findings keep their order.
+func TestSortedStable(t *testing.T) {
+	var fs []Finding
+	for i := range 9000 {
+		fs = append(fs, Finding{
+			CheckID: []string{"GCP-B", "GCP-A", "GCP-C"}[i%3], Resource: "r",
+			Location: Location{File: []string{"b.tf", "a.tf"}[i%2], StartLine: i % 17},
+			Fingerprint: fmt.Sprint(i), // tells equal findings apart
+		})
+	}
+	want := slices.Clone(fs)
+	slices.SortStableFunc(want, func(a, b Finding) int { return findingCmp(&a, &b) })
+	ptrs := make([]*Finding, len(fs))
+	for i := range fs {
+		ptrs[i] = &fs[i]
+	}
+	got := sorted(ptrs)
+	for i := range want {
+		if got[i].Fingerprint != want[i].Fingerprint {
+			t.Fatalf("at %d: finding %s, want %s", i, got[i].Fingerprint, want[i].Fingerprint)
+		}
 	}
 }
