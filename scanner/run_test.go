@@ -229,7 +229,7 @@ func TestSortedStable(t *testing.T) {
 	for i := range 9000 {
 		fs = append(fs, Finding{
 			CheckID: []string{"GCP-B", "GCP-A", "GCP-C"}[i%3], Resource: "r",
-			Location: Location{File: []string{"b.tf", "a.tf"}[i%2], StartLine: i % 17},
+			Location:    Location{File: []string{"b.tf", "a.tf"}[i%2], StartLine: i % 17},
 			Fingerprint: fmt.Sprint(i), // tells equal findings apart
 		})
 	}
