@@ -291,17 +291,17 @@ var cmekSegments = func() map[string][]string {
 func expandPath(b *scanner.Body, prefix string, segs []string, emit func(string, *scanner.Attr)) {
 	name := segs[0]
 	if len(segs) == 1 {
-		first := name
-		for alt := range strings.SplitSeq(name, "|") {
+		alts := []string{name}
+		if strings.Contains(name, "|") {
+			alts = strings.Split(name, "|")
+		}
+		for _, alt := range alts {
 			if a := bodyAttr(b, alt); a != nil && !a.Null() {
 				emit(prefix+alt, a)
 				return
 			}
-			if first == name {
-				first = alt
-			}
 		}
-		emit(prefix+first, nil)
+		emit(prefix+alts[0], nil)
 		return
 	}
 	blocks := b.BlocksNamed(name)

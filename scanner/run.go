@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -101,10 +100,33 @@ type runner struct {
 	opts    Options
 	ignores map[string]map[int][]Ignore // file → target line → ignores
 	inScope map[string]bool             // nil when every resource is in scope
+	// callSites are the related locations of a module call chain: the
+	// resources of one module instance share its Calls, and the locations.
+	callSites map[*ModuleCall][]Location
+}
+
+// callsKey identifies a module call chain by its last call, or nil.
+func callsKey(calls []ModuleCall) *ModuleCall {
+	if len(calls) == 0 {
+		return nil
+	}
+	return &calls[len(calls)-1]
 }
 
 func newRunner(g *Graph, opts Options) *runner {
-	r := &runner{g: g, opts: opts}
+	r := &runner{g: g, opts: opts, callSites: map[*ModuleCall][]Location{}}
+	for _, res := range g.Resources {
+		key := callsKey(res.Calls)
+		if _, done := r.callSites[key]; done || key == nil {
+			continue
+		}
+		locs := make([]Location, len(res.Calls))
+		for i, call := range res.Calls {
+			locs[i] = rangeLocation(call.Range, call.Address, "module", "module call "+call.Address)
+		}
+		// Full, so that appending a related resource copies it.
+		r.callSites[key] = slices.Clip(locs)
+	}
 	if !opts.NoInlineIgnores {
 		r.ignores = map[string]map[int][]Ignore{}
 		for _, ig := range g.Ignores {
@@ -264,9 +286,7 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 		Attribute: path,
 		Location:  rangeLocation(rng, res.Address, "resource", ""),
 	}
-	for _, call := range res.Calls {
-		f.Related = append(f.Related, rangeLocation(call.Range, call.Address, "module", "module call "+call.Address))
-	}
+	f.Related = r.callSites[callsKey(res.Calls)]
 	f.Fingerprint = Fingerprint(c.ID, res.Address, path, discriminator)
 	anchorDownloaded(&f, res)
 	return f
@@ -368,15 +388,13 @@ func rangeLocation(rng hcl.Range, addr, kind, msg string) Location {
 // address and the attribute path (with repeated-block indexes), never from
 // line numbers: unrelated edits that move the resource leave it unchanged.
 func Fingerprint(checkID, address, path, discriminator string) string {
-	h := sha256.New()
-	for i, part := range [...]string{checkID, address, path, discriminator} {
-		if i > 0 {
-			h.Write([]byte{0})
-		}
-		io.WriteString(h, part)
+	var stack [256]byte
+	buf := append(stack[:0], checkID...)
+	for _, part := range [...]string{address, path, discriminator} {
+		buf = append(append(buf, 0), part...)
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
 }
 
 // SortFindings orders findings by file, line, column, check, resource,
