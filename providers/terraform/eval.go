@@ -264,6 +264,7 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	ctx := s.l.literalCtx
 	if len(trs) > 0 {
 		ctx = s.evalContext(trs, inst)
+		defer s.l.release(ctx)
 	}
 	outerRange, outerScope := s.l.evalRange, s.l.evalScope
 	s.l.evalRange, s.l.evalScope = expr.Range(), s
@@ -346,8 +347,8 @@ func schemaComplaint(d *hcl.Diagnostic) bool {
 
 // evalContext builds the variables an expression's traversals need.
 func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext {
-	// Maps are made on first use: most expressions read one or two names.
-	vars := make(map[string]cty.Value, 2)
+	ctx := s.l.context()
+	vars := ctx.Variables
 	var named, res, data, explicit map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource.
 	var mods map[string]map[string]bool                            // call → outputs wanted (nil = all)
 	wholeVars, undeclaredVar := false, false
@@ -488,7 +489,26 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 		}
 		vars[root] = cty.ObjectVal(tv)
 	}
-	return &hcl.EvalContext{Variables: vars, Functions: s.l.funcs}
+	return ctx
+}
+
+// context returns an evaluation context with no variables, the loader's
+// functions, and room for a few variables. Contexts are reused (release):
+// an expression is evaluated in thousands of instances.
+func (l *loader) context() *hcl.EvalContext {
+	if n := len(l.contexts); n > 0 {
+		ctx := l.contexts[n-1]
+		l.contexts = l.contexts[:n-1]
+		return ctx
+	}
+	return &hcl.EvalContext{Variables: make(map[string]cty.Value, 4), Functions: l.funcs}
+}
+
+// release takes back a context once evaluating with it is done: nothing an
+// evaluation returns refers to its context.
+func (l *loader) release(ctx *hcl.EvalContext) {
+	clear(ctx.Variables)
+	l.contexts = append(l.contexts, ctx)
 }
 
 // varObject is var: every variable of the scope, built once when all are

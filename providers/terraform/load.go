@@ -80,6 +80,8 @@ type loader struct {
 	evalScope *scope
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
+	// contexts are evaluation contexts to reuse (loader.context).
+	contexts []*hcl.EvalContext
 	// exprs caches, per expression of the native syntax, its traversals
 	// and, when it references nothing, its value: the same in every
 	// instance of a module.
@@ -241,7 +243,7 @@ func (l *loader) warn(summary, detail string) {
 // fork copies l for one worker of the parallel evaluation.
 func (l *loader) fork() *loader {
 	f := *l
-	f.evalRange, f.evalScope, f.exprs = hcl.Range{}, nil, nil
+	f.evalRange, f.evalScope, f.exprs, f.contexts = hcl.Range{}, nil, nil, nil
 	f.setFunctions(l.funcs)
 	return &f
 }
