@@ -22,6 +22,7 @@ import (
 	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -80,6 +81,8 @@ type loader struct {
 	evalScope *scope
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
+	// dynamics are the decoded bodies of dynamic blocks (dynamicContent).
+	dynamics map[*hclsyntax.Body]decodedDynamic
 	// contexts are evaluation contexts to reuse (loader.context).
 	contexts []*hcl.EvalContext
 	// exprs caches, per expression of the native syntax, its traversals
@@ -243,7 +246,7 @@ func (l *loader) warn(summary, detail string) {
 // fork copies l for one worker of the parallel evaluation.
 func (l *loader) fork() *loader {
 	f := *l
-	f.evalRange, f.evalScope, f.exprs, f.contexts = hcl.Range{}, nil, nil, nil
+	f.evalRange, f.evalScope, f.exprs, f.contexts, f.dynamics = hcl.Range{}, nil, nil, nil, nil
 	f.setFunctions(l.funcs)
 	return &f
 }

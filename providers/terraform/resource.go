@@ -357,7 +357,7 @@ var dynamicContentSchema = &hcl.BodySchema{
 // for_each leaves an unknown attribute in the blocks' place, so checks see
 // "not known" rather than "missing".
 func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def, rng hcl.Range, inst instCtx) {
-	c, diags := body.Content(dynamicContentSchema)
+	c, diags := s.l.dynamicContent(body)
 	if diags.HasErrors() {
 		for _, d := range diags {
 			s.hclDiag(d)
@@ -409,6 +409,29 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 		}
 		out.Blocks = append(out.Blocks, blk)
 	}
+}
+
+// dynamicContent decodes a dynamic block's body, once per block of the
+// native syntax (JSON bodies are made anew at each read).
+func (l *loader) dynamicContent(body hcl.Body) (*hcl.BodyContent, hcl.Diagnostics) {
+	sb, native := body.(*hclsyntax.Body)
+	if !native {
+		return body.Content(dynamicContentSchema)
+	}
+	if d, ok := l.dynamics[sb]; ok {
+		return d.content, d.diags
+	}
+	c, diags := body.Content(dynamicContentSchema)
+	if l.dynamics == nil {
+		l.dynamics = map[*hclsyntax.Body]decodedDynamic{}
+	}
+	l.dynamics[sb] = decodedDynamic{c, diags}
+	return c, diags
+}
+
+type decodedDynamic struct {
+	content *hcl.BodyContent
+	diags   hcl.Diagnostics
 }
 
 // convertAttr evaluates one attribute, turning the marks its value carries
