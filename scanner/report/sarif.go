@@ -212,13 +212,13 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	kept, dropped := sarifFindings(res, opts, limit)
-	for _, f := range kept {
-		c := res.Check(f.CheckID)
-		if c == nil {
-			c = checkFor(res, f)
-			driver.AddRule(sarifRule(c))
+	results := make([]*sarif.Result, len(kept))
+	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(kept[i]) })
+	for i, f := range kept {
+		if res.Check(f.CheckID) == nil {
+			driver.AddRule(sarifRule(checkFor(res, f)))
 		}
-		run.AddResult(sarifResult(f))
+		run.AddResult(results[i])
 	}
 	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
 	run.WithColumnKind("unicodeCodePoints")
