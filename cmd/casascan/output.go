@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,38 +34,24 @@ func validFormat(name string) bool { return slices.Contains(report.Formats(), na
 // error never leaves half a file, and replaces --output atomically so a
 // reader (a CI upload step) never sees a partial report.
 func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
-	var buf bytes.Buffer
-	if err := report.Write(&buf, p.format, res, p.report); err != nil {
+	r, err := report.Render(p.format, res, p.report)
+	if err != nil {
 		return fmt.Errorf("writing the %s report: %w", p.format, err)
 	}
-	if p.format == "sarif" {
-		warnDropped(c.stderr, buf.Bytes())
+	for _, w := range r.Warnings {
+		fmt.Fprintf(c.stderr, "casascan: warning: %s\n", w)
 	}
 	if p.output == "" {
-		if _, err := c.stdout.Write(buf.Bytes()); err != nil {
+		if _, err := c.stdout.Write(r.Data); err != nil {
 			return fmt.Errorf("writing the report: %w", err)
 		}
 		return nil
 	}
-	if err := writeFileAtomic(c.abs(p.output), buf.Bytes()); err != nil {
+	if err := writeFileAtomic(c.abs(p.output), r.Data); err != nil {
 		return fmt.Errorf("writing %s: %w", p.output, err)
 	}
 	fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", p.output, summary(res))
 	return nil
-}
-
-// warnDropped repeats on stderr the notification the SARIF writer adds when
-// it left results out for GitHub's limits, found in the bytes it wrote
-// rather than by encoding the report a second time.
-func warnDropped(w io.Writer, sarif []byte) {
-	const marker = " results were left out to stay within GitHub code scanning's limits"
-	i := bytes.Index(sarif, []byte(marker))
-	if i < 0 {
-		return
-	}
-	start := bytes.LastIndexByte(sarif[:i], '"') + 1
-	end := i + bytes.IndexByte(sarif[i:], '"')
-	fmt.Fprintf(w, "casascan: warning: %s\n", sarif[start:end])
 }
 
 // summary counts the results by status: "2 failed, 5 passed, 1 ignored".

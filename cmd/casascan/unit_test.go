@@ -305,16 +305,3 @@ func TestColor(t *testing.T) {
 		})
 	}
 }
-
-func TestWarnDropped(t *testing.T) {
-	var b strings.Builder
-	warnDropped(&b, []byte(`{"text": "3 of 7 results were left out to stay within GitHub code scanning's limits (25000 results per run, 10 MB gzipped per upload); the most severe were kept"}`))
-	if want := "casascan: warning: 3 of 7 results were left out to stay within GitHub code scanning's limits (25000 results per run, 10 MB gzipped per upload); the most severe were kept\n"; b.String() != want {
-		t.Errorf("warning = %q", b.String())
-	}
-	b.Reset()
-	warnDropped(&b, []byte(`{"runs": []}`))
-	if b.String() != "" {
-		t.Errorf("nothing left out, but warned %q", b.String())
-	}
-}

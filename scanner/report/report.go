@@ -19,6 +19,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -74,6 +75,33 @@ func Write(w io.Writer, format string, res *scanner.Result, opts Options) error 
 	// Write errors come back as they are: the caller wraps them with the
 	// step it was at ("writing the sarif report: ...").
 	return wr(w, res, opts)
+}
+
+// Rendered is a report rendered whole in memory, ready to write.
+type Rendered struct {
+	Data []byte
+	// Warnings say what the report had to leave out (SARIF results over
+	// GitHub's limits, as its toolExecutionNotifications say), for the
+	// command to repeat on stderr.
+	Warnings []string
+}
+
+// Render renders res in a format, whole: what Write writes, and the
+// warnings about it.
+func Render(format string, res *scanner.Result, opts Options) (Rendered, error) {
+	if format == "sarif" {
+		if res == nil {
+			res = &scanner.Result{}
+		}
+		out, err := encodeSARIF(res, opts)
+		if err != nil || out.notice == "" {
+			return Rendered{Data: out.data}, err
+		}
+		return Rendered{Data: out.data, Warnings: []string{out.notice}}, nil
+	}
+	var buf bytes.Buffer
+	err := Write(&buf, format, res, opts)
+	return Rendered{Data: buf.Bytes()}, err
 }
 
 // printer writes formatted text and keeps the first error, so a writer can

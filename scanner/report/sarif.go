@@ -49,11 +49,11 @@ var sarifMaxResults = 25000
 // The go-sarif types stay inside this file, so the library can change
 // without touching callers.
 func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
-	data, _, err := encodeSARIF(res, opts)
+	out, err := encodeSARIF(res, opts)
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(data)
+	_, err = w.Write(out.data)
 	return err
 }
 
@@ -61,26 +61,38 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 // sarifMaxResults results, and at most sarifMaxCompressed bytes gzipped.
 // Over the size, it keeps proportionally fewer results, the most severe, and
 // encodes again. It returns how many results were left out.
-func encodeSARIF(res *scanner.Result, opts Options) ([]byte, int, error) {
+func encodeSARIF(res *scanner.Result, opts Options) (sarifOutput, error) {
 	limit := sarifMaxResults
 	for {
 		rep, kept, dropped := buildSARIF(res, opts, limit)
 		data, err := encodeReport(rep, kept <= sarifIndentLimit)
 		if err != nil {
-			return nil, 0, err
+			return sarifOutput{}, err
+		}
+		out := sarifOutput{data: data, dropped: dropped}
+		if dropped > 0 {
+			out.notice = droppedMessage(dropped, dropped+kept)
 		}
 		if len(data) <= sarifMaxCompressed || kept == 0 {
-			return data, dropped, nil
+			return out, nil
 		}
 		size, err := gzipSize(data)
 		if err != nil {
-			return nil, 0, err
+			return sarifOutput{}, err
 		}
 		if size <= sarifMaxCompressed {
-			return data, dropped, nil
+			return out, nil
 		}
 		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(size)*0.9), kept-1)
 	}
+}
+
+// sarifOutput is an encoded SARIF report: how many results it left out
+// for GitHub's limits, and the notification saying so ("" if none).
+type sarifOutput struct {
+	data    []byte
+	dropped int
+	notice  string
 }
 
 // encodeReport encodes a report as JSON, indented or compact. Compact, the
@@ -187,16 +199,6 @@ var sarifMaxCompressed = 10 << 20
 // writer and nobody reads the file by eye, so it is written compact. Either
 // way identical input gives identical bytes.
 const sarifIndentLimit = 2000
-
-// SARIFDropped returns how many results the SARIF writer leaves out to stay
-// under GitHub's per-run limit, so the command can also say so on stderr.
-func SARIFDropped(res *scanner.Result, opts Options) int {
-	_, dropped, err := encodeSARIF(res, opts)
-	if err != nil {
-		return 0
-	}
-	return dropped
-}
 
 // buildSARIF builds the run with at most limit results; it returns how many
 // it kept and how many it left out.

@@ -378,8 +378,8 @@ func TestSARIFLimit(t *testing.T) {
 	if !strings.HasPrefix(last, "4 of 7 results were left out") {
 		t.Errorf("last notification = %q", last)
 	}
-	if n := SARIFDropped(res, Options{}); n != 4 {
-		t.Errorf("SARIFDropped = %d, want 4", n)
+	if r, err := Render("sarif", res, Options{}); err != nil || len(r.Warnings) != 1 || r.Warnings[0] != last {
+		t.Errorf("Render warnings = %q (%v), want the notification %q", r.Warnings, err, last)
 	}
 }
 
@@ -469,28 +469,29 @@ func TestSARIFLiveWithoutFile(t *testing.T) {
 // many were left out, and SARIFDropped agrees.
 func TestSARIFCompressedLimit(t *testing.T) {
 	res := testResult()
-	full, dropped, err := encodeSARIF(res, Options{})
-	if err != nil || dropped != 0 {
-		t.Fatalf("encode: %v, dropped %d", err, dropped)
+	full, err := encodeSARIF(res, Options{})
+	if err != nil || full.dropped != 0 || full.notice != "" {
+		t.Fatalf("encode: %v, dropped %d", err, full.dropped)
 	}
-	whole, err := gzipSize(full)
+	whole, err := gzipSize(full.data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func(n int) { sarifMaxCompressed = n }(sarifMaxCompressed)
 	sarifMaxCompressed = whole - 200
-	data, dropped, err := encodeSARIF(res, Options{})
+	out, err := encodeSARIF(res, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	data, dropped := out.data, out.dropped
 	if size, _ := gzipSize(data); size > sarifMaxCompressed {
 		t.Errorf("gzipped size %d over the limit %d", size, sarifMaxCompressed)
 	}
 	if dropped == 0 {
 		t.Fatal("nothing was left out")
 	}
-	if n := SARIFDropped(res, Options{}); n != dropped {
-		t.Errorf("SARIFDropped = %d, want %d", n, dropped)
+	if r, err := Render("sarif", res, Options{}); err != nil || len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], fmt.Sprint(dropped)+" of ") {
+		t.Errorf("Render warnings = %q (%v), want one saying %d were left out", r.Warnings, err, dropped)
 	}
 	run := readSARIF(t, res, Options{})
 	if len(run.Results) == 0 || run.Results[0].RuleID != "GCP-ENC-001" {
