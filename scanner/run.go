@@ -481,19 +481,28 @@ func SortDiagnostics(ds []Diagnostic) {
 // status and message, and makes fingerprints unique by suffixing repeats.
 func dedupe(fs []*Finding) []*Finding {
 	// Findings alike share check, resource and attribute, so their
-	// fingerprint: group by it, and compare the rest within a group.
-	byFP := make(map[string][]*Finding, len(fs))
+	// fingerprint: group by it, and compare the rest within a group. Most
+	// groups hold one finding; more are kept aside.
+	first := make(map[string]*Finding, len(fs))
+	var more map[string][]*Finding
 	kept := fs[:0]
 	for _, f := range fs {
 		fp := f.Fingerprint
-		group := byFP[fp]
+		head, seen := first[fp]
+		if !seen {
+			first[fp] = f
+			kept = append(kept, f)
+			continue
+		}
+		group := append([]*Finding{head}, more[fp]...)
 		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
 			continue
 		}
-		if len(group) > 0 {
-			f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(len(group)))
+		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(len(group)))
+		if more == nil {
+			more = map[string][]*Finding{}
 		}
-		byFP[fp] = append(group, f)
+		more[fp] = append(more[fp], f)
 		kept = append(kept, f)
 	}
 	return kept
