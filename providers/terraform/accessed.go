@@ -19,6 +19,7 @@ var nonResourceRoots = map[string]bool{
 func (m *module) collectAccessed(files []*parsedFile) {
 	m.exprVars = map[hcl.Expression][]hcl.Traversal{}
 	m.attrOrder = map[*hclsyntax.Body][]string{}
+	m.dynamics = map[*hclsyntax.Body]decodedDynamic{}
 	for _, f := range files {
 		body, ok := f.body.(*hclsyntax.Body)
 		if !ok {
@@ -44,15 +45,20 @@ func (m *module) collectAccessed(files []*parsedFile) {
 	}
 }
 
-// recordVariables keeps the traversals of every attribute expression in
-// body and its nested blocks, for the evaluator (scope.variables), and
-// each body's attribute names in order.
+// recordVariables keeps, for the evaluator, the traversals of every
+// attribute expression in body and its nested blocks (scope.variables),
+// each body's attribute names in order, and each dynamic block's decoded
+// body (module.dynamicContent).
 func (m *module) recordVariables(body *hclsyntax.Body) {
 	m.attrOrder[body] = sortedKeys(body.Attributes)
 	for _, a := range body.Attributes {
 		m.exprVars[a.Expr] = a.Expr.Variables()
 	}
 	for _, blk := range body.Blocks {
+		if blk.Type == "dynamic" {
+			c, diags := blk.Body.Content(dynamicContentSchema)
+			m.dynamics[blk.Body] = decodedDynamic{c, diags}
+		}
 		m.recordVariables(blk.Body)
 	}
 }

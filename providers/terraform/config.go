@@ -37,6 +37,8 @@ type module struct {
 	exprVars map[hcl.Expression][]hcl.Traversal
 	// attrOrder holds each native-syntax body's attribute names, sorted.
 	attrOrder map[*hclsyntax.Body][]string
+	// dynamics holds each native-syntax dynamic block's decoded body.
+	dynamics map[*hclsyntax.Body]decodedDynamic
 }
 
 type varDecl struct {

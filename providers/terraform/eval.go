@@ -254,11 +254,14 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 
 // evalTraversals is eval for a caller that has the expression's traversals.
 func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst instCtx) cty.Value {
-	var info *exprInfo
-	if len(trs) == 0 {
-		// It references nothing: its value is the same in every instance.
-		if info = s.l.expr(expr); info != nil && info.literal != cty.NilVal {
-			return info.literal
+	// An expression of the native syntax that references nothing has the
+	// same value in every instance: it is kept. (JSON expressions are made
+	// anew at each read of their body.)
+	_, keep := expr.(hclsyntax.Expression)
+	keep = keep && len(trs) == 0
+	if keep {
+		if v, ok := s.l.literals[expr]; ok {
+			return v
 		}
 	}
 	ctx := s.l.literalCtx
@@ -270,8 +273,11 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	s.l.evalRange, s.l.evalScope = expr.Range(), s
 	v, diags := expr.Value(ctx)
 	s.l.evalRange, s.l.evalScope = outerRange, outerScope
-	if info != nil && len(diags) == 0 {
-		info.literal = v
+	if keep && len(diags) == 0 {
+		if s.l.literals == nil {
+			s.l.literals = map[hcl.Expression]cty.Value{}
+		}
+		s.l.literals[expr] = v
 	}
 	if !diags.HasErrors() {
 		return v
@@ -297,45 +303,13 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	return cty.DynamicVal.WithMarks(marks)
 }
 
-// exprInfo is what the loader keeps of one expression (loader.exprs).
-type exprInfo struct {
-	walked     bool // traversals is set
-	traversals []hcl.Traversal
-	literal    cty.Value // NilVal until evaluated, or when it references something
-}
-
-// variables returns expr.Variables(), computed once per expression of the
-// native syntax: when the module was built for an attribute, else here for
-// this goroutine. JSON expressions are made anew at each read of their
-// body, so they are not kept.
+// variables returns expr.Variables(): for an attribute, as computed when
+// its module was built.
 func (s *scope) variables(expr hcl.Expression) []hcl.Traversal {
 	if trs, ok := s.mod.exprVars[expr]; ok {
 		return trs
 	}
-	if info := s.l.expr(expr); info != nil {
-		if !info.walked {
-			info.traversals, info.walked = expr.Variables(), true
-		}
-		return info.traversals
-	}
 	return expr.Variables()
-}
-
-// expr returns what l keeps of an expression of the native syntax, or nil
-// for a JSON one.
-func (l *loader) expr(expr hcl.Expression) *exprInfo {
-	if info := l.exprs[expr]; info != nil {
-		return info
-	}
-	if _, native := expr.(hclsyntax.Expression); !native {
-		return nil
-	}
-	if l.exprs == nil {
-		l.exprs = map[hcl.Expression]*exprInfo{}
-	}
-	info := &exprInfo{}
-	l.exprs[expr] = info
-	return info
 }
 
 // schemaComplaint tells evaluation errors that only arise because casascan

@@ -22,7 +22,6 @@ import (
 	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -81,14 +80,11 @@ type loader struct {
 	evalScope *scope
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
-	// dynamics are the decoded bodies of dynamic blocks (dynamicContent).
-	dynamics map[*hclsyntax.Body]decodedDynamic
 	// contexts are evaluation contexts to reuse (loader.context).
 	contexts []*hcl.EvalContext
-	// exprs caches, per expression of the native syntax, its traversals
-	// and, when it references nothing, its value: the same in every
-	// instance of a module.
-	exprs map[hcl.Expression]*exprInfo
+	// literals are the values of expressions that reference nothing
+	// (evalTraversals).
+	literals map[hcl.Expression]cty.Value
 	// evaluating is set once every module instance's variables are known:
 	// a module's outputs are then read only after its whole instance is
 	// evaluated (scope.evaluate), so instances can run in parallel.
@@ -246,7 +242,7 @@ func (l *loader) warn(summary, detail string) {
 // fork copies l for one worker of the parallel evaluation.
 func (l *loader) fork() *loader {
 	f := *l
-	f.evalRange, f.evalScope, f.exprs, f.contexts, f.dynamics = hcl.Range{}, nil, nil, nil, nil
+	f.evalRange, f.evalScope, f.literals, f.contexts = hcl.Range{}, nil, nil, nil
 	f.setFunctions(l.funcs)
 	return &f
 }

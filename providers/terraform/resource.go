@@ -173,13 +173,8 @@ func (s *scope) resourceValue(d *resDecl) cty.Value {
 	}
 	v := s.buildResourceValue(d)
 	ris := s.insts[d.key()]
-	if ris == nil {
-		return v // its count or for_each is being evaluated
-	}
-	for _, ri := range ris {
-		if ri.value == cty.NilVal && (d.count == nil && d.forEach == nil || ri.addr.Key != nil) {
-			return v // an instance is being evaluated: its value is a stand-in
-		}
+	if ris == nil || slices.ContainsFunc(ris, func(ri *resInstance) bool { return ri.busy }) {
+		return v // its count, for_each or an instance is being evaluated: v stands in
 	}
 	if s.resVals == nil {
 		s.resVals = map[string]cty.Value{}
@@ -357,7 +352,7 @@ var dynamicContentSchema = &hcl.BodySchema{
 // for_each leaves an unknown attribute in the blocks' place, so checks see
 // "not known" rather than "missing".
 func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def, rng hcl.Range, inst instCtx) {
-	c, diags := s.l.dynamicContent(body)
+	c, diags := s.mod.dynamicContent(body)
 	if diags.HasErrors() {
 		for _, d := range diags {
 			s.hclDiag(d)
@@ -411,22 +406,15 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	}
 }
 
-// dynamicContent decodes a dynamic block's body, once per block of the
-// native syntax (JSON bodies are made anew at each read).
-func (l *loader) dynamicContent(body hcl.Body) (*hcl.BodyContent, hcl.Diagnostics) {
-	sb, native := body.(*hclsyntax.Body)
-	if !native {
-		return body.Content(dynamicContentSchema)
+// dynamicContent decodes a dynamic block's body: as decoded when the module
+// was built, for the native syntax (JSON bodies are made anew at each read).
+func (m *module) dynamicContent(body hcl.Body) (*hcl.BodyContent, hcl.Diagnostics) {
+	if sb, native := body.(*hclsyntax.Body); native {
+		if d, ok := m.dynamics[sb]; ok {
+			return d.content, d.diags
+		}
 	}
-	if d, ok := l.dynamics[sb]; ok {
-		return d.content, d.diags
-	}
-	c, diags := body.Content(dynamicContentSchema)
-	if l.dynamics == nil {
-		l.dynamics = map[*hclsyntax.Body]decodedDynamic{}
-	}
-	l.dynamics[sb] = decodedDynamic{c, diags}
-	return c, diags
+	return body.Content(dynamicContentSchema)
 }
 
 type decodedDynamic struct {
