@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/baseline"
 	"github.com/casascan/casascan/scanner/config"
@@ -43,10 +42,14 @@ func (c *cli) configuration(p *scanPlan) (*config.Config, error) {
 	if flags.VarFiles == nil && file != nil {
 		origin = "var-files of " + file.Path + ":"
 	}
+	tree, err := c.tree(c.configTree(p))
+	if err != nil {
+		return nil, usageErrorf("reading %s: %v", c.display(c.configTree(p)), pathErr(err))
+	}
 	for i, vf := range cfg.VarFiles {
 		cfg.VarFiles[i] = c.abs(vf)
-		if err := checkReadable(cfg.VarFiles[i]); err != nil {
-			return nil, usageErrorf("%s %s: %v", origin, c.display(cfg.VarFiles[i]), err)
+		if _, err := tree.ReadArg(cfg.VarFiles[i], vf); err != nil {
+			return nil, usageErrorf("%s %s: %v", origin, c.display(cfg.VarFiles[i]), pathErr(err))
 		}
 	}
 	if flags.Exclude != nil {
@@ -77,51 +80,71 @@ func (c *cli) configRoot(p *scanPlan) string {
 }
 
 // configFile reads --config, or the .casascan.yaml found at the scan root;
-// nil when there is none.
+// nil when there is none. The file at the scan root comes from the tree,
+// and so do the var files it names: they are read through the tree, and
+// must lie inside it.
 func (c *cli) configFile(p *scanPlan) (*config.Config, error) {
 	name := p.flags.config
 	path := c.abs(name)
+	root := c.configRoot(p)
+	tree, err := c.tree(c.configTree(p))
+	if err != nil {
+		return nil, usageErrorf("reading %s: %v", c.display(root), pathErr(err))
+	}
+	var src []byte
 	if name == "" {
-		found, ok := config.Find(c.configRoot(p))
-		if !ok {
+		found := false
+		for _, n := range []string{config.FileName, config.FileNameAlt} {
+			path = filepath.Join(root, n)
+			if _, err := os.Lstat(path); err != nil {
+				continue // not there (a link out of the tree is there, and refused below)
+			}
+			found, name = true, c.display(path)
+			if src, err = tree.ReadFile(path); err != nil {
+				return nil, usageErrorf("reading %s: %v", name, pathErr(err))
+			}
+			break
+		}
+		if !found {
 			return nil, nil
 		}
-		path, name = found, c.display(found)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
+	} else if src, err = tree.ReadArg(path, name); err != nil {
 		return nil, usageErrorf("reading %s: %v", name, pathErr(err))
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, usageErrorf("reading %s: not a regular file", name)
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, usageErrorf("reading %s: %v", name, pathErr(err))
-	}
-	defer fh.Close()
-	src, err := io.ReadAll(io.LimitReader(fh, maxConfigSize+1))
-	if err != nil || len(src) > maxConfigSize {
-		return nil, usageErrorf("reading %s: not a configuration file (%v)", name, err)
+	if len(src) > maxConfigSize {
+		return nil, usageErrorf("reading %s: %s is too large for a configuration file (the limit is %s)", name, treefs.FormatSize(int64(len(src))), treefs.FormatSize(maxConfigSize))
 	}
 	cfg, err := config.Parse(name, src)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	// Var files in the file are relative to the file, whatever the
-	// working directory.
+	// working directory, and must lie inside the tree.
 	for i, vf := range cfg.VarFiles {
 		if !filepath.IsAbs(vf) {
-			cfg.VarFiles[i] = filepath.Join(filepath.Dir(path), filepath.FromSlash(vf))
+			vf = filepath.Join(filepath.Dir(path), filepath.FromSlash(vf))
 		}
+		if !tree.Contains(vf) {
+			return nil, usageErrorf("%s: var-files: %s is outside the scanned tree; name it with --var-file instead", name, cfg.VarFiles[i])
+		}
+		cfg.VarFiles[i] = vf
 	}
 	return cfg, nil
+}
+
+// configTree is the tree the configuration file at the scan root belongs
+// to.
+func (c *cli) configTree(p *scanPlan) string {
+	if len(p.sources) > 0 {
+		return p.sources[0].root
+	}
+	return c.treeRoot(c.dir)
 }
 
 // display names a path for messages: relative to the working directory
 // when inside it.
 func (c *cli) display(path string) string {
-	if rel, err := filepath.Rel(c.dir, path); err == nil && c.baseFor(path) == c.dir {
+	if rel, err := filepath.Rel(c.dir, path); err == nil && within(c.dir, path) {
 		return rel
 	}
 	return path
@@ -194,8 +217,8 @@ func (c *cli) dropExcluded(p *scanPlan, res *scanner.Result) {
 		return
 	}
 	prefix := ""
-	if root := c.configRoot(p); c.baseFor(root) == c.dir {
-		if rel, err := filepath.Rel(c.dir, root); err == nil && rel != "." {
+	if len(p.sources) > 0 {
+		if rel, err := filepath.Rel(p.sources[0].base, c.configRoot(p)); err == nil && rel != "." {
 			prefix = filepath.ToSlash(rel) + "/"
 		}
 	}
@@ -237,9 +260,9 @@ func (c *cli) applyBaselines(p *scanPlan, res *scanner.Result) error {
 		written.Name = f.writeBaseline
 	}
 	if f.baseline != "" {
-		b, err := baseline.Load(c.abs(f.baseline))
+		b, err := c.readBaseline(p, f.baseline)
 		if err != nil {
-			return errors.New(strings.ReplaceAll(err.Error(), c.abs(f.baseline), f.baseline))
+			return err
 		}
 		b.Name = f.baseline
 		if n := b.Apply(res); n > 0 {
@@ -251,4 +274,23 @@ func (c *cli) applyBaselines(p *scanPlan, res *scanner.Result) error {
 		fmt.Fprintf(c.stderr, "casascan: wrote %s (%d findings, now accepted)\n", f.writeBaseline, n)
 	}
 	return nil
+}
+
+// readBaseline reads --baseline: through the scanned tree when it lies in
+// it (a link placed in the tree cannot lead out of it).
+func (c *cli) readBaseline(p *scanPlan, name string) (*baseline.Baseline, error) {
+	tree, err := c.tree(c.configTree(p))
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline %s: %w", name, pathErr(err))
+	}
+	data, err := tree.ReadArg(c.abs(name), name)
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline: %w", err)
+	}
+	b, err := baseline.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline %s: %w", name, err)
+	}
+	b.Name = name
+	return b, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 )
@@ -65,6 +66,11 @@ type cli struct {
 	// colour and progress).
 	isTerminal func(w io.Writer) bool
 	build      buildInfo
+
+	// maxFileSize bounds every file read (--max-file-size); trees are the
+	// scanned trees' file systems by root, opened once per run.
+	maxFileSize int64
+	trees       map[string]*treefs.FS
 }
 
 // run runs casascan with the process's working directory, environment and

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/config"
@@ -32,6 +33,7 @@ type scanFlags struct {
 	noColor, noInlineIgnores        bool
 	requireReason                   bool
 	config, baseline, writeBaseline string
+	maxFileSize                     string
 	// changed reports whether the user gave a flag (cobra's Changed), so
 	// that only given flags override the configuration file.
 	changed func(name string) bool
@@ -109,12 +111,14 @@ Exit codes:
 	fl.StringVar(&f.config, "config", "", "configuration `FILE` (default: .casascan.yaml at the scan root)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the FAIL findings in baseline `FILE` (they then count as accepted)")
+	fl.StringVar(&f.maxFileSize, "max-file-size", treefs.FormatSize(treefs.DefaultMaxFileSize), "read no file larger than `SIZE` (bytes, or with KiB, MiB, GiB); a larger one is a diagnostic")
 	return cmd
 }
 
 // scan runs one scan: validate, select checks, load, judge, filter, report,
 // decide the exit code.
 func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
+	defer c.closeTrees()
 	p, err := c.planScan(f, args)
 	if err != nil {
 		return err
@@ -181,6 +185,14 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		if name, _, ok := strings.Cut(v, "="); !ok || strings.TrimSpace(name) == "" {
 			return nil, usageErrorf("--var %q: want NAME=VALUE, for example --var region=europe-west1", v)
 		}
+	}
+	c.maxFileSize = treefs.DefaultMaxFileSize
+	if f.maxFileSize != "" {
+		size, err := treefs.ParseSize(f.maxFileSize)
+		if err != nil {
+			return nil, usageErrorf("--max-file-size: %v", err)
+		}
+		c.maxFileSize = size
 	}
 	p.live = len(f.projects)+len(f.folders)+len(f.orgs) > 0
 	if err := c.planShard(p, f.shard); err != nil {
@@ -253,7 +265,7 @@ func (c *cli) scanRoot(args []string, f *scanFlags, p *scanPlan) string {
 	var parts []string
 	for _, a := range args {
 		if filepath.IsAbs(a) {
-			if rel, err := filepath.Rel(c.dir, a); err == nil && c.baseFor(a) == c.dir {
+			if rel, err := filepath.Rel(c.dir, a); err == nil && within(c.dir, a) {
 				a = rel
 			}
 		}

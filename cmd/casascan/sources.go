@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/providers/link"
 	"github.com/casascan/casascan/providers/plan"
@@ -30,7 +31,10 @@ const (
 type source struct {
 	arg  string // as given, for messages
 	path string // absolute
-	// base is what file names in the report are relative to.
+	// root is the tree the source belongs to: nothing outside it is read
+	// on the tree's behalf (treeRoot).
+	root string
+	// base is what file names in the report are relative to (setBases).
 	base string
 	kind sourceKind
 }
@@ -44,16 +48,56 @@ func (c *cli) abs(p string) string {
 	return filepath.Join(c.dir, p)
 }
 
-// baseFor returns what file names of a source at dir are relative to: the
-// working directory when dir is inside it, so that SARIF URIs are
-// repository-relative when CI runs `casascan scan infra/` from the
-// repository root; otherwise dir itself.
-func (c *cli) baseFor(dir string) string {
-	rel, err := filepath.Rel(c.dir, dir)
-	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+// within reports whether p lies in (or is) dir, as written.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || filepath.IsLocal(rel))
+}
+
+// treeRoot returns the tree a source in dir belongs to, which is all that
+// may be read on its behalf (modules, tfvars, file()): the top of the git
+// work tree holding dir, as CI checks a repository out; else the working
+// directory when dir lies inside it; else dir itself.
+func (c *cli) treeRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	if within(c.dir, dir) {
 		return c.dir
 	}
 	return dir
+}
+
+// setBases decides what the report's file names are relative to, one base
+// for every source so that no two files share a name: the working
+// directory for a tree inside it, the tree itself otherwise, and, when the
+// sources' trees differ, the directory that holds them all. Scanning the
+// same repository from its top, from a subdirectory or from a sibling
+// directory gives the same names.
+func (c *cli) setBases(srcs []source) {
+	base := ""
+	for _, s := range srcs {
+		d := s.root
+		if within(c.dir, d) {
+			d = c.dir
+		}
+		if base == "" {
+			base = d
+		}
+		for !within(base, d) {
+			base = filepath.Dir(base)
+		}
+	}
+	for i := range srcs {
+		srcs[i].base = base
+	}
 }
 
 // resolve classifies every PATH; the same source given twice is read once.
@@ -71,6 +115,7 @@ func (c *cli) resolve(args []string) ([]source, error) {
 		seen[s.path] = true
 		out = append(out, s)
 	}
+	c.setBases(out)
 	return out, nil
 }
 
@@ -81,22 +126,28 @@ func (c *cli) classify(arg string) (source, error) {
 		return source{}, usageErrorf("reading %s: %v; %s", arg, pathErr(err), pathHint)
 	}
 	if fi.IsDir() {
-		return source{arg: arg, path: p, base: c.baseFor(p), kind: kindTerraform}, nil
+		return source{arg: arg, path: p, root: c.treeRoot(p), kind: kindTerraform}, nil
 	}
 	name := strings.ToLower(fi.Name())
 	switch {
 	case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 		dir := filepath.Dir(p)
-		return source{arg: filepath.Dir(arg), path: dir, base: c.baseFor(dir), kind: kindTerraform}, nil
+		fmt.Fprintf(c.stderr, "casascan: %s is a file: scanning its directory %s (every .tf file there, and the modules it calls)\n",
+			arg, filepath.Dir(arg))
+		return source{arg: filepath.Dir(arg), path: dir, root: c.treeRoot(dir), kind: kindTerraform}, nil
 	case strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"):
 		return source{}, usageErrorf("%s is a variables file: scan its directory and pass it with --var-file, for example: casascan scan %s --var-file %s",
 			arg, filepath.Dir(arg), arg)
 	}
-	data, err := os.ReadFile(p)
+	s := source{arg: arg, path: p, root: c.treeRoot(filepath.Dir(p))}
+	tree, err := c.tree(s.root)
+	if err != nil {
+		return source{}, usageErrorf("reading %s: %v", arg, pathErr(err))
+	}
+	data, err := tree.ReadArg(p, arg)
 	if err != nil {
 		return source{}, usageErrorf("reading %s: %v; %s", arg, pathErr(err), pathHint)
 	}
-	s := source{arg: arg, path: p, base: c.baseFor(filepath.Dir(p))}
 	switch {
 	case plan.Detect(data):
 		s.kind = kindPlan
@@ -109,6 +160,30 @@ func (c *cli) classify(arg string) (source, error) {
 	return s, nil
 }
 
+// tree returns the file system of the tree rooted at root, opened once.
+func (c *cli) tree(root string) (*treefs.FS, error) {
+	if f := c.trees[root]; f != nil {
+		return f, nil
+	}
+	f, err := treefs.Open(root, c.maxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	if c.trees == nil {
+		c.trees = map[string]*treefs.FS{}
+	}
+	c.trees[root] = f
+	return f, nil
+}
+
+// closeTrees releases the trees' directory handles.
+func (c *cli) closeTrees() {
+	for _, f := range c.trees {
+		f.Close()
+	}
+	c.trees = nil
+}
+
 // pathErr drops the absolute path os adds, so messages name the path as the
 // user gave it.
 func pathErr(err error) error {
@@ -117,14 +192,6 @@ func pathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func checkReadable(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return pathErr(err)
-	}
-	return f.Close()
 }
 
 // loaded are the graphs of a scan: what is declared (Terraform, plans,
@@ -185,19 +252,27 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 		}
 		return []*scanner.Graph{g}, nil
 	}
+	tree, err := c.tree(s.root)
+	if err != nil {
+		return nil, err
+	}
 	switch s.kind {
 	case kindPlan:
 		src := planSource
-		if src == "" && hasTerraformFiles(filepath.Dir(s.path)) {
+		if src == "" && hasTerraformFiles(tree, filepath.Dir(s.path)) {
 			src = filepath.Dir(s.path)
 		}
-		return one(plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID}))
+		return one(plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
 	case kindExport:
-		return one(gcp.LoadExport(ctx, s.path, s.base))
+		data, err := tree.ReadArg(s.path, s.arg)
+		if err != nil {
+			return nil, pathErr(err)
+		}
+		return one(gcp.ReadExport(ctx, data, relTo(s.base, s.path), s.base))
 	}
 	return terraform.LoadTree(ctx, s.path, terraform.Options{
 		VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
-		MapIgnoreID: checks.MapIgnoreID,
+		MapIgnoreID: checks.MapIgnoreID, FS: tree,
 	})
 }
 
@@ -220,8 +295,17 @@ func (c *cli) planSourceDir(srcs []source) string {
 	return dir
 }
 
-func hasTerraformFiles(dir string) bool {
-	entries, err := os.ReadDir(dir)
+// relTo names path relative to base with forward slashes.
+func relTo(base, path string) string {
+	rel, err := filepath.Rel(base, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func hasTerraformFiles(tree *treefs.FS, dir string) bool {
+	entries, err := tree.ReadDir(dir)
 	if err != nil {
 		return false
 	}

@@ -131,19 +131,45 @@ func TestFormatDiagnostic(t *testing.T) {
 	}
 }
 
-func TestBaseFor(t *testing.T) {
+func TestTreeRootsAndBases(t *testing.T) {
 	root := t.TempDir()
-	c := &cli{dir: filepath.Join(root, "repo")}
-	for _, tc := range []struct{ dir, want string }{
-		{filepath.Join(root, "repo"), filepath.Join(root, "repo")},
-		{filepath.Join(root, "repo", "infra"), filepath.Join(root, "repo")},
-		{filepath.Join(root, "repo", "..x"), filepath.Join(root, "repo")},
-		{filepath.Join(root, "other"), filepath.Join(root, "other")},
-		{filepath.Join(root, "repo2"), filepath.Join(root, "repo2")},
-	} {
-		if got := c.baseFor(tc.dir); got != tc.want {
-			t.Errorf("baseFor(%s) = %s, want %s", tc.dir, got, tc.want)
+	for _, d := range []string{"repo/.git", "repo/envs/prod", "repo/envs/staging", "plain/envs/prod", "plain/envs/staging", "other"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
 		}
+	}
+	j := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	for _, tc := range []struct {
+		name, cwd string
+		dirs      []string
+		roots     []string
+		base      string
+	}{
+		{"the repository from its top", "repo", []string{"repo/envs/prod"}, []string{"repo"}, "repo"},
+		{"the repository from a subdirectory", "repo/envs/prod", []string{"repo/envs/prod"}, []string{"repo"}, "repo"},
+		{"the repository from a sibling", "other", []string{"repo/envs/prod", "repo/envs/staging"}, []string{"repo", "repo"}, "repo"},
+		{"no repository, inside the working directory", "plain", []string{"plain/envs/prod"}, []string{"plain"}, "plain"},
+		{"no repository, from a sibling", "other", []string{"plain/envs/prod", "plain/envs/staging"},
+			[]string{"plain/envs/prod", "plain/envs/staging"}, "plain/envs"},
+		{"no repository, one outside", "other", []string{"plain/envs/prod"}, []string{"plain/envs/prod"}, "plain/envs/prod"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cli{dir: j(tc.cwd)}
+			var srcs []source
+			for i, d := range tc.dirs {
+				s := source{path: j(d), root: c.treeRoot(j(d))}
+				if s.root != j(tc.roots[i]) {
+					t.Errorf("treeRoot(%s) = %s, want %s", d, s.root, j(tc.roots[i]))
+				}
+				srcs = append(srcs, s)
+			}
+			c.setBases(srcs)
+			for _, s := range srcs {
+				if s.base != j(tc.base) {
+					t.Errorf("base of %s = %s, want %s", s.path, s.base, j(tc.base))
+				}
+			}
+		})
 	}
 }
 

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"gopkg.in/yaml.v3"
 )
@@ -124,14 +124,20 @@ func looksLikeAsset(dec *json.Decoder, list, wrapper bool) bool {
 // read; a file that cannot be read is an error. base is the scanned root that
 // diagnostics name the file relative to.
 func LoadExport(ctx context.Context, path string, base string) (*scanner.Graph, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading asset export %s: %w", path, err)
-	}
 	file := displayPath(path, base)
+	data, err := treefs.ReadRegular(path, file, treefs.DefaultMaxFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("reading asset export: %w", err)
+	}
+	return ReadExport(ctx, data, file, base)
+}
+
+// ReadExport reads the bytes of an asset export file, named file (relative
+// to base, the scanned root) in diagnostics, as LoadExport does.
+func ReadExport(ctx context.Context, data []byte, file, base string) (*scanner.Graph, error) {
 	recs, diags := parseExport(data, file)
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("reading asset export %s: %w", path, err)
+		return nil, fmt.Errorf("reading asset export %s: %w", file, err)
 	}
 	var resources []*scanner.Resource
 	for _, r := range mergeRecords(recs) {
@@ -144,14 +150,16 @@ func LoadExport(ctx context.Context, path string, base string) (*scanner.Graph, 
 	return g, nil
 }
 
-// displayPath names the file relative to base when it is inside it.
+// displayPath names the file relative to base, never by its absolute path
+// on the machine (which differs between checkouts); with no base, by its
+// name.
 func displayPath(path, base string) string {
 	if base != "" {
-		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
+		if rel, err := filepath.Rel(base, path); err == nil {
 			return filepath.ToSlash(rel)
 		}
 	}
-	return filepath.ToSlash(path)
+	return filepath.Base(path)
 }
 
 // record is one asset read from a file, with where it was read.

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
@@ -47,6 +48,11 @@ type Options struct {
 	// check IDs, as terraform.Options.MapIgnoreID does; nil honours only
 	// casascan's own ignore comments.
 	MapIgnoreID scanner.IgnoreIDMapper
+	// FS is the scanned tree: the plan file is read through it when it
+	// lies inside it, and the Terraform source always is. With no FS, the
+	// plan is read as an ordinary file and the source through a tree
+	// rooted at Base (or the source directory).
+	FS *treefs.FS
 }
 
 // Detect reports whether data looks like terraform show -json output: a
@@ -62,14 +68,6 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	doc, err := decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", path, err)
-	}
 	base, err := filepath.Abs(opts.Base)
 	if opts.Base == "" {
 		base, err = filepath.Abs(filepath.Dir(path))
@@ -77,10 +75,24 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	if err != nil {
 		return nil, fmt.Errorf("resolving %s: %w", opts.Base, err)
 	}
-	g, omitted := build(doc, relName(base, path))
+	name := relName(base, path)
+	var data []byte
+	if opts.FS != nil {
+		data, err = opts.FS.ReadArg(path, name)
+	} else {
+		data, err = treefs.ReadRegular(path, name, treefs.DefaultMaxFileSize)
+	}
+	if err != nil {
+		return nil, err
+	}
+	doc, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", name, err)
+	}
+	g, omitted := build(doc, name)
 	g.Root = base
 	if dir := sourceDir(path, opts); dir != "" {
-		n, err := mapSource(ctx, g, omitted, dir, terraform.Options{Base: base, Vars: varArgs(doc.Variables), MapIgnoreID: opts.MapIgnoreID})
+		n, err := mapSource(ctx, g, omitted, dir, terraform.Options{Base: base, Vars: varArgs(doc.Variables), MapIgnoreID: opts.MapIgnoreID, FS: opts.FS})
 		switch {
 		case err != nil:
 			g.Diagnostics = append(g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning,
@@ -157,7 +169,13 @@ func sourceDir(path string, opts Options) string {
 		return opts.SourceDir
 	}
 	dir := filepath.Dir(path)
-	entries, err := os.ReadDir(dir)
+	var entries []os.DirEntry
+	var err error
+	if opts.FS != nil {
+		entries, err = opts.FS.ReadDir(dir)
+	} else {
+		entries, err = os.ReadDir(dir)
+	}
 	if err != nil {
 		return ""
 	}

@@ -1,11 +1,11 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -108,13 +108,15 @@ type parsedFile struct {
 	src   []byte
 	body  hcl.Body
 	diags hcl.Diagnostics
+	// unread is set when the file could not be read at all.
+	unread bool
 }
 
 // configFiles lists a directory's .tf and .tf.json files in lexical order,
 // as Terraform reads them, skipping editor backups and override files'
 // special merge (override files are read as ordinary files).
-func configFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+func configFiles(tfs *treefs.FS, dir string) ([]string, error) {
+	entries, err := tfs.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -132,14 +134,17 @@ func configFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// parseFile parses one file; it is safe to call from several goroutines.
-func parseFile(abs, rel string) *parsedFile {
+// parseFile reads and parses one file of the tree; it is safe to call from
+// several goroutines. A file that cannot be read (outside the tree through a
+// link, not a regular file, too large) is a diagnostic and an empty body.
+func parseFile(tfs *treefs.FS, abs, rel string) *parsedFile {
 	pf := &parsedFile{abs: abs, rel: rel}
-	src, err := os.ReadFile(abs)
+	src, err := tfs.ReadFile(abs)
 	if err != nil {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: err.Error(),
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: relErr(err).Error() + "; it is not scanned",
 			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		pf.body = hcl.EmptyBody()
+		pf.unread = true
 		return pf
 	}
 	pf.src = src

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -15,7 +16,9 @@ import (
 // scanned tree they may read inside, and where to report a refused read.
 type funcContext struct {
 	ModuleDir string // absolute directory of the module whose expression is evaluated
-	Root      string // absolute root of the scanned tree; files outside it are never read
+	// FS is the scanned tree; files outside it are never read. With no FS,
+	// no file is read at all.
+	FS *treefs.FS
 	// Warn records a diagnostic (summary, detail) — e.g. a file() outside the tree; may be nil.
 	Warn func(summary, detail string)
 }

@@ -11,18 +11,15 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/casascan/casascan/internal/treefs"
+
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
-
-// maxFileSize bounds what a file function reads. Terraform has no limit; a
-// scanner reading an untrusted tree must not be made to load a huge file.
-const maxFileSize = 64 << 20
 
 // Warning summaries, stable so that the evaluator and tests can match them.
 const (
@@ -70,97 +67,51 @@ func (fc funcContext) warn(summary, detail string) {
 	}
 }
 
-// resolve returns the real (symlink-free) absolute path of p, a path as
-// written in the configuration, and whether it lies inside the scanned tree.
-// A relative p is taken from the module's directory. err is the error of
-// resolving the symlinks (the file may not exist); inside is still decided
-// then, from the deepest ancestor that exists, so that a missing file behind
-// a link out of the tree is refused rather than reported missing.
-func (fc funcContext) resolve(p string) (real string, inside bool, err error) {
+// resolve returns the absolute path of p, a path as written in the
+// configuration (a relative p is taken from the module's directory), and
+// whether it lies inside the scanned tree as written. Links are judged when
+// the file is read: the tree refuses any that leave it.
+func (fc funcContext) resolve(p string) (abs string, inside bool) {
 	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
-		return "", false, nil // Terraform would read the home directory
+		return "", false // Terraform would read the home directory
 	}
-	abs := p
+	abs = p
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(fc.ModuleDir, abs)
 	}
 	abs = filepath.Clean(abs)
-	real, err = filepath.EvalSymlinks(abs)
-	if err != nil {
-		real = resolveAncestor(abs)
-	}
-	return real, fc.within(real), err
-}
-
-// resolveAncestor resolves the symlinks of the deepest existing ancestor of
-// abs and appends the rest of abs to it.
-func resolveAncestor(abs string) string {
-	rest := ""
-	for dir := abs; ; {
-		parent := filepath.Dir(dir)
-		rest = filepath.Join(filepath.Base(dir), rest)
-		if parent == dir {
-			return abs
-		}
-		if r, err := filepath.EvalSymlinks(parent); err == nil {
-			return filepath.Join(r, rest)
-		}
-		dir = parent
-	}
-}
-
-// within reports whether the real path p lies inside the scanned tree. With
-// no Root, nothing does.
-func (fc funcContext) within(p string) bool {
-	if fc.Root == "" || p == "" {
-		return false
-	}
-	root, err := filepath.EvalSymlinks(fc.Root)
-	if err != nil {
-		root = filepath.Clean(fc.Root)
-	}
-	rel, err := filepath.Rel(root, p)
-	if err != nil || !filepath.IsLocal(rel) && rel != "." {
-		return false
-	}
-	return true
+	return abs, fc.FS != nil && fc.FS.Contains(abs)
 }
 
 // readFile reads the regular file at p (as written). ok is false when the
 // read was refused (outside the tree, too large): a warning has been recorded
 // and the caller returns an unknown value.
 func (fc funcContext) readFile(p string) (data []byte, ok bool, err error) {
-	real, inside, err := fc.resolve(p)
+	abs, inside := fc.resolve(p)
 	if !inside {
 		fc.warn(warnOutside, p)
 		return nil, false, nil
 	}
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-			return nil, true, fmt.Errorf("no file exists at %s", p)
-		}
-		return nil, true, fmt.Errorf("reading %s: %w", p, relErr(err))
-	}
-	info, err := os.Stat(real)
-	if err != nil {
-		return nil, true, fmt.Errorf("reading %s: %w", p, relErr(err))
-	}
-	if !info.Mode().IsRegular() {
-		return nil, true, fmt.Errorf("%s is not a regular file", p)
-	}
-	if info.Size() > maxFileSize {
+	data, err = fc.FS.ReadFile(abs)
+	switch {
+	case err == nil:
+		return data, true, nil
+	case treefs.IsOutside(err):
+		fc.warn(warnOutside, p)
+		return nil, false, nil
+	case errors.Is(err, treefs.ErrTooLarge):
 		fc.warn(warnTooLarge, p)
 		return nil, false, nil
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid):
+		return nil, true, fmt.Errorf("no file exists at %s", p)
+	case errors.Is(err, treefs.ErrNotRegular):
+		return nil, true, fmt.Errorf("%s is not a regular file", p)
 	}
-	data, err = os.ReadFile(real)
-	if err != nil {
-		return nil, true, fmt.Errorf("reading %s: %w", p, relErr(err))
-	}
-	return data, true, nil
+	return nil, true, fmt.Errorf("reading %s: %w", p, relErr(err))
 }
 
-// relErr strips the absolute path from a *fs.PathError, so that messages
-// name only the path as written and stay the same on every machine.
+// relErr strips the path from a *fs.PathError, so that messages name only
+// the path as written and stay the same on every machine.
 func relErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -199,22 +150,21 @@ func fileExistsFunc(fc funcContext) function.Function {
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			real, inside, err := fc.resolve(p)
+			abs, inside := fc.resolve(p)
 			if !inside {
 				fc.warn(warnOutside, p)
 				return cty.UnknownVal(cty.Bool).RefineNotNull(), nil
 			}
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-					return cty.False, nil
-				}
+			info, err := fc.FS.Stat(abs)
+			switch {
+			case treefs.IsOutside(err):
+				fc.warn(warnOutside, p)
+				return cty.UnknownVal(cty.Bool).RefineNotNull(), nil
+			case errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid):
+				return cty.False, nil
+			case err != nil:
 				return cty.NilVal, fmt.Errorf("checking %s: %w", p, relErr(err))
-			}
-			info, err := os.Stat(real)
-			if err != nil {
-				return cty.NilVal, fmt.Errorf("checking %s: %w", p, relErr(err))
-			}
-			if !info.Mode().IsRegular() {
+			case !info.Mode().IsRegular():
 				return cty.NilVal, fmt.Errorf("%s is not a regular file", p)
 			}
 			return cty.True, nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -69,10 +70,10 @@ func fileTree(t *testing.T) (root string, warns *[]string) {
 }
 
 // treeContext is the function context of the module dir (relative to root).
-func treeContext(root, dir string, warns *[]string) funcContext {
+func treeContext(t testing.TB, root, dir string, warns *[]string) funcContext {
 	return funcContext{
 		ModuleDir: filepath.Join(root, filepath.FromSlash(dir)),
-		Root:      root,
+		FS:        openTree(t, root),
 		Warn: func(summary, detail string) {
 			*warns = append(*warns, summary+": "+detail)
 		},
@@ -88,7 +89,7 @@ func TestFuncFileReads(t *testing.T) {
 	s1, s256, s512 := sha1.Sum(hello), sha256.Sum256(hello), sha512.Sum512(hello)
 	m5 := md5.Sum(hello)
 	abs := filepath.ToSlash(filepath.Join(root, "hello.txt"))
-	runCases(t, treeContext(root, ".", warns), []funcCase{
+	runCases(t, treeContext(t, root, ".", warns), []funcCase{
 		{expr: `file("hello.txt")`, want: cty.StringVal("Hello World")},
 		{expr: `file("` + abs + `")`, want: cty.StringVal("Hello World")},
 		{expr: `file("link_in")`, want: cty.StringVal("Hello World")},
@@ -141,7 +142,7 @@ func TestFuncFileConfinement(t *testing.T) {
 		for fn, ty := range fns {
 			t.Run(fn+"("+p+")", func(t *testing.T) {
 				var warns []string
-				fc := treeContext(root, ".", &warns)
+				fc := treeContext(t, root, ".", &warns)
 				got, diags := evalWith(t, fc, fn+`("`+p+`")`)
 				if diags.HasErrors() {
 					t.Fatalf("unexpected error: %s", diags.Error())
@@ -163,7 +164,7 @@ func TestFuncFileConfinement(t *testing.T) {
 	})
 	t.Run("template", func(t *testing.T) {
 		var warns []string
-		got, diags := evalWith(t, treeContext(root, "modules/a", &warns), `templatefile("tpl/escape.tftpl", {})`)
+		got, diags := evalWith(t, treeContext(t, root, "modules/a", &warns), `templatefile("tpl/escape.tftpl", {})`)
 		if diags.HasErrors() || got.IsKnown() || strings.Contains(got.GoString(), secretContent) {
 			t.Fatalf("got %#v %v; want unknown", got, diags)
 		}
@@ -173,7 +174,7 @@ func TestFuncFileConfinement(t *testing.T) {
 	})
 	t.Run("pathexpand", func(t *testing.T) {
 		var warns []string
-		got, diags := evalWith(t, treeContext(root, ".", &warns), `pathexpand("~/.ssh/id_rsa")`)
+		got, diags := evalWith(t, treeContext(t, root, ".", &warns), `pathexpand("~/.ssh/id_rsa")`)
 		if diags.HasErrors() || got.IsKnown() || len(warns) != 1 {
 			t.Fatalf("got %#v %v, warnings %q; want unknown and one warning", got, diags, warns)
 		}
@@ -183,7 +184,7 @@ func TestFuncFileConfinement(t *testing.T) {
 func TestFuncFileset(t *testing.T) {
 	root, warns := fileTree(t)
 	set := func(ss ...string) cty.Value { return cty.SetVal(strs(ss...)) }
-	runCases(t, treeContext(root, ".", warns), []funcCase{
+	runCases(t, treeContext(t, root, ".", warns), []funcCase{
 		{expr: `fileset(".", "*.txt")`, want: set("hello.txt")},
 		{expr: `fileset(".", "*")`, want: set("bin.dat", "hello.txt", "link_in")},
 		{expr: `fileset(".", "**/*.txt")`, want: set("hello.txt", "modules/a/local.txt")},
@@ -207,7 +208,7 @@ func TestFuncFileset(t *testing.T) {
 
 func TestFuncTemplates(t *testing.T) {
 	root, warns := fileTree(t)
-	runCases(t, treeContext(root, "modules/a", warns), []funcCase{
+	runCases(t, treeContext(t, root, "modules/a", warns), []funcCase{
 		{expr: `templatefile("tpl/backends.tftpl", {port = 8080, ip_addrs = ["10.0.0.1", "10.0.0.2"]})`,
 			want: cty.StringVal("backend 10.0.0.1:8080\nbackend 10.0.0.2:8080\n")},
 		{expr: `templatefile("tpl/nested.tftpl", {})`, want: cty.StringVal("local says module-local")},
@@ -224,4 +225,15 @@ func TestFuncTemplates(t *testing.T) {
 	if len(*warns) != 0 {
 		t.Errorf("unexpected warnings: %q", *warns)
 	}
+}
+
+// openTree opens the scanned tree at root for the test's duration.
+func openTree(t testing.TB, root string) *treefs.FS {
+	t.Helper()
+	fs, err := treefs.Open(root, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	return fs
 }

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -38,15 +38,20 @@ func fileSetFunc(fc funcContext) function.Function {
 				return cty.NilVal, function.NewArgErrorf(1, "invalid pattern %q: %s", pattern, err)
 			}
 			start := filepath.Join(dir, filepath.FromSlash(lit))
-			real, inside, err := fc.resolve(start)
+			abs, inside := fc.resolve(start)
 			if !inside {
 				fc.warn(warnOutside, start)
 				return cty.UnknownVal(cty.Set(cty.String)).RefineNotNull(), nil
 			}
-			if err != nil {
+			info, err := fc.FS.Stat(abs)
+			switch {
+			case treefs.IsOutside(err):
+				fc.warn(warnOutside, start)
+				return cty.UnknownVal(cty.Set(cty.String)).RefineNotNull(), nil
+			case err != nil || !info.IsDir():
 				return cty.SetValEmpty(cty.String), nil // nothing there to match
 			}
-			names, err := fc.walkMatches(real, re)
+			names, err := fc.walkMatches(abs, re)
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("listing %s: %w", start, err)
 			}
@@ -56,43 +61,29 @@ func fileSetFunc(fc funcContext) function.Function {
 }
 
 // walkMatches returns the paths, relative to base, of the regular files under
-// base that match re.
+// base that match re. base may be a link to a directory of the tree; the
+// walk below it follows no links into directories, and lists a file link
+// only when it leads to a regular file inside the tree.
 func (fc funcContext) walkMatches(base string, re *regexp.Regexp) ([]string, error) {
 	var names []string
 	visited := 0
-	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+	start := base
+	err := fc.FS.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable entries are skipped, as a glob would
 		}
 		if visited++; visited > maxFilesetEntries {
 			return errors.New("too many files")
 		}
-		rel, _ := filepath.Rel(base, p)
+		rel, _ := filepath.Rel(start, p)
 		rel = filepath.ToSlash(rel)
-		if d.IsDir() || !re.MatchString(rel) || !fc.regularInside(p, d) {
+		if d.IsDir() || !re.MatchString(rel) || !fc.FS.IsFile(p) {
 			return nil
 		}
 		names = append(names, rel)
 		return nil
 	})
 	return names, err
-}
-
-// regularInside reports whether the entry is a regular file, or a symlink to
-// a regular file inside the tree.
-func (fc funcContext) regularInside(p string, d fs.DirEntry) bool {
-	if d.Type().IsRegular() {
-		return true
-	}
-	if d.Type()&fs.ModeSymlink == 0 {
-		return false
-	}
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil || !fc.within(real) {
-		return false
-	}
-	info, err := os.Stat(real)
-	return err == nil && info.Mode().IsRegular()
 }
 
 // setOfPaths turns names relative to start into paths relative to dir.

@@ -47,7 +47,7 @@ func FuzzFunctions(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.a, s.b, s.n)
 	}
-	fc := funcContext{ModuleDir: root, Root: root}
+	fc := funcContext{ModuleDir: root, FS: openTree(f, root)}
 	fs := functions(fc)
 	names := make([]string, 0, len(fs))
 	for name := range fs {

@@ -10,6 +10,7 @@ package terraform
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/casascan/casascan/internal/par"
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -39,6 +41,14 @@ type Options struct {
 	Base string
 	// MapIgnoreID maps tfsec/trivy ignore IDs to casascan check IDs.
 	MapIgnoreID scanner.IgnoreIDMapper
+	// FS is the scanned tree: every file is read through it, and nothing
+	// outside it is read (var files named on the command line aside). With
+	// no FS, the tree is Base when the directory lies inside it, else the
+	// directory itself.
+	FS *treefs.FS
+	// MaxFileSize bounds each file read when Load opens the tree itself
+	// (0: treefs.DefaultMaxFileSize).
+	MaxFileSize int64
 
 	// workers bounds the goroutines evaluating module instances; 0 means
 	// GOMAXPROCS. Tests set it to compare parallel and sequential runs.
@@ -51,9 +61,15 @@ type tree struct {
 	ctx  context.Context
 	opts Options
 	base string // absolute directory names are relative to
+	fs   *treefs.FS
+	// dirs are the module directories met so far with what they are on
+	// disk, so that a directory reached through a link is known as the
+	// same module (canonical).
+	dirs []dirID
 
 	mods  map[string]*module // by absolute directory
 	files []*parsedFile
+	ownFS bool // fs was opened by Load, which closes it
 
 	mu       sync.Mutex // guards diags and diagSeen
 	diags    []scanner.Diagnostic
@@ -101,6 +117,7 @@ func Load(ctx context.Context, dir string, opts Options) (*scanner.Graph, error)
 	if err != nil {
 		return nil, err
 	}
+	defer t.close()
 	if err := t.parseDirs([]string{root}, true); err != nil {
 		return nil, err
 	}
@@ -117,7 +134,8 @@ func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, 
 	if err != nil {
 		return nil, err
 	}
-	dirs, err := configDirs(top)
+	defer t.close()
+	dirs, err := t.configDirs(top)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
@@ -159,7 +177,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 		return nil, "", fmt.Errorf("resolving %s: %w", dir, err)
 	}
 	if fi, err := os.Stat(root); err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", dir, err)
+		return nil, "", fmt.Errorf("reading %s: %w", dir, relErr(err))
 	} else if !fi.IsDir() {
 		return nil, "", fmt.Errorf("reading %s: not a directory", dir)
 	}
@@ -169,19 +187,50 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	return &tree{ctx: ctx, opts: opts, base: base, mods: map[string]*module{}, diagSeen: map[string]bool{}}, root, nil
+	t := &tree{ctx: ctx, opts: opts, base: base, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{}}
+	if t.fs == nil {
+		top := root
+		if within(base, root) {
+			top = base
+		}
+		if t.fs, err = treefs.Open(top, opts.MaxFileSize); err != nil {
+			return nil, "", fmt.Errorf("reading %s: %w", dir, err)
+		}
+		t.ownFS = true
+	}
+	if !t.fs.Contains(root) {
+		t.close()
+		return nil, "", fmt.Errorf("reading %s: %w", dir, treefs.ErrOutside)
+	}
+	return t, root, nil
+}
+
+// close releases the tree's file system when Load opened it.
+func (t *tree) close() {
+	if t.ownFS {
+		t.fs.Close()
+	}
+}
+
+// within reports whether p lies in (or is) dir, as written.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || filepath.IsLocal(rel))
 }
 
 // configDirs lists the directories under top that hold configuration
-// files, in lexical order, skipping hidden directories.
-func configDirs(top string) ([]string, error) {
+// files, in lexical order, skipping hidden directories. An unreadable
+// directory is a diagnostic.
+func (t *tree) configDirs(top string) ([]string, error) {
 	var dirs []string
-	err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+	err := t.fs.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == top {
 				return err
 			}
-			return nil // an unreadable subdirectory is passed over
+			t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
+				Detail: relErr(err).Error() + "; it is not scanned", Subject: t.rel(p), Skipped: true})
+			return nil
 		}
 		if !d.IsDir() {
 			return nil
@@ -189,12 +238,36 @@ func configDirs(top string) ([]string, error) {
 		if p != top && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir
 		}
-		if files, _ := configFiles(p); len(files) > 0 {
+		if files, _ := configFiles(t.fs, p); len(files) > 0 {
 			dirs = append(dirs, p)
 		}
 		return nil
 	})
 	return dirs, err
+}
+
+// dirID is a module directory and what it is on disk.
+type dirID struct {
+	path string
+	info fs.FileInfo
+}
+
+// canonical returns the path under which dir (absolute) is known: the
+// first path met for the same directory, so that a module reached through
+// a link (self -> .) is the module itself, and a call cycle through links
+// is seen as one.
+func (t *tree) canonical(dir string) string {
+	fi, err := t.fs.Stat(dir)
+	if err != nil {
+		return dir
+	}
+	for _, d := range t.dirs {
+		if d.path == dir || os.SameFile(d.info, fi) {
+			return d.path
+		}
+	}
+	t.dirs = append(t.dirs, dirID{dir, fi})
+	return dir
 }
 
 // newLoader prepares one root module for evaluation: the modules it calls
@@ -217,7 +290,7 @@ func (t *tree) newLoader(root string, only bool) *loader {
 // functions report to l, then base's stand-ins for the functions casascan
 // lacks.
 func (l *loader) setFunctions(base map[string]function.Function) {
-	l.funcs = functions(funcContext{ModuleDir: l.root, Root: l.root, Warn: l.warn})
+	l.funcs = functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn})
 	for _, name := range sortedKeys(l.funcs) {
 		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
 	}
@@ -363,6 +436,7 @@ func (l *loader) discover() error {
 		key, dir  string
 		ancestors []string // module directories on the call path, for cycles
 	}
+	l.canonical(l.root)
 	level := []pending{{"", l.root, nil}}
 	for depth := 0; len(level) > 0 && depth < maxModuleDepth; depth++ {
 		var dirs []string
@@ -386,6 +460,7 @@ func (l *loader) discover() error {
 				if !ok {
 					continue
 				}
+				dir = l.canonical(dir)
 				l.callDirs[key] = dir
 				anc := append(append([]string{}, p.ancestors...), p.dir)
 				if slices.Contains(anc, dir) {
@@ -405,13 +480,13 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 	var all []*parsedFile
 	perDir := map[string][]*parsedFile{}
 	for _, d := range dirs {
-		names, err := configFiles(d)
+		names, err := configFiles(l.fs, d)
 		if err != nil {
 			if isRoot {
-				return fmt.Errorf("reading %s: %w", d, err)
+				return fmt.Errorf("reading %s: %w", l.rel(d), relErr(err))
 			}
 			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read module directory",
-				Detail: err.Error(), Subject: l.rel(d), Skipped: true})
+				Detail: relErr(err).Error() + "; it is not scanned", Subject: l.rel(d), Skipped: true})
 			continue
 		}
 		for _, n := range names {
@@ -421,7 +496,7 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 		}
 	}
 	par.Each(len(all), 0, func(_, i int) {
-		*all[i] = *parseFile(all[i].abs, all[i].rel)
+		*all[i] = *parseFile(l.fs, all[i].abs, all[i].rel)
 	})
 	// Modules are built in parallel too, their diagnostics taken in order.
 	built := make([]*module, len(dirs))
@@ -433,6 +508,12 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 		files := perDir[d]
 		for _, f := range files {
 			for _, diag := range f.diags {
+				if f.unread {
+					d := fromHCL(diag)
+					d.Skipped = true
+					l.add(d)
+					continue
+				}
 				l.hclDiag(diag)
 			}
 		}
@@ -446,19 +527,24 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 }
 
 // readManifest reads .terraform/modules/modules.json, where terraform init
-// records the directories of the modules it fetched.
+// records the directories of the modules it fetched. A directory it names
+// outside the tree is refused when a call resolves to it.
 func (l *loader) readManifest() {
 	l.manifest = map[string]string{}
-	data, err := os.ReadFile(filepath.Join(l.root, ".terraform", "modules", "modules.json"))
-	if err != nil {
+	name := filepath.Join(l.root, ".terraform", "modules", "modules.json")
+	data, err := l.fs.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	var mf struct {
 		Modules []struct{ Key, Source, Dir string }
 	}
-	if err := json.Unmarshal(data, &mf); err != nil {
-		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: "cannot read the module manifest",
-			Detail: err.Error(), File: l.rel(filepath.Join(l.root, ".terraform", "modules", "modules.json"))})
+	if err == nil {
+		err = json.Unmarshal(data, &mf)
+	}
+	if err != nil {
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read the module manifest",
+			Detail: relErr(err).Error() + "; modules fetched by terraform init are not scanned", File: l.rel(name), Skipped: true})
 		return
 	}
 	for _, m := range mf.Modules {
@@ -469,27 +555,38 @@ func (l *loader) readManifest() {
 }
 
 // resolveSource finds the directory of a module call: a local path, or what
-// terraform init fetched. A module that is not there is a diagnostic; its
-// resources are not scanned.
+// terraform init fetched. A module that is not there, or that lies outside
+// the scanned tree, is a diagnostic; its resources are not scanned.
 func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool) {
 	src := c.source
 	if isLocalSource(src) {
 		dir := filepath.Clean(filepath.Join(parentDir, filepath.FromSlash(src)))
-		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-			return dir, true
-		}
-		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: source %s not found", c.name, src), c.defRange)
-		return "", false
+		return l.moduleDir(dir, c, "source "+src)
 	}
 	if dir, ok := l.manifest[key]; ok {
-		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-			return dir, true
-		}
+		return l.moduleDir(dir, c, "directory "+l.rel(dir)+" (from .terraform/modules/modules.json)")
 	}
 	if src == "" {
 		return "", false
 	}
 	l.skipped(scanner.DiagWarning, fmt.Sprintf("module %q (%s) is not fetched; run terraform init to fetch it", c.name, src), c.defRange)
+	return "", false
+}
+
+// moduleDir checks that dir, where call c's module should be, is a
+// directory of the tree; what names it is how the message shows it.
+func (l *loader) moduleDir(dir string, c *callDecl, what string) (string, bool) {
+	fi, err := l.fs.Stat(dir)
+	switch {
+	case !l.fs.Contains(dir) || treefs.IsOutside(err):
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is outside the scanned tree, and is not read", c.name, what), c.defRange)
+	case err != nil:
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s not found", c.name, what), c.defRange)
+	case !fi.IsDir():
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is a file; a module source names the directory that holds the module's .tf files", c.name, what), c.defRange)
+	default:
+		return dir, true
+	}
 	return "", false
 }
 

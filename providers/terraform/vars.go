@@ -1,7 +1,8 @@
 package terraform
 
 import (
-	"os"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,29 +34,39 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 			}
 		}
 	}
-	var auto []string
-	for _, n := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
-		if p := filepath.Join(l.root, n); fileExists(p) {
-			l.readVarFile(p, m, vals)
-		}
+	// terraform.tfvars, then *.auto.tfvars in lexical order. Every entry
+	// of those names is read, links included: the tree refuses one that
+	// leads out of it, with a diagnostic.
+	entries, err := l.fs.ReadDir(l.root)
+	if err != nil {
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
+			Detail: relErr(err).Error() + "; its variable files are not read", Subject: l.rel(l.root), Skipped: true})
 	}
-	entries, _ := os.ReadDir(l.root)
+	present := map[string]bool{}
+	var auto []string
 	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")) {
-			auto = append(auto, filepath.Join(l.root, n))
+		n := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		present[n] = true
+		if strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json") {
+			auto = append(auto, n)
 		}
 	}
 	sort.Strings(auto)
-	for _, p := range auto {
-		l.readVarFile(p, m, vals)
+	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
+		if present[n] {
+			abs := filepath.Join(l.root, n)
+			l.readVarFile(abs, l.rel(abs), false, m, vals)
+		}
 	}
 	for _, p := range l.opts.VarFiles {
-		abs, _ := filepath.Abs(p)
-		if !fileExists(abs) {
-			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: p})
-			continue
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
 		}
-		l.readVarFile(abs, m, vals)
+		l.readVarFile(abs, p, true, m, vals)
 	}
 	for _, kv := range l.opts.Vars {
 		name, raw, ok := strings.Cut(kv, "=")
@@ -98,12 +109,25 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 
 // readVarFile reads a .tfvars or .tfvars.json file into vals; variables the
 // root module does not declare are passed over, as Terraform warns and
-// ignores them.
-func (l *loader) readVarFile(abs string, m *module, vals map[string]cty.Value) {
+// ignores them. shown names the file in messages; arg says the user named
+// it on the command line (--var-file), so it may lie outside the tree,
+// although a link inside the tree still may not lead out of it.
+func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[string]cty.Value) {
 	rel := l.rel(abs)
-	src, err := os.ReadFile(abs)
+	var src []byte
+	var err error
+	if arg {
+		src, err = l.fs.ReadArg(abs, shown)
+	} else {
+		src, err = l.fs.ReadFile(abs)
+	}
+	if errors.Is(err, fs.ErrNotExist) && arg {
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: shown, Skipped: true})
+		return
+	}
 	if err != nil {
-		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file", Detail: err.Error(), File: rel})
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file",
+			Detail: relErr(err).Error() + "; its values are not used", File: rel, Skipped: true})
 		return
 	}
 	var f *hcl.File
@@ -135,9 +159,4 @@ func (l *loader) readVarFile(abs string, m *module, vals map[string]cty.Value) {
 			vals[name] = v
 		}
 	}
-}
-
-func fileExists(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir()
 }
