@@ -96,8 +96,10 @@ func runHostile(t testing.TB, dir string, lim hostileLimits, args ...string) hos
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Dir = dir
 	env := []string{hostileChildEnv + "=1",
-		// Room for the runtime's own reservations above the heap.
-		hostileLimitEnv + "=" + strconv.FormatInt(lim.Memory+(1<<30), 10),
+		// Room for the runtime's own address-space reservations (over
+		// 1 GiB of mappings before the heap grows): the limit stops a
+		// runaway early; the peak-RSS check below is the real bound.
+		hostileLimitEnv + "=" + strconv.FormatInt(lim.Memory+(4<<30), 10),
 		"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "GOMAXPROCS=2"}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GOCOVERDIR=") || strings.HasPrefix(kv, "GORACE=") {

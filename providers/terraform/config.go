@@ -141,7 +141,7 @@ func parseFile(tfs *treefs.FS, abs, rel string) *parsedFile {
 	pf := &parsedFile{abs: abs, rel: rel}
 	src, err := tfs.ReadFile(abs)
 	if err != nil {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: relErr(err).Error() + "; it is not scanned",
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: relErr(err).Error(),
 			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		pf.body = hcl.EmptyBody()
 		pf.unread = true

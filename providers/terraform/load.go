@@ -229,7 +229,7 @@ func (t *tree) configDirs(top string) ([]string, error) {
 				return err
 			}
 			t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
-				Detail: relErr(err).Error() + "; it is not scanned", Subject: t.rel(p), Skipped: true})
+				Detail: relErr(err).Error(), Subject: t.rel(p), Skipped: true})
 			return nil
 		}
 		if !d.IsDir() {
@@ -486,7 +486,7 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 				return fmt.Errorf("reading %s: %w", l.rel(d), relErr(err))
 			}
 			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read module directory",
-				Detail: relErr(err).Error() + "; it is not scanned", Subject: l.rel(d), Skipped: true})
+				Detail: relErr(err).Error(), Subject: l.rel(d), Skipped: true})
 			continue
 		}
 		for _, n := range names {

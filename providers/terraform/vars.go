@@ -127,7 +127,7 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 	}
 	if err != nil {
 		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file",
-			Detail: relErr(err).Error() + "; its values are not used", File: rel, Skipped: true})
+			Detail: relErr(err).Error(), File: rel, Skipped: true})
 		return
 	}
 	var f *hcl.File
