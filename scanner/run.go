@@ -79,10 +79,14 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		// Checks are pure and the graph is read-only: judge them in
 		// parallel, each into its own slice, joined in check order.
 		byCheck := make([][]Finding, len(checks))
+		crashes := make([][]Diagnostic, len(checks))
 		par.Each(len(checks), 0, func(_, i int) {
-			byCheck[i] = r.judge(checks[i], nil)
+			byCheck[i] = r.judge(checks[i], nil, &crashes[i])
 		})
 		per = append(per, byCheck...)
+		for _, ds := range crashes {
+			res.Diagnostics = append(res.Diagnostics, ds...)
+		}
 	}
 	var ptrs []*Finding
 	for _, fs := range per {
@@ -93,6 +97,23 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 	res.Findings = sorted(dedupe(ptrs))
 	SortDiagnostics(res.Diagnostics)
 	return res
+}
+
+// test runs one check on one resource. A check that panics (a bug: checks
+// are meant to handle every value) does not stop the scan: the resource is
+// reported as not judged, with an error diagnostic naming the check and
+// the resource, so the scan counts as incomplete.
+func (r *runner) test(c *Check, res *Resource, crashes *[]Diagnostic) (problems []Problem, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			*crashes = append(*crashes, Diagnostic{Severity: DiagError, Skipped: true,
+				Summary: "internal error: check " + c.ID + " failed on " + res.Address,
+				Detail:  fmt.Sprintf("%v; please report this bug", p),
+				File:    res.DefRange.Filename, Line: res.DefRange.Start.Line, Column: res.DefRange.Start.Column})
+			problems, ok = nil, false
+		}
+	}()
+	return c.Test(r.g, res), true
 }
 
 type runner struct {
@@ -229,7 +250,7 @@ func allAttrs(b *Body) []*Attr {
 }
 
 // judge appends the findings of one check to out.
-func (r *runner) judge(c *Check, out []Finding) []Finding {
+func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding {
 	if len(c.Types) == 0 {
 		if c.TestGraph == nil {
 			return out
@@ -258,7 +279,14 @@ func (r *runner) judge(c *Check, out []Finding) []Finding {
 				out = append(out, f)
 				continue
 			}
-			problems := c.Test(r.g, res)
+			problems, ok := r.test(c, res, crashes)
+			if !ok {
+				f := r.base(c, res, "", "")
+				f.Status, f.Reason = StatusUnknown, "the check failed on this resource (an internal error; see the diagnostics)"
+				f.Message = res.Address + ": not judged"
+				out = append(out, f)
+				continue
+			}
 			if len(problems) == 0 {
 				f := r.base(c, res, "", "")
 				f.Status, f.Message = StatusPass, res.Address+": passes"

@@ -246,3 +246,47 @@ func TestSortedStable(t *testing.T) {
 		}
 	}
 }
+
+// TestRunCheckPanics: a check that panics on one resource does not stop
+// the scan: that resource is UNKNOWN, an error diagnostic names the check
+// and the resource (so the scan is incomplete), and the other resources and
+// checks are judged as usual.
+func TestRunCheckPanics(t *testing.T) {
+	crashing := &Check{
+		ID: "GCP-ACC-002", Title: "crashes on b", Severity: Low, CWE: 732, Measures: []Measure{M5},
+		Types: []string{"google_storage_bucket"},
+		Test: func(g *Graph, r *Resource) []Problem {
+			if r.Address == "google_storage_bucket.b" {
+				var m map[string]int
+				m["boom"] = 1 // a nil-map write: a runtime panic
+			}
+			return nil
+		},
+	}
+	g := &Graph{Resources: []*Resource{bucket("google_storage_bucket.a", 10, nil), bucket("google_storage_bucket.b", 20, nil)}}
+	g.Index()
+	res := Run([]*Check{crashing, noKey}, []*Graph{g}, Options{})
+	status := map[string]Status{}
+	for _, f := range res.Findings {
+		status[f.CheckID+" "+f.Resource] = f.Status
+	}
+	want := map[string]Status{
+		"GCP-ACC-002 google_storage_bucket.a": StatusPass,
+		"GCP-ACC-002 google_storage_bucket.b": StatusUnknown,
+		"GCP-ENC-001 google_storage_bucket.a": StatusFail,
+		"GCP-ENC-001 google_storage_bucket.b": StatusFail,
+	}
+	for k, v := range want {
+		if status[k] != v {
+			t.Errorf("%s: %s, want %s", k, status[k], v)
+		}
+	}
+	if len(res.Diagnostics) != 1 {
+		t.Fatalf("diagnostics %v, want one", res.Diagnostics)
+	}
+	d := res.Diagnostics[0]
+	if d.Severity != DiagError || !d.Skipped || d.File != "main.tf" || d.Line != 20 ||
+		d.Summary != "internal error: check GCP-ACC-002 failed on google_storage_bucket.b" {
+		t.Errorf("diagnostic %+v", d)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,6 +92,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return c.run(ctx, args)
 }
 
+// stackOf keeps the function lines of a goroutine stack (not the file
+// paths of the machine that built casascan), escaped.
+func stackOf(stack []byte) string {
+	var b strings.Builder
+	for _, line := range strings.Split(string(stack), "\n") {
+		if line == "" || strings.HasPrefix(line, "\t") {
+			continue
+		}
+		b.WriteString("  " + strings.Trim(strconv.QuoteToASCII(line), `"`) + "\n")
+	}
+	return b.String()
+}
+
 func fileIsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
@@ -105,8 +120,17 @@ func (c *cli) getenv(name string) (string, bool) {
 	return "", false
 }
 
-// run executes one command line and maps its outcome to an exit code.
-func (c *cli) run(ctx context.Context, args []string) int {
+// run executes one command line and maps its outcome to an exit code. A
+// panic (a bug) is reported as an internal error and an incomplete scan
+// (exit 3), never as a usage error or a clean pass.
+func (c *cli) run(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(c.stderr, "casascan: internal error: %s; the scan is incomplete. Please report this bug with the output of 'casascan version'.\n%s",
+				strconv.QuoteToASCII(fmt.Sprint(p)), strings.ToValidUTF8(stackOf(debug.Stack()), "?"))
+			code = exitSkipped
+		}
+	}()
 	root := c.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(c.stdout)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -329,5 +330,28 @@ func TestColor(t *testing.T) {
 				t.Errorf("colour = %v, want %v", p.report.Color, tc.want)
 			}
 		})
+	}
+}
+
+// panicWriter panics on every write, standing in for a bug anywhere in a
+// command.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("bug\x1b[31m in a writer") }
+
+// TestRunRecoversPanics: a panic is an internal error, reported escaped,
+// and exits 3 (incomplete), never 2 (usage) or 0.
+func TestRunRecoversPanics(t *testing.T) {
+	c, _, stderr := newTestCLI(t.TempDir(), nil, testNow)
+	c.stdout = panicWriter{}
+	if code := c.run(context.Background(), []string{"checks"}); code != exitSkipped {
+		t.Errorf("exit code %d, want %d", code, exitSkipped)
+	}
+	got := stderr.String()
+	if !strings.Contains(got, `casascan: internal error: "bug\x1b[31m in a writer"; the scan is incomplete`) || strings.Contains(got, "\x1b") {
+		t.Errorf("stderr:\n%s", got)
+	}
+	if !strings.Contains(got, "panicWriter.Write") {
+		t.Errorf("stderr has no stack:\n%s", got)
 	}
 }
