@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner/report"
 )
 
@@ -41,12 +41,12 @@ rules united, results sorted, repeats dropped.`,
 func (c *cli) merge(paths []string, output string) error {
 	var inputs []io.Reader
 	for _, p := range paths {
-		f, err := os.Open(c.abs(p))
+		// Only regular files, each within the size limit a scan reads.
+		data, err := treefs.ReadRegular(c.abs(p), p, treefs.DefaultMaxFileSize)
 		if err != nil {
-			return usageErrorf("reading %s: %v", p, pathErr(err))
+			return usageErrorf("%v", err)
 		}
-		defer f.Close()
-		inputs = append(inputs, namedReader{Reader: f, name: p})
+		inputs = append(inputs, namedReader{Reader: bytes.NewReader(data), name: p})
 	}
 	var buf bytes.Buffer
 	if err := report.MergeSARIF(&buf, inputs...); err != nil {
