@@ -96,20 +96,20 @@ func (f *FS) Abs(name string) string {
 // local turns name into a path relative to the top for os.Root.
 func (f *FS) local(name string) (string, error) {
 	if name == "" {
-		return "", &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+		return "", &fs.PathError{Op: "reading", Path: name, Err: fs.ErrInvalid}
 	}
 	var rel string
 	if filepath.IsAbs(name) {
 		r, err := filepath.Rel(f.dir, filepath.Clean(name))
 		if err != nil {
-			return "", &fs.PathError{Op: "open", Path: filepath.Base(name), Err: ErrOutside}
+			return "", &fs.PathError{Op: "reading", Path: filepath.Base(name), Err: ErrOutside}
 		}
 		rel = r
 	} else {
 		rel = filepath.Clean(filepath.FromSlash(name))
 	}
 	if rel != "." && !filepath.IsLocal(rel) {
-		return "", &fs.PathError{Op: "open", Path: filepath.ToSlash(rel), Err: ErrOutside}
+		return "", &fs.PathError{Op: "reading", Path: filepath.ToSlash(rel), Err: ErrOutside}
 	}
 	return rel, nil
 }
@@ -124,14 +124,14 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 	// Stat first: opening a FIFO would block until a writer comes.
 	fi, err := f.root.Stat(rel)
 	if err != nil {
-		return nil, f.pathErr("read", shown, err)
+		return nil, f.pathErr("reading", shown, err)
 	}
 	if err := f.readable(shown, fi); err != nil {
 		return nil, err
 	}
 	file, err := f.root.Open(rel)
 	if err != nil {
-		return nil, f.pathErr("read", shown, err)
+		return nil, f.pathErr("reading", shown, err)
 	}
 	defer file.Close()
 	return readBounded(file, shown, f.max)
@@ -145,7 +145,7 @@ func (f *FS) Stat(name string) (fs.FileInfo, error) {
 	}
 	fi, err := f.root.Stat(rel)
 	if err != nil {
-		return nil, f.pathErr("stat", filepath.ToSlash(rel), err)
+		return nil, f.pathErr("reading", filepath.ToSlash(rel), err)
 	}
 	return fi, nil
 }
@@ -171,7 +171,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	entries, err := fs.ReadDir(f.root.FS(), filepath.ToSlash(rel))
 	if err != nil {
-		return nil, f.pathErr("read", filepath.ToSlash(rel), err)
+		return nil, f.pathErr("reading", filepath.ToSlash(rel), err)
 	}
 	return entries, nil
 }
@@ -185,7 +185,7 @@ func (f *FS) WalkDir(name string, fn fs.WalkDirFunc) error {
 	}
 	return fs.WalkDir(f.root.FS(), filepath.ToSlash(rel), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			err = f.pathErr("read", p, err)
+			err = f.pathErr("reading", p, err)
 		}
 		return fn(f.Abs(p), d, err)
 	})
@@ -237,17 +237,17 @@ func ReadRegular(path, shown string, max int64) ([]byte, error) {
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: shown, Err: stripPath(err)}
+		return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: shown, Err: ErrNotRegular}
+		return nil, &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
 	}
 	if fi.Size() > max {
 		return nil, tooLarge(shown, max)
 	}
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: shown, Err: stripPath(err)}
+		return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 	}
 	defer file.Close()
 	return readBounded(file, shown, max)
@@ -256,7 +256,7 @@ func ReadRegular(path, shown string, max int64) ([]byte, error) {
 // readable refuses what is not a regular file or is too large.
 func (f *FS) readable(shown string, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
-		return &fs.PathError{Op: "read", Path: shown, Err: ErrNotRegular}
+		return &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
 	}
 	if fi.Size() > f.max {
 		return tooLarge(shown, f.max)
@@ -269,10 +269,10 @@ func (f *FS) readable(shown string, fi fs.FileInfo) error {
 func readBounded(file *os.File, shown string, max int64) ([]byte, error) {
 	fi, err := file.Stat()
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: shown, Err: stripPath(err)}
+		return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: shown, Err: ErrNotRegular}
+		return nil, &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
 	}
 	if fi.Size() > max {
 		return nil, tooLarge(shown, max)
@@ -291,7 +291,7 @@ func readBounded(file *os.File, shown string, max int64) ([]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: shown, Err: stripPath(err)}
+			return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 		}
 	}
 	if int64(len(buf)) > max {
@@ -301,7 +301,7 @@ func readBounded(file *os.File, shown string, max int64) ([]byte, error) {
 }
 
 func tooLarge(shown string, max int64) error {
-	return &fs.PathError{Op: "read", Path: shown, Err: fmt.Errorf("%w (%s; raise it with --max-file-size)", ErrTooLarge, FormatSize(max))}
+	return &fs.PathError{Op: "reading", Path: shown, Err: fmt.Errorf("%w (%s; raise it with --max-file-size)", ErrTooLarge, FormatSize(max))}
 }
 
 // pathErr names a failed access relative to the tree and says plainly when
