@@ -74,7 +74,7 @@ func TestMapIgnoreID(t *testing.T) {
 		{"tfsec", "google-gke-no-legacy-authentication", []string{"GCP-SEC-004"}},
 		{"tfsec", "GCP008", []string{"GCP-SEC-004"}},
 		{"tfsec", "google-gke-no-legacy-auth", nil}, // asked for client certificates: not GCP-SEC-004
-		{"trivy", "AVD-GCP-0021", nil}, // narrower than GCP-LOG-001: not mapped
+		{"trivy", "AVD-GCP-0021", nil},              // narrower than GCP-LOG-001: not mapped
 		{"trivy", "AVD-GCP-9999", nil},
 		{"trivy", "*", nil},
 		{"trivy", "", nil},
