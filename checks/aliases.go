@@ -37,7 +37,10 @@ type Alias struct {
 // are left out, because their ignore would also hide problems the author
 // never accepted: google-sql-pg-no-min-statement-logging (AVD-GCP-0021)
 // covers one of the flags GCP-LOG-001 judges. Neither tool has a check for
-// GKE application-layer secrets encryption (GCP-ENC-007).
+// GKE application-layer secrets encryption (GCP-ENC-007), Memorystore AUTH
+// (GCP-ACC-007) or public IAM on the data stores of GCP-ACC-008. An early
+// tfsec check, google-gke-no-legacy-auth, asked for client certificates, the
+// opposite of GCP-SEC-004, and is not mapped.
 //
 // IDs come from aquasecurity/trivy-checks (checks/cloud/google/**) and
 // tfsec's legacy and renamed-ID tables.
@@ -62,6 +65,9 @@ var aliases = []Alias{
 		Title: "The key encrypting a compute disk is not written in plain text"},
 	{CheckID: "GCP-KMS-002", AVDID: "AVD-GCP-0065", LongID: "google-kms-rotate-kms-keys",
 		Title: "KMS keys are rotated at least every 90 days"},
+	{CheckID: "GCP-SEC-004", AVDID: "AVD-GCP-0064", LongID: "google-gke-no-legacy-authentication",
+		Older: []string{"GCP008"},
+		Title: "GKE clusters do not use legacy client authentication (client certificates, basic auth)"},
 	{CheckID: "GCP-TLS-001", AVDID: "AVD-GCP-0039", LongID: "google-compute-use-secure-tls-policy",
 		Title: "SSL policies enforce TLS 1.2 or later"},
 	{CheckID: "GCP-TLS-004", AVDID: "AVD-GCP-0015", LongID: "google-sql-encrypt-in-transit-data",

@@ -43,7 +43,7 @@ func TestAliasSpellingsUnique(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	if want := 3*len(aliases) + 4; len(seen) != want {
+	if want := 3*len(aliases) + 5; len(seen) != want {
 		t.Errorf("%d spellings, want %d (AVD, GCP-NNNN and long ID per row, plus the older names)", len(seen), want)
 	}
 }
@@ -70,7 +70,11 @@ func TestMapIgnoreID(t *testing.T) {
 		{"tfsec", "GCP013", []string{"GCP-ENC-020"}},
 		{"tfsec", "google-compute-no-plaintext-vm-disk-keys", []string{"GCP-ENC-020"}},
 		{"tfsec", " AVD-GCP-0037 ", []string{"GCP-ENC-020"}},
-		{"trivy", "AVD-GCP-0021", nil}, // narrower than GCP-LOG-001: not mapped
+		{"trivy", "AVD-GCP-0064", []string{"GCP-SEC-004"}},
+		{"tfsec", "google-gke-no-legacy-authentication", []string{"GCP-SEC-004"}},
+		{"tfsec", "GCP008", []string{"GCP-SEC-004"}},
+		{"tfsec", "google-gke-no-legacy-auth", nil}, // asked for client certificates: not GCP-SEC-004
+		{"trivy", "AVD-GCP-0021", nil},              // narrower than GCP-LOG-001: not mapped
 		{"trivy", "AVD-GCP-9999", nil},
 		{"trivy", "*", nil},
 		{"trivy", "", nil},

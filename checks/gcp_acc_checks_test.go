@@ -158,3 +158,66 @@ func TestACC006PublicPubSub(t *testing.T) {
 }`, nil},
 	})
 }
+
+func TestACC007RedisAuth(t *testing.T) {
+	tgRunCases(t, gcpACC007, []tgCase{
+		{"enabled", `resource "google_redis_instance" "r" { auth_enabled = true }`, nil},
+		{"default", `resource "google_redis_instance" "r" { name = "r" }`, []string{"google_redis_instance.r auth_enabled FAIL"}},
+		{"disabled", `resource "google_redis_instance" "r" { auth_enabled = false }`, []string{"google_redis_instance.r auth_enabled FAIL"}},
+		{"unknown", `resource "google_redis_instance" "r" { auth_enabled = var.auth }`, []string{"google_redis_instance.r auth_enabled UNKNOWN"}},
+	})
+}
+
+func TestACC008PublicDataStore(t *testing.T) {
+	tgRunCases(t, gcpACC008, []tgCase{
+		{"bigquery table member", `resource "google_bigquery_table_iam_member" "m" {
+  role   = "roles/bigquery.dataViewer"
+  member = "allUsers"
+}`, []string{"google_bigquery_table_iam_member.m member FAIL"}},
+		{"spanner instance binding", `resource "google_spanner_instance_iam_binding" "b" {
+  role    = "roles/spanner.databaseReader"
+  members = ["group:g@example.com", "allAuthenticatedUsers"]
+}`, []string{"google_spanner_instance_iam_binding.b members FAIL"}},
+		{"spanner database member", `resource "google_spanner_database_iam_member" "m" {
+  role   = "roles/spanner.databaseReader"
+  member = "allAuthenticatedUsers"
+}`, []string{"google_spanner_database_iam_member.m member FAIL"}},
+		{"bigtable instance and table", `resource "google_bigtable_instance_iam_member" "m" {
+  role   = "roles/bigtable.reader"
+  member = "allUsers"
+}
+resource "google_bigtable_table_iam_binding" "b" {
+  role    = "roles/bigtable.reader"
+  members = ["allUsers"]
+}`, []string{"google_bigtable_instance_iam_member.m member FAIL", "google_bigtable_table_iam_binding.b members FAIL"}},
+		{"artifact registry and dataproc", `resource "google_artifact_registry_repository_iam_member" "m" {
+  role   = "roles/artifactregistry.reader"
+  member = "allUsers"
+}
+resource "google_dataproc_cluster_iam_member" "m" {
+  role   = "roles/dataproc.viewer"
+  member = "allAuthenticatedUsers"
+}`, []string{"google_artifact_registry_repository_iam_member.m member FAIL", "google_dataproc_cluster_iam_member.m member FAIL"}},
+		{"policy from data", `
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/spanner.databaseReader"
+    members = ["allUsers"]
+  }
+}
+resource "google_spanner_database_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
+			[]string{"google_spanner_database_iam_policy.p policy_data FAIL"}},
+		{"private", `resource "google_bigtable_table_iam_member" "m" {
+  role   = "roles/bigtable.reader"
+  member = "serviceAccount:api@p.iam.gserviceaccount.com"
+}`, nil},
+		{"unknown member", `resource "google_spanner_database_iam_member" "m" {
+  role   = "roles/spanner.databaseReader"
+  member = var.member
+}`, []string{"google_spanner_database_iam_member.m member UNKNOWN"}},
+		{"dataset iam is GCP-ACC-005's", `resource "google_bigquery_dataset_iam_member" "m" {
+  role   = "roles/bigquery.dataViewer"
+  member = "allUsers"
+}`, nil},
+	})
+}

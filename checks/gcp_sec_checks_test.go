@@ -182,3 +182,33 @@ resource "google_secret_manager_secret_iam_policy" "p" {
 }`, []string{"google_secret_manager_secret_iam_member.m member UNKNOWN"}},
 	})
 }
+
+func TestSEC004ClientCertificate(t *testing.T) {
+	tgRunCases(t, gcpSEC004, []tgCase{
+		{"issued", `resource "google_container_cluster" "c" {
+  master_auth {
+    client_certificate_config {
+      issue_client_certificate = true
+    }
+  }
+}`, []string{"google_container_cluster.c master_auth.client_certificate_config.issue_client_certificate FAIL"}},
+		{"not issued", `resource "google_container_cluster" "c" {
+  master_auth {
+    client_certificate_config {
+      issue_client_certificate = false
+    }
+  }
+}`, nil},
+		{"no master_auth (default false)", `resource "google_container_cluster" "c" { name = "c" }`, nil},
+		{"master_auth without client_certificate_config", `resource "google_container_cluster" "c" {
+  master_auth {}
+}`, nil},
+		{"unknown", `resource "google_container_cluster" "c" {
+  master_auth {
+    client_certificate_config {
+      issue_client_certificate = var.legacy
+    }
+  }
+}`, []string{"google_container_cluster.c master_auth.client_certificate_config.issue_client_certificate UNKNOWN"}},
+	})
+}

@@ -50,28 +50,35 @@ func TestExportChecks(t *testing.T) {
 	// acme-apps: the other services, camelCase. Compliant: clusters/secure,
 	// instances/sessions, datasets/mail, databases/users, disks/data,
 	// functions/secure-hook, services/web, the system-managed key, queues/mail,
-	// notificationChannels/2, buckets/audit, clusters/ledger, instances/share.
+	// notificationChannels/2, buckets/audit, clusters/ledger, instances/share,
+	// instances/main and tables/clicks (their resources; not their IAM), and
+	// the private IAM of databases/users and instances/metrics.
 	a := "//%s.googleapis.com/projects/acme-apps/"
 	at := func(svc, rest string) string { return fmt.Sprintf(a, svc) + rest }
 	apps := map[string][]string{
-		"//appengine.googleapis.com/apps/acme-apps/services/default/versions/v1":        {"GCP-TLS-007"},
-		at("artifactregistry", "locations/us/repositories/images"):                      {"GCP-ENC-012"},
-		at("bigquery", "datasets/open"):                                                 {"GCP-ACC-005", "GCP-ENC-003"},
-		at("bigquery", "datasets/open/tables/events"):                                   {"GCP-ENC-003"},
-		at("bigtableadmin", "instances/metrics"):                                        {"GCP-ENC-009"},
-		at("cloudfunctions", "locations/us-east1/functions/webhook"):                    {"GCP-TLS-006"},
-		at("cloudscheduler", "locations/us-east1/jobs/digest"):                          {"GCP-TLS-009"},
-		at("compute", "zones/us-east1-b/disks/scratch"):                                 {"GCP-ENC-004"},
-		at("container", "locations/us-east1/clusters/plain"):                            {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007"},
-		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):     {"GCP-ENC-004"},
-		at("dataproc", "regions/us-east1/clusters/etl"):                                 {"GCP-ENC-011"},
-		at("firestore", "databases/(default)"):                                          {"GCP-ENC-015"},
-		at("iam", "serviceAccounts/ci@acme-apps.iam.gserviceaccount.com/keys/0a1b2c3d"): {"GCP-SEC-002"},
-		at("logging", "locations/global/buckets/_Default"):                              {"GCP-ENC-014"},
-		at("monitoring", "notificationChannels/1"):                                      {"GCP-TLS-009"},
-		at("redis", "locations/us-east1/instances/cache"):                               {"GCP-ENC-010", "GCP-TLS-005"},
-		at("run", "locations/us-east1/services/api"):                                    {"GCP-SEC-001"},
-		at("spanner", "instances/main/databases/scratch"):                               {"GCP-ENC-008"},
+		"//appengine.googleapis.com/apps/acme-apps/services/default/versions/v1":                     {"GCP-TLS-007"},
+		at("artifactregistry", "locations/us/repositories/images"):                                   {"GCP-ENC-012"},
+		at("artifactregistry", "locations/us/repositories/images/iam/roles/artifactregistry.reader"): {"GCP-ACC-008"},
+		at("bigquery", "datasets/open"):                                                              {"GCP-ACC-005", "GCP-ENC-003"},
+		at("bigquery", "datasets/open/tables/events"):                                                {"GCP-ENC-003"},
+		at("bigquery", "datasets/open/tables/events/iam/roles/bigquery.dataViewer"):                  {"GCP-ACC-008"},
+		at("bigtableadmin", "instances/metrics/tables/clicks/iam/roles/bigtable.reader"):             {"GCP-ACC-008"},
+		at("bigtableadmin", "instances/metrics"):                                                     {"GCP-ENC-009"},
+		at("cloudfunctions", "locations/us-east1/functions/webhook"):                                 {"GCP-TLS-006"},
+		at("cloudscheduler", "locations/us-east1/jobs/digest"):                                       {"GCP-TLS-009"},
+		at("compute", "zones/us-east1-b/disks/scratch"):                                              {"GCP-ENC-004"},
+		at("container", "locations/us-east1/clusters/plain"):                                         {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007", "GCP-SEC-004"},
+		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):                  {"GCP-ENC-004"},
+		at("dataproc", "regions/us-east1/clusters/etl"):                                              {"GCP-ENC-011"},
+		at("dataproc", "regions/us-east1/clusters/etl/iam/roles/dataproc.viewer"):                    {"GCP-ACC-008"},
+		at("firestore", "databases/(default)"):                                                       {"GCP-ENC-015"},
+		at("iam", "serviceAccounts/ci@acme-apps.iam.gserviceaccount.com/keys/0a1b2c3d"):              {"GCP-SEC-002"},
+		at("logging", "locations/global/buckets/_Default"):                                           {"GCP-ENC-014"},
+		at("monitoring", "notificationChannels/1"):                                                   {"GCP-TLS-009"},
+		at("redis", "locations/us-east1/instances/cache"):                                            {"GCP-ACC-007", "GCP-ENC-010", "GCP-TLS-005"},
+		at("run", "locations/us-east1/services/api"):                                                 {"GCP-SEC-001"},
+		at("spanner", "instances/main/databases/scratch"):                                            {"GCP-ENC-008"},
+		at("spanner", "instances/main/iam/roles/spanner.databaseReader"):                             {"GCP-ACC-008"},
 	}
 	cases := []struct {
 		file string
@@ -149,5 +156,45 @@ func TestBucketACLChecks(t *testing.T) {
 	want := []string{"//storage.googleapis.com/pub/acl", "//storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GCP-ACC-001 failures (-want +got):\n%s", diff)
+	}
+}
+
+// TestSearchResultsAuthUnknown: a search result carries neither a cluster's
+// master_auth nor an instance's authEnabled, so GCP-SEC-004 and GCP-ACC-007
+// cannot decide (the provider default would pass the cluster and fail the
+// instance), while a full export record is judged.
+func TestSearchResultsAuthUnknown(t *testing.T) {
+	const (
+		cluster = "//container.googleapis.com/projects/p/locations/us-east1/clusters/c"
+		redis   = "//redis.googleapis.com/projects/p/locations/us-east1/instances/r"
+	)
+	search := `[{"name":"` + cluster + `","assetType":"container.googleapis.com/Cluster","project":"projects/1","displayName":"c","location":"us-east1"},
+{"name":"` + redis + `","assetType":"redis.googleapis.com/Instance","project":"projects/1","displayName":"r","location":"us-east1"}]`
+	export := `{"name":"` + cluster + `","assetType":"container.googleapis.com/Cluster","resource":{"data":{"name":"c","masterAuth":{"clientCertificateConfig":{}}}}}
+{"name":"` + redis + `","assetType":"redis.googleapis.com/Instance","resource":{"data":{"name":"projects/p/locations/us-east1/instances/r","authEnabled":true}}}
+`
+	for _, tc := range []struct {
+		file, content string
+		want          scanner.Status
+	}{
+		{"search.json", search, scanner.StatusUnknown},
+		{"export.ndjson", export, scanner.StatusPass},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tc.file)
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sel := []*scanner.Check{checks.ByID("GCP-SEC-004"), checks.ByID("GCP-ACC-007")}
+			res := scanner.Run(sel, []*scanner.Graph{load(t, path)}, scanner.Options{})
+			got := map[string]scanner.Status{}
+			for _, f := range res.Findings {
+				got[f.CheckID+" "+f.Resource] = f.Status
+			}
+			want := map[string]scanner.Status{"GCP-SEC-004 " + cluster: tc.want, "GCP-ACC-007 " + redis: tc.want}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -66,6 +66,12 @@ func TestIAMBindings(t *testing.T) {
 		{"cloudresourcemanager.googleapis.com/Folder", "//cloudresourcemanager.googleapis.com/folders/7", "google_folder_iam_binding", "folder", "folders/7"},
 		{"cloudresourcemanager.googleapis.com/Organization", "//cloudresourcemanager.googleapis.com/organizations/9", "google_organization_iam_binding", "org_id", "9"},
 		{"iam.googleapis.com/ServiceAccount", "//iam.googleapis.com/projects/p/serviceAccounts/a@p.iam.gserviceaccount.com", "google_service_account_iam_binding", "service_account_id", "projects/p/serviceAccounts/a@p.iam.gserviceaccount.com"},
+		{"spanner.googleapis.com/Instance", "//spanner.googleapis.com/projects/p/instances/i", "google_spanner_instance_iam_binding", "instance", "i"},
+		{"spanner.googleapis.com/Database", "//spanner.googleapis.com/projects/p/instances/i/databases/d", "google_spanner_database_iam_binding", "name", "projects/p/instances/i/databases/d"},
+		{"bigtableadmin.googleapis.com/Instance", "//bigtableadmin.googleapis.com/projects/p/instances/bt", "google_bigtable_instance_iam_binding", "name", "projects/p/instances/bt"},
+		{"bigtableadmin.googleapis.com/Table", "//bigtableadmin.googleapis.com/projects/p/instances/bt/tables/t", "google_bigtable_table_iam_binding", "table", "t"},
+		{"artifactregistry.googleapis.com/Repository", "//artifactregistry.googleapis.com/projects/p/locations/us/repositories/r", "google_artifact_registry_repository_iam_binding", "name", "projects/p/locations/us/repositories/r"},
+		{"dataproc.googleapis.com/Cluster", "//dataproc.googleapis.com/projects/p/regions/us-east1/clusters/c", "google_dataproc_cluster_iam_binding", "name", "projects/p/regions/us-east1/clusters/c"},
 		{"run.googleapis.com/Service", "//run.googleapis.com/projects/p/locations/l/services/s", "google_cloud_run_v2_service_iam_binding", "name", "projects/p/locations/l/services/s"},
 	}
 	for _, tc := range cases {

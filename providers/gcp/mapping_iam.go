@@ -114,6 +114,12 @@ var (
 	iamDataset = &iamSpec{typ: "google_bigquery_dataset_iam_binding", attrs: func(rel, project string) []kv {
 		return []kv{{"dataset_id", segAfter(rel, "datasets")}, {"project", project}}
 	}}
+	iamSpannerInstance = &iamSpec{typ: "google_spanner_instance_iam_binding", attrs: func(rel, project string) []kv {
+		return []kv{{"instance", lastPart(rel)}, {"project", project}}
+	}}
+	iamBigtableTable = &iamSpec{typ: "google_bigtable_table_iam_binding", attrs: func(rel, project string) []kv {
+		return []kv{{"table", lastPart(rel)}, {"instance_name", segAfter(rel, "instances")}, {"project", project}}
+	}}
 	iamTable = &iamSpec{typ: "google_bigquery_table_iam_binding", attrs: func(rel, project string) []kv {
 		return []kv{{"table_id", segAfter(rel, "tables")}, {"dataset_id", segAfter(rel, "datasets")}, {"project", project}}
 	}}

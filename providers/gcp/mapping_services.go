@@ -37,6 +37,11 @@ var gkeClusterEntry = &entry{
 		blk("privateClusterConfig", "private_cluster_config",
 			f("enablePrivateNodes", "enable_private_nodes"), f("enablePrivateEndpoint", "enable_private_endpoint")),
 		f("legacyAbac.enabled", "enable_legacy_abac"),
+		// Only the certificate setting: masterAuth also carries the
+		// issued client key and any basic-auth password, never mapped.
+		blk("masterAuth", "master_auth",
+			blk("clientCertificateConfig", "client_certificate_config",
+				f("issueClientCertificate", "issue_client_certificate"))),
 		f("autopilot.enabled", "enable_autopilot"),
 		blk("autoscaling", "cluster_autoscaling",
 			f("enableNodeAutoprovisioning", "enabled"),
@@ -135,6 +140,19 @@ var spannerDatabaseEntry = &entry{
 	kms: "encryptionConfig.kmsKeyName",
 }
 
+var spannerInstanceEntry = &entry{
+	typ: "google_spanner_instance",
+	fields: []field{
+		fc("name", "name", lastSeg),
+		fc("config", "config", lastSeg),
+		f("displayName", "display_name"),
+		fc("nodeCount", "num_nodes", num),
+		fc("processingUnits", "processing_units", num),
+		f("labels", "labels"),
+	},
+	iam: iamSpannerInstance,
+}
+
 var bigtableInstanceEntry = &entry{
 	typ: "google_bigtable_instance",
 	fields: []field{
@@ -168,6 +186,20 @@ var bigtableClusterEntry = &entry{
 		return name
 	},
 	kms: "encryptionConfig.kmsKeyName",
+}
+
+var bigtableTableEntry = &entry{
+	typ: "google_bigtable_table",
+	fields: []field{
+		fc("name", "name", lastSeg),
+	},
+	extra: func(m *mapper, d obj) {
+		rel := relName(m.name)
+		if inst := parentName(rel, "tables"); inst != "" {
+			m.set(m.body, "instance_name", cty.StringVal(lastPart(inst)), []string{"//bigtableadmin.googleapis.com/" + inst}, false)
+		}
+	},
+	iam: iamBigtableTable,
 }
 
 var dataprocClusterEntry = &entry{

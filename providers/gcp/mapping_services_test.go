@@ -17,6 +17,26 @@ var serviceCases = []mapCase{
 		refs: map[string]string{"database_encryption.key_name": hsmKeyFull, "node_pool.0.node_config.boot_disk_kms_key": hsmKeyFull},
 	},
 	{
+		name: "cluster issuing client certificates", asset: "container.googleapis.com/Cluster", full: "//container.googleapis.com/projects/p/locations/us-east1/clusters/legacy",
+		data: `{"name":"legacy","masterAuth":{"username":"admin","password":"not-mapped-password","clientKey":"not-mapped-key",
+			"clientCertificate":"not-mapped-cert","clientCertificateConfig":{"issueClientCertificate":true}}}`,
+		typ: "google_container_cluster",
+		want: map[string]string{
+			"master_auth.client_certificate_config.issue_client_certificate": "true",
+			"master_auth.client_key": "<absent>", "master_auth.password": "<absent>",
+			"master_auth.username": "<absent>", "master_auth.client_certificate": "<absent>",
+		},
+	},
+	{
+		name: "cluster with an empty clientCertificateConfig", asset: "container.googleapis.com/Cluster", full: "//container.googleapis.com/projects/p/locations/us-east1/clusters/modern",
+		data: `{"name":"modern","masterAuth":{"clusterCaCertificate":"LS0t","clientCertificateConfig":{}}}`,
+		typ:  "google_container_cluster",
+		want: map[string]string{
+			"master_auth.client_certificate_config.issue_client_certificate": "<absent>",
+			"master_auth.cluster_ca_certificate":                             "<absent>",
+		},
+	},
+	{
 		name: "cluster without top-level nodeConfig", asset: "container.googleapis.com/Cluster", full: "//container.googleapis.com/projects/p/locations/us-east1/clusters/g2",
 		data: `{"name":"g2","databaseEncryption":{"state":"DECRYPTED"},"nodePools":[{"name":"a","config":{"machineType":"e2"}}]}`,
 		typ:  "google_container_cluster",
@@ -53,6 +73,19 @@ var serviceCases = []mapCase{
 		typ:  "google_spanner_database",
 		want: map[string]string{"name": "db", "instance": "i", "encryption_config.kms_key_names": "[" + hsmKey + "]", "encryption_config.kms_key_name": "<absent>"},
 		refs: map[string]string{"encryption_config.kms_key_names": hsmKeyFull, "instance": "//spanner.googleapis.com/projects/p/instances/i"},
+	},
+	{
+		asset: "spanner.googleapis.com/Instance", full: "//spanner.googleapis.com/projects/p/instances/i",
+		data: `{"name":"projects/p/instances/i","config":"projects/p/instanceConfigs/regional-us-east1","displayName":"I","nodeCount":2}`,
+		typ:  "google_spanner_instance",
+		want: map[string]string{"name": "i", "config": "regional-us-east1", "display_name": "I", "num_nodes": "2", "processing_units": "<absent>"},
+	},
+	{
+		asset: "bigtableadmin.googleapis.com/Table", full: "//bigtableadmin.googleapis.com/projects/p/instances/bt/tables/t",
+		data: `{"name":"projects/p/instances/bt/tables/t","granularity":"MILLIS"}`,
+		typ:  "google_bigtable_table",
+		want: map[string]string{"name": "t", "instance_name": "bt"},
+		refs: map[string]string{"instance_name": "//bigtableadmin.googleapis.com/projects/p/instances/bt"},
 	},
 	{
 		asset: "bigtableadmin.googleapis.com/Instance", full: "//bigtableadmin.googleapis.com/projects/p/instances/bt",

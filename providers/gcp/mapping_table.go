@@ -47,9 +47,11 @@ var assetTypes = map[string]*entry{
 	"container.googleapis.com/NodePool": gkeNodePoolEntry,
 
 	"redis.googleapis.com/Instance":              redisEntry,
+	"spanner.googleapis.com/Instance":            spannerInstanceEntry,
 	"spanner.googleapis.com/Database":            spannerDatabaseEntry,
 	"bigtableadmin.googleapis.com/Instance":      bigtableInstanceEntry,
 	"bigtableadmin.googleapis.com/Cluster":       bigtableClusterEntry,
+	"bigtableadmin.googleapis.com/Table":         bigtableTableEntry,
 	"dataproc.googleapis.com/Cluster":            dataprocClusterEntry,
 	"artifactregistry.googleapis.com/Repository": artifactRepoEntry,
 	"file.googleapis.com/Instance":               filestoreEntry,

@@ -1,0 +1,40 @@
+package checks
+
+import "github.com/casascan/casascan/scanner"
+
+var gcpACC007 = &scanner.Check{
+	ID:       "GCP-ACC-007",
+	Title:    "Memorystore Redis without AUTH",
+	Severity: scanner.Medium,
+	CWE:      306,
+	ASVS:     []string{"4.1.3"},
+	Measures: []scanner.Measure{scanner.M5},
+	Types:    []string{"google_redis_instance"},
+	Why: "Memorystore for Redis accepts every connection that reaches it unless " +
+		"auth_enabled is true (the default is false): any workload on the authorized " +
+		"network, or anything that compromises one, can read and overwrite the cache. " +
+		"Caches hold sessions, message snippets and OAuth access tokens, so network " +
+		"reachability alone then decides who reads users' data.",
+	Remediation: "Set auth_enabled = true, give clients the AUTH string " +
+		"(the instance's auth_string, kept in Secret Manager rather than in code), and " +
+		"enable in-transit encryption so the AUTH string is not sent in clear text.",
+	Fix: `resource "google_redis_instance" "cache" {
+  name                    = "sessions"
+  tier                    = "STANDARD_HA"
+  memory_size_gb          = 4
+  auth_enabled            = true
+  transit_encryption_mode = "SERVER_AUTHENTICATION"
+}`,
+	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+		const path = "auth_enabled"
+		on, known := boolOrDefault(r.Get(path), false)
+		switch {
+		case !known:
+			return []scanner.Problem{scanner.Unknown(path, "auth_enabled is not known before apply")}
+		case on:
+			return nil
+		}
+		return []scanner.Problem{scanner.Fail(path, "auth_enabled is %s: clients connect without AUTH, so anyone who reaches the network can read the cache",
+			shown(r.Get(path), "false"))}
+	},
+}
