@@ -91,6 +91,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		}
 	}
 	res.Findings = sorted(dedupe(ptrs))
+	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	return res
 }
