@@ -139,3 +139,42 @@ resource "google_pubsub_topic" "t" {
 		t.Errorf("each.value of a sensitive value is not sensitive: %+v", r)
 	}
 }
+
+// TestFunctionErrorsHideSensitiveArguments: function errors and warnings
+// quote their arguments; with a sensitive argument, the diagnostic is
+// still there, at the call, but never shows the value.
+func TestFunctionErrorsHideSensitiveArguments(t *testing.T) {
+	const secret = "hunter2-not-a-number"
+	dir := t.TempDir()
+	calls := []string{
+		`parseint(var.s, 10)`, `tonumber(var.s)`, `tobool(var.s)`,
+		`lookup({ a = 1 }, var.s)`, `timeadd("2020-01-01T00:00:00Z", var.s)`,
+		`file(var.s)`, `templatefile(var.s, {})`, `pathexpand("~/${var.s}")`,
+		`file("../${var.s}")`, `cidrsubnet(var.s, 8, 1)`, `formatdate(var.s, "2020-01-01T00:00:00Z")`,
+		`regex(var.s, "x")`, `jsondecode(var.s)`, `base64decode(var.s)`, `element([], var.s)`,
+	}
+	var src strings.Builder
+	src.WriteString("variable \"s\" {\n  sensitive = true\n  default   = \"" + secret + "\"\n}\n")
+	for i, c := range calls {
+		src.WriteString("resource \"google_pubsub_topic\" \"t" + string(rune('a'+i)) + "\" {\n  name = " + c + "\n}\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), dir, Options{Base: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[int]bool{}
+	for _, d := range g.Diagnostics {
+		if strings.Contains(d.String(), secret) || strings.Contains(d.String(), "hunter2") {
+			t.Errorf("diagnostic shows the sensitive argument: %s", d)
+		}
+		lines[d.Line] = true
+	}
+	for i, c := range calls {
+		if line := 6 + 3*i; !lines[line] {
+			t.Errorf("%s: no diagnostic at main.tf:%d; diagnostics: %v", c, line, g.Diagnostics)
+		}
+	}
+}
