@@ -56,3 +56,56 @@ func TestSecretKeyAddress(t *testing.T) {
 		t.Errorf("ordinary key changed: %s", got)
 	}
 }
+
+// BenchmarkAddressStringLongKey measures Address.String on a for_each key
+// long enough to be checked for a credential's shape (the common case is
+// shorter and skips the check).
+func BenchmarkAddressStringLongKey(b *testing.B) {
+	a := Address{Module: []ModuleStep{{Name: "buckets", Key: StringKey("europe-west1-mail-archive")}},
+		Type: "google_storage_bucket", Name: "b", Key: StringKey("mail-archive-attachments-prod")}
+	for b.Loop() {
+		_ = a.String()
+	}
+}
+
+// BenchmarkRedactTextDiagnostic measures RedactText on a typical diagnostic
+// text that holds nothing to redact.
+func BenchmarkRedactTextDiagnostic(b *testing.B) {
+	s := `Call to function "file" failed: no file exists at templates/startup-script.sh.tftpl`
+	for b.Loop() {
+		_ = RedactText(s)
+	}
+}
+
+func TestLooksLikeSecretAnchors(t *testing.T) {
+	for _, s := range []string{
+		"AIzaSyFAKE-casascan-test-key-0123456789", "SK_LIVE_abcdefghijklmnop1234", "sk_test_abcdefghijklmnop1234",
+		"XOXB-1234567890-abc", "ghp_" + strings.Repeat("a", 36), "AKIAABCDEFGHIJKLMNOP",
+		"1//0gFAKErefreshTOKENforCasascanTests", "ya29.a0AfH6SMBxxxxxxxxxxxxxxxxxxxx",
+	} {
+		if !LooksLikeSecret(s) {
+			t.Errorf("LooksLikeSecret(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"mail-archive-attachments-prod", "europe-west1", "Sk_Lives_here_not_a_key"} {
+		if LooksLikeSecret(s) {
+			t.Errorf("LooksLikeSecret(%q) = true", s)
+		}
+	}
+}
+
+func BenchmarkLooksLikeSecretPlain(b *testing.B) {
+	for b.Loop() {
+		_ = LooksLikeSecret("mail-archive-attachments-prod")
+	}
+}
+
+// BenchmarkAddressStringShortKey is the same address with keys too short
+// to be checked, for comparison.
+func BenchmarkAddressStringShortKey(b *testing.B) {
+	a := Address{Module: []ModuleStep{{Name: "buckets", Key: StringKey("europe-west1")}},
+		Type: "google_storage_bucket", Name: "b", Key: StringKey("mail-archive")}
+	for b.Loop() {
+		_ = a.String()
+	}
+}
