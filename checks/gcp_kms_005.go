@@ -53,6 +53,7 @@ type kmsGrant struct {
 	path   string
 	admin  bool
 	member string // "" when the members are not all known
+	shown  string // member as a message may show it (scanner.Display's rules)
 }
 
 // testKMS005 groups the KMS grants of google_project_iam_* resources by
@@ -61,6 +62,7 @@ type kmsGrant struct {
 // before apply is grouped by what it refers to, and its conflicts are unknown.
 func testKMS005(g *scanner.Graph) []scanner.Problem {
 	byProject := map[string][]kmsGrant{}
+	shown := map[string]string{} // project key → as a message may show it
 	var projects []string
 	for _, typ := range []string{"google_project_iam_binding", "google_project_iam_member", "google_project_iam_policy"} {
 		for _, r := range g.OfType(typ) {
@@ -71,13 +73,16 @@ func testKMS005(g *scanner.Graph) []scanner.Problem {
 			if _, ok := byProject[p]; !ok {
 				projects = append(projects, p)
 			}
+			if a := r.Get("project"); a != nil && (a.Sensitive || shown[p] == "") {
+				shown[p] = scanner.Display(a)
+			}
 			byProject[p] = append(byProject[p], kmsGrants(g, r)...)
 		}
 	}
 	sort.Strings(projects)
 	var out []scanner.Problem
 	for _, p := range projects {
-		out = append(out, separationProblems(p, byProject[p])...)
+		out = append(out, separationProblems(p, shown[p], byProject[p])...)
 	}
 	return out
 }
@@ -92,7 +97,8 @@ func kmsGrants(g *scanner.Graph, r *scanner.Resource) []kmsGrant {
 			continue
 		}
 		for _, m := range b.Members {
-			out = append(out, kmsGrant{res: r, path: path, admin: admin, member: strings.ToLower(strings.TrimSpace(m))})
+			m = strings.ToLower(strings.TrimSpace(m))
+			out = append(out, kmsGrant{res: r, path: path, admin: admin, member: m, shown: shownText(m, b.Sensitive)})
 		}
 		if b.Partial {
 			out = append(out, kmsGrant{res: r, path: path, admin: admin})
@@ -120,7 +126,7 @@ func projectKey(r *scanner.Resource) string {
 // separationProblems reports, on each resource involved, the members holding
 // both kinds of role on one project; an unknown member or project makes the
 // conflict unknown rather than a failure.
-func separationProblems(project string, grants []kmsGrant) []scanner.Problem {
+func separationProblems(project, shownProject string, grants []kmsGrant) []scanner.Problem {
 	type side struct{ admin, use []kmsGrant }
 	byMember := map[string]*side{}
 	var anyAdmin, anyUse bool
@@ -140,15 +146,41 @@ func separationProblems(project string, grants []kmsGrant) []scanner.Problem {
 	for member, s := range byMember {
 		switch {
 		case member != "" && len(s.admin) > 0 && len(s.use) > 0:
-			addConflict(conflicts, member, s.admin, s.use)
-			addConflict(conflicts, member, s.use, s.admin)
+			addConflict(conflicts, s.admin[0].shownMember(s.use), s.admin, s.use)
+			addConflict(conflicts, s.admin[0].shownMember(s.use), s.use, s.admin)
 		case member == "" && (len(s.admin) > 0 && anyUse || len(s.use) > 0 && anyAdmin):
 			for _, gr := range append(s.admin, s.use...) {
 				conflictOf(conflicts, gr) // no members: an unknown conflict
 			}
 		}
 	}
-	return conflictProblems(project, conflicts)
+	if shownProject == "" {
+		shownProject = project
+	}
+	return conflictProblems(project, shownProject, conflicts)
+}
+
+// shownMember is the member of a conflict as a message shows it: redacted
+// when any of the grants holding it has it from a sensitive value.
+func (gr kmsGrant) shownMember(others []kmsGrant) string {
+	if gr.shown == scanner.Redacted {
+		return gr.shown
+	}
+	for _, o := range others {
+		if o.shown == scanner.Redacted {
+			return o.shown
+		}
+	}
+	return gr.shown
+}
+
+// shownText is s as a message may show it: scanner.Redacted when it comes
+// from a sensitive value or looks like a secret, as scanner.Display does.
+func shownText(s string, sensitive bool) string {
+	if sensitive || scanner.LooksLikeSecret(s) || len(s) > 120 {
+		return scanner.Redacted
+	}
+	return s
 }
 
 type conflict struct {
@@ -178,9 +210,9 @@ func addConflict(m map[*scanner.Resource]*conflict, member string, mine, other [
 	}
 }
 
-func conflictProblems(project string, m map[*scanner.Resource]*conflict) []scanner.Problem {
+func conflictProblems(project, shownProject string, m map[*scanner.Resource]*conflict) []scanner.Problem {
 	var out []scanner.Problem
-	where := "project " + project
+	where := "project " + shownProject
 	if strings.HasPrefix(project, "?") {
 		where = "the same project"
 	}

@@ -114,8 +114,9 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 		envs, _ := blocksAt(r.Body, pattern)
 		for _, env := range envs {
 			value, path := env.Attr("value")
-			name, _ := env.Body.Attrs["name"].Str()
-			if p, ok := envProblem(name, value, path); ok {
+			na := env.Body.Attrs["name"]
+			name, _ := na.Str()
+			if p, ok := envProblem(name, na != nil && na.Sensitive, value, path); ok {
 				out = append(out, p)
 			}
 		}
@@ -129,7 +130,7 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 			}
 			sort.Strings(names)
 			for _, n := range names {
-				if p, ok := envProblem(n, m.Body.Attrs[n], m.Path+"."+n); ok {
+				if p, ok := envProblem(n, false, m.Body.Attrs[n], m.Path+"."+n); ok {
 					out = append(out, p)
 				}
 			}
@@ -139,15 +140,16 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 }
 
 // envProblem fails a literal environment variable whose name says it holds
-// a credential or whose value has the shape of one.
-func envProblem(name string, value *scanner.Attr, path string) (scanner.Problem, bool) {
+// a credential or whose value has the shape of one. The message shows the
+// name unless it is sensitive or itself shaped like a credential.
+func envProblem(name string, nameSensitive bool, value *scanner.Attr, path string) (scanner.Problem, bool) {
 	v := literalString(value)
 	if v == "" {
 		return scanner.Problem{}, false
 	}
 	label := "an environment variable"
 	if name != "" {
-		label = "environment variable " + name
+		label = "environment variable " + shownText(name, nameSensitive)
 	}
 	switch {
 	case name != "" && scanner.LooksLikeCredentialName(name) && !plainSetting(v):

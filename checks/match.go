@@ -34,6 +34,9 @@ type iamBinding struct {
 	Members []string
 	// Partial is true when some members are not known before apply.
 	Partial bool
+	// Sensitive is true when the members come from a sensitive value: a
+	// message shows them only through scanner.Redacted.
+	Sensitive bool
 }
 
 // iamBindings reads the role bindings of any *_iam_member (member),
@@ -66,6 +69,7 @@ func bindingOf(b *scanner.Body, attr string) iamBinding {
 		return out
 	}
 	out.Members, out.Partial = memberValues(a.Value)
+	out.Sensitive = a.Sensitive
 	return out
 }
 
@@ -127,7 +131,7 @@ func policyBindings(g *scanner.Graph, a *scanner.Attr) (bs []iamBinding, unknown
 			return nil, true
 		}
 		for _, b := range doc.Bindings {
-			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members)})
+			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members), Sensitive: a.Sensitive})
 		}
 		return bs, false
 	}

@@ -23,8 +23,17 @@ type StringKey string
 func (IntKey) instanceKey()    {}
 func (StringKey) instanceKey() {}
 
-func (k IntKey) String() string    { return "[" + strconv.Itoa(int(k)) + "]" }
-func (k StringKey) String() string { return "[" + strconv.Quote(string(k)) + "]" }
+func (k IntKey) String() string { return "[" + strconv.Itoa(int(k)) + "]" }
+
+// String quotes the key; a key shaped like a credential (a literal API key
+// used as a for_each key) is shown as RedactedKey, so no address prints it.
+func (k StringKey) String() string {
+	s := string(k)
+	if len(s) >= minSecretLen && LooksLikeSecret(s) {
+		s = RedactedKey(s)
+	}
+	return "[" + strconv.Quote(s) + "]"
+}
 
 func keyString(k Key) string {
 	if k == nil {

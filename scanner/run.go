@@ -95,6 +95,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		}
 	}
 	res.Findings = sorted(dedupe(ptrs))
+	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	return res
 }
@@ -311,7 +312,7 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 	f := Finding{
 		CheckID: c.ID, Severity: c.Severity,
 		Resource: res.Address, ResourceType: res.Type, Source: res.Source,
-		Attribute: path,
+		Attribute: RedactText(path), // a map key in the path may be shaped like a credential
 		Location:  rangeLocation(rng, res.Address, "resource", ""),
 	}
 	f.Related = r.callSites[callsKey(res.Calls)]
@@ -347,12 +348,16 @@ func isDownloaded(file string) bool {
 func (r *runner) finding(c *Check, p Problem) Finding {
 	res := p.Resource
 	f := r.base(c, res, p.Path, "")
-	f.Message = res.Address + ": " + p.Message
+	// Checks build messages through Display; RedactText is the last
+	// defence for a name from the tree (an environment variable or map key)
+	// shaped like a credential.
+	msg := RedactText(p.Message)
+	f.Message = res.Address + ": " + msg
 	for _, rel := range p.Related {
 		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
 	}
 	if p.Unknown {
-		f.Status, f.Reason = StatusUnknown, p.Message
+		f.Status, f.Reason = StatusUnknown, msg
 		return f
 	}
 	f.Status = StatusFail

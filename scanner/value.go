@@ -83,8 +83,50 @@ var secretPatterns = []*regexp.Regexp{
 // LooksLikeSecret reports whether a string has the shape of a credential: a
 // Google API key, an OAuth token, a private key block, and similar.
 func LooksLikeSecret(s string) bool {
+	if !maybeSecret(s) {
+		return false
+	}
 	for _, p := range secretPatterns {
 		if p.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretAnchors are literal parts that every match of secretPatterns holds
+// (the ones matched without regard to case are in secretAnchorsFold):
+// a string holding none cannot match, which keeps LooksLikeSecret cheap on
+// the addresses, keys and messages it sees most.
+var (
+	secretAnchors     = []string{"AIza", "1//", "ya29.", "-----BEGIN ", `"private_key"`, "GOCSPX-", "AKIA", "eyJ", "gh"}
+	secretAnchorsFold = []string{"_live_", "_test_", "xox"}
+)
+
+func maybeSecret(s string) bool {
+	for _, a := range secretAnchors {
+		if strings.Contains(s, a) {
+			return true
+		}
+	}
+	upper := strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0
+	for _, a := range secretAnchorsFold {
+		if strings.Contains(s, a) || upper && containsFold(s, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s holds sub (lower case), ASCII case
+// ignored.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}

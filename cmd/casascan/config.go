@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/baseline"
@@ -266,12 +267,12 @@ func (c *cli) applyBaselines(p *scanPlan, res *scanner.Result) error {
 		}
 		b.Name = f.baseline
 		if n := b.Apply(res); n > 0 {
-			fmt.Fprintf(c.stderr, "casascan: %d findings recorded in %s are not reported as failures\n", n, f.baseline)
+			fmt.Fprintf(c.stderr, "casascan: %d findings recorded in %s are not reported as failures\n", n, safetext.Line(f.baseline))
 		}
 	}
 	if written != nil {
 		n := written.Apply(res)
-		fmt.Fprintf(c.stderr, "casascan: wrote %s (%d findings, now accepted)\n", f.writeBaseline, n)
+		fmt.Fprintf(c.stderr, "casascan: wrote %s (%d findings, now accepted)\n", safetext.Line(f.writeBaseline), n)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/report"
 )
@@ -39,7 +40,7 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 		return fmt.Errorf("writing the %s report: %w", p.format, err)
 	}
 	for _, w := range r.Warnings {
-		fmt.Fprintf(c.stderr, "casascan: warning: %s\n", w)
+		fmt.Fprintf(c.stderr, "casascan: warning: %s\n", safetext.Line(scanner.RedactText(w)))
 	}
 	if p.output == "" {
 		if _, err := c.stdout.Write(r.Data); err != nil {
@@ -50,7 +51,7 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 	if err := writeFileAtomic(c.abs(p.output), r.Data); err != nil {
 		return fmt.Errorf("writing %s: %w", p.output, err)
 	}
-	fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", p.output, summary(res))
+	fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", safetext.Line(p.output), summary(res))
 	return nil
 }
 

@@ -14,6 +14,9 @@ import (
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+
+	"github.com/casascan/casascan/internal/safetext"
+	"github.com/casascan/casascan/scanner"
 )
 
 // Exit codes. They are part of the command-line contract (design.md): CI
@@ -142,14 +145,22 @@ func (c *cli) run(ctx context.Context, args []string) (code int) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(c.stderr, "casascan: %v\n", ee.err)
+			fmt.Fprintf(c.stderr, "casascan: %s\n", safeMessage(ee.err))
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra itself: an unknown command, a wrong
 	// number of arguments.
-	fmt.Fprintf(c.stderr, "casascan: %v\nRun 'casascan --help' for usage.\n", err)
+	fmt.Fprintf(c.stderr, "casascan: %s\nRun 'casascan --help' for usage.\n", safeMessage(err))
 	return exitUsage
+}
+
+// safeMessage renders an error for stderr. Errors quote paths, file
+// contents and values from the scanned tree (a configuration key, a plan's
+// parse error): credentials are redacted, and each line is made inert for a
+// terminal and a CI log.
+func safeMessage(err error) string {
+	return safetext.Lines(scanner.RedactText(err.Error()))
 }
 
 func (c *cli) rootCommand() *cobra.Command {

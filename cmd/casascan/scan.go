@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/scanner"
@@ -303,8 +304,12 @@ func (c *cli) printDiagnostics(diags []scanner.Diagnostic) {
 }
 
 // formatDiagnostic writes "file:line:col: severity: summary; detail", the
-// shape editors and CI logs link to a file.
+// shape editors and CI logs link to a file. Its text comes from the scanned
+// tree (file names, module sources, function arguments): credentials are
+// redacted (scanner.Diagnostic.Redact) and the line is made inert for a
+// terminal and a CI log (safetext.Line).
 func formatDiagnostic(d scanner.Diagnostic) string {
+	d = d.Redact()
 	var b strings.Builder
 	switch {
 	case d.File != "":
@@ -326,5 +331,5 @@ func formatDiagnostic(d scanner.Diagnostic) string {
 	if d.Skipped {
 		b.WriteString(" (not scanned)")
 	}
-	return b.String()
+	return safetext.Line(b.String())
 }

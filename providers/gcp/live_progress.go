@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/casascan/casascan/internal/safetext"
 )
 
 // progressOut writes progress lines ("casascan: Cloud KMS key rings 40/120")
@@ -22,7 +24,7 @@ func (p *progressOut) printf(format string, args ...any) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "casascan: "+format+"\n", args...)
+	fmt.Fprintln(p.w, safetext.Line("casascan: "+fmt.Sprintf(format, args...)))
 }
 
 // counter reports done/total for one phase, about every twentieth step.

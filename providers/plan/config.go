@@ -16,10 +16,16 @@ type configuration struct {
 
 type configModule struct {
 	Outputs     map[string]*configOutput `json:"outputs"`
+	Variables   map[string]*configVar    `json:"variables"`
 	Resources   []*configResource        `json:"resources"`
 	ModuleCalls map[string]*moduleCall   `json:"module_calls"`
 
 	byName map[string]*configResource // resourceKey → resource, built by index
+}
+
+// configVar is a declared variable; only whether it is sensitive matters.
+type configVar struct {
+	Sensitive bool `json:"sensitive"`
 }
 
 type configOutput struct {

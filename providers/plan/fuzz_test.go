@@ -23,6 +23,7 @@ func FuzzLoadPlan(f *testing.F) {
 		}
 	}
 	f.Add([]byte(refsPlan))
+	f.Add([]byte(sensitiveKeysPlan))
 	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"x.y[\"a\"]","values":{"a":[{"b":{"c":[1,2,null]}}]},"sensitive_values":{"a":true}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = Detect(data)

@@ -3,6 +3,8 @@ package plan
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 	tfjson "github.com/hashicorp/terraform-json"
@@ -27,7 +29,8 @@ type instance struct {
 // and the data sources read while planning, which Terraform keeps only in
 // prior_state.
 func (d *document) instances() ([]*instance, []scanner.Diagnostic) {
-	c := collector{seen: map[string]*instance{}}
+	c := collector{seen: map[string]*instance{}, secret: d.sensitiveStrings()}
+	normalize := c.normalize
 	if !d.isPlan() {
 		if d.Values != nil {
 			c.module(d.Values.RootModule, 0)
@@ -69,6 +72,9 @@ type collector struct {
 	seen     map[string]*instance
 	diags    []scanner.Diagnostic
 	dataOnly bool // prior_state: only data sources
+	// secret holds the values of the root module's sensitive variables:
+	// an instance key equal to one is shown as scanner.RedactedKey.
+	secret map[string]bool
 }
 
 func (c *collector) module(m *tfjson.StateModule, depth int) {
@@ -76,7 +82,7 @@ func (c *collector) module(m *tfjson.StateModule, depth int) {
 		return
 	}
 	for _, r := range m.Resources {
-		if r == nil || c.seen[normalize(r.Address)] != nil {
+		if r == nil || c.seen[c.normalize(r.Address)] != nil {
 			continue
 		}
 		if c.dataOnly && r.Mode != tfjson.DataResourceMode {
@@ -96,10 +102,10 @@ func (c *collector) module(m *tfjson.StateModule, depth int) {
 }
 
 func (c *collector) add(address string, values map[string]any, sensitive any) {
-	addr, err := scanner.ParseAddress(address)
+	addr, err := c.parse(address)
 	if err != nil {
 		c.diags = append(c.diags, scanner.Diagnostic{Severity: scanner.DiagWarning,
-			Summary: "resource address cannot be read; the resource is not scanned", Detail: err.Error(), Subject: address})
+			Summary: "resource address cannot be read; the resource is not scanned", Detail: c.hide(err.Error()), Subject: c.hide(address)})
 		return
 	}
 	c.seen[addr.String()] = &instance{addr: addr, address: addr.String(), values: values, sensitive: sensitive}
@@ -107,11 +113,88 @@ func (c *collector) add(address string, values map[string]any, sensitive any) {
 
 // normalize renders an address as the graph writes it, so the same instance
 // written two ways in one file is one resource.
-func normalize(address string) string {
-	if a, err := scanner.ParseAddress(address); err == nil {
+func (c *collector) normalize(address string) string {
+	if a, err := c.parse(address); err == nil {
 		return a.String()
 	}
 	return address
+}
+
+// parse reads an address, with every instance key that is the value of a
+// sensitive variable replaced by its scanner.RedactedKey: Terraform refuses
+// such keys in a configuration, but a plan file may hold them, and no
+// address casascan prints may show one.
+func (c *collector) parse(address string) (scanner.Address, error) {
+	a, err := scanner.ParseAddress(address)
+	if err != nil || len(c.secret) == 0 {
+		return a, err
+	}
+	hide := func(k scanner.Key) scanner.Key {
+		if s, ok := k.(scanner.StringKey); ok && c.secret[string(s)] {
+			return scanner.StringKey(scanner.RedactedKey(string(s)))
+		}
+		return k
+	}
+	if len(a.Module) > 0 {
+		a.Module = append([]scanner.ModuleStep(nil), a.Module...)
+		for i := range a.Module {
+			a.Module[i].Key = hide(a.Module[i].Key)
+		}
+	}
+	a.Key = hide(a.Key)
+	return a, nil
+}
+
+// hide replaces the values of sensitive variables in a text.
+func (c *collector) hide(s string) string {
+	for v := range c.secret {
+		if v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, scanner.Redacted)
+		}
+	}
+	return s
+}
+
+// sensitiveStrings are the strings a plan's sensitive root variables hold
+// (declared sensitive in its configuration): the value itself, and the keys
+// and elements of a collection, at any depth.
+func (d *document) sensitiveStrings() map[string]bool {
+	if d.Configuration == nil || d.Configuration.RootModule == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > maxModuleDepth {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			out[x] = true
+		case json.Number:
+			out[x.String()] = true
+		case bool:
+			out[strconv.FormatBool(x)] = true
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		case map[string]any:
+			for k, e := range x {
+				out[k] = true
+				walk(e, depth+1)
+			}
+		}
+	}
+	for name, cv := range d.Configuration.RootModule.Variables {
+		if cv == nil || !cv.Sensitive {
+			continue
+		}
+		if pv := d.Variables[name]; pv != nil {
+			walk(pv.Value, 0)
+		}
+	}
+	return out
 }
 
 func (c *collector) sorted() []*instance {

@@ -38,15 +38,19 @@ var sensitiveMark = markSensitive{}
 // bcrypt, rsadecrypt...) return unknown values, which checks never judge.
 func functions(fc funcContext) map[string]function.Function {
 	fs := maps.Clone(pureFunctions())
+	// A call with a sensitive argument (a path from a sensitive variable)
+	// runs the same function with a context whose warnings do not quote
+	// the argument.
+	hushed := fileFunctions(fc.hushed())
 	for name, f := range fileFunctions(fc) {
-		fs[name] = guard(f)
+		fs[name] = guard(sensitiveVariant(f, hushed[name]))
 	}
 	// Templates see the same table, except that templates may not render
 	// templates (Terraform refuses the recursion too).
 	inner := maps.Clone(fs)
 	inner["templatefile"] = guard(noRecursion("templatefile"))
 	inner["templatestring"] = guard(noRecursion("templatestring"))
-	fs["templatefile"] = guard(templateFileFunc(fc, inner))
+	fs["templatefile"] = guard(sensitiveVariant(templateFileFunc(fc, inner), templateFileFunc(fc.hushed(), inner)))
 	fs["templatestring"] = guard(templateStringFunc(inner))
 	return fs
 }
@@ -121,6 +125,11 @@ func passThrough(f function.Function, pre func(args []cty.Value) error) function
 		Type:        function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (ret cty.Value, err error) {
 			defer recoverAs(&ret, &err)
+			defer func() {
+				if err != nil && anySensitive(args) {
+					err = hideArguments(err)
+				}
+			}()
 			if pre != nil {
 				if err := pre(args); err != nil {
 					return cty.NilVal, err
@@ -134,6 +143,65 @@ func passThrough(f function.Function, pre func(args []cty.Value) error) function
 			return ret, err
 		},
 	})
+}
+
+// anySensitive reports whether a sensitive value is among args, at any
+// depth.
+func anySensitive(args []cty.Value) bool {
+	for _, a := range args {
+		if !a.ContainsMarked() {
+			continue
+		}
+		if _, marks := a.UnmarkDeep(); len(marks) > 0 {
+			if _, ok := marks[sensitiveMark]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hideArguments replaces the error of a call that had a sensitive
+// argument: function errors quote their arguments ("cannot parse %q as a
+// base 10 integer", "no file exists at ...", "lookup failed to find key
+// %q"), and a diagnostic must never show a sensitive value. The argument
+// the error is about is still named, by position.
+func hideArguments(err error) error {
+	const hidden = "the error is not shown, since an argument is sensitive"
+	var ae function.ArgError
+	if errors.As(err, &ae) {
+		return function.NewArgErrorf(ae.Index, "invalid value; %s", hidden)
+	}
+	return errors.New("the call failed; " + hidden)
+}
+
+// sensitiveVariant calls quiet in place of f when an argument is
+// sensitive: quiet is f built with a context whose warnings do not quote
+// the arguments (funcContext.hushed).
+func sensitiveVariant(f, quiet function.Function) function.Function {
+	params, varParam := permissiveParams(f)
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      params,
+		VarParam:    varParam,
+		Type:        function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if anySensitive(args) {
+				return quiet.Call(args)
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// hushed is fc with warnings that name no path: for calls whose path is
+// sensitive.
+func (fc funcContext) hushed() funcContext {
+	warn := fc.Warn
+	if warn != nil {
+		fc.Warn = func(summary, _ string) { warn(summary, "the path is sensitive and not shown") }
+	}
+	return fc
 }
 
 // permissiveParams are f's parameters, letting every kind of argument through.

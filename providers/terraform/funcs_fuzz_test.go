@@ -43,6 +43,7 @@ func FuzzFunctions(f *testing.F) {
 		{"/(w)(o)/", "$2$1", -1e9},
 		{"%{ for x in y }${x}%{ endfor }", "dns", math.MaxInt64},
 		{"", "", 0},
+		{"AIzaSyFAKE-casascan-test-key-0123456789", "~/\n::error title=x::y", 10},
 	}
 	for _, s := range seeds {
 		f.Add(s.a, s.b, s.n)

@@ -25,6 +25,8 @@ func FuzzLoad(f *testing.F) {
 		return nil
 	})
 	f.Add([]byte(`module "m" { source = "./mod"  for_each = { a = 1 }  x = each.value }`), false)
+	f.Add([]byte("variable \"k\" {\n sensitive = true\n default = [\"s3cret\"]\n}\nmodule \"m\" {\n source = \"./mod\"\n for_each = toset(var.k)\n x = each.key\n}\nresource \"google_pubsub_topic\" \"t\" {\n for_each = toset([sensitive(\"k\")])\n name = each.key\n}\n"), false)
+	f.Add([]byte("resource \"google_pubsub_topic\" \"t\" {\n for_each = { \"AIzaSyFAKE-casascan-test-key-0123456789\" = 1 }\n name = file(\"a\\n::error::x\")\n}\n"), false)
 	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
 		dir := t.TempDir()
 		name := "main.tf"

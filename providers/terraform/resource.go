@@ -52,6 +52,22 @@ func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanc
 	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
 }
 
+// sensitiveExpansion stands for a for_each whose keys are sensitive (a
+// sensitive variable, TF_VAR_*, sensitive()), which Terraform rejects:
+// the keys would be shown in every address. It is an error naming the
+// expression, never the value, and, as for an unknown for_each, one
+// instance with unknown each.key and each.value is judged in place of the
+// instances, so no address holds the value.
+func (s *scope) sensitiveExpansion(expr hcl.Expression, what string) instanceKeys {
+	s.diag(scanner.DiagError, "Invalid for_each argument: the for_each of "+what+" is sensitive",
+		"Terraform rejects sensitive values in for_each, since they would be shown in resource addresses; "+
+			"it is judged once, with unknown each.key and each.value, and its value is never shown", expr.Range())
+	from := cty.NewValueMarks(varMark{}, sensitiveMark)
+	inst := instCtx{each: cty.ObjectVal(map[string]cty.Value{
+		"key": cty.UnknownVal(cty.String).WithMarks(from), "value": cty.DynamicVal.WithMarks(from)})}
+	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
+}
+
 // unsetVariables names the root module variables an expression reads that
 // have neither a value nor a default.
 func (s *scope) unsetVariables(expr hcl.Expression) []string {
@@ -121,8 +137,14 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 	}
 	var out instanceKeys
 	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	if _, sens := cmarks[sensitiveMark]; sens {
+		return s.sensitiveExpansion(expr, what)
+	}
 	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
+		if isSet && ev.HasMark(sensitiveMark) {
+			return s.sensitiveExpansion(expr, what)
+		}
 		ev = ev.WithMarks(cmarks)
 		if isSet {
 			k = ev

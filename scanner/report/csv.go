@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -59,7 +60,7 @@ func csvRow(c *scanner.Check, f scanner.Finding) []string {
 		f.Resource, f.Location.String(), string(f.Status), csvReason(f),
 	}
 	for i, cell := range row {
-		row[i] = defuseFormula(cell)
+		row[i] = safetext.CSVCell(cell)
 	}
 	return row
 }
@@ -86,14 +87,4 @@ func csvReason(f scanner.Finding) string {
 		return ""
 	}
 	return f.Reason
-}
-
-// defuseFormula keeps spreadsheets from running a cell as a formula (CSV
-// injection): a cell that starts with = + - @ (or a tab or carriage return,
-// which some spreadsheets skip before one) gets a leading apostrophe.
-func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -82,8 +82,8 @@ func TestMDEscape(t *testing.T) {
 		"[x](http://e)":      "\\[x\\](http://e)",
 		"<img src=x>":        "\\<img src=x\\>",
 		"@team *bold* _it_":  "\\@team \\*bold\\* \\_it\\_",
-		"line\nbreak":        "line break",
-		"esc\x1b[31m":        "esc\\\\u001b\\[31m",
+		"line\nbreak":        "line\\\\nbreak",
+		"esc\x1b[31m":        "esc\\\\x1b\\[31m",
 		"`code` & entity #1": "\\`code\\` \\& entity \\#1",
 	}
 	for in, want := range cases {
@@ -101,7 +101,7 @@ func TestMDCode(t *testing.T) {
 		"`edge":    "`` `edge ``",
 		"a``b`c":   "```a``b`c```",
 		"":         "",
-		"new\nlin": "`new lin`",
+		"new\nlin": "`new\\nlin`",
 	}
 	for in, want := range cases {
 		if got := mdCode(in); got != want {

@@ -25,8 +25,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -130,31 +130,12 @@ func mostSevereFirst(fs []scanner.Finding) []scanner.Finding {
 // severitiesDesc lists the severities from CRITICAL down to LOW.
 var severitiesDesc = []scanner.Severity{scanner.Critical, scanner.High, scanner.Medium, scanner.Low}
 
-// clean replaces control characters (ANSI escapes, carriage returns, bidi
-// overrides) by a visible escape, so text that came from a scanned tree
-// cannot rewrite the terminal or a rendered page. Newlines and tabs become
-// spaces: every field is printed on one line.
-func clean(s string) string {
-	if strings.IndexFunc(s, needsCleaning) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			b.WriteByte(' ')
-		case needsCleaning(r):
-			fmt.Fprintf(&b, "\\u%04x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func needsCleaning(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
-}
+// clean makes text from the scanned tree inert on a terminal, in a CI log
+// and in a rendered page (safetext.Line): control characters (ANSI escapes,
+// newlines, carriage returns, bidi overrides) become visible escapes, so
+// every field is printed on one line and cannot rewrite the terminal, and
+// nothing can start a CI workflow command.
+func clean(s string) string { return safetext.Line(s) }
 
 // oneLine collapses whitespace and keeps the first sentence of s, cut at a
 // word boundary to at most max runes: the "why it matters" line of a report.

@@ -278,8 +278,12 @@ func TestOddResults(t *testing.T) {
 func TestClean(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"plain text", "plain text"},
-		{"a\x1b[2Jb", `a\u001b[2Jb`},
-		{"line\nbreak\ttab\r", "line break tab "},
+		{"a\x1b[2Jb", `a\x1b[2Jb`},
+		{"line\nbreak\ttab\r", `line\nbreak\ttab\r`},
+		{"x\n::error title=t::owned", `x\n::error title=t::owned`},
+		{"::error::owned", `\x3a:error::owned`},
+		{"a ##[error]b", `a #\x23[error]b`},
+		{"sep\u2028nul\x00", `sep\u2028nul\x00`},
 		{"bidi\u202eevil", `bidi\u202eevil`},
 		{"ünïcode ok", "ünïcode ok"},
 	}

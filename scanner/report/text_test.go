@@ -62,7 +62,7 @@ func TestTextNeutralisesControlCharacters(t *testing.T) {
 	if strings.Contains(out, "\x1b]") || strings.Contains(out, "\x07") || strings.Contains(out, "\x1b[2J") {
 		t.Errorf("control characters from the result reached the terminal:\n%q", out)
 	}
-	if !strings.Contains(out, `\u001b]0;pwned\u0007`) {
+	if !strings.Contains(out, `\x1b]0;pwned\x07`) {
 		t.Error("neutralised message is missing")
 	}
 }
