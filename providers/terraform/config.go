@@ -137,7 +137,7 @@ func parseFile(abs, rel string) *parsedFile {
 	pf := &parsedFile{abs: abs, rel: rel}
 	src, err := os.ReadFile(abs)
 	if err != nil {
-		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: err.Error(),
+		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: pathError(err),
 			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		pf.body = hcl.EmptyBody()
 		return pf

@@ -10,6 +10,7 @@ package terraform
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -117,7 +118,7 @@ func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, 
 	if err != nil {
 		return nil, err
 	}
-	dirs, err := configDirs(top)
+	dirs, err := t.configDirs(top)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", dir, err)
 	}
@@ -173,15 +174,21 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 }
 
 // configDirs lists the directories under top that hold configuration
-// files, in lexical order, skipping hidden directories.
-func configDirs(top string) ([]string, error) {
+// files, in lexical order, skipping hidden directories. A directory below
+// top that cannot be read is a diagnostic: what it holds is not judged.
+func (t *tree) configDirs(top string) ([]string, error) {
 	var dirs []string
+	unreadable := func(p string, err error) {
+		t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
+			Detail: pathError(err) + "; the configuration in it is not scanned", Subject: t.rel(p), Skipped: true})
+	}
 	err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == top {
 				return err
 			}
-			return nil // an unreadable subdirectory is passed over
+			unreadable(p, err)
+			return nil
 		}
 		if !d.IsDir() {
 			return nil
@@ -189,12 +196,30 @@ func configDirs(top string) ([]string, error) {
 		if p != top && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir
 		}
-		if files, _ := configFiles(p); len(files) > 0 {
+		files, err := configFiles(p)
+		if err != nil {
+			if p == top {
+				return err
+			}
+			unreadable(p, err)
+			return filepath.SkipDir
+		}
+		if len(files) > 0 {
 			dirs = append(dirs, p)
 		}
 		return nil
 	})
 	return dirs, err
+}
+
+// pathError is an error without the absolute path os adds to it, so that a
+// diagnostic names the file only relative to the scanned root.
+func pathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // newLoader prepares one root module for evaluation: the modules it calls
@@ -411,7 +436,7 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 				return fmt.Errorf("reading %s: %w", d, err)
 			}
 			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read module directory",
-				Detail: err.Error(), Subject: l.rel(d), Skipped: true})
+				Detail: pathError(err), Subject: l.rel(d), Skipped: true})
 			continue
 		}
 		for _, n := range names {
@@ -433,7 +458,11 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 		files := perDir[d]
 		for _, f := range files {
 			for _, diag := range f.diags {
-				l.hclDiag(diag)
+				// A file with a syntax error (or one that cannot be read)
+				// is not judged whole: the scan is incomplete.
+				d := fromHCL(diag)
+				d.Skipped = d.Severity == scanner.DiagError
+				l.add(d)
 			}
 		}
 		for _, diag := range diags[i] {

@@ -52,7 +52,8 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	for _, p := range l.opts.VarFiles {
 		abs, _ := filepath.Abs(p)
 		if !fileExists(abs) {
-			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: p})
+			l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: p,
+				Detail: "the variables it sets are not judged", Skipped: true})
 			continue
 		}
 		l.readVarFile(abs, m, vals)
@@ -90,10 +91,12 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 			return v, true
 		}
 	}
-	// The message names the variable, never the value.
+	// The message names the variable, never the value. The variable is
+	// then unknown, not its default: a value the user gave is never
+	// silently replaced by another.
 	l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError,
-		Summary: "invalid value for variable " + d.name, Detail: "given by " + where + "; it is not a valid expression for its type", Subject: where})
-	return cty.NilVal, false
+		Summary: "invalid value for variable " + d.name, Detail: "given by " + where + "; it is not a valid expression for its type, so the variable is unknown", Subject: where})
+	return cty.DynamicVal, true
 }
 
 // readVarFile reads a .tfvars or .tfvars.json file into vals; variables the
@@ -103,7 +106,8 @@ func (l *loader) readVarFile(abs string, m *module, vals map[string]cty.Value) {
 	rel := l.rel(abs)
 	src, err := os.ReadFile(abs)
 	if err != nil {
-		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file", Detail: err.Error(), File: rel})
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file",
+			Detail: pathError(err) + "; the variables it sets are not judged", File: rel, Skipped: true})
 		return
 	}
 	var f *hcl.File
@@ -114,14 +118,14 @@ func (l *loader) readVarFile(abs string, m *module, vals map[string]cty.Value) {
 		f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
 	for _, d := range diags {
-		l.hclDiag(d)
+		l.varFileDiag(d)
 	}
 	if f == nil || f.Body == nil {
 		return
 	}
 	attrs, diags := f.Body.JustAttributes()
 	for _, d := range diags {
-		l.hclDiag(d)
+		l.varFileDiag(d)
 	}
 	for _, name := range sortedKeys(attrs) {
 		if m.vars[name] == nil {
@@ -131,10 +135,19 @@ func (l *loader) readVarFile(abs string, m *module, vals map[string]cty.Value) {
 		for _, diag := range d {
 			l.hclDiag(diag)
 		}
-		if !d.HasErrors() {
-			vals[name] = v
+		if d.HasErrors() {
+			v = cty.DynamicVal // unknown, never silently the default
 		}
+		vals[name] = v
 	}
+}
+
+// varFileDiag records an error reading a variables file as not judged: the
+// values it sets are not known, so a clean result cannot be trusted.
+func (l *loader) varFileDiag(d *hcl.Diagnostic) {
+	sd := fromHCL(d)
+	sd.Skipped = sd.Severity == scanner.DiagError
+	l.add(sd)
 }
 
 func fileExists(p string) bool {
