@@ -149,6 +149,11 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 			continue // the plan given beside it already stands for it
 		}
 		gs, err := c.loadSource(ctx, p, s, planSource)
+		if d, ok := notParsed(s, err); ok {
+			// A plan file that does not parse is not judged: the scan
+			// goes on with the rest and is incomplete (exit 3).
+			gs, err = []*scanner.Graph{{Diagnostics: []scanner.Diagnostic{d}}}, nil
+		}
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
@@ -173,6 +178,22 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 		l.deployed[0].Diagnostics = append(l.deployed[0].Diagnostics, diags...)
 	}
 	return l, nil
+}
+
+// notParsed turns the error of a plan file that cannot be parsed into the
+// diagnostic that says it was not judged, naming the file (relative to the
+// scanned root) and the line.
+func notParsed(s source, err error) (scanner.Diagnostic, bool) {
+	var pe *plan.ParseError
+	if s.kind != kindPlan || !errors.As(err, &pe) {
+		return scanner.Diagnostic{}, false
+	}
+	file := filepath.Base(s.path)
+	if rel, err := filepath.Rel(s.base, s.path); err == nil && !strings.HasPrefix(rel, "..") {
+		file = filepath.ToSlash(rel)
+	}
+	return scanner.Diagnostic{Severity: scanner.DiagError, File: file, Line: pe.Line, Column: pe.Column,
+		Summary: "cannot parse the plan file; nothing in it is scanned", Detail: pe.Err.Error(), Skipped: true}, true
 }
 
 // loadSource reads one PATH. A Terraform directory may hold several root
