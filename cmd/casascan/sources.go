@@ -87,6 +87,9 @@ func (c *cli) classify(arg string) (source, error) {
 	switch {
 	case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 		dir := filepath.Dir(p)
+		// Terraform reads a module as a whole directory: say so, since the
+		// other files there are judged too.
+		fmt.Fprintf(c.stderr, "casascan: %s is a file: its directory %s is scanned (every .tf file there)\n", arg, filepath.Dir(arg))
 		return source{arg: filepath.Dir(arg), path: dir, base: c.baseFor(dir), kind: kindTerraform}, nil
 	case strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"):
 		return source{}, usageErrorf("%s is a variables file: scan its directory and pass it with --var-file, for example: casascan scan %s --var-file %s",
