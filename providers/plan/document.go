@@ -140,6 +140,8 @@ func jsonError(data []byte, err error) error {
 		off = se.Offset
 	case errors.As(err, &te):
 		off = te.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(data)) // a truncated file: it ends at its last line
 	}
 	if off < 0 || off > int64(len(data)) {
 		return err
