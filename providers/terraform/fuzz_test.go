@@ -25,6 +25,9 @@ func FuzzLoad(f *testing.F) {
 		return nil
 	})
 	f.Add([]byte(`module "m" { source = "./mod"  for_each = { a = 1 }  x = each.value }`), false)
+	// Not-judged cases: a repeated resource, an invalid count, a syntax error.
+	f.Add([]byte("resource \"google_storage_bucket\" \"b\" {\n  name = \"one\"\n}\nresource \"google_storage_bucket\" \"b\" {\n  name = \"two\"\n}\n"), false)
+	f.Add([]byte("resource \"google_storage_bucket\" \"n\" {\n  count = \"many\"\n}\nlocals {\n  x = \n"), false)
 	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
 		dir := t.TempDir()
 		name := "main.tf"
