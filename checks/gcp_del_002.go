@@ -83,7 +83,7 @@ func deletesNoncurrent(rule *scanner.Body) (yes, maybe bool) {
 }
 
 func targetsNoncurrent(rule *scanner.Body) (yes, maybe bool) {
-	sendZero, _ := boolOrDefault(getAttr(rule, "condition.send_days_since_noncurrent_time_if_zero"), false)
+	sendZero, zeroKnown := boolOrDefault(getAttr(rule, "condition.send_days_since_noncurrent_time_if_zero"), false)
 	minDays := int64(1)
 	if sendZero {
 		minDays = 0
@@ -95,6 +95,9 @@ func targetsNoncurrent(rule *scanner.Body) (yes, maybe bool) {
 		case "days_since_noncurrent_time":
 			n, k := intOrDefault(a, -1)
 			ok, known = n >= minDays, k
+			if n == 0 && !zeroKnown {
+				known = false // 0 counts only when send_..._if_zero is true, which is not known
+			}
 		case "num_newer_versions":
 			n, k := intOrDefault(a, 0)
 			ok, known = n > 0, k

@@ -89,8 +89,13 @@ func testKMS005(g *scanner.Graph) []scanner.Problem {
 
 // kmsGrants lists the KMS admin and use grants of one project IAM resource.
 func kmsGrants(g *scanner.Graph, r *scanner.Resource) []kmsGrant {
-	bs, path, _ := iamBindings(g, r)
+	bs, path, unknown := iamBindings(g, r)
 	var out []kmsGrant
+	if unknown {
+		// A policy that is not known before apply may grant both kinds of
+		// role to anyone: its conflicts are unknown, never a pass.
+		out = append(out, kmsGrant{res: r, path: path, admin: true}, kmsGrant{res: r, path: path})
+	}
 	for _, b := range bs {
 		admin := b.Role == kmsAdminRole
 		if !admin && !kmsUseRoles[b.Role] {

@@ -141,6 +141,13 @@ func TestKMS005Separation(t *testing.T) {
 			hbRes("google_project_iam_binding.admins", hbBody("project", str("p"), "role", str(admin), "members", cty.UnknownVal(cty.Set(cty.String)))),
 			iamMember("google_project_iam_member.b", "p", decrypter, "user:a@example.com"),
 		}, []string{"UNKNOWN google_project_iam_binding.admins members"}},
+		{"policy not known", []*scanner.Resource{
+			hbRes("google_project_iam_policy.p", hbBody("project", str("p"), "policy_data", cty.UnknownVal(cty.String))),
+		}, []string{"UNKNOWN google_project_iam_policy.p policy_data"}},
+		{"policy not JSON", []*scanner.Resource{
+			hbRes("google_project_iam_policy.p", hbBody("project", str("p"), "policy_data", str("{not json"))),
+			iamMember("google_project_iam_member.a", "p", admin, "user:a@example.com"),
+		}, []string{"UNKNOWN google_project_iam_policy.p policy_data"}},
 		{"members not known, no other role", []*scanner.Resource{
 			hbRes("google_project_iam_binding.admins", hbBody("project", str("p"), "role", str(admin), "members", cty.UnknownVal(cty.Set(cty.String)))),
 		}, nil},

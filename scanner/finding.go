@@ -108,10 +108,24 @@ type Diagnostic struct {
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 	Subject string `json:"subject,omitempty"`
-	// Skipped is true when part of a source could not be scanned at all (a
-	// project or service denied, a module not fetched).
+	// Skipped is true when part of a source was not judged at all: a file
+	// that did not parse or could not be read, a module not read, an export
+	// record dropped, a live project or service denied. With error severity
+	// it makes the scan incomplete (NotJudged); with warning severity (a
+	// module terraform init did not fetch) it is named in the summary but
+	// the scan is still complete.
 	Skipped bool `json:"skipped,omitempty"`
 }
+
+// NotJudged reports whether the diagnostic says part of the input was not
+// judged at all, which makes the scan incomplete: Skipped with error
+// severity.
+func (d Diagnostic) NotJudged() bool { return d.Skipped && d.Severity == DiagError }
+
+// NotScanned reports whether the diagnostic says part of the input was
+// left out knowingly without making the scan incomplete: Skipped with
+// warning severity (a module terraform init did not fetch).
+func (d Diagnostic) NotScanned() bool { return d.Skipped && d.Severity != DiagError }
 
 func (d Diagnostic) String() string {
 	var b strings.Builder
@@ -198,7 +212,8 @@ func (r *Result) Check(id string) *Check {
 	return nil
 }
 
-// Skipped reports whether any source was partly skipped.
+// Skipped reports whether any source was partly skipped, as an error or a
+// warning.
 func (r *Result) Skipped() bool {
 	for _, d := range r.Diagnostics {
 		if d.Skipped {
@@ -206,4 +221,39 @@ func (r *Result) Skipped() bool {
 		}
 	}
 	return false
+}
+
+// Incomplete reports whether part of the input could not be judged (a
+// NotJudged diagnostic): a clean result then cannot be trusted, and the scan
+// must not pass. This is the one place that decides it; the exit code and
+// every writer read it.
+func (r *Result) Incomplete() bool {
+	for _, d := range r.Diagnostics {
+		if d.NotJudged() {
+			return true
+		}
+	}
+	return false
+}
+
+// NotJudged returns the diagnostics naming what was not judged, in the
+// result's order.
+func (r *Result) NotJudged() []Diagnostic {
+	return r.diagnostics(Diagnostic.NotJudged)
+}
+
+// NotScanned returns the warnings naming what was knowingly not scanned
+// (modules not fetched), in the result's order.
+func (r *Result) NotScanned() []Diagnostic {
+	return r.diagnostics(Diagnostic.NotScanned)
+}
+
+func (r *Result) diagnostics(keep func(Diagnostic) bool) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range r.Diagnostics {
+		if keep(d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -95,6 +96,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 		}
 	}
 	res.Findings = sorted(dedupe(ptrs))
+	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(graphs, opts.ScopeLabels)...)
 	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	return res
@@ -115,6 +117,43 @@ func (r *runner) test(c *Check, res *Resource, crashes *[]Diagnostic) (problems 
 		}
 	}()
 	return c.Test(r.g, res), true
+}
+
+// scopeLabelAttrs are the attributes scope labels are read from.
+var scopeLabelAttrs = []string{"labels", "user_labels", "resource_labels"}
+
+// carriesLabel reports whether a resource carries the label k=v.
+func carriesLabel(r *Resource, k, v string) bool {
+	for _, attr := range scopeLabelAttrs {
+		if a := r.Get(attr + "." + k); a != nil {
+			if s, ok := a.Str(); ok && s == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unusedScopeLabels warns about each scope label no resource carries: a
+// typo would otherwise take the M1/M3/M4 checks off everything silently.
+func unusedScopeLabels(graphs []*Graph, labels map[string]string) []Diagnostic {
+	var out []Diagnostic
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		v := labels[k]
+		used := false
+		for _, g := range graphs {
+			if slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			out = append(out, Diagnostic{Severity: DiagWarning, Subject: "scope label " + k + "=" + v,
+				Summary: "no resource carries this scope label",
+				Detail:  "every resource the M1, M3 and M4 checks judge is out of scope; check the label's spelling (--scope-label or scope-labels in .casascan.yaml)"})
+		}
+	}
+	return out
 }
 
 type runner struct {
@@ -201,12 +240,8 @@ func scope(g *Graph, labels map[string]string) map[string]bool {
 	}
 	for _, r := range g.Resources {
 		for k, v := range labels {
-			for _, attr := range []string{"labels", "user_labels", "resource_labels"} {
-				if a := r.Get(attr + "." + k); a != nil {
-					if s, ok := a.Str(); ok && s == v {
-						visit(r)
-					}
-				}
+			if carriesLabel(r, k, v) {
+				visit(r)
 			}
 		}
 	}

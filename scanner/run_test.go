@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -152,6 +153,24 @@ func TestRunScope(t *testing.T) {
 		case f.CheckID == "GCP-ENC-001" && f.Resource == "google_storage_bucket.mail" && f.Status != StatusFail:
 			t.Errorf("labelled bucket: %s, want FAIL", f.Status)
 		}
+	}
+}
+
+// TestRunUnusedScopeLabel: a scope label no resource carries (a typo) is a
+// warning naming it; a label some resource carries is not.
+func TestRunUnusedScopeLabel(t *testing.T) {
+	g := &Graph{Resources: []*Resource{
+		bucket("google_storage_bucket.mail", 1, map[string]cty.Value{"labels": cty.ObjectVal(map[string]cty.Value{"data": cty.StringVal("restricted")})}),
+	}}
+	g.Index()
+	res := Run([]*Check{noKey}, []*Graph{g}, Options{ScopeLabels: map[string]string{"data": "restricted", "dta": "restricted"}})
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, d.String())
+	}
+	want := []string{"warning: scope label dta=restricted: no resource carries this scope label; every resource the M1, M3 and M4 checks judge is out of scope; check the label's spelling (--scope-label or scope-labels in .casascan.yaml)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
 

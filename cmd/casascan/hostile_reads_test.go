@@ -69,7 +69,7 @@ func TestHostileReadsOutside(t *testing.T) {
 		{
 			name:  "a symlinked .tf file",
 			files: map[string]hostileFile{"stolen.tf": {Link: "../outside/infra/main.tf"}},
-			diag:  []string{"stolen.tf:1:1: error: cannot read file; outside the scanned tree (not scanned)"},
+			diag:  []string{"stolen.tf:1:1: error: cannot read file; outside the scanned tree (not judged)"},
 		},
 		{
 			name: "a symlinked module directory",
@@ -102,7 +102,7 @@ resource "google_storage_bucket" "named" {
 				"values.auto.tfvars":     {Link: "../outside/values.auto.tfvars"},
 				"modules-ok/placeholder": {Data: ""},
 			},
-			diag: []string{"terraform.tfvars: error: cannot read var file; outside the scanned tree (not scanned)",
+			diag: []string{"terraform.tfvars: error: cannot read var file; outside the scanned tree (not judged)",
 				"terraform.tfvars.json: error: cannot read var file; outside the scanned tree",
 				"zz.auto.tfvars.json: error: cannot read var file; outside the scanned tree",
 				"values.auto.tfvars: error: cannot read var file; outside the scanned tree"},
@@ -204,7 +204,7 @@ func TestHostileSpecialFiles(t *testing.T) {
 	res := runHostile(t, tree, readCaseLimits, "scan", ".", "--max-file-size", "2MiB", "--format", "json")
 	assertExit(t, res, exitFindings)
 	assertStderr(t, res,
-		"zero.tf:1:1: error: cannot read file; outside the scanned tree (not scanned)",
+		"zero.tf:1:1: error: cannot read file; outside the scanned tree (not judged)",
 		"stdin.tf:1:1: error: cannot read file; outside the scanned tree",
 		"fifo.tf:1:1: error: cannot read file; not a regular file",
 		"terraform.tfvars: error: cannot read var file; not a regular file",
@@ -271,12 +271,12 @@ func TestHostileMessagesNameNoMachinePath(t *testing.T) {
 	if os.Geteuid() != 0 { // root reads a file whatever its mode
 		assertStderr(t, res, "locked.tf: error: cannot read file")
 	}
-	res = runHostile(t, tree, readCaseLimits, "scan", "plans/plan.json")
-	assertNotShown(t, res, ws)
-	assertExit(t, res, exitUsage)
-	res = runHostile(t, filepath.Join(tree, "plans"), readCaseLimits, "scan", "plan.json")
-	assertNotShown(t, res, ws)
-	assertStderr(t, res, "parsing plans/plan.json")
+	for _, dir := range []string{tree, filepath.Join(tree, "plans")} {
+		res = runHostile(t, dir, readCaseLimits, "scan", filepath.Join(tree, "plans", "plan.json"))
+		assertNotShown(t, res, ws)
+		assertExit(t, res, exitSkipped)
+		assertStderr(t, res, "plans/plan.json:1:76: error: cannot parse the plan file")
+	}
 }
 
 // TestHostileDistinctRoots: two roots outside the working directory keep

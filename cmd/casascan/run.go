@@ -28,9 +28,8 @@ const (
 	exitFindings = 1
 	// exitUsage is a usage error, or a source that could not be read at all.
 	exitUsage = 2
-	// exitSkipped means no findings, but a live scan could not read part of
-	// what it was asked to (a project or API denied), so "clean" cannot be
-	// claimed.
+	// exitSkipped means no FAIL findings, but part of the input could not
+	// be judged (scanner.Result.Incomplete), so "clean" cannot be claimed.
 	exitSkipped = 3
 )
 

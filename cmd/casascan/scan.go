@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -72,11 +71,16 @@ files and lines. --project, --folder and --organization scan live Google Cloud
 when given.
 
 Exit codes:
-  0  no FAIL findings remain after filtering
+  0  no FAIL findings remain after filtering, and everything was judged
   N  FAIL findings remain (--exit-code, default 1; 0 never fails the build)
-  2  usage error, or a source that could not be read at all
-  3  no FAIL findings, but a live scan could not read part of what it was
-     asked to (a project or API denied): see the diagnostics on stderr`,
+  2  usage error, or a PATH that does not exist or is no kind of input
+     casascan reads
+  3  no FAIL findings remain, but part of the input could not be judged: a
+     file that does not parse or cannot be read, a local module that is
+     missing, an export or plan record that cannot be read, a live project
+     or service denied. The report lists each with its file:line (or
+     project) and why. A module that terraform init has not fetched is a
+     warning named in the summary, not an incomplete scan.`,
 		Example: `  casascan scan .
   casascan scan infra --format sarif --output casascan.sarif
   casascan scan . --var-file prod.tfvars --severity HIGH,CRITICAL
@@ -144,31 +148,32 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err := c.writeReport(p, res); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	return verdict(res, graphs.live != nil && skipped(graphs.live.Diagnostics), p.cfg.ExitCode)
+	return verdict(res, p.cfg.ExitCode)
 }
 
-// verdict decides the exit code from the result, never from a writer.
-// liveSkipped says a live scan could not read part of what it was asked to
-// (a project or API denied): a clean result then cannot be trusted, so it
-// exits exitSkipped. A Terraform module that is not fetched is only a
-// warning: CI runs without terraform init must still pass when clean.
-func verdict(res *scanner.Result, liveSkipped bool, failCode int) error {
+// verdict decides the exit code from the result, never from a writer:
+// failCode when FAIL findings remain (and failCode is not 0); otherwise
+// exitSkipped when part of the input was not judged (res.Incomplete: a
+// file that did not parse or could not be read, an export record dropped,
+// a live project or service denied), since a clean result then cannot be
+// trusted. A Terraform module that is not fetched is only a warning: CI
+// runs without terraform init must still pass when clean.
+func verdict(res *scanner.Result, failCode int) error {
 	if res.Count(scanner.StatusFail) > 0 && failCode != exitOK {
 		return &exitError{code: failCode}
 	}
-	if liveSkipped {
-		return &exitError{code: exitSkipped, err: errors.New("part of the live sources could not be scanned (see the diagnostics above): the result is incomplete")}
+	if n := len(res.NotJudged()); n > 0 {
+		return &exitError{code: exitSkipped, err: fmt.Errorf("the scan is incomplete: %s of the input could not be judged (see the diagnostics above)", parts(n))}
 	}
 	return nil
 }
 
-func skipped(diags []scanner.Diagnostic) bool {
-	for _, d := range diags {
-		if d.Skipped {
-			return true
-		}
+// parts renders "1 part" or "n parts".
+func parts(n int) string {
+	if n == 1 {
+		return "1 part"
 	}
-	return false
+	return strconv.Itoa(n) + " parts"
 }
 
 // planScan validates the flags, the arguments and the configuration file.
@@ -328,7 +333,10 @@ func formatDiagnostic(d scanner.Diagnostic) string {
 	if d.Detail != "" {
 		b.WriteString("; " + d.Detail)
 	}
-	if d.Skipped {
+	switch {
+	case d.NotJudged():
+		b.WriteString(" (not judged)")
+	case d.Skipped:
 		b.WriteString(" (not scanned)")
 	}
 	return safetext.Line(b.String())

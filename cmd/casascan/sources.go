@@ -132,8 +132,9 @@ func (c *cli) classify(arg string) (source, error) {
 	switch {
 	case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 		dir := filepath.Dir(p)
-		fmt.Fprintf(c.stderr, "casascan: %s is a file: scanning its directory %s (every .tf file there, and the modules it calls)\n",
-			arg, filepath.Dir(arg))
+		// Terraform reads a module as a whole directory: say so, since the
+		// other files there are judged too.
+		fmt.Fprintf(c.stderr, "casascan: %s is a file: its directory %s is scanned (every .tf file there)\n", arg, filepath.Dir(arg))
 		return source{arg: filepath.Dir(arg), path: dir, root: c.treeRoot(dir), kind: kindTerraform}, nil
 	case strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"):
 		return source{}, usageErrorf("%s is a variables file: scan its directory and pass it with --var-file, for example: casascan scan %s --var-file %s",
@@ -216,6 +217,11 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 			continue // the plan given beside it already stands for it
 		}
 		gs, err := c.loadSource(ctx, p, s, planSource)
+		if d, ok := notParsed(s, err); ok {
+			// A plan file that does not parse is not judged: the scan
+			// goes on with the rest and is incomplete (exit 3).
+			gs, err = []*scanner.Graph{{Diagnostics: []scanner.Diagnostic{d}}}, nil
+		}
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
@@ -240,6 +246,22 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 		l.deployed[0].Diagnostics = append(l.deployed[0].Diagnostics, diags...)
 	}
 	return l, nil
+}
+
+// notParsed turns the error of a plan file that cannot be parsed into the
+// diagnostic that says it was not judged, naming the file (relative to the
+// scanned root) and the line.
+func notParsed(s source, err error) (scanner.Diagnostic, bool) {
+	var pe *plan.ParseError
+	if s.kind != kindPlan || !errors.As(err, &pe) {
+		return scanner.Diagnostic{}, false
+	}
+	file := filepath.Base(s.path)
+	if rel, err := filepath.Rel(s.base, s.path); err == nil && !strings.HasPrefix(rel, "..") {
+		file = filepath.ToSlash(rel)
+	}
+	return scanner.Diagnostic{Severity: scanner.DiagError, File: file, Line: pe.Line, Column: pe.Column,
+		Summary: "cannot parse the plan file; nothing in it is scanned", Detail: pe.Err.Error(), Skipped: true}, true
 }
 
 // loadSource reads one PATH. A Terraform directory may hold several root

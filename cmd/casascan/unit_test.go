@@ -18,27 +18,33 @@ func TestVerdict(t *testing.T) {
 	fail := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusFail}
 	ignored := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusIgnored}
 	unknown := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusUnknown}
-	skipped := scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: "projects/p", Summary: "permission denied", Skipped: true}
+	notFetched := scanner.Diagnostic{Severity: scanner.DiagWarning, File: "main.tf", Line: 3, Summary: "module \"x\" is not fetched", Skipped: true}
+	liveSkipped := scanner.Diagnostic{Severity: scanner.DiagError, Subject: "projects/p", Summary: "permission denied", Skipped: true}
+	parseError := scanner.Diagnostic{Severity: scanner.DiagError, File: "main.tf", Line: 1, Summary: "Invalid expression", Skipped: true}
+	plainError := scanner.Diagnostic{Severity: scanner.DiagError, File: "main.tf", Line: 1, Summary: "Unsupported argument"}
 	for _, tc := range []struct {
-		name        string
-		res         scanner.Result
-		liveSkipped bool
-		failCode    int
-		want        int
+		name     string
+		res      scanner.Result
+		failCode int
+		want     int
 	}{
-		{"clean", scanner.Result{}, false, 1, exitOK},
-		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, false, 1, exitOK},
-		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, false, 1, 1},
-		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, false, 5, 5},
-		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, false, 0, exitOK},
-		{"module not fetched is only a warning", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, false, 1, exitOK},
-		{"live skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{skipped}}, true, 1, exitSkipped},
-		{"live skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, true, 1, 1},
-		{"live skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{skipped}}, true, 0, exitSkipped},
+		{"clean", scanner.Result{}, 1, exitOK},
+		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, 1, exitOK},
+		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, 1, 1},
+		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, 5, 5},
+		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, 0, exitOK},
+		{"module not fetched is only a warning", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched}}, 1, exitOK},
+		{"an error that skips nothing", scanner.Result{Diagnostics: []scanner.Diagnostic{plainError}}, 1, exitOK},
+		{"live skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, exitSkipped},
+		{"parse error, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched, parseError}}, 1, exitSkipped},
+		{"parse error beside unknowns", scanner.Result{Findings: []scanner.Finding{unknown}, Diagnostics: []scanner.Diagnostic{parseError}}, 1, exitSkipped},
+		{"live skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, 1},
+		{"parse error with failures and --exit-code 7", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{parseError}}, 7, 7},
+		{"live skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 0, exitSkipped},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := exitOK
-			if err := verdict(&tc.res, tc.liveSkipped, tc.failCode); err != nil {
+			if err := verdict(&tc.res, tc.failCode); err != nil {
 				got = err.(*exitError).code
 			}
 			if got != tc.want {
@@ -124,6 +130,8 @@ func TestFormatDiagnostic(t *testing.T) {
 			"infra/main.tf:3:7: error: Invalid expression; Expected the start of an expression."},
 		{scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: "projects/acme", Summary: "permission denied", Skipped: true},
 			"projects/acme: warning: permission denied (not scanned)"},
+		{scanner.Diagnostic{Severity: scanner.DiagError, File: "main.tf", Line: 2, Summary: "Unclosed configuration block", Skipped: true},
+			"main.tf:2: error: Unclosed configuration block (not judged)"},
 		{scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: "no resources"}, "warning: no resources"},
 	} {
 		if got := formatDiagnostic(tc.d); got != tc.want {

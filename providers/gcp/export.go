@@ -347,6 +347,7 @@ func badRecord(file string, line int, err error) scanner.Diagnostic {
 		Severity: scanner.DiagError, File: file, Line: line,
 		Summary: "not a Cloud Asset Inventory record; skipped",
 		Detail:  err.Error(),
+		Skipped: true, // not judged: the scan is incomplete
 	}
 }
 

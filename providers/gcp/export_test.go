@@ -338,6 +338,8 @@ func FuzzLoadExport(f *testing.F) {
 	}
 	f.Add([]byte(`[{"name":"//storage.googleapis.com/b","assetType":"storage.googleapis.com/Bucket","project":"projects/1","kmsKeys":[]}]`))
 	f.Add([]byte(`{"name":"//x","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"lifecycle":{"rule":[null,{"condition":[]}]}}}}`))
+	// A truncated export: its last record is not judged.
+	f.Add([]byte(`{"name":"//storage.googleapis.com/b","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"name":"b"}}}` + "\n" + `{"name":"//storage.googleapis.com/c","assetType":"storage.goo`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		DetectExport(data)
 		path := filepath.Join(t.TempDir(), "f.json")

@@ -161,7 +161,7 @@ func mapInventoryAsset(pa *assetpb.Asset) ([]*scanner.Resource, []scanner.Diagno
 		err = json.Unmarshal(raw, &a)
 	}
 	if err != nil {
-		return nil, []scanner.Diagnostic{{Severity: scanner.DiagWarning, Subject: pa.GetName(),
+		return nil, []scanner.Diagnostic{{Severity: scanner.DiagError, Subject: pa.GetName(),
 			Summary: "asset skipped: " + err.Error(), Skipped: true}}
 	}
 	return mapLive(a)

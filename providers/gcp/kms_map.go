@@ -44,7 +44,7 @@ func mapKMS(targets []kmsTarget) ([]*scanner.Resource, []scanner.Diagnostic) {
 	for _, t := range targets {
 		data, err := protoData(t.msg)
 		if err != nil {
-			diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: kmsFullName(t.name),
+			diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagError, Subject: kmsFullName(t.name),
 				Summary: "key skipped: " + err.Error(), Skipped: true})
 			continue
 		}

@@ -219,7 +219,7 @@ func (f *failureLog) diagnostics() []scanner.Diagnostic {
 			detail += fmt.Sprintf(" (and %d more calls)", e.count-1)
 		}
 		out = append(out, scanner.Diagnostic{
-			Severity: scanner.DiagWarning,
+			Severity: scanner.DiagError, // not judged: the scan is incomplete
 			Subject:  e.subject + " (" + e.service + ")",
 			Summary:  "skipped: " + e.reason,
 			Detail:   strings.TrimSpace(detail),

@@ -109,9 +109,9 @@ func TestFailureLog(t *testing.T) {
 		got = append(got, d.String())
 	}
 	want := []string{
-		"warning: projects/p (cloudkms.googleapis.com): skipped: permission denied; " +
+		"error: projects/p (cloudkms.googleapis.com): skipped: permission denied; " +
 			"listing key rings in projects/p/locations/eu: message from the server (and 1 more calls)",
-		"warning: projects/q (storage.googleapis.com): skipped: API disabled; listing buckets of projects/q: message from the server",
+		"error: projects/q (storage.googleapis.com): skipped: API disabled; listing buckets of projects/q: message from the server",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)

@@ -31,7 +31,7 @@ func (b *builder) resourceBody(inst *instance, cr *configResource) *scanner.Body
 		exprs = cr.Expressions
 		sc.forEach = cr.ForEach.allRefs()
 	}
-	bs := bodySpec{exprs: exprs, sens: inst.sensitive, configured: cr != nil && inst.addr.Mode == scanner.Managed}
+	bs := bodySpec{exprs: exprs, sens: inst.sensitive, sensitive: inst.allSensitive, configured: cr != nil && inst.addr.Mode == scanner.Managed}
 	return b.body(topValues(inst), bs, sc, 0)
 }
 

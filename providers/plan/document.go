@@ -31,6 +31,9 @@ type document struct {
 
 	// A state.
 	Values *tfjson.StateValues `json:"values"`
+
+	// src is the file as decoded (UTF-8), to find the line of a record.
+	src []byte
 }
 
 // priorState is the state a plan was made from. Only its values are read:
@@ -73,7 +76,57 @@ func decode(data []byte) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
+	doc.src = data
 	return &doc, nil
+}
+
+// maxLocated bounds how many records lineOf looks for: each costs a pass
+// over the file.
+const maxLocated = 100
+
+// lineOf returns the line where the JSON string s first appears in the
+// file, or 0 when it is not found.
+func (d *document) lineOf(s string) int {
+	if d == nil || len(d.src) == 0 {
+		return 0
+	}
+	quoted, err := json.Marshal(s)
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(d.src, quoted)
+	if i < 0 {
+		i = bytes.Index(d.src, []byte(`"`+s+`"`))
+	}
+	if i < 0 {
+		return 0
+	}
+	return bytes.Count(d.src[:i], []byte("\n")) + 1
+}
+
+// ParseError is why a plan or state file could not be parsed, with the
+// line and column when known (0 otherwise): nothing in the file is judged.
+type ParseError struct {
+	Line, Column int
+	Err          error
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %v", e.Line, e.Column, e.Err)
+	}
+	return e.Err.Error()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// asParseError returns err as a *ParseError.
+func asParseError(err error) *ParseError {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return &ParseError{Err: err}
 }
 
 // jsonError adds the line and column to a syntax or type error, so a broken
@@ -87,6 +140,8 @@ func jsonError(data []byte, err error) error {
 		off = se.Offset
 	case errors.As(err, &te):
 		off = te.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(data)) // a truncated file: it ends at its last line
 	}
 	if off < 0 || off > int64(len(data)) {
 		return err
@@ -99,7 +154,7 @@ func jsonError(data []byte, err error) error {
 			col++
 		}
 	}
-	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+	return &ParseError{Line: line, Column: col, Err: err}
 }
 
 // detectKeys are the top-level properties of which at least one, besides

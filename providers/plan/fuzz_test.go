@@ -24,6 +24,12 @@ func FuzzLoadPlan(f *testing.F) {
 	}
 	f.Add([]byte(refsPlan))
 	f.Add([]byte(sensitiveKeysPlan))
+	// Fail-closed and not-judged cases: an unreadable mask, a duplicate
+	// root_module, a bad address, a truncated file.
+	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.b","mode":"managed","type":"google_storage_bucket","name":"b","values":{"name":"n"},"sensitive_values":"yes"}]}},"resource_changes":[{"address":"google_storage_bucket.b","change":{"actions":["create"],"after":{"name":"n"},"after_sensitive":7}}]}`))
+	f.Add([]byte("{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[{\"address\":\"google_storage_bucket.b\",\"values\":{}}]},\n\"root_module\":{}}}"))
+	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"not an address","values":{}}]}}}`))
+	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.b","values":{"name":"n"`))
 	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"x.y[\"a\"]","values":{"a":[{"b":{"c":[1,2,null]}}]},"sensitive_values":{"a":true}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = Detect(data)

@@ -17,6 +17,9 @@ type instance struct {
 	values    map[string]any // planned (or, for a state, current) values
 	unknown   any            // change.after_unknown
 	sensitive any            // sensitive_values joined with change.after_sensitive
+	// allSensitive is set when a mask cannot be read: every value of the
+	// instance is then treated as sensitive (fail closed).
+	allSensitive bool
 }
 
 // instances lists the resource instances of a plan or state, sorted by
@@ -28,8 +31,8 @@ type instance struct {
 // planned_values (hand-written or older files) is taken from its "after";
 // and the data sources read while planning, which Terraform keeps only in
 // prior_state.
-func (d *document) instances() ([]*instance, []scanner.Diagnostic) {
-	c := collector{seen: map[string]*instance{}, secret: d.sensitiveStrings()}
+func (d *document) instances(file string) ([]*instance, []scanner.Diagnostic) {
+	c := collector{seen: map[string]*instance{}, doc: d, file: file, secret: d.sensitiveStrings()}
 	normalize := c.normalize
 	if !d.isPlan() {
 		if d.Values != nil {
@@ -62,6 +65,9 @@ func (d *document) instances() ([]*instance, []scanner.Diagnostic) {
 		if rc := changes[addr]; rc != nil {
 			inst.unknown = rc.Change.AfterUnknown
 			inst.sensitive = mergeMasks(inst.sensitive, rc.Change.AfterSensitive)
+			if !validMask(rc.Change.AfterSensitive, 0) {
+				inst.allSensitive = true
+			}
 		}
 	}
 	return c.sorted(), c.diags
@@ -74,7 +80,10 @@ type collector struct {
 	dataOnly bool // prior_state: only data sources
 	// secret holds the values of the root module's sensitive variables:
 	// an instance key equal to one is shown as scanner.RedactedKey.
-	secret map[string]bool
+	secret  map[string]bool
+	doc     *document
+	file    string // the plan file, relative to the root, for diagnostics
+	located int    // how many records were looked for in the file
 }
 
 func (c *collector) module(m *tfjson.StateModule, depth int) {
@@ -91,24 +100,63 @@ func (c *collector) module(m *tfjson.StateModule, depth int) {
 			}
 		}
 		var sens any
+		unreadable := false
 		if len(r.SensitiveValues) > 0 {
-			_ = json.Unmarshal(r.SensitiveValues, &sens) // a mask that cannot be read marks nothing
+			// A mask that cannot be read marks everything: fail closed.
+			unreadable = json.Unmarshal(r.SensitiveValues, &sens) != nil || !validMask(sens, 0)
 		}
-		c.add(r.Address, r.AttributeValues, sens)
+		if inst := c.add(r.Address, r.AttributeValues, sens); inst != nil && unreadable {
+			inst.allSensitive = true
+		}
 	}
 	for _, child := range m.ChildModules {
 		c.module(child, depth+1)
 	}
 }
 
-func (c *collector) add(address string, values map[string]any, sensitive any) {
+func (c *collector) add(address string, values map[string]any, sensitive any) *instance {
 	addr, err := c.parse(address)
 	if err != nil {
-		c.diags = append(c.diags, scanner.Diagnostic{Severity: scanner.DiagWarning,
-			Summary: "resource address cannot be read; the resource is not scanned", Detail: c.hide(err.Error()), Subject: c.hide(address)})
-		return
+		d := scanner.Diagnostic{Severity: scanner.DiagError, File: c.file,
+			Summary: "resource address cannot be read; the resource is not scanned", Detail: c.hide(err.Error()), Subject: c.hide(address), Skipped: true}
+		if c.located < maxLocated {
+			c.located++
+			d.Line = c.doc.lineOf(address)
+		}
+		c.diags = append(c.diags, d)
+		return nil
 	}
-	c.seen[addr.String()] = &instance{addr: addr, address: addr.String(), values: values, sensitive: sensitive}
+	inst := &instance{addr: addr, address: addr.String(), values: values, sensitive: sensitive}
+	c.seen[addr.String()] = inst
+	return inst
+}
+
+// validMask reports whether a sensitivity mask has the shape Terraform
+// writes: absent, a bool, or objects and arrays of those, no deeper than
+// maxValueDepth. Anything else cannot be read.
+func validMask(mask any, depth int) bool {
+	if depth > maxValueDepth {
+		return false
+	}
+	switch m := mask.(type) {
+	case nil, bool:
+		return true
+	case map[string]any:
+		for _, v := range m {
+			if !validMask(v, depth+1) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, v := range m {
+			if !validMask(v, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // normalize renders an address as the graph writes it, so the same instance

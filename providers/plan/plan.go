@@ -61,7 +61,8 @@ type Options struct {
 func Detect(data []byte) bool { return detect(data) }
 
 // Load reads a plan or state JSON file. A file that cannot be read or is
-// not terraform show -json output is an error naming it; problems inside it
+// not terraform show -json output is an error naming it (a *ParseError,
+// with the line, when it cannot be parsed); problems inside it
 // (an address that cannot be parsed, a source without a resource's block)
 // are diagnostics of the graph.
 func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error) {
@@ -87,7 +88,7 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	}
 	doc, err := decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", name, err)
+		return nil, fmt.Errorf("parsing %s: %w", name, asParseError(err))
 	}
 	g, omitted := build(doc, name)
 	g.Root = base
@@ -111,7 +112,16 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 // ranges (relative to the root). It also returns the provider-computed
 // attributes it left out of each body (see builder.body).
 func build(doc *document, file string) (*scanner.Graph, omissions) {
-	insts, diags := doc.instances()
+	insts, diags := doc.instances(file)
+	for _, dk := range duplicateKeys(doc.src) {
+		diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagError, File: file, Line: dk.line,
+			Summary: fmt.Sprintf("duplicate key %q in one object", clipKey(dk.key)),
+			Detail:  "only its last value is read: what the earlier one holds is not scanned", Skipped: true})
+	}
+	if len(insts) == 0 && len(diags) == 0 {
+		diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: file,
+			Summary: "no resources in the file; nothing was judged"})
+	}
 	g := &scanner.Graph{Diagnostics: diags}
 	if doc.Errored {
 		g.Diagnostics = append(g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: file,
@@ -199,4 +209,13 @@ func relName(base, path string) string {
 		return filepath.ToSlash(abs)
 	}
 	return filepath.ToSlash(rel)
+}
+
+// clipKey shortens a key from the file for a diagnostic.
+func clipKey(k string) string {
+	const max = 64
+	if r := []rune(k); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return k
 }

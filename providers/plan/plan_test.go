@@ -213,7 +213,7 @@ func TestDiagnostics(t *testing.T) {
 		got = append(got, d.String())
 	}
 	want := []string{
-		"warning: not an address: resource address cannot be read; the resource is not scanned; parsing address \"not an address\": want TYPE.NAME",
+		"error: plan.json:3: resource address cannot be read; the resource is not scanned; parsing address \"not an address\": want TYPE.NAME",
 		"warning: plan.json: terraform reported errors while planning; the plan may be missing resources",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -130,7 +130,7 @@ func containsTrue(mask any) bool {
 
 func containsTrueDepth(mask any, depth int) bool {
 	if depth > maxValueDepth {
-		return false
+		return true // too deep to read: marked, so a sensitive mask fails closed
 	}
 	switch m := mask.(type) {
 	case bool:

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -64,9 +65,21 @@ type resDecl struct {
 	overrides []hcl.Body
 	// id is "type.name", or "data.type.name": the key of resByKey.
 	id string
+	// dup numbers a block that repeats an earlier one's id (Terraform
+	// rejects it): it is still evaluated and judged on its own, under the
+	// same address, so neither block's findings disappear; references go
+	// to the first.
+	dup int
 }
 
-func (r *resDecl) key() string { return r.id }
+// key identifies the block in the evaluation caches: its id, made unique
+// for a duplicate block.
+func (r *resDecl) key() string {
+	if r.dup > 0 {
+		return fmt.Sprintf("%s#%d", r.id, r.dup)
+	}
+	return r.id
+}
 
 type callDecl struct {
 	name     string
@@ -236,8 +249,19 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		if a := c.Attributes["for_each"]; a != nil {
 			r.forEach = a.Expr
 		}
-		if _, dup := m.resByKey[r.key()]; dup {
-			return append(diags, dupDiag(blk.Type, r.typ+"."+r.name, blk.DefRange))
+		if first, dup := m.resByKey[r.id]; dup {
+			// Both blocks are judged: the diagnostic names both places.
+			for _, o := range m.resources {
+				if o.id == r.id {
+					r.dup++
+				}
+			}
+			m.resources = append(m.resources, r)
+			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError,
+				Summary: "duplicate " + blk.Type + " " + r.typ + "." + r.name,
+				Detail: fmt.Sprintf("also declared at %s:%d; Terraform rejects this, and both blocks are scanned under the one address",
+					first.defRange.Filename, first.defRange.Start.Line),
+				Subject: blk.DefRange.Ptr()})
 		}
 		m.resByKey[r.key()] = r
 		m.resources = append(m.resources, r)

@@ -106,6 +106,15 @@ func (s *scope) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.R
 	s.diags = append(s.diags, newDiag(sev, summary, detail, rng))
 }
 
+// notJudged records an error after which something of s (a resource or
+// module call that cannot be expanded) is not judged at all: the scan is
+// incomplete.
+func (s *scope) notJudged(summary, detail string, rng hcl.Range) {
+	d := newDiag(scanner.DiagError, summary, detail+"; it is not scanned", rng)
+	d.Skipped = true
+	s.diags = append(s.diags, d)
+}
+
 // hclDiag records an HCL diagnostic raised evaluating s.
 func (s *scope) hclDiag(d *hcl.Diagnostic) { s.diags = append(s.diags, fromHCL(d)) }
 

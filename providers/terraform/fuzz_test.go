@@ -27,6 +27,9 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`module "m" { source = "./mod"  for_each = { a = 1 }  x = each.value }`), false)
 	f.Add([]byte("variable \"k\" {\n sensitive = true\n default = [\"s3cret\"]\n}\nmodule \"m\" {\n source = \"./mod\"\n for_each = toset(var.k)\n x = each.key\n}\nresource \"google_pubsub_topic\" \"t\" {\n for_each = toset([sensitive(\"k\")])\n name = each.key\n}\n"), false)
 	f.Add([]byte("resource \"google_pubsub_topic\" \"t\" {\n for_each = { \"AIzaSyFAKE-casascan-test-key-0123456789\" = 1 }\n name = file(\"a\\n::error::x\")\n}\n"), false)
+	// Not-judged cases: a repeated resource, an invalid count, a syntax error.
+	f.Add([]byte("resource \"google_storage_bucket\" \"b\" {\n  name = \"one\"\n}\nresource \"google_storage_bucket\" \"b\" {\n  name = \"two\"\n}\n"), false)
+	f.Add([]byte("resource \"google_storage_bucket\" \"n\" {\n  count = \"many\"\n}\nlocals {\n  x = \n"), false)
 	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
 		dir := t.TempDir()
 		name := "main.tf"

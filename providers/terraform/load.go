@@ -219,17 +219,20 @@ func within(dir, p string) bool {
 }
 
 // configDirs lists the directories under top that hold configuration
-// files, in lexical order, skipping hidden directories. An unreadable
-// directory is a diagnostic.
+// files, in lexical order, skipping hidden directories. A directory below
+// top that cannot be read is a diagnostic: what it holds is not judged.
 func (t *tree) configDirs(top string) ([]string, error) {
 	var dirs []string
+	unreadable := func(p string, err error) {
+		t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
+			Detail: relErr(err).Error(), Subject: t.rel(p), Skipped: true})
+	}
 	err := t.fs.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == top {
 				return err
 			}
-			t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read directory",
-				Detail: relErr(err).Error(), Subject: t.rel(p), Skipped: true})
+			unreadable(p, err)
 			return nil
 		}
 		if !d.IsDir() {
@@ -238,7 +241,15 @@ func (t *tree) configDirs(top string) ([]string, error) {
 		if p != top && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir
 		}
-		if files, _ := configFiles(t.fs, p); len(files) > 0 {
+		files, err := configFiles(t.fs, p)
+		if err != nil {
+			if p == top {
+				return err
+			}
+			unreadable(p, err)
+			return filepath.SkipDir
+		}
+		if len(files) > 0 {
 			dirs = append(dirs, p)
 		}
 		return nil
@@ -508,13 +519,11 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 		files := perDir[d]
 		for _, f := range files {
 			for _, diag := range f.diags {
-				if f.unread {
-					d := fromHCL(diag)
-					d.Skipped = true
-					l.add(d)
-					continue
-				}
-				l.hclDiag(diag)
+				// A file with a syntax error (or one that cannot be read)
+				// is not judged whole: the scan is incomplete.
+				d := fromHCL(diag)
+				d.Skipped = d.Severity == scanner.DiagError
+				l.add(d)
 			}
 		}
 		for _, diag := range diags[i] {

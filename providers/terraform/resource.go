@@ -95,12 +95,12 @@ func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
 		return s.unknownExpansion(expr, what, "count")
 	}
 	if v.IsNull() || v.Type() != cty.Number {
-		s.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number", expr.Range())
+		s.notJudged("invalid count of "+what, "count must be a whole number", expr.Range())
 		return instanceKeys{}
 	}
 	n, acc := v.AsBigFloat().Int64()
 	if acc != big.Exact || n < 0 {
-		s.diag(scanner.DiagError, "invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
+		s.notJudged("invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
 		return instanceKeys{}
 	}
 	if n > maxInstances {
@@ -123,7 +123,7 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		return s.unknownExpansion(expr, what, "for_each")
 	}
 	if plain.IsNull() {
-		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must not be null", expr.Range())
+		s.notJudged("invalid for_each of "+what, "for_each must not be null", expr.Range())
 		return instanceKeys{}
 	}
 	ty := plain.Type()
@@ -132,7 +132,7 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings, not a list; use toset()", expr.Range())
 		isSet = true
 	} else if !isSet && !ty.IsMapType() && !ty.IsObjectType() {
-		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
+		s.notJudged("invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
 		return instanceKeys{}
 	}
 	var out instanceKeys
@@ -155,7 +155,7 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		}
 		ks, ok := scanner.ValueString(kp)
 		if !ok {
-			s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each keys must be strings", expr.Range())
+			s.notJudged("invalid for_each of "+what, "for_each keys must be strings", expr.Range())
 			return instanceKeys{}
 		}
 		if len(out.keys) == maxInstances {

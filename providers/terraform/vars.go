@@ -101,10 +101,12 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 			return v, true
 		}
 	}
-	// The message names the variable, never the value.
+	// The message names the variable, never the value. The variable is
+	// then unknown, not its default: a value the user gave is never
+	// silently replaced by another.
 	l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError,
-		Summary: "invalid value for variable " + d.name, Detail: "given by " + where + "; it is not a valid expression for its type", Subject: where})
-	return cty.NilVal, false
+		Summary: "invalid value for variable " + d.name, Detail: "given by " + where + "; it is not a valid expression for its type, so the variable is unknown", Subject: where})
+	return cty.DynamicVal, true
 }
 
 // readVarFile reads a .tfvars or .tfvars.json file into vals; variables the
@@ -122,7 +124,8 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 		src, err = l.fs.ReadFile(abs)
 	}
 	if errors.Is(err, fs.ErrNotExist) && arg {
-		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: shown, Skipped: true})
+		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "var file not found", Subject: shown,
+			Detail: "the variables it sets are not judged", Skipped: true})
 		return
 	}
 	if err != nil {
@@ -138,14 +141,14 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 		f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
 	for _, d := range diags {
-		l.hclDiag(d)
+		l.varFileDiag(d)
 	}
 	if f == nil || f.Body == nil {
 		return
 	}
 	attrs, diags := f.Body.JustAttributes()
 	for _, d := range diags {
-		l.hclDiag(d)
+		l.varFileDiag(d)
 	}
 	for _, name := range sortedKeys(attrs) {
 		if m.vars[name] == nil {
@@ -155,8 +158,17 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 		for _, diag := range d {
 			l.hclDiag(diag)
 		}
-		if !d.HasErrors() {
-			vals[name] = v
+		if d.HasErrors() {
+			v = cty.DynamicVal // unknown, never silently the default
 		}
+		vals[name] = v
 	}
+}
+
+// varFileDiag records an error reading a variables file as not judged: the
+// values it sets are not known, so a clean result cannot be trusted.
+func (l *loader) varFileDiag(d *hcl.Diagnostic) {
+	sd := fromHCL(d)
+	sd.Skipped = sd.Severity == scanner.DiagError
+	l.add(sd)
 }

@@ -45,6 +45,15 @@ func writeCSV(w io.Writer, res *scanner.Result, _ Options) error {
 			return err
 		}
 	}
+	// What was not judged closes the file, one row each, so the evidence
+	// never reads as complete when it is not.
+	for _, d := range res.Diagnostics {
+		if d.Skipped {
+			if err := cw.Write(csvSkippedRow(d)); err != nil {
+				return err
+			}
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -59,6 +68,35 @@ func csvRow(c *scanner.Check, f scanner.Finding) []string {
 		strings.Join(c.ASVS, ";"), strings.Join(c.CASA, ";"),
 		f.Resource, f.Location.String(), string(f.Status), csvReason(f),
 	}
+	for i, cell := range row {
+		row[i] = safetext.CSVCell(cell)
+	}
+	return row
+}
+
+// The statuses of the rows that name a part of the input instead of a
+// finding.
+const (
+	csvNotJudged  = "NOT_JUDGED"  // not judged at all: the scan is incomplete
+	csvNotScanned = "NOT_SCANNED" // a warning: a module terraform init has not fetched
+)
+
+// csvSkippedRow is the row of a diagnostic naming a part of the input that
+// was not judged: where (file:line, or the subject), the status, and why.
+func csvSkippedRow(d scanner.Diagnostic) []string {
+	status, title := csvNotScanned, "part of the input not scanned (warning)"
+	if d.NotJudged() {
+		status, title = csvNotJudged, "part of the input not judged: the scan is incomplete"
+	}
+	where := d.Subject
+	if d.File != "" {
+		where = scanner.Location{File: d.File, StartLine: d.Line}.String()
+	}
+	reason := d.Summary
+	if d.Detail != "" {
+		reason += "; " + d.Detail
+	}
+	row := []string{"", "", title, string(d.Severity), "", "", "", d.Subject, where, status, reason}
 	for i, cell := range row {
 		row[i] = safetext.CSVCell(cell)
 	}

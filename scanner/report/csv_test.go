@@ -27,12 +27,19 @@ func TestCSVRows(t *testing.T) {
 	if diff := cmp.Diff(csvHeader, rows[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
-	if len(rows) != 1+len(res.Findings) {
-		t.Fatalf("got %d rows, want a header and one per finding (%d)", len(rows), len(res.Findings))
+	// A header, one row per finding, then one per part of the input not
+	// scanned (the unfetched module).
+	if len(rows) != 1+len(res.Findings)+1 {
+		t.Fatalf("got %d rows, want a header, one per finding (%d) and one per part not scanned (1)", len(rows), len(res.Findings))
+	}
+	wantLast := []string{"", "", "part of the input not scanned (warning)", "warning", "", "", "", "module.remote", "module.remote",
+		"NOT_SCANNED", "Module not installed; run terraform init to fetch it"}
+	if diff := cmp.Diff(wantLast, rows[len(rows)-1]); diff != "" {
+		t.Errorf("not-scanned row (-want +got):\n%s", diff)
 	}
 	statuses := map[string]bool{}
 	byKey := map[string][]string{}
-	for _, r := range rows[1:] {
+	for _, r := range rows[1 : len(rows)-1] {
 		statuses[r[9]] = true
 		byKey[r[1]+" "+r[7]+" "+r[9]] = r
 	}

@@ -41,9 +41,12 @@ const JSONSchemaVersion = "1"
 //	  }],
 //	  "diagnostics": [{"severity": "error", "summary": "...", "detail": "...",
 //	                   "file": "main.tf", "line": 4, "column": 2, "subject": "...", "skipped": true}],
+//	  "not_judged": [...],              // the diagnostics (error, skipped) naming what was not judged
 //	  "summary": {"checks": 4, "findings": 9, "fail": 2, "pass": 3, "ignored": 1,
 //	              "unknown": 1, "out_of_scope": 0, "expired_ignores": 1,
-//	              "errors": 1, "warnings": 0, "skipped": false}
+//	              "errors": 1, "warnings": 0, "skipped": true,
+//	              "not_judged": 1, "not_scanned": 0,  // not scanned: warnings, modules not fetched
+//	              "incomplete": true}              // part of the input was not judged (exit 3 without FAIL)
 //	}
 //
 // A live resource's location.file is the pseudo-path gcp/<full resource name
@@ -54,7 +57,10 @@ type jsonReport struct {
 	Checks        []jsonCheck          `json:"checks"`
 	Findings      []scanner.Finding    `json:"findings"`
 	Diagnostics   []scanner.Diagnostic `json:"diagnostics"`
-	Summary       jsonSummary          `json:"summary"`
+	// NotJudged are the diagnostics naming what was not judged at all
+	// (also in Diagnostics): the scan is incomplete when there is one.
+	NotJudged []scanner.Diagnostic `json:"not_judged"`
+	Summary   jsonSummary          `json:"summary"`
 }
 
 type jsonCheck struct {
@@ -79,6 +85,12 @@ type jsonSummary struct {
 	Errors         int  `json:"errors"`
 	Warnings       int  `json:"warnings"`
 	Skipped        bool `json:"skipped"`
+	// NotJudged counts what was not judged; Incomplete is NotJudged > 0.
+	// NotScanned counts the warnings about what was knowingly left out
+	// (modules not fetched), which keep the scan complete.
+	NotJudged  int  `json:"not_judged"`
+	NotScanned int  `json:"not_scanned"`
+	Incomplete bool `json:"incomplete"`
 }
 
 func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
@@ -88,6 +100,7 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 		Checks:        []jsonCheck{},
 		Findings:      res.Findings,
 		Diagnostics:   res.Diagnostics,
+		NotJudged:     nonNil(res.NotJudged()),
 		Summary:       summarize(res),
 	}
 	if doc.Findings == nil {
@@ -135,7 +148,14 @@ func summarize(res *scanner.Result) jsonSummary {
 		} else {
 			s.Warnings++
 		}
+		switch {
+		case d.NotJudged():
+			s.NotJudged++
+		case d.NotScanned():
+			s.NotScanned++
+		}
 	}
+	s.Incomplete = res.Incomplete()
 	return s
 }
 

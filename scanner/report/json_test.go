@@ -55,7 +55,8 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 	want := map[string]any{"checks": 7.0, "findings": 11.0, "fail": 6.0, "pass": 2.0, "ignored": 1.0, "unknown": 1.0,
-		"out_of_scope": 1.0, "expired_ignores": 1.0, "errors": 1.0, "warnings": 1.0, "skipped": true}
+		"out_of_scope": 1.0, "expired_ignores": 1.0, "errors": 1.0, "warnings": 1.0, "skipped": true,
+		"not_judged": 0.0, "not_scanned": 1.0, "incomplete": false}
 	if diff := cmp.Diff(want, doc.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
@@ -67,7 +68,7 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 	if err := json.Unmarshal(render(t, "json", res, Options{}), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"findings", "diagnostics"} {
+	for _, k := range []string{"findings", "diagnostics", "not_judged"} {
 		if _, ok := doc[k].([]any); !ok {
 			t.Errorf("%s = %#v, want []", k, doc[k])
 		}

@@ -31,11 +31,16 @@ func writeMarkdown(w io.Writer, res *scanner.Result, _ Options) error {
 	if s.ExpiredIgnores > 0 {
 		p.printf("\nExpired ignore comments: %d (the findings they covered count as failures again).\n", s.ExpiredIgnores)
 	}
-	if s.Skipped {
-		p.printf("\nPart of the sources could not be scanned; see the diagnostics below.\n")
+	if s.Incomplete {
+		p.printf("\n**Incomplete scan**: %s of the input could not be judged (listed below); a result without failures cannot be trusted.\n", plural(s.NotJudged, "part"))
+	}
+	if s.NotScanned > 0 {
+		p.printf("\nNot scanned (warning): %s, listed below.\n", notScannedWhat(s.NotScanned))
 	}
 	mdMeasures(p, res)
 	mdFailures(p, res)
+	mdSkipped(p, "Not judged", res.NotJudged())
+	mdSkipped(p, "Not scanned", res.NotScanned())
 	mdDiagnostics(p, res.Diagnostics)
 	return p.err
 }
@@ -96,28 +101,54 @@ func mdFailures(p *printer, res *scanner.Result) {
 	}
 }
 
-func mdDiagnostics(p *printer, ds []scanner.Diagnostic) {
+// mdSkipped lists what was not judged (or knowingly not scanned).
+func mdSkipped(p *printer, title string, ds []scanner.Diagnostic) {
+	if len(ds) == 0 {
+		return
+	}
+	p.printf("\n### %s\n\n", title)
+	for _, d := range ds {
+		mdDiagnostic(p, d)
+	}
+}
+
+// mdDiagnostics lists the diagnostics that skipped nothing (mdSkipped
+// lists the others).
+func mdDiagnostics(p *printer, all []scanner.Diagnostic) {
+	var ds []scanner.Diagnostic
+	for _, d := range all {
+		if !d.Skipped {
+			ds = append(ds, d)
+		}
+	}
 	if len(ds) == 0 {
 		return
 	}
 	p.printf("\n### Diagnostics\n\n")
 	for _, d := range ds {
-		where := d.Subject
-		if d.File != "" {
-			where = scanner.Location{File: d.File, StartLine: d.Line}.String()
-		}
-		text := d.Summary
-		if d.Detail != "" {
-			text += "; " + d.Detail
-		}
-		if d.Skipped {
-			text += " (not scanned)"
-		}
-		if where != "" {
-			p.printf("- **%s** %s: %s\n", d.Severity, mdCode(where), mdEscape(text))
-		} else {
-			p.printf("- **%s** %s\n", d.Severity, mdEscape(text))
-		}
+		mdDiagnostic(p, d)
+	}
+}
+
+func mdDiagnostic(p *printer, d scanner.Diagnostic) {
+	where := d.Subject
+	if d.File != "" {
+		where = scanner.Location{File: d.File, StartLine: d.Line}.String()
+	}
+	text := d.Summary
+	if d.Detail != "" {
+		text += "; " + d.Detail
+	}
+	switch {
+	case d.NotJudged():
+		text += " (not judged)"
+	case d.Skipped:
+		text += " (not scanned)"
+	}
+	if where != "" {
+		p.printf("- **%s** %s: %s\n", d.Severity, mdCode(where), mdEscape(text))
+	} else {
+		p.printf("- **%s** %s\n", d.Severity, mdEscape(text))
 	}
 }
 

@@ -225,9 +225,14 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
 	run.WithColumnKind("unicodeCodePoints")
 	run.AutomationDetails = sarif.NewRunAutomationDetails().WithID(automationID(opts))
-	inv := run.AddInvocation(true)
+	// The run did not succeed when part of the input was not judged: its
+	// clean result cannot be trusted (exit code 3).
+	inv := run.AddInvocation(!res.Incomplete())
 	for _, d := range res.Diagnostics {
 		inv.AddTToolExecutionNotification(diagnosticNotification(d))
+	}
+	if n := len(res.NotJudged()); n > 0 {
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").WithTextMessage(incompleteMessage(n)))
 	}
 	if dropped > 0 {
 		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(droppedMessage(dropped, dropped+len(kept))))
@@ -548,7 +553,10 @@ func diagnosticNotification(d scanner.Diagnostic) *sarif.Notification {
 	if d.Detail != "" {
 		msg += "; " + d.Detail
 	}
-	if d.Skipped {
+	switch {
+	case d.NotJudged():
+		msg += " (not judged)"
+	case d.Skipped:
 		msg += " (not scanned)"
 	}
 	n := sarif.NewNotification().WithLevel(level).WithTextMessage(msg)
@@ -556,4 +564,9 @@ func diagnosticNotification(d scanner.Diagnostic) *sarif.Notification {
 		n.AddLocation(sarifLocation(scanner.Location{File: d.File, StartLine: d.Line, StartCol: d.Column}))
 	}
 	return n
+}
+
+// incompleteMessage is the notification that says the scan is incomplete.
+func incompleteMessage(notJudged int) string {
+	return "the scan is incomplete: " + plural(notJudged, "part") + " of the input could not be judged (see the notifications above); a result without failures cannot be trusted"
 }

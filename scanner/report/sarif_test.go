@@ -2,76 +2,33 @@ package report
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/scannertest"
 )
 
-const (
-	schemaFile   = "../../fixtures/sarif/sarif-schema-2.1.0.json"
-	schemaSHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
-)
+// schemaFile is the vendored SARIF schema, relative to this package.
+const schemaFile = "../../fixtures/sarif/sarif-schema-2.1.0.json"
 
-var (
-	schemaOnce sync.Once
-	schema     *jsonschema.Schema
-	schemaErr  error
-)
-
-// sarifSchema compiles the vendored SARIF 2.1.0 schema (draft-04, with
-// format assertions) once, under the id the file itself declares.
+// sarifSchema compiles the vendored SARIF 2.1.0 schema once.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	schemaOnce.Do(func() {
-		raw, err := os.ReadFile(schemaFile)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != schemaSHA256 {
-			schemaErr = fmt.Errorf("%s is not the vendored schema (SHA-256 %x)", schemaFile, sum)
-			return
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft4)
-		c.AssertFormat()
-		if schemaErr = c.AddResource(sarifSchemaURI, doc); schemaErr != nil {
-			return
-		}
-		schema, schemaErr = c.Compile(sarifSchemaURI)
-	})
-	if schemaErr != nil {
-		t.Fatalf("loading SARIF schema: %v", schemaErr)
-	}
-	return schema
+	return scannertest.SARIFSchema(t, schemaFile)
 }
 
 func validateSARIF(t *testing.T, out []byte) {
 	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
-	if err != nil {
-		t.Fatalf("SARIF output is not JSON: %v", err)
-	}
-	if err := sarifSchema(t).Validate(inst); err != nil {
-		t.Fatalf("SARIF output does not validate against the 2.1.0 schema:\n%v", err)
-	}
+	scannertest.ValidateSARIF(t, schemaFile, out)
 }
 
 // The shapes the tests read back; only what they assert on.

@@ -71,6 +71,8 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 	}
 	t.ignored(res.WithStatus(scanner.StatusIgnored))
 	t.unknown(res.WithStatus(scanner.StatusUnknown))
+	t.skipped("Not judged", "the scan is incomplete: these parts of the input were not judged at all", res.NotJudged())
+	t.skipped("Not scanned", "warnings: left out knowingly, the scan is still complete", res.NotScanned())
 	t.diagnostics(res.Diagnostics)
 	t.summary(summarize(res))
 	return t.err
@@ -157,22 +159,42 @@ func (t *textReport) unknown(fs []scanner.Finding) {
 	}
 }
 
-func (t *textReport) diagnostics(ds []scanner.Diagnostic) {
+// skipped lists what was not judged (or knowingly not scanned), each with
+// its place and why.
+func (t *textReport) skipped(title, what string, ds []scanner.Diagnostic) {
+	if len(ds) == 0 {
+		return
+	}
+	t.printf("\n%s (%d): %s\n", t.paint(ansiBold, title), len(ds), what)
+	for _, d := range ds {
+		t.diagnostic(d)
+	}
+}
+
+// diagnostics lists the diagnostics that skipped nothing (those that did
+// are listed by skipped).
+func (t *textReport) diagnostics(all []scanner.Diagnostic) {
+	var ds []scanner.Diagnostic
+	for _, d := range all {
+		if !d.Skipped {
+			ds = append(ds, d)
+		}
+	}
 	if len(ds) == 0 {
 		return
 	}
 	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Diagnostics"), len(ds))
 	for _, d := range ds {
-		style := severityStyle[scanner.Medium]
-		if d.Severity == scanner.DiagError {
-			style = severityStyle[scanner.High]
-		}
-		line := clean(d.String())
-		if d.Skipped {
-			line += " (not scanned)"
-		}
-		t.printf("  %s\n", t.paint(style, line))
+		t.diagnostic(d)
 	}
+}
+
+func (t *textReport) diagnostic(d scanner.Diagnostic) {
+	style := severityStyle[scanner.Medium]
+	if d.Severity == scanner.DiagError {
+		style = severityStyle[scanner.High]
+	}
+	t.printf("  %s\n", t.paint(style, clean(d.String())))
 }
 
 func (t *textReport) summary(s jsonSummary) {
@@ -184,9 +206,23 @@ func (t *textReport) summary(s jsonSummary) {
 	if n := s.Errors + s.Warnings; n > 0 {
 		line += "; " + plural(n, "diagnostic")
 	}
+	if s.NotScanned > 0 {
+		line += "; " + plural(s.NotScanned, "part") + " not scanned (warning: " + notScannedWhat(s.NotScanned) + ", listed above)"
+	}
+	if s.Incomplete {
+		line += "; INCOMPLETE: " + plural(s.NotJudged, "part") + " of the input not judged"
+	}
 	style := ""
-	if s.Fail > 0 {
+	if s.Fail > 0 || s.Incomplete {
 		style = severityStyle[scanner.High]
 	}
 	t.printf("\n%s %s\n", t.paint(ansiBold, "Summary:"), t.paint(style, line))
+}
+
+// notScannedWhat says what the not-scanned warnings are about.
+func notScannedWhat(n int) string {
+	if n == 1 {
+		return "a module terraform init has not fetched"
+	}
+	return "modules terraform init has not fetched"
 }

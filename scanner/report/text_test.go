@@ -21,7 +21,7 @@ func TestTextColorOnlyWhenAsked(t *testing.T) {
 func TestTextOrderAndContent(t *testing.T) {
 	out := string(render(t, "text", testResult(), Options{}))
 	// Severity groups, most severe first, then the other sections.
-	order := []string{"CRITICAL (1)", "HIGH (1)", "MEDIUM (3)", "LOW (1)", "Ignored (1)", "Unknown (1)", "Diagnostics (2)", "Summary:"}
+	order := []string{"CRITICAL (1)", "HIGH (1)", "MEDIUM (3)", "LOW (1)", "Ignored (1)", "Unknown (1)", "Not scanned (1)", "Diagnostics (1)", "Summary:"}
 	last := -1
 	for _, s := range order {
 		i := strings.Index(out, s)
@@ -43,7 +43,8 @@ func TestTextOrderAndContent(t *testing.T) {
 		"-- static assets, no user data (until 2099-12-31)",
 		"GCP-LOG-001  1 result, e.g. google_sql_database_instance.db: database_flags is known only after apply",
 		"error: broken.tf:3:5: Invalid expression",
-		"Summary: 6 failed, 2 passed, 1 ignored, 1 unknown, 1 out of scope; 1 expired ignore comment; 2 diagnostics\n",
+		"Summary: 6 failed, 2 passed, 1 ignored, 1 unknown, 1 out of scope; 1 expired ignore comment; 2 diagnostics; " +
+			"1 part not scanned (warning: a module terraform init has not fetched, listed above)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q", want)
