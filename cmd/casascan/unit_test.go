@@ -326,7 +326,7 @@ func TestColor(t *testing.T) {
 		{"NO_COLOR", true, []string{"NO_COLOR=1"}, scanFlags{}, false},
 		{"empty NO_COLOR", true, []string{"NO_COLOR="}, scanFlags{}, true},
 		{"TERM=dumb", true, []string{"TERM=dumb"}, scanFlags{}, false},
-		{"--output", true, nil, scanFlags{output: "out.txt"}, false},
+		{"--output", true, nil, scanFlags{outputs: []string{"out.txt"}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _, _ := newTestCLI(dir, tc.env, testNow)
