@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -151,5 +152,22 @@ func TestCompletion(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestShardedOutputNames: in --output DIR, each shard of a sharded live
+// scan writes its own file, so the tasks of one job need no shell to keep
+// apart; a named file is left as given.
+func TestShardedOutputNames(t *testing.T) {
+	dirTarget := reportTarget{format: "sarif", path: "/results/casascan.sarif", inDir: true}
+	if got, want := dirTarget.sharded(2, 8), "/results/casascan-shard-2-of-8.sarif"; filepath.ToSlash(got) != want {
+		t.Errorf("sharded = %s, want %s", got, want)
+	}
+	if got := dirTarget.sharded(0, 1); got != dirTarget.path {
+		t.Errorf("unsharded = %s, want %s", got, dirTarget.path)
+	}
+	file := reportTarget{format: "sarif", path: "out.sarif"}
+	if got := file.sharded(2, 8); got != "out.sarif" {
+		t.Errorf("a named file became %s", got)
 	}
 }

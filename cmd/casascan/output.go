@@ -42,6 +42,22 @@ var formatExt = map[string]string{"text": "txt", "markdown": "md"}
 type reportTarget struct {
 	format string
 	path   string // as given (relative to the working directory); "" is stdout
+	// inDir says path was made from --output DIR: a shard of a sharded
+	// live scan then writes casascan-shard-I-of-N.EXT, so the shards of
+	// one job can share DIR (see sharded).
+	inDir bool
+}
+
+// sharded returns where a report goes in shard i of n: DIR/casascan.sarif
+// becomes DIR/casascan-shard-2-of-8.sarif, so a Cloud Run job or an
+// Indexed Job needs no shell to give each task its own file.
+func (t reportTarget) sharded(i, n int) string {
+	if !t.inDir || n < 2 {
+		return t.path
+	}
+	dir, name := filepath.Split(t.path)
+	base, ext, _ := strings.Cut(name, ".")
+	return filepath.Join(dir, fmt.Sprintf("%s-shard-%d-of-%d.%s", base, i, n, ext))
 }
 
 // parseFormat reads one format name: ours, in any case, or an alias.
@@ -62,7 +78,9 @@ func parseFormat(name string) (string, error) {
 //	--format F                       F to stdout (default text)
 //	--output FILE [--format F]       F, or the format FILE's extension names, to FILE
 //	--output -                       stdout (- is stdout wherever a file is named)
-//	--format A,B --output DIR        DIR/casascan.EXT for each format (DIR is created)
+//	--format A,B --output DIR        DIR/casascan.EXT for each format (DIR is created;
+//	                                 a shard of a live scan writes casascan-shard-I-of-N.EXT)
+//	--format A --output DIR          the same for one format, when DIR is a directory
 //	--output A=FILE --output B=FILE  each format to its file
 //
 // Every report is rendered from the one result, so the files agree.
@@ -126,7 +144,7 @@ func (c *cli) planOutputs(format string, outputs []string) ([]reportTarget, erro
 			if ext == "" {
 				ext = f
 			}
-			targets = append(targets, reportTarget{format: f, path: filepath.Join(dir, "casascan."+ext)})
+			targets = append(targets, reportTarget{format: f, path: filepath.Join(dir, "casascan."+ext), inDir: true})
 		}
 	default:
 		f := inferFormat(plain[0])
@@ -205,16 +223,17 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 			}
 			continue
 		}
-		path := c.abs(t.path)
-		if len(p.outputs) > 1 {
+		name := t.sharded(p.shardIndex, p.shardCount)
+		path := c.abs(name)
+		if len(p.outputs) > 1 || t.inDir {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return fmt.Errorf("writing %s: %w", t.path, pathErr(err))
+				return fmt.Errorf("writing %s: %w", name, pathErr(err))
 			}
 		}
 		if err := writeFileAtomic(path, r.Data); err != nil {
-			return fmt.Errorf("writing %s: %w", t.path, err)
+			return fmt.Errorf("writing %s: %w", name, err)
 		}
-		fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", t.path, summary(res))
+		fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", name, summary(res))
 	}
 	return nil
 }
