@@ -73,6 +73,11 @@ type cli struct {
 	// scanned trees' file systems by root, opened once per run.
 	maxFileSize int64
 	trees       map[string]*treefs.FS
+
+	// planOnly makes scan validate its flags, arguments and configuration
+	// (planScan) and stop before reading any source: TestDocs checks every
+	// documented command line this way.
+	planOnly bool
 }
 
 // run runs casascan with the process's working directory, environment and

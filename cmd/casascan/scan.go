@@ -91,6 +91,11 @@ Exit codes:
   casascan scan --project acme-mail-prod --format csv --output evidence.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.changed = cmd.Flags().Changed
+			if c.planOnly {
+				defer c.closeTrees()
+				_, err := c.planScan(&f, args)
+				return err
+			}
 			return c.scan(cmd.Context(), &f, args)
 		},
 	}
