@@ -69,7 +69,6 @@ func docTexts(t *testing.T, file string) []docText {
 	return out
 }
 
-
 // docCommand returns the casascan command line a text holds ("casascan
 // scan . --fail-on HIGH"), without the program name, a trailing comment,
 // a redirection or a pipe; ok is false when the text is no casascan
