@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,8 +20,10 @@ func (c *cli) checksCommand() *cobra.Command {
 		Short: "List the checks, or explain one (why it matters, how to fix, the fixed Terraform)",
 		Example: `  casascan checks
   casascan checks GCP-KMS-001
+  casascan checks AVD-GCP-0039
   casascan checks --markdown > docs/checks.md`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeCheckID,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			all := checks.All()
 			switch {
@@ -34,6 +37,9 @@ func (c *cli) checksCommand() *cobra.Command {
 			}
 			chk := findCheck(all, args[0])
 			if chk == nil {
+				if ids := checks.MapIgnoreID("trivy", args[0]); len(ids) > 0 {
+					return c.explainForeign(all, args[0], ids)
+				}
 				hint := "run 'casascan checks' for the list"
 				if near := nearestID(all, args[0]); near != "" {
 					hint = "did you mean " + near + "? Or " + hint
@@ -185,4 +191,26 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// explainForeign explains the casascan checks a tfsec or trivy ID
+// (AVD-GCP-0039, google-compute-use-secure-tls-policy) maps to, saying so
+// first: the ID is the user's, escaped.
+func (c *cli) explainForeign(all []*scanner.Check, id string, ids []string) error {
+	if _, err := fmt.Fprintf(c.stdout, "%s (tfsec, trivy) is casascan's %s.\n\n", strconv.Quote(strings.TrimSpace(id)), strings.Join(ids, " and ")); err != nil {
+		return err
+	}
+	for i, cid := range ids {
+		if i > 0 {
+			fmt.Fprintln(c.stdout)
+		}
+		chk := findCheck(all, cid)
+		if chk == nil {
+			return fmt.Errorf("%s maps to %s, which is not in the catalog", id, cid)
+		}
+		if err := explainCheck(c.stdout, chk); err != nil {
+			return err
+		}
+	}
+	return nil
 }

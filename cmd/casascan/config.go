@@ -36,8 +36,8 @@ func (c *cli) configuration(p *scanPlan) (*config.Config, error) {
 	if err := cfg.ValidateChecks(func(id string) bool { return checks.ByID(id) != nil }); err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
-	if cfg.ExitCode < 0 || cfg.ExitCode > 125 {
-		return nil, usageErrorf("--exit-code %d is out of range: want 0 to 125", cfg.ExitCode)
+	if err := checkExitCode(cfg, flags.ExitCode != nil); err != nil {
+		return nil, err
 	}
 	origin := "--var-file"
 	if flags.VarFiles == nil && file != nil {
@@ -60,10 +60,26 @@ func (c *cli) configuration(p *scanPlan) (*config.Config, error) {
 			}
 		}
 	}
-	if !cfg.ScanDownloadedModules {
-		fmt.Fprintln(c.stderr, "casascan: warning: scan-downloaded-modules: false is not supported yet; modules under .terraform/modules are scanned")
-	}
 	return cfg, nil
+}
+
+// checkExitCode keeps the exit code for findings apart from the codes that
+// mean something else: a pipeline that sees 2 or 3 must be able to tell a
+// usage error or an incomplete scan from findings.
+func checkExitCode(cfg *config.Config, fromFlag bool) error {
+	name := "--exit-code"
+	if !fromFlag && cfg.Path != "" {
+		name = cfg.Path + ": exit-code"
+	}
+	switch n := cfg.ExitCode; {
+	case n < 0 || n > 125:
+		return usageErrorf("%s %d is out of range: want 0, 1 or 4 to 125", name, n)
+	case n == exitUsage:
+		return usageErrorf("%s %d would look like a usage error (exit code 2): want 0, 1 or 4 to 125", name, n)
+	case n == exitSkipped:
+		return usageErrorf("%s %d would look like an incomplete scan (exit code 3): want 0, 1 or 4 to 125", name, n)
+	}
+	return nil
 }
 
 // configRoot is the directory whose .casascan.yaml applies: the first
@@ -180,6 +196,15 @@ func (c *cli) configFlags(f *scanFlags) (config.Flags, error) {
 	if given("exclude") {
 		fl.Exclude = nonNil(f.exclude)
 	}
+	// --skip-dirs DIR (trivy's) is --exclude DIR/**; given with --exclude,
+	// both apply.
+	if given("skip-dirs") {
+		for _, d := range f.skipDirs {
+			if d = strings.TrimSuffix(strings.TrimSpace(d), "/"); d != "" {
+				fl.Exclude = append(nonNil(fl.Exclude), d+"/**")
+			}
+		}
+	}
 	if given("scope-label") {
 		labels, err := parseScopeLabels(f.scopeLabels)
 		if err != nil {
@@ -188,6 +213,7 @@ func (c *cli) configFlags(f *scanFlags) (config.Flags, error) {
 		fl.ScopeLabels = labels
 	}
 	setIf(given("require-reason"), &fl.RequireReason, f.requireReason)
+	setIf(given("scan-downloaded-modules"), &fl.ScanDownloadedModules, f.scanDownloadedModules)
 	setIf(given("no-inline-ignores"), &fl.NoInlineIgnores, f.noInlineIgnores)
 	setIf(given("sarif-category"), &fl.SARIFCategory, f.sarifCategory)
 	setIf(given("sarif-include-unknown"), &fl.SARIFIncludeUnknown, f.sarifIncludeUnknown)
@@ -214,6 +240,9 @@ func setIf[T any](given bool, dst **T, v T) {
 // to the working directory, patterns to the scan root, so the root's
 // prefix is taken off first.
 func (c *cli) dropExcluded(p *scanPlan, res *scanner.Result) {
+	if !p.cfg.ScanDownloadedModules {
+		c.dropDownloaded(res)
+	}
 	if len(p.cfg.Exclude) == 0 {
 		return
 	}
@@ -294,4 +323,41 @@ func (c *cli) readBaseline(p *scanPlan, name string) (*baseline.Baseline, error)
 	}
 	b.Name = name
 	return b, nil
+}
+
+// dropDownloaded removes, for scan-downloaded-modules: false, the results
+// and diagnostics located in modules terraform init downloaded (under
+// .terraform/modules): a finding anchored at the module call that brings
+// one in (Finding.DownloadedModule), or located in one. Resources in the
+// repository that refer to them are still judged with them. It says how
+// many it dropped, so nothing goes missing silently.
+func (c *cli) dropDownloaded(res *scanner.Result) {
+	n := 0
+	kept := res.Findings[:0]
+	for _, f := range res.Findings {
+		if f.DownloadedModule != nil || inDownloadedModule(f.Location.File) {
+			n++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	res.Findings = kept
+	diags := res.Diagnostics[:0]
+	for _, d := range res.Diagnostics {
+		if inDownloadedModule(d.File) {
+			n++
+			continue
+		}
+		diags = append(diags, d)
+	}
+	res.Diagnostics = diags
+	if n > 0 {
+		fmt.Fprintf(c.stderr, "casascan: scan-downloaded-modules is false: %d results and diagnostics in modules under .terraform/modules are not reported\n", n)
+	}
+}
+
+// inDownloadedModule reports whether a report path lies under a
+// .terraform/modules directory.
+func inDownloadedModule(file string) bool {
+	return strings.HasPrefix(file, ".terraform/modules/") || strings.Contains(file, "/.terraform/modules/")
 }

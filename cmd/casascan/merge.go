@@ -34,7 +34,7 @@ rules united, results sorted, repeats dropped.`,
 			return c.merge(args, output)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged SARIF to `FILE` (default stdout); written atomically")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged SARIF to `FILE` (default stdout; - is stdout); written atomically")
 	return cmd
 }
 
@@ -52,7 +52,7 @@ func (c *cli) merge(paths []string, output string) error {
 	if err := report.MergeSARIF(&buf, inputs...); err != nil {
 		return usageErrorf("%v", err)
 	}
-	if output == "" {
+	if output == "" || output == "-" {
 		_, err := c.stdout.Write(buf.Bytes())
 		return err
 	}

@@ -52,6 +52,13 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merged SARIF is not one run:\n%s", merged)
 	}
 
+	if code, stdout, stderr := run("merge", "a.sarif", "b.sarif", "-o", "-"); code != exitOK || stdout != merged {
+		t.Errorf("merge -o - (stdout): exit code %d, stdout differs from --output's file: %v; stderr:\n%s", code, stdout != merged, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+		t.Error("merge -o - wrote a file named -")
+	}
+
 	if code, _, stderr := run("merge", "a.sarif", "missing.sarif"); code != exitUsage || !strings.Contains(stderr, "reading missing.sarif") {
 		t.Errorf("merge of a missing file: exit code %d, stderr:\n%s", code, stderr)
 	}

@@ -75,6 +75,11 @@ type cli struct {
 	// scanned trees' file systems by root, opened once per run.
 	maxFileSize int64
 	trees       map[string]*treefs.FS
+
+	// planOnly makes scan validate its flags, arguments and configuration
+	// (planScan) and stop before reading any source: TestDocs checks every
+	// documented command line this way.
+	planOnly bool
 }
 
 // run runs casascan with the process's working directory, environment and
@@ -171,14 +176,13 @@ exports and live projects) against the security measures that Google's
 Workspace API user-data policy requires of apps holding restricted-scope data
 (encryption at rest with managed keys, keys in an HSM, tokens encrypted,
 HTTPS everywhere, no public access, deletable data, nothing sensitive in logs).`,
-		Version:           c.build.Version,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Version:       c.build.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("casascan {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErrorf("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
+		return usageErrorf("%v\nRun '%s --help' for usage.", flagHint(err), cmd.CommandPath())
 	})
 	root.AddCommand(c.scanCommand(), c.checksCommand(), c.mergeCommand(), c.versionCommand())
 	return root

@@ -20,13 +20,18 @@ import (
 
 // scanFlags are the flags of `casascan scan` as the user typed them.
 type scanFlags struct {
-	format, output                  string
+	format                          string
+	outputs                         []string
 	varFiles, vars                  []string
 	projects, folders, orgs         []string
 	quotaProject, shard             string
 	severity, checks, skip          []string
 	exclude                         []string
 	exitCode                        int
+	failOn                          string
+	softFail                        bool
+	skipDirs                        []string
+	scanDownloadedModules           bool
 	sarifIncludeUnknown             bool
 	sarifCategory                   string
 	scopeLabels                     []string
@@ -45,8 +50,8 @@ type scanFlags struct {
 type scanPlan struct {
 	flags      *scanFlags
 	cfg        *config.Config // the configuration in force: file, then flags
-	format     string
-	output     string // as given; "" for stdout
+	outputs    []reportTarget
+	failOn     scanner.Severity // 0: every FAIL fails the build
 	sources    []source
 	vars       []string
 	live       bool
@@ -72,7 +77,9 @@ when given.
 
 Exit codes:
   0  no FAIL findings remain after filtering, and everything was judged
-  N  FAIL findings remain (--exit-code, default 1; 0 never fails the build)
+  N  FAIL findings remain (--exit-code, default 1; 0 never fails the build);
+     with --fail-on SEVERITY, only FAILs at or above it count; with
+     --soft-fail, none does (everything is still reported)
   2  usage error, or a PATH that does not exist or is no kind of input
      casascan reads
   3  no FAIL findings remain, but part of the input could not be judged: a
@@ -80,21 +87,28 @@ Exit codes:
      missing, an export or plan record that cannot be read, a live project
      or service denied. The report lists each with its file:line (or
      project) and why. A module that terraform init has not fetched is a
-     warning named in the summary, not an incomplete scan.`,
+     warning named in the summary, not an incomplete scan. --soft-fail
+     does not change this: an incomplete scan is a failed run.`,
 		Example: `  casascan scan .
   casascan scan infra --format sarif --output casascan.sarif
+  casascan scan infra --format sarif,markdown --output results --fail-on HIGH
   casascan scan . --var-file prod.tfvars --severity HIGH,CRITICAL
   terraform show -json plan.out > plan.json && casascan scan plan.json .
   casascan scan --project acme-mail-prod --format csv --output evidence.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.changed = cmd.Flags().Changed
+			if c.planOnly {
+				defer c.closeTrees()
+				_, err := c.planScan(&f, args)
+				return err
+			}
 			return c.scan(cmd.Context(), &f, args)
 		},
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&f.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), "|")+` (default: from the --output extension, else "text")`)
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default stdout); written atomically")
+	fl.StringVarP(&f.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), "|")+`, or a comma-separated list with --output DIR (default: from the --output extension, else "text"; "table" is text)`)
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "write the report to `FILE` (default stdout; - is stdout), to DIR/casascan.EXT for several formats, or FORMAT=FILE (repeatable); written atomically")
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables `FILE` (repeatable; later files win)")
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable `NAME=VALUE` (repeatable; wins over --var-file)")
 	fl.StringSliceVar(&f.projects, "project", nil, "scan live Google Cloud project `ID` (repeatable)")
@@ -105,7 +119,9 @@ Exit codes:
 	fl.StringSliceVar(&f.severity, "severity", nil, "run only checks of these severities (`LIST` of CRITICAL,HIGH,MEDIUM,LOW)")
 	fl.StringSliceVar(&f.checks, "checks", nil, "run only these check IDs (comma `LIST`)")
 	fl.StringSliceVar(&f.skip, "skip-checks", nil, "do not run these check IDs (comma `LIST`)")
-	fl.IntVar(&f.exitCode, "exit-code", exitFindings, "exit with `N` when FAIL findings remain after filtering")
+	fl.IntVar(&f.exitCode, "exit-code", exitFindings, "exit with `N` when FAIL findings remain after filtering (not 2 or 3: those mean a usage error and an incomplete scan)")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit with --exit-code only when a FAIL of at least `SEVERITY` remains (CRITICAL, HIGH, MEDIUM, LOW); every finding is still reported")
+	fl.BoolVar(&f.softFail, "soft-fail", false, "report, but exit 0 whatever the findings (usage errors still exit 2, an incomplete scan 3)")
 	fl.StringArrayVar(&f.scopeLabels, "scope-label", nil, "judge M1/M3/M4 checks only on resources labelled `KEY=VALUE` and what they reference (repeatable)")
 	fl.BoolVar(&f.sarifIncludeUnknown, "sarif-include-unknown", false, `add UNKNOWN results to SARIF (kind "open")`)
 	fl.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id `CATEGORY` (default derived from the scanned paths)")
@@ -113,10 +129,14 @@ Exit codes:
 	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "ignore casascan:ignore comments (for audits)")
 	fl.BoolVar(&f.requireReason, "require-reason", false, `ignore comments without "-- reason" suppress nothing`)
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "report nothing in paths matching these glob `PATTERNS` (relative to the scan root; ** spans directories)")
+	fl.StringSliceVar(&f.skipDirs, "skip-dirs", nil, "report nothing under these `DIRS` (trivy's flag: --skip-dirs legacy is --exclude 'legacy/**')")
+	fl.BoolVar(&f.scanDownloadedModules, "scan-downloaded-modules", true, "report findings in modules terraform init downloaded (.terraform/modules); =false reports only the repository's own code")
 	fl.StringVar(&f.config, "config", "", "configuration `FILE` (default: .casascan.yaml at the scan root)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the FAIL findings in baseline `FILE` (they then count as accepted)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", treefs.FormatSize(treefs.DefaultMaxFileSize), "read no file larger than `SIZE` (bytes, or with KiB, MiB, GiB); a larger one is a diagnostic")
+	fl.SetNormalizeFunc(flagAliases)
+	c.completeScanFlags(cmd)
 	return cmd
 }
 
@@ -148,7 +168,7 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err := c.writeReport(p, res); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	return verdict(res, p.cfg.ExitCode)
+	return verdict(res, p.failCode(res))
 }
 
 // verdict decides the exit code from the result, never from a writer:
@@ -178,14 +198,13 @@ func parts(n int) string {
 
 // planScan validates the flags, the arguments and the configuration file.
 func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
-	p := &scanPlan{flags: f, output: f.output, vars: f.vars}
-	p.format = f.format
-	if p.format == "" {
-		p.format = inferFormat(f.output)
+	p := &scanPlan{flags: f, vars: f.vars}
+	var err error
+	if p.outputs, err = c.planOutputs(f.format, f.outputs); err != nil {
+		return nil, err
 	}
-	p.format = strings.ToLower(p.format)
-	if !validFormat(p.format) {
-		return nil, usageErrorf("unknown --format %q: want one of %s", f.format, strings.Join(report.Formats(), ", "))
+	if p.failOn, err = planGate(f); err != nil {
+		return nil, err
 	}
 	for _, v := range f.vars {
 		if name, _, ok := strings.Cut(v, "="); !ok || strings.TrimSpace(name) == "" {
@@ -207,7 +226,6 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 	if len(args) == 0 && !p.live {
 		args = []string{"."}
 	}
-	var err error
 	if p.sources, err = c.resolve(args); err != nil {
 		return nil, err
 	}
@@ -215,7 +233,7 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		return nil, err
 	}
 	p.report = report.Options{
-		Color:          f.output == "" && !f.noColor && c.colorAllowed() && c.isTerminal(c.stdout),
+		Color:          p.textToStdout() && !f.noColor && c.colorAllowed() && c.isTerminal(c.stdout),
 		IncludeUnknown: p.cfg.SARIF.IncludeUnknown,
 		Category:       p.cfg.SARIF.Category,
 		Root:           c.scanRoot(args, f, p),

@@ -85,6 +85,15 @@ func TestResolveBuild(t *testing.T) {
 		{"ldflags win", "v2.0.0", "abc", "2026-01-01", info, "2.0.0", "abc", "2026-01-01"},
 		{"build info fallback", "", "", "", info, "1.4.0", "deadbeef-dirty", "2026-02-03T00:00:00Z"},
 		{"devel build", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "0.0.0-dev", "unknown", "unknown"},
+		{"go install @tag", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "1.2.3", "tag v1.2.3", "unknown"},
+		{"go install @pseudo-version", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.4-0.20260102030405-0123456789ab"}},
+			"1.2.4-0.20260102030405-0123456789ab", "0123456789ab", "unknown"},
+		{"clone build stamped by Go 1.24+", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20260102030405-0123456789ab+dirty"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"}, {Key: "vcs.time", Value: "2026-01-02T03:04:05Z"}, {Key: "vcs.modified", Value: "true"}}},
+			"0.0.0-20260102030405-0123456789ab+dirty", "0123456789abcdef0123456789abcdef01234567-dirty", "2026-01-02T03:04:05Z"},
+		{"clone build with only vcs.revision", "", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"}, {Key: "vcs.time", Value: "2026-01-02T03:04:05Z"}}},
+			"0.0.0-dev+0123456789ab", "0123456789abcdef0123456789abcdef01234567", "2026-01-02T03:04:05Z"},
 		{"no build info", "", "", "", nil, "0.0.0-dev", "unknown", "unknown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -325,7 +334,7 @@ func TestColor(t *testing.T) {
 		{"NO_COLOR", true, []string{"NO_COLOR=1"}, scanFlags{}, false},
 		{"empty NO_COLOR", true, []string{"NO_COLOR="}, scanFlags{}, true},
 		{"TERM=dumb", true, []string{"TERM=dumb"}, scanFlags{}, false},
-		{"--output", true, nil, scanFlags{output: "out.txt"}, false},
+		{"--output", true, nil, scanFlags{outputs: []string{"out.txt"}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _, _ := newTestCLI(dir, tc.env, testNow)
