@@ -3,7 +3,7 @@ package checks
 import "testing"
 
 func TestACC001PublicBucket(t *testing.T) {
-	tgRunCases(t, gcpACC001, []tgCase{
+	runTF(t, gcpACC001, []tfCase{
 		{"iam member", `resource "google_storage_bucket_iam_member" "m" {
   bucket = "b"
   role   = "roles/storage.objectViewer"
@@ -21,7 +21,7 @@ data "google_iam_policy" "p" {
   }
 }
 resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
-			[]string{"google_storage_bucket_iam_policy.p policy_data FAIL"}},
+			[]string{"google_storage_bucket_iam_policy.p policy_data FAIL -> data.google_iam_policy.p"}},
 		{"private", `resource "google_storage_bucket_iam_member" "m" {
   role   = "roles/storage.objectViewer"
   member = "user:a@example.com"
@@ -42,31 +42,34 @@ resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_
   role   = "READER"
   entity = "allUsers"
 }`, []string{"google_storage_default_object_access_control.a entity FAIL"}},
-		{"unknown entity", `resource "google_storage_bucket_access_control" "a" { entity = var.e }`,
+		{"unknown entity", `resource "google_storage_bucket_access_control" "a" { entity = var.e }
+variable "e" {}`,
 			[]string{"google_storage_bucket_access_control.a entity UNKNOWN"}},
 	})
 }
 
 func TestACC002PublicAccessPrevention(t *testing.T) {
-	tgRunCases(t, gcpACC002, []tgCase{
+	runTF(t, gcpACC002, []tfCase{
 		{"enforced", `resource "google_storage_bucket" "b" { public_access_prevention = "enforced" }`, nil},
 		{"default", `resource "google_storage_bucket" "b" { name = "b" }`, []string{"google_storage_bucket.b public_access_prevention FAIL"}},
 		{"inherited", `resource "google_storage_bucket" "b" { public_access_prevention = "inherited" }`, []string{"google_storage_bucket.b public_access_prevention FAIL"}},
-		{"unknown", `resource "google_storage_bucket" "b" { public_access_prevention = var.pap }`, []string{"google_storage_bucket.b public_access_prevention UNKNOWN"}},
+		{"unknown", `resource "google_storage_bucket" "b" { public_access_prevention = var.pap }
+variable "pap" {}`, []string{"google_storage_bucket.b public_access_prevention UNKNOWN"}},
 	})
 }
 
 func TestACC003UniformAccess(t *testing.T) {
-	tgRunCases(t, gcpACC003, []tgCase{
+	runTF(t, gcpACC003, []tfCase{
 		{"on", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = true }`, nil},
 		{"default", `resource "google_storage_bucket" "b" { name = "b" }`, []string{"google_storage_bucket.b uniform_bucket_level_access FAIL"}},
 		{"off", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = false }`, []string{"google_storage_bucket.b uniform_bucket_level_access FAIL"}},
-		{"unknown", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = var.u }`, []string{"google_storage_bucket.b uniform_bucket_level_access UNKNOWN"}},
+		{"unknown", `resource "google_storage_bucket" "b" { uniform_bucket_level_access = var.u }
+variable "u" {}`, []string{"google_storage_bucket.b uniform_bucket_level_access UNKNOWN"}},
 	})
 }
 
 func TestACC004SQLAuthorizedNetworks(t *testing.T) {
-	tgRunCases(t, gcpACC004, []tgCase{
+	runTF(t, gcpACC004, []tfCase{
 		{"office only", `resource "google_sql_database_instance" "db" {
   settings {
     ip_configuration {
@@ -102,12 +105,13 @@ func TestACC004SQLAuthorizedNetworks(t *testing.T) {
       }
     }
   }
-}`, []string{"google_sql_database_instance.db settings.ip_configuration.authorized_networks.0.value UNKNOWN"}},
+}
+variable "cidr" {}`, []string{"google_sql_database_instance.db settings.ip_configuration.authorized_networks.0.value UNKNOWN"}},
 	})
 }
 
 func TestACC005PublicDataset(t *testing.T) {
-	tgRunCases(t, gcpACC005, []tgCase{
+	runTF(t, gcpACC005, []tfCase{
 		{"access blocks", `resource "google_bigquery_dataset" "d" {
   access {
     role          = "OWNER"
@@ -143,7 +147,7 @@ func TestACC005PublicDataset(t *testing.T) {
 }
 
 func TestACC006PublicPubSub(t *testing.T) {
-	tgRunCases(t, gcpACC006, []tgCase{
+	runTF(t, gcpACC006, []tfCase{
 		{"topic member", `resource "google_pubsub_topic_iam_member" "m" {
   role   = "roles/pubsub.publisher"
   member = "allUsers"
@@ -160,16 +164,17 @@ func TestACC006PublicPubSub(t *testing.T) {
 }
 
 func TestACC007RedisAuth(t *testing.T) {
-	tgRunCases(t, gcpACC007, []tgCase{
+	runTF(t, gcpACC007, []tfCase{
 		{"enabled", `resource "google_redis_instance" "r" { auth_enabled = true }`, nil},
 		{"default", `resource "google_redis_instance" "r" { name = "r" }`, []string{"google_redis_instance.r auth_enabled FAIL"}},
 		{"disabled", `resource "google_redis_instance" "r" { auth_enabled = false }`, []string{"google_redis_instance.r auth_enabled FAIL"}},
-		{"unknown", `resource "google_redis_instance" "r" { auth_enabled = var.auth }`, []string{"google_redis_instance.r auth_enabled UNKNOWN"}},
+		{"unknown", `resource "google_redis_instance" "r" { auth_enabled = var.auth }
+variable "auth" {}`, []string{"google_redis_instance.r auth_enabled UNKNOWN"}},
 	})
 }
 
 func TestACC008PublicDataStore(t *testing.T) {
-	tgRunCases(t, gcpACC008, []tgCase{
+	runTF(t, gcpACC008, []tfCase{
 		{"bigquery table member", `resource "google_bigquery_table_iam_member" "m" {
   role   = "roles/bigquery.dataViewer"
   member = "allUsers"
@@ -206,7 +211,7 @@ data "google_iam_policy" "p" {
   }
 }
 resource "google_spanner_database_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
-			[]string{"google_spanner_database_iam_policy.p policy_data FAIL"}},
+			[]string{"google_spanner_database_iam_policy.p policy_data FAIL -> data.google_iam_policy.p"}},
 		{"private", `resource "google_bigtable_table_iam_member" "m" {
   role   = "roles/bigtable.reader"
   member = "serviceAccount:api@p.iam.gserviceaccount.com"
@@ -214,10 +219,15 @@ resource "google_spanner_database_iam_policy" "p" { policy_data = data.google_ia
 		{"unknown member", `resource "google_spanner_database_iam_member" "m" {
   role   = "roles/spanner.databaseReader"
   member = var.member
-}`, []string{"google_spanner_database_iam_member.m member UNKNOWN"}},
+}
+variable "member" {}`, []string{"google_spanner_database_iam_member.m member UNKNOWN"}},
 		{"dataset iam is GCP-ACC-005's", `resource "google_bigquery_dataset_iam_member" "m" {
   role   = "roles/bigquery.dataViewer"
   member = "allUsers"
+}
+resource "google_bigquery_table_iam_member" "private" {
+  role   = "roles/bigquery.dataViewer"
+  member = "group:analysts@example.com"
 }`, nil},
 	})
 }

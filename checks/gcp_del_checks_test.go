@@ -3,7 +3,7 @@ package checks
 import "testing"
 
 func TestDEL001LockedRetention(t *testing.T) {
-	tgRunCases(t, gcpDEL001, []tgCase{
+	runTF(t, gcpDEL001, []tfCase{
 		{"locked", `resource "google_storage_bucket" "b" {
   retention_policy {
     retention_period = 86400
@@ -20,7 +20,8 @@ func TestDEL001LockedRetention(t *testing.T) {
   retention_policy {
     is_locked = var.lock
   }
-}`, []string{"google_storage_bucket.b retention_policy.is_locked UNKNOWN"}},
+}
+variable "lock" {}`, []string{"google_storage_bucket.b retention_policy.is_locked UNKNOWN"}},
 	})
 }
 
@@ -44,7 +45,7 @@ func TestDEL002NoncurrentCleanup(t *testing.T) {
   }`
 	}
 	const fail = "google_storage_bucket.b versioning.enabled FAIL"
-	tgRunCases(t, gcpDEL002, []tgCase{
+	runTF(t, gcpDEL002, []tfCase{
 		{"no versioning", `resource "google_storage_bucket" "b" { name = "b" }`, nil},
 		{"versioning off", `resource "google_storage_bucket" "b" {
   versioning {
@@ -62,7 +63,8 @@ func TestDEL002NoncurrentCleanup(t *testing.T) {
 		{"zero days with send flag", bucket(rule("Delete", "days_since_noncurrent_time = 0\n      send_days_since_noncurrent_time_if_zero = true")), nil},
 		{"set storage class", bucket(rule("SetStorageClass", "days_since_noncurrent_time = 30")), []string{fail}},
 		{"second rule deletes", bucket(rule("Delete", "age = 30") + "\n" + rule("Delete", "num_newer_versions = 2")), nil},
-		{"unknown condition", bucket(rule("Delete", "num_newer_versions = var.n")), []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
+		{"unknown condition", bucket(rule("Delete", "num_newer_versions = var.n")) + `
+variable "n" {}`, []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
 		{"dynamic rules", bucket(`  dynamic "lifecycle_rule" {
     for_each = var.rules
     content {
@@ -70,11 +72,13 @@ func TestDEL002NoncurrentCleanup(t *testing.T) {
         type = "Delete"
       }
     }
-  }`), []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
+  }`) + `
+variable "rules" {}`, []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
 		{"unknown versioning", `resource "google_storage_bucket" "b" {
   versioning {
     enabled = var.v
   }
-}`, []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
+}
+variable "v" {}`, []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
 	})
 }

@@ -13,7 +13,7 @@ func TestLOG001StatementLogging(t *testing.T) {
 		return s + "  }\n}"
 	}
 	const db = "google_sql_database_instance.db "
-	tgRunCases(t, gcpLOG001, []tgCase{
+	runTF(t, gcpLOG001, []tfCase{
 		{"safe flags", sql([2]string{`"log_statement"`, `"ddl"`}, [2]string{`"log_min_duration_statement"`, `"-1"`}, [2]string{`"max_connections"`, `"100"`}), nil},
 		{"log all and mod", sql([2]string{`"log_statement"`, `"all"`}, [2]string{`"log_connections"`, `"on"`}, [2]string{`"log_statement"`, `"mod"`}),
 			[]string{db + "settings.database_flags.0.value FAIL", db + "settings.database_flags.2.value FAIL"}},
@@ -22,7 +22,9 @@ func TestLOG001StatementLogging(t *testing.T) {
 		{"pgaudit parameters off", sql([2]string{`"pgaudit.log_parameter"`, `"off"`}), nil},
 		{"mysql general log", sql([2]string{`"general_log"`, `"ON"`}), []string{db + "settings.database_flags.0.value FAIL"}},
 		{"no flags", `resource "google_sql_database_instance" "db" { name = "db" }`, nil},
-		{"unknown value", sql([2]string{`"log_statement"`, `var.level`}), []string{db + "settings.database_flags.0.value UNKNOWN"}},
-		{"unknown name", sql([2]string{`var.flag`, `"all"`}), []string{db + "settings.database_flags.0.name UNKNOWN"}},
+		{"unknown value", sql([2]string{`"log_statement"`, `var.level`}) + `
+variable "level" {}`, []string{db + "settings.database_flags.0.value UNKNOWN"}},
+		{"unknown name", sql([2]string{`var.flag`, `"all"`}) + `
+variable "flag" {}`, []string{db + "settings.database_flags.0.name UNKNOWN"}},
 	})
 }

@@ -10,23 +10,28 @@ const (
 )
 
 func TestSEC001LiteralSecrets(t *testing.T) {
-	tgRunCases(t, gcpSEC001, []tgCase{
+	runTF(t, gcpSEC001, []tfCase{
 		{"secret version literal", `resource "google_secret_manager_secret_version" "v" {
   secret      = google_secret_manager_secret.s.id
   secret_data = "` + fakeRefreshToken + `"
-}`, []string{"google_secret_manager_secret_version.v secret_data FAIL"}},
+}
+resource "google_secret_manager_secret" "s" {}`, []string{"google_secret_manager_secret_version.v secret_data FAIL"}},
 		{"secret version from variable", `resource "google_secret_manager_secret_version" "v" {
   secret      = google_secret_manager_secret.s.id
   secret_data = var.token
-}`, nil},
+}
+variable "token" {}
+resource "google_secret_manager_secret" "s" {}`, nil},
 		{"secret version from function of a reference", `resource "google_secret_manager_secret_version" "v" {
   secret_data = base64decode(google_service_account_key.k.private_key)
-}`, nil},
+}
+resource "google_service_account_key" "k" {}`, nil},
 		{"sql password literal", `resource "google_sql_user" "u" {
   name     = "app"
   password = "` + fakePassword + `"
 }`, []string{"google_sql_user.u password FAIL"}},
-		{"sql password random", `resource "google_sql_user" "u" { password = random_password.db.result }`, nil},
+		{"sql password random", `resource "google_sql_user" "u" { password = random_password.db.result }
+resource "random_password" "db" {}`, nil},
 		{"run v2 env by name and by value", `resource "google_cloud_run_v2_service" "s" {
   template {
     containers {
@@ -73,7 +78,8 @@ func TestSEC001LiteralSecrets(t *testing.T) {
       }
     }
   }
-}`, []string{"google_cloud_run_service.s template.spec.containers.0.env.0.value FAIL"}},
+}
+variable "api_token" {}`, []string{"google_cloud_run_service.s template.spec.containers.0.env.0.value FAIL"}},
 		{"run job env", `resource "google_cloud_run_v2_job" "j" {
   template {
     template {
@@ -93,7 +99,9 @@ func TestSEC001LiteralSecrets(t *testing.T) {
     FROM_VAR      = var.x
     API_KEY       = var.key
   }
-}`, []string{"google_cloudfunctions_function.f environment_variables.CLIENT_SECRET FAIL"}},
+}
+variable "x" {}
+variable "key" {}`, []string{"google_cloudfunctions_function.f environment_variables.CLIENT_SECRET FAIL"}},
 		{"functions v2 secret-shaped value", `resource "google_cloudfunctions2_function" "f" {
   service_config {
     environment_variables = {
@@ -107,7 +115,8 @@ func TestSEC001LiteralSecrets(t *testing.T) {
     PASSWORD = "` + fakePassword + `"
   }
 }`, []string{"google_app_engine_standard_app_version.v env_variables.PASSWORD FAIL"}},
-		{"whole map from a variable", `resource "google_cloudfunctions_function" "f" { environment_variables = var.env }`, nil},
+		{"whole map from a variable", `resource "google_cloudfunctions_function" "f" { environment_variables = var.env }
+variable "env" {}`, nil},
 		{"credential names holding settings", `resource "google_cloud_run_v2_service" "s" {
   template {
     containers {
@@ -145,15 +154,18 @@ func TestSEC001LiteralSecrets(t *testing.T) {
 }
 
 func TestSEC002ServiceAccountKey(t *testing.T) {
-	tgRunCases(t, gcpSEC002, []tgCase{
+	runTF(t, gcpSEC002, []tfCase{
 		{"key", `resource "google_service_account_key" "k" { service_account_id = "sa" }`,
 			[]string{"google_service_account_key.k  FAIL"}},
-		{"no key", `resource "google_service_account" "sa" { account_id = "sa" }`, nil},
+		{"service account beside its key", `
+resource "google_service_account" "sa" { account_id = "sa" }
+resource "google_service_account_key" "k" { service_account_id = google_service_account.sa.name }`,
+			[]string{"google_service_account_key.k  FAIL"}},
 	})
 }
 
 func TestSEC003PublicSecret(t *testing.T) {
-	tgRunCases(t, gcpSEC003, []tgCase{
+	runTF(t, gcpSEC003, []tfCase{
 		{"member allUsers", `resource "google_secret_manager_secret_iam_member" "m" {
   role   = "roles/secretmanager.secretAccessor"
   member = "allUsers"
@@ -171,7 +183,7 @@ data "google_iam_policy" "p" {
 }
 resource "google_secret_manager_secret_iam_policy" "p" {
   policy_data = data.google_iam_policy.p.policy_data
-}`, []string{"google_secret_manager_secret_iam_policy.p policy_data FAIL"}},
+}`, []string{"google_secret_manager_secret_iam_policy.p policy_data FAIL -> data.google_iam_policy.p"}},
 		{"private member", `resource "google_secret_manager_secret_iam_member" "m" {
   role   = "roles/secretmanager.secretAccessor"
   member = "serviceAccount:api@p.iam.gserviceaccount.com"
@@ -179,12 +191,13 @@ resource "google_secret_manager_secret_iam_policy" "p" {
 		{"unknown member", `resource "google_secret_manager_secret_iam_member" "m" {
   role   = "roles/secretmanager.secretAccessor"
   member = var.member
-}`, []string{"google_secret_manager_secret_iam_member.m member UNKNOWN"}},
+}
+variable "member" {}`, []string{"google_secret_manager_secret_iam_member.m member UNKNOWN"}},
 	})
 }
 
 func TestSEC004ClientCertificate(t *testing.T) {
-	tgRunCases(t, gcpSEC004, []tgCase{
+	runTF(t, gcpSEC004, []tfCase{
 		{"issued", `resource "google_container_cluster" "c" {
   master_auth {
     client_certificate_config {
@@ -209,6 +222,7 @@ func TestSEC004ClientCertificate(t *testing.T) {
       issue_client_certificate = var.legacy
     }
   }
-}`, []string{"google_container_cluster.c master_auth.client_certificate_config.issue_client_certificate UNKNOWN"}},
+}
+variable "legacy" {}`, []string{"google_container_cluster.c master_auth.client_certificate_config.issue_client_certificate UNKNOWN"}},
 	})
 }

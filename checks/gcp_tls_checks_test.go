@@ -3,7 +3,7 @@ package checks
 import "testing"
 
 func TestTLS001SSLPolicy(t *testing.T) {
-	tgRunCases(t, gcpTLS001, []tgCase{
+	runTF(t, gcpTLS001, []tfCase{
 		{"nothing set", `resource "google_compute_ssl_policy" "p" { name = "p" }`,
 			[]string{"google_compute_ssl_policy.p min_tls_version FAIL"}},
 		{"tls 1.3", `resource "google_compute_ssl_policy" "p" {
@@ -23,7 +23,8 @@ func TestTLS001SSLPolicy(t *testing.T) {
 		{"restricted with unknown tls", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = var.tls
   profile         = "RESTRICTED"
-}`, nil},
+}
+variable "tls" {}`, nil},
 		{"fips with tls 1.0", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = "TLS_1_0"
   profile         = "FIPS_202205"
@@ -31,7 +32,8 @@ func TestTLS001SSLPolicy(t *testing.T) {
 		{"tls 1.0 with unknown profile", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = "TLS_1_0"
   profile         = var.profile
-}`, []string{"google_compute_ssl_policy.p profile UNKNOWN"}},
+}
+variable "profile" {}`, []string{"google_compute_ssl_policy.p profile UNKNOWN"}},
 		{"compatible tls 1.2", `resource "google_compute_ssl_policy" "p" { min_tls_version = "TLS_1_2" }`,
 			[]string{"google_compute_ssl_policy.p profile FAIL"}},
 		{"tls 1.1 modern", `resource "google_compute_ssl_policy" "p" {
@@ -65,23 +67,27 @@ func TestTLS001SSLPolicy(t *testing.T) {
 		{"unknown min tls", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = var.tls
   profile         = "MODERN"
-}`, []string{"google_compute_ssl_policy.p min_tls_version UNKNOWN"}},
-		{"unknown min tls but compatible", `resource "google_compute_ssl_policy" "p" { min_tls_version = var.tls }`,
+}
+variable "tls" {}`, []string{"google_compute_ssl_policy.p min_tls_version UNKNOWN"}},
+		{"unknown min tls but compatible", `resource "google_compute_ssl_policy" "p" { min_tls_version = var.tls }
+variable "tls" {}`,
 			[]string{"google_compute_ssl_policy.p profile FAIL"}},
 		{"unknown profile", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = "TLS_1_2"
   profile         = var.profile
-}`, []string{"google_compute_ssl_policy.p profile UNKNOWN"}},
+}
+variable "profile" {}`, []string{"google_compute_ssl_policy.p profile UNKNOWN"}},
 		{"unknown custom features", `resource "google_compute_ssl_policy" "p" {
   min_tls_version = "TLS_1_2"
   profile         = "CUSTOM"
   custom_features = var.features
-}`, []string{"google_compute_ssl_policy.p custom_features UNKNOWN"}},
+}
+variable "features" {}`, []string{"google_compute_ssl_policy.p custom_features UNKNOWN"}},
 	})
 }
 
 func TestTLS002ProxyPolicy(t *testing.T) {
-	tgRunCases(t, gcpTLS002, []tgCase{
+	runTF(t, gcpTLS002, []tfCase{
 		{"no policy", `resource "google_compute_target_https_proxy" "x" { url_map = "m" }`,
 			[]string{"google_compute_target_https_proxy.x ssl_policy FAIL"}},
 		{"ssl proxy no policy", `resource "google_compute_target_ssl_proxy" "x" { backend_service = "b" }`,
@@ -91,7 +97,8 @@ func TestTLS002ProxyPolicy(t *testing.T) {
 		{"weak policy attached", `
 resource "google_compute_ssl_policy" "weak" {}
 resource "google_compute_target_https_proxy" "x" { ssl_policy = google_compute_ssl_policy.weak.id }`, nil},
-		{"policy from a variable", `resource "google_compute_target_https_proxy" "x" { ssl_policy = var.policy }`, nil},
+		{"policy from a variable", `resource "google_compute_target_https_proxy" "x" { ssl_policy = var.policy }
+variable "policy" {}`, nil},
 		{"empty policy", `resource "google_compute_target_https_proxy" "x" { ssl_policy = "" }`,
 			[]string{"google_compute_target_https_proxy.x ssl_policy FAIL"}},
 	})
@@ -106,7 +113,7 @@ resource "google_compute_url_map" "redirect" {
 `
 
 func TestTLS003HTTPProxy(t *testing.T) {
-	tgRunCases(t, gcpTLS003, []tgCase{
+	runTF(t, gcpTLS003, []tfCase{
 		{"redirect only", redirectMap + `resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.redirect.id }`, nil},
 		{"regional redirect only", `
 resource "google_compute_region_url_map" "r" {
@@ -117,8 +124,9 @@ resource "google_compute_region_url_map" "r" {
 resource "google_compute_region_target_http_proxy" "x" { url_map = google_compute_region_url_map.r.id }`, nil},
 		{"serves backend", `
 resource "google_compute_url_map" "web" { default_service = google_compute_backend_service.web.id }
-resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.web.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map FAIL"}},
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.web.id }
+resource "google_compute_backend_service" "web" {}`,
+			[]string{"google_compute_target_http_proxy.x url_map FAIL -> google_compute_url_map.web"}},
 		{"redirect without https", `
 resource "google_compute_url_map" "m" {
   default_url_redirect {
@@ -126,7 +134,7 @@ resource "google_compute_url_map" "m" {
   }
 }
 resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map FAIL"}},
+			[]string{"google_compute_target_http_proxy.x url_map FAIL -> google_compute_url_map.m"}},
 		{"path matcher serves", `
 resource "google_compute_url_map" "m" {
   default_url_redirect {
@@ -147,8 +155,9 @@ resource "google_compute_url_map" "m" {
     }
   }
 }
-resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map FAIL"}},
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }
+resource "google_compute_backend_service" "api" {}`,
+			[]string{"google_compute_target_http_proxy.x url_map FAIL -> google_compute_url_map.m"}},
 		{"path matchers that redirect", `
 resource "google_compute_url_map" "m" {
   default_url_redirect {
@@ -178,16 +187,18 @@ resource "google_compute_url_map" "m" {
     }
   }
 }
-resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map FAIL"}},
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }
+resource "google_compute_backend_service" "a" {}`,
+			[]string{"google_compute_target_http_proxy.x url_map FAIL -> google_compute_url_map.m"}},
 		{"unknown https_redirect", `
 resource "google_compute_url_map" "m" {
   default_url_redirect {
     https_redirect = var.redirect
   }
 }
-resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }
+variable "redirect" {}`,
+			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN -> google_compute_url_map.m"}},
 		{"dynamic path matchers", `
 resource "google_compute_url_map" "m" {
   default_url_redirect {
@@ -201,9 +212,11 @@ resource "google_compute_url_map" "m" {
     }
   }
 }
-resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }`,
-			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
-		{"map not in configuration", `resource "google_compute_target_http_proxy" "x" { url_map = var.url_map }`,
+resource "google_compute_target_http_proxy" "x" { url_map = google_compute_url_map.m.id }
+variable "matchers" {}`,
+			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN -> google_compute_url_map.m"}},
+		{"map not in configuration", `resource "google_compute_target_http_proxy" "x" { url_map = var.url_map }
+variable "url_map" {}`,
 			[]string{"google_compute_target_http_proxy.x url_map UNKNOWN"}},
 	})
 }
@@ -218,7 +231,7 @@ func TestTLS004SQLSSLMode(t *testing.T) {
 }`
 	}
 	const fail = "google_sql_database_instance.db settings.ip_configuration.ssl_mode FAIL"
-	tgRunCases(t, gcpTLS004, []tgCase{
+	runTF(t, gcpTLS004, []tfCase{
 		{"encrypted only", sql(`ssl_mode = "ENCRYPTED_ONLY"`), nil},
 		{"client certificates", sql(`ssl_mode = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"`), nil},
 		{"legacy require_ssl", sql(`require_ssl = true`), nil},
@@ -226,7 +239,8 @@ func TestTLS004SQLSSLMode(t *testing.T) {
 		{"nothing", sql(``), []string{fail}},
 		{"require_ssl false", sql(`require_ssl = false`), []string{fail}},
 		{"no settings", `resource "google_sql_database_instance" "db" {}`, []string{fail}},
-		{"unknown mode", sql(`ssl_mode = var.mode`), []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
+		{"unknown mode", sql(`ssl_mode = var.mode`) + `
+variable "mode" {}`, []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
 		{"dynamic ip_configuration", `resource "google_sql_database_instance" "db" {
   settings {
     dynamic "ip_configuration" {
@@ -236,7 +250,9 @@ func TestTLS004SQLSSLMode(t *testing.T) {
       }
     }
   }
-}`, []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
-		{"unknown require_ssl", sql(`require_ssl = var.r`), []string{"google_sql_database_instance.db settings.ip_configuration.require_ssl UNKNOWN"}},
+}
+variable "ip" {}`, []string{"google_sql_database_instance.db settings.ip_configuration.ssl_mode UNKNOWN"}},
+		{"unknown require_ssl", sql(`require_ssl = var.r`) + `
+variable "r" {}`, []string{"google_sql_database_instance.db settings.ip_configuration.require_ssl UNKNOWN"}},
 	})
 }

@@ -3,17 +3,18 @@ package checks
 import "testing"
 
 func TestTLS005Redis(t *testing.T) {
-	tgRunCases(t, gcpTLS005, []tgCase{
+	runTF(t, gcpTLS005, []tfCase{
 		{"server authentication", `resource "google_redis_instance" "r" { transit_encryption_mode = "SERVER_AUTHENTICATION" }`, nil},
 		{"default", `resource "google_redis_instance" "r" { memory_size_gb = 1 }`, []string{"google_redis_instance.r transit_encryption_mode FAIL"}},
 		{"disabled", `resource "google_redis_instance" "r" { transit_encryption_mode = "DISABLED" }`, []string{"google_redis_instance.r transit_encryption_mode FAIL"}},
-		{"unknown", `resource "google_redis_instance" "r" { transit_encryption_mode = var.m }`, []string{"google_redis_instance.r transit_encryption_mode UNKNOWN"}},
+		{"unknown", `resource "google_redis_instance" "r" { transit_encryption_mode = var.m }
+variable "m" {}`, []string{"google_redis_instance.r transit_encryption_mode UNKNOWN"}},
 	})
 }
 
 func TestTLS006Function(t *testing.T) {
 	const fail = "google_cloudfunctions_function.f https_trigger_security_level FAIL"
-	tgRunCases(t, gcpTLS006, []tgCase{
+	runTF(t, gcpTLS006, []tfCase{
 		{"secure always", `resource "google_cloudfunctions_function" "f" {
   trigger_http                 = true
   https_trigger_security_level = "SECURE_ALWAYS"
@@ -28,13 +29,14 @@ func TestTLS006Function(t *testing.T) {
     event_type = "google.pubsub.topic.publish"
   }
 }`, nil},
-		{"unknown trigger", `resource "google_cloudfunctions_function" "f" { trigger_http = var.http }`,
+		{"unknown trigger", `resource "google_cloudfunctions_function" "f" { trigger_http = var.http }
+variable "http" {}`,
 			[]string{"google_cloudfunctions_function.f trigger_http UNKNOWN"}},
 	})
 }
 
 func TestTLS007AppEngine(t *testing.T) {
-	tgRunCases(t, gcpTLS007, []tgCase{
+	runTF(t, gcpTLS007, []tfCase{
 		{"every handler secure", `resource "google_app_engine_standard_app_version" "v" {
   handlers {
     url_regex      = "/.*"
@@ -62,7 +64,8 @@ func TestTLS007AppEngine(t *testing.T) {
   handlers {
     security_level = var.level
   }
-}`, []string{"google_app_engine_standard_app_version.v handlers.0.security_level UNKNOWN"}},
+}
+variable "level" {}`, []string{"google_app_engine_standard_app_version.v handlers.0.security_level UNKNOWN"}},
 	})
 }
 
@@ -73,12 +76,12 @@ resource "google_compute_region_network_endpoint_group" "ip" { network_endpoint_
 resource "google_compute_network_endpoint_group" "vm" { network = "default" }
 resource "google_compute_region_network_endpoint_group" "run" { network_endpoint_type = "SERVERLESS" }
 `
-	tgRunCases(t, gcpTLS008, []tgCase{
+	runTF(t, gcpTLS008, []tfCase{
 		{"default protocol to internet neg", negs + `resource "google_compute_backend_service" "b" {
   backend {
     group = google_compute_global_network_endpoint_group.fqdn.id
   }
-}`, []string{"google_compute_backend_service.b protocol FAIL"}},
+}`, []string{"google_compute_backend_service.b protocol FAIL -> google_compute_global_network_endpoint_group.fqdn"}},
 		{"tcp to regional internet neg", negs + `resource "google_compute_region_backend_service" "b" {
   protocol = "TCP"
   backend {
@@ -87,7 +90,7 @@ resource "google_compute_region_network_endpoint_group" "run" { network_endpoint
   backend {
     group = google_compute_region_network_endpoint_group.ip.id
   }
-}`, []string{"google_compute_region_backend_service.b protocol FAIL"}},
+}`, []string{"google_compute_region_backend_service.b protocol FAIL -> google_compute_region_network_endpoint_group.ip"}},
 		{"https to internet neg", negs + `resource "google_compute_backend_service" "b" {
   protocol = "HTTPS"
   backend {
@@ -112,14 +115,16 @@ resource "google_compute_instance_group_manager" "m" {}`, nil},
   backend {
     group = var.group
   }
-}`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
+}
+variable "group" {}`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
 		{"unknown neg type", `
 resource "google_compute_region_network_endpoint_group" "n" { network_endpoint_type = var.t }
 resource "google_compute_backend_service" "b" {
   backend {
     group = google_compute_region_network_endpoint_group.n.id
   }
-}`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
+}
+variable "t" {}`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
 		{"dynamic backends", `resource "google_compute_backend_service" "b" {
   dynamic "backend" {
     for_each = var.groups
@@ -127,18 +132,20 @@ resource "google_compute_backend_service" "b" {
       group = backend.value
     }
   }
-}`, []string{"google_compute_backend_service.b backend UNKNOWN"}},
+}
+variable "groups" {}`, []string{"google_compute_backend_service.b backend UNKNOWN"}},
 		{"unknown protocol", negs + `resource "google_compute_backend_service" "b" {
   protocol = var.p
   backend {
     group = google_compute_global_network_endpoint_group.fqdn.id
   }
-}`, []string{"google_compute_backend_service.b protocol UNKNOWN"}},
+}
+variable "p" {}`, []string{"google_compute_backend_service.b protocol UNKNOWN"}},
 	})
 }
 
 func TestTLS009PushEndpoints(t *testing.T) {
-	tgRunCases(t, gcpTLS009, []tgCase{
+	runTF(t, gcpTLS009, []tfCase{
 		{"https push", `resource "google_pubsub_subscription" "s" {
   push_config {
     push_endpoint = "https://example.com/push"
@@ -159,7 +166,8 @@ func TestTLS009PushEndpoints(t *testing.T) {
   http_target {
     uri = google_cloud_run_v2_service.s.uri
   }
-}`, []string{"google_cloud_scheduler_job.j http_target.uri UNKNOWN"}},
+}
+resource "google_cloud_run_v2_service" "s" {}`, []string{"google_cloud_scheduler_job.j http_target.uri UNKNOWN"}},
 		{"tasks http scheme", `resource "google_cloud_tasks_queue" "q" {
   http_target {
     uri_override {
