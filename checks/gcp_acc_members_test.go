@@ -1,35 +1,36 @@
 package checks
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/zclconf/go-cty/cty"
-
-	"github.com/casascan/casascan/scanner"
-)
-
+// TestMemberUndecided reads members as the evaluator gives them: a template
+// such as "serviceAccount:${var.x}" is unknown with a known prefix.
 func TestMemberUndecided(t *testing.T) {
-	prefixed := func(p string) cty.Value {
-		return cty.UnknownVal(cty.String).Refine().StringPrefix(p).NewValue()
-	}
 	for _, tc := range []struct {
-		name string
-		v    cty.Value
-		want bool
+		name   string
+		member string // HCL expression
+		want   bool
 	}{
-		{"known public", cty.StringVal("allUsers"), false},
-		{"known private", cty.StringVal("user:a@example.com"), false},
-		{"null", cty.NullVal(cty.String), false},
-		{"unknown", cty.UnknownVal(cty.String), true},
-		{"unknown of any type", cty.DynamicVal, true},
-		{"prefix rules public out", prefixed("serviceAccount:"), false},
-		{"entity prefix rules public out", prefixed("user-"), false},
-		{"prefix of allUsers", prefixed("all"), true},
-		{"prefix of allAuthenticatedUsers", prefixed("allAuth"), true},
+		{"known public", `"allUsers"`, false},
+		{"known private", `"user:a@example.com"`, false},
+		{"null", `null`, false},
+		{"unknown", `var.s`, true},
+		{"unknown of any type", `var.any`, true},
+		{"prefix rules public out", `"serviceAccount:${var.s}"`, false},
+		{"entity prefix rules public out", `"user-${var.s}"`, false},
+		{"prefix of allUsers", `"all${var.s}"`, true},
+		{"prefix of allAuthenticatedUsers", `"allAuth${var.s}"`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := memberUndecided(&scanner.Attr{Value: tc.v}); got != tc.want {
-				t.Errorf("memberUndecided(%#v) = %v, want %v", tc.v, got, tc.want)
+			_, r := loadRes(t, `
+variable "s" { type = string }
+variable "any" {}
+resource "google_storage_bucket_iam_member" "m" {
+  role   = "roles/storage.objectViewer"
+  member = `+tc.member+`
+}`, "google_storage_bucket_iam_member.m")
+			a := r.Get("member")
+			if got := memberUndecided(a); got != tc.want {
+				t.Errorf("memberUndecided(%s) = %v, want %v (value %#v)", tc.member, got, tc.want, a.Value)
 			}
 		})
 	}

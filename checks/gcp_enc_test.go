@@ -1,99 +1,115 @@
 package checks
 
 import (
-	"strings"
 	"testing"
 
+	"github.com/casascan/casascan/checks/checktest"
 	"github.com/casascan/casascan/scanner"
 	"github.com/google/go-cmp/cmp"
-	"github.com/zclconf/go-cty/cty"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestENC004GKE(t *testing.T) {
-	nodeKey := hbBody("boot_disk_kms_key", str("k"))
-	for _, tc := range []struct {
-		name string
-		body *scanner.Body
-		want []string
-	}{
-		{"default pool without key", hbBody(), []string{"FAIL c node_config.boot_disk_kms_key"}},
-		{"default pool with key", hbBody("node_config", nodeKey), nil},
-		{"default pool removed", hbBody("remove_default_node_pool", cty.True), nil},
-		{"removal not known", hbBody("remove_default_node_pool", cty.UnknownVal(cty.Bool)), []string{"UNKNOWN c remove_default_node_pool"}},
-		{"autopilot without key", hbBody("enable_autopilot", cty.True),
-			[]string{"FAIL c cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key"}},
-		{"autopilot with key", hbBody("enable_autopilot", cty.True,
-			"cluster_autoscaling", hbBody("auto_provisioning_defaults", nodeKey)), nil},
-		{"autopilot not known", hbBody("enable_autopilot", cty.UnknownVal(cty.Bool)), []string{"UNKNOWN c enable_autopilot"}},
-		{"inline pools", hbBody("node_config", nodeKey, "node_pool", []*scanner.Body{
-			hbBody("node_config", nodeKey), hbBody("name", str("b")),
-		}), []string{"FAIL c node_pool.1.node_config.boot_disk_kms_key"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := hbRes("google_container_cluster.c", tc.body)
-			got := hbJudge(&gcpENC004, hbGraph(r))
-			for i := range got {
-				got[i] = strings.Replace(got[i], "google_container_cluster.c", "c", 1)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
+	const nodeKey = `node_config {
+    boot_disk_kms_key = "k"
+  }`
+	cluster := func(body string) string {
+		return `
+variable "remove" { type = bool }
+variable "autopilot" { type = bool }
+resource "google_container_cluster" "c" {
+  ` + body + `
+}`
 	}
+	runTF(t, &gcpENC004, []tfCase{
+		{"default pool without key", cluster(""), []string{"google_container_cluster.c node_config.boot_disk_kms_key FAIL"}},
+		{"default pool with key", cluster(nodeKey), nil},
+		{"default pool removed", cluster("remove_default_node_pool = true"), nil},
+		{"removal not known", cluster("remove_default_node_pool = var.remove"),
+			[]string{"google_container_cluster.c remove_default_node_pool UNKNOWN"}},
+		{"autopilot without key", cluster("enable_autopilot = true"),
+			[]string{"google_container_cluster.c cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key FAIL"}},
+		{"autopilot with key", cluster(`enable_autopilot = true
+  cluster_autoscaling {
+    auto_provisioning_defaults {
+      boot_disk_kms_key = "k"
+    }
+  }`), nil},
+		// One UNKNOWN per node-disk path that hangs on enable_autopilot (the
+		// default pool's and Autopilot's), each naming its path.
+		{"autopilot not known", cluster("enable_autopilot = var.autopilot"), []string{
+			"google_container_cluster.c enable_autopilot UNKNOWN",
+			"google_container_cluster.c enable_autopilot UNKNOWN",
+		}},
+		{"inline pools", cluster(nodeKey + `
+  node_pool {
+    ` + nodeKey + `
+  }
+  node_pool {
+    name = "b"
+  }`), []string{"google_container_cluster.c node_pool.1.node_config.boot_disk_kms_key FAIL"}},
+	})
 }
 
 func TestENC007States(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		body *scanner.Body
-		want []string
-	}{
-		{"missing", hbBody(), []string{"FAIL database_encryption"}},
-		{"encrypted with key", hbBody("database_encryption", hbBody("state", str("ENCRYPTED"), "key_name", str("k"))), nil},
-		{"encrypted with unknown key", hbBody("database_encryption", hbBody("state", str("ENCRYPTED"), "key_name", unknown)), nil},
-		{"encrypted without key", hbBody("database_encryption", hbBody("state", str("ENCRYPTED"))), []string{"FAIL database_encryption.key_name"}},
-		{"decrypted", hbBody("database_encryption", hbBody("state", str("DECRYPTED"), "key_name", str("k"))), []string{"FAIL database_encryption.state"}},
-		{"state unknown", hbBody("database_encryption", hbBody("state", unknown, "key_name", str("k"))), []string{"UNKNOWN database_encryption.state"}},
-		{"whole block unknown", hbBody("database_encryption", cty.UnknownVal(cty.DynamicPseudoType)), []string{"UNKNOWN database_encryption"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			for _, p := range testENC007(nil, hbRes("google_container_cluster.c", tc.body)) {
-				s := "FAIL "
-				if p.Unknown {
-					s = "UNKNOWN "
-				}
-				got = append(got, s+p.Path)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
+	cluster := func(body string) string {
+		return `
+variable "state" { type = string }
+variable "key" { type = string }
+variable "encryption" {}
+resource "google_container_cluster" "c" {
+  ` + body + `
+}`
 	}
+	encryption := func(attrs string) string { return "database_encryption {\n" + attrs + "\n}" }
+	const c = "google_container_cluster.c "
+	runTF(t, &gcpENC007, []tfCase{
+		{"missing", cluster(""), []string{c + "database_encryption FAIL"}},
+		{"encrypted with key", cluster(encryption(`state = "ENCRYPTED"
+key_name = "k"`)), nil},
+		{"encrypted with unknown key", cluster(encryption(`state = "ENCRYPTED"
+key_name = var.key`)), nil},
+		{"encrypted without key", cluster(encryption(`state = "ENCRYPTED"`)), []string{c + "database_encryption.key_name FAIL"}},
+		{"decrypted", cluster(encryption(`state = "DECRYPTED"
+key_name = "k"`)), []string{c + "database_encryption.state FAIL"}},
+		{"state unknown", cluster(encryption(`state = var.state
+key_name = "k"`)), []string{c + "database_encryption.state UNKNOWN"}},
+		{"whole block unknown", cluster(`dynamic "database_encryption" {
+    for_each = var.encryption
+    content {
+      state    = "ENCRYPTED"
+      key_name = database_encryption.value
+    }
+  }`), []string{c + "database_encryption UNKNOWN"}},
+	})
 }
 
 // TestENC020NeverEchoes checks that no message carries the key material.
 func TestENC020NeverEchoes(t *testing.T) {
 	const secret = "SGVsbG8gV29ybGQgZmFrZSBrZXkgMzIgYnl0ZXMhIQ=="
-	r := hbRes("google_compute_instance.vm", hbBody(
-		"boot_disk", hbBody("disk_encryption_key_raw", str(secret)),
-		"attached_disk", []*scanner.Body{
-			hbBody("source", str("d1")),
-			hbBody("source", str("d2"), "disk_encryption_key_raw", str(secret)),
-			hbBody("source", str("d3"), "disk_encryption_key_raw", unknown),
-		}))
-	ps := testENC020(nil, r)
-	var got []string
-	for _, p := range ps {
-		if strings.Contains(p.Message, secret) || strings.Contains(p.Message, "SGVsbG8") {
-			t.Errorf("message echoes the key: %s", p.Message)
-		}
-		got = append(got, p.Path+" "+map[bool]string{true: "UNKNOWN", false: "FAIL"}[p.Unknown])
-	}
+	g := checktest.HCL(t, `
+variable "raw_key" { type = string }
+resource "google_compute_instance" "vm" {
+  boot_disk {
+    disk_encryption_key_raw = "`+secret+`"
+  }
+  attached_disk {
+    source = "d1"
+  }
+  attached_disk {
+    source                  = "d2"
+    disk_encryption_key_raw = "`+secret+`"
+  }
+  attached_disk {
+    source                  = "d3"
+    disk_encryption_key_raw = var.raw_key
+  }
+}`)
+	got := checktest.Lines(checktest.Run(t, &gcpENC020, []*scanner.Graph{g}, secret, "SGVsbG8"), gcpENC020.ID, false)
 	want := []string{
-		"boot_disk.disk_encryption_key_raw FAIL",
-		"attached_disk.1.disk_encryption_key_raw FAIL",
-		"attached_disk.2.disk_encryption_key_raw UNKNOWN",
+		"google_compute_instance.vm attached_disk.1.disk_encryption_key_raw FAIL",
+		"google_compute_instance.vm attached_disk.2.disk_encryption_key_raw UNKNOWN",
+		"google_compute_instance.vm boot_disk.disk_encryption_key_raw FAIL",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -102,27 +118,46 @@ func TestENC020NeverEchoes(t *testing.T) {
 
 // TestENC020UnknownBlock: a whole disk_encryption_key not known before apply
 // (a dynamic block over an unknown collection) more likely names a KMS key;
-// it is neither a failure nor noise.
+// it is neither a failure nor noise, and GCP-ENC-004 counts it as set.
 func TestENC020UnknownBlock(t *testing.T) {
-	r := hbRes("google_compute_disk.d", hbBody("disk_encryption_key", cty.UnknownVal(cty.DynamicPseudoType)))
-	if ps := testENC020(nil, r); len(ps) != 0 {
-		t.Errorf("got %+v, want nothing", ps)
-	}
-	if ps := gcpENC004.Test(nil, r); len(ps) != 0 {
-		t.Errorf("GCP-ENC-004: got %+v, want nothing: an unknown key counts as set", ps)
+	g := checktest.HCL(t, `
+variable "keys" {}
+resource "google_compute_disk" "d" {
+  dynamic "disk_encryption_key" {
+    for_each = var.keys
+    content {
+      kms_key_self_link = disk_encryption_key.value
+    }
+  }
+}`)
+	for _, c := range []*scanner.Check{&gcpENC020, &gcpENC004} {
+		if got := checktest.Judge(t, c, g); len(got) != 0 {
+			t.Errorf("%s: got %v, want a PASS", c.ID, got)
+		}
 	}
 }
 
-// TestENCObjectValues judges a plan- or live-shaped resource whose nested
-// blocks arrive as object attribute values.
+// TestENCObjectValues judges a plan-shaped resource whose nested blocks
+// arrive as object attribute values.
 func TestENCObjectValues(t *testing.T) {
-	withKey := hbRes("google_storage_bucket.a", hbBody("encryption", cty.ListVal([]cty.Value{
-		cty.ObjectVal(map[string]cty.Value{"default_kms_key_name": str("k")}),
-	})))
-	without := hbRes("google_storage_bucket.b", hbBody("encryption", cty.ListValEmpty(cty.Object(map[string]cty.Type{"default_kms_key_name": cty.String}))))
-	got := hbJudge(&gcpENC001, hbGraph(withKey, without))
-	want := []string{"FAIL google_storage_bucket.b encryption.default_kms_key_name"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	g := checktest.Plan(t, `{
+ "format_version": "1.2",
+ "terraform_version": "1.9.5",
+ "planned_values": {"root_module": {"resources": [
+  {"address": "google_storage_bucket.a", "mode": "managed", "type": "google_storage_bucket", "name": "a",
+   "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 0,
+   "values": {"name": "a", "encryption": [{"default_kms_key_name": "k"}]}},
+  {"address": "google_storage_bucket.b", "mode": "managed", "type": "google_storage_bucket", "name": "b",
+   "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 0,
+   "values": {"name": "b", "encryption": []}}
+ ]}}
+}`)
+	got := checktest.Lines(checktest.Run(t, &gcpENC001, []*scanner.Graph{g}), gcpENC001.ID, true)
+	want := []string{
+		"google_storage_bucket.a  PASS",
+		"google_storage_bucket.b encryption.default_kms_key_name FAIL",
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

@@ -1,78 +1,12 @@
 package checks
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/google/go-cmp/cmp"
-	"github.com/zclconf/go-cty/cty"
-)
-
-// The hb* helpers build graphs by hand, for testing check logic without the
-// Terraform loader.
-
-// hbBody builds a body from name/value pairs. A cty.Value or *scanner.Attr
-// value is an attribute; a *scanner.Body is one nested block of that name; a
-// []*scanner.Body is several.
-func hbBody(kv ...any) *scanner.Body {
-	b := scanner.NewBody()
-	for i := 0; i+1 < len(kv); i += 2 {
-		name := kv[i].(string)
-		switch v := kv[i+1].(type) {
-		case cty.Value:
-			b.Attrs[name] = &scanner.Attr{Name: name, Value: v}
-		case *scanner.Attr:
-			v.Name = name
-			b.Attrs[name] = v
-		case *scanner.Body:
-			b.Blocks = append(b.Blocks, &scanner.Block{Type: name, Body: v})
-		case []*scanner.Body:
-			for _, blk := range v {
-				b.Blocks = append(b.Blocks, &scanner.Block{Type: name, Body: blk})
-			}
-		default:
-			panic(fmt.Sprintf("hbBody: %s: unsupported %T", name, v))
-		}
-	}
-	return b
-}
-
-// hbRef is an attribute whose value is not known before apply and that refers
-// to the resources at addrs.
-func hbRef(addrs ...string) *scanner.Attr {
-	return &scanner.Attr{Value: cty.UnknownVal(cty.String), Refs: addrs}
-}
-
-// hbRes builds a managed resource from its address, or a data source when the
-// address starts with "data.".
-func hbRes(addr string, body *scanner.Body) *scanner.Resource {
-	a, err := scanner.ParseAddress(addr)
-	if err != nil {
-		panic(err)
-	}
-	return &scanner.Resource{Address: addr, Mode: a.Mode, Type: a.Type, Name: a.Name, Body: body, Source: scanner.SourceTerraform}
-}
-
-func hbGraph(rs ...*scanner.Resource) *scanner.Graph {
-	g := &scanner.Graph{Resources: rs}
-	g.Index()
-	return g
-}
-
-func strs(ss ...string) cty.Value {
-	vs := make([]cty.Value, len(ss))
-	for i, s := range ss {
-		vs[i] = cty.StringVal(s)
-	}
-	return cty.ListVal(vs)
-}
-
-var (
-	str     = cty.StringVal
-	unknown = cty.UnknownVal(cty.String)
 )
 
 func TestIsPublicMember(t *testing.T) {
@@ -96,60 +30,92 @@ func TestIsPublicMember(t *testing.T) {
 	}
 }
 
+// iamPolicies are the data sources the cases of TestPublicMembers may read.
+const iamPolicies = `
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/cloudkms.viewer"
+    members = ["user:a@example.com"]
+  }
+  binding {
+    role    = "roles/cloudkms.cryptoKeyDecrypter"
+    members = ["allAuthenticatedUsers", "allUsers"]
+  }
+}
+data "google_iam_policy" "private" {
+  binding {
+    role    = "roles/viewer"
+    members = ["user:a@example.com"]
+  }
+}
+data "google_iam_policy" "unknown" {
+  binding {
+    role    = "roles/viewer"
+    members = var.policy_members
+  }
+}
+variable "policy_members" { type = list(string) }
+variable "member" { type = string }
+variable "members" { type = set(string) }
+resource "google_kms_crypto_key" "k" { name = "k" }
+`
+
 func TestPublicMembers(t *testing.T) {
-	policyDS := hbRes("data.google_iam_policy.p", hbBody(
-		"binding", []*scanner.Body{
-			hbBody("role", str("roles/cloudkms.viewer"), "members", strs("user:a@example.com")),
-			hbBody("role", str("roles/cloudkms.cryptoKeyDecrypter"), "members", strs("allAuthenticatedUsers", "allUsers")),
-		}))
-	privateDS := hbRes("data.google_iam_policy.private", hbBody(
-		"binding", hbBody("role", str("roles/viewer"), "members", strs("user:a@example.com"))))
-	unknownDS := hbRes("data.google_iam_policy.unknown", hbBody(
-		"binding", hbBody("role", str("roles/viewer"), "members", cty.UnknownVal(cty.List(cty.String)))))
 	for _, tc := range []struct {
 		name        string
-		res         *scanner.Resource
+		addr, src   string
 		wantMembers []string
 		wantPath    string
 		wantUnknown bool
 	}{
-		{"member public", hbRes("google_kms_crypto_key_iam_member.m", hbBody("role", str("roles/viewer"), "member", str("allUsers"))),
-			[]string{"allUsers"}, "member", false},
-		{"member private", hbRes("google_kms_crypto_key_iam_member.m", hbBody("member", str("user:a@example.com"))),
-			nil, "member", false},
-		{"member unknown", hbRes("google_kms_crypto_key_iam_member.m", hbBody("member", unknown)),
-			nil, "member", true},
-		{"binding list", hbRes("google_kms_key_ring_iam_binding.b", hbBody("members", strs("user:a@example.com", "allAuthenticatedUsers"))),
+		{"member public", "google_kms_crypto_key_iam_member.m", `resource "google_kms_crypto_key_iam_member" "m" {
+  role   = "roles/viewer"
+  member = "allUsers"
+}`, []string{"allUsers"}, "member", false},
+		{"member private", "google_kms_crypto_key_iam_member.m",
+			`resource "google_kms_crypto_key_iam_member" "m" { member = "user:a@example.com" }`, nil, "member", false},
+		{"member unknown", "google_kms_crypto_key_iam_member.m",
+			`resource "google_kms_crypto_key_iam_member" "m" { member = var.member }`, nil, "member", true},
+		{"binding list", "google_kms_key_ring_iam_binding.b",
+			`resource "google_kms_key_ring_iam_binding" "b" { members = ["user:a@example.com", "allAuthenticatedUsers"] }`,
 			[]string{"allAuthenticatedUsers"}, "members", false},
-		{"binding set", hbRes("google_kms_key_ring_iam_binding.b", hbBody("members", cty.SetVal([]cty.Value{str("allUsers"), str("allUsers")}))),
+		{"binding set", "google_kms_key_ring_iam_binding.b",
+			`resource "google_kms_key_ring_iam_binding" "b" { members = toset(["allUsers", "allUsers"]) }`,
 			[]string{"allUsers"}, "members", false},
-		{"binding dynamic with unknown element", hbRes("google_storage_bucket_iam_binding.b",
-			hbBody("members", cty.TupleVal([]cty.Value{str("allUsers"), unknown}))),
+		{"binding dynamic with unknown element", "google_storage_bucket_iam_binding.b",
+			`resource "google_storage_bucket_iam_binding" "b" { members = ["allUsers", var.member] }`,
 			[]string{"allUsers"}, "members", true},
-		{"binding wholly unknown", hbRes("google_storage_bucket_iam_binding.b", hbBody("members", cty.UnknownVal(cty.Set(cty.String)))),
-			nil, "members", true},
-		{"policy json", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data",
-			str(`{"bindings":[{"role":"roles/a","members":["user:a@example.com","allUsers"]},{"role":"roles/b","members":["allAuthenticatedUsers"]}]}`))),
-			[]string{"allAuthenticatedUsers", "allUsers"}, "policy_data", false},
-		{"policy json private", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data",
-			str(`{"bindings":[{"role":"roles/a","members":["user:a@example.com"]}]}`))),
+		{"binding wholly unknown", "google_storage_bucket_iam_binding.b",
+			`resource "google_storage_bucket_iam_binding" "b" { members = var.members }`, nil, "members", true},
+		{"policy json", "google_kms_crypto_key_iam_policy.p", `resource "google_kms_crypto_key_iam_policy" "p" {
+  policy_data = jsonencode({ bindings = [
+    { role = "roles/a", members = ["user:a@example.com", "allUsers"] },
+    { role = "roles/b", members = ["allAuthenticatedUsers"] },
+  ] })
+}`, []string{"allAuthenticatedUsers", "allUsers"}, "policy_data", false},
+		{"policy json private", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = "{\"bindings\":[{\"role\":\"roles/a\",\"members\":[\"user:a@example.com\"]}]}" }`,
 			nil, "policy_data", false},
-		{"policy json invalid", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data", str(`{"bindings":`))),
-			nil, "policy_data", true},
-		{"policy from data source", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data", hbRef("data.google_iam_policy.p"))),
+		{"policy json invalid", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = "{\"bindings\":" }`, nil, "policy_data", true},
+		{"policy from data source", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
 			[]string{"allAuthenticatedUsers", "allUsers"}, "policy_data", false},
-		{"policy from private data source", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data", hbRef("data.google_iam_policy.private"))),
+		{"policy from private data source", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = data.google_iam_policy.private.policy_data }`,
 			nil, "policy_data", false},
-		{"policy from data source with unknown members", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data", hbRef("data.google_iam_policy.unknown"))),
+		{"policy from data source with unknown members", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = data.google_iam_policy.unknown.policy_data }`,
 			nil, "policy_data", true},
-		{"policy unknown without data source", hbRes("google_kms_crypto_key_iam_policy.p", hbBody("policy_data", hbRef("google_kms_crypto_key.k"))),
+		{"policy unknown without data source", "google_kms_crypto_key_iam_policy.p",
+			`resource "google_kms_crypto_key_iam_policy" "p" { policy_data = google_kms_crypto_key.k.id }`,
 			nil, "policy_data", true},
-		{"not iam", hbRes("google_storage_bucket.b", hbBody("name", str("allUsers"))),
+		{"not iam", "google_storage_bucket.b", `resource "google_storage_bucket" "b" { name = "allUsers" }`,
 			nil, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := hbGraph(policyDS, privateDS, unknownDS, tc.res)
-			members, path, unk := publicMembers(g, tc.res)
+			g, r := loadRes(t, iamPolicies+tc.src, tc.addr)
+			members, path, unk := publicMembers(g, r)
 			if diff := cmp.Diff(tc.wantMembers, members); diff != "" {
 				t.Errorf("members (-want +got):\n%s", diff)
 			}
@@ -161,15 +127,23 @@ func TestPublicMembers(t *testing.T) {
 }
 
 func TestIAMBindingsRoles(t *testing.T) {
-	r := hbRes("google_project_iam_policy.p", hbBody("policy_data",
-		str(`{"bindings":[{"role":"roles/cloudkms.admin","members":["user:b@example.com","user:a@example.com"]}]}`)))
-	bs, _, unk := iamBindings(hbGraph(r), r)
+	g, r := loadRes(t, `resource "google_project_iam_policy" "p" {
+  policy_data = jsonencode({ bindings = [
+    { role = "roles/cloudkms.admin", members = ["user:b@example.com", "user:a@example.com"] },
+  ] })
+}`, "google_project_iam_policy.p")
+	bs, _, unk := iamBindings(g, r)
 	want := []iamBinding{{Role: "roles/cloudkms.admin", Members: []string{"user:a@example.com", "user:b@example.com"}}}
 	if diff := cmp.Diff(want, bs); diff != "" || unk {
 		t.Errorf("iamBindings unknown=%v (-want +got):\n%s", unk, diff)
 	}
-	m := hbRes("google_project_iam_member.m", hbBody("role", unknown, "member", str("user:a@example.com")))
-	bs, _, _ = iamBindings(hbGraph(m), m)
+	g, m := loadRes(t, `
+variable "role" { type = string }
+resource "google_project_iam_member" "m" {
+  role   = var.role
+  member = "user:a@example.com"
+}`, "google_project_iam_member.m")
+	bs, _, _ = iamBindings(g, m)
 	if len(bs) != 1 || bs[0].Role != "" || bs[0].Partial {
 		t.Errorf("unknown role: got %+v, want Role \"\" and not Partial", bs)
 	}
@@ -191,58 +165,102 @@ func viewSlots(r *scanner.Resource) []slotView {
 
 func TestCMEKSlots(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		res  *scanner.Resource
-		want []slotView
+		name, addr, src string
+		want            []slotView
 	}{
-		{"bucket without encryption block", hbRes("google_storage_bucket.b", hbBody("name", str("b"))),
+		{"bucket without encryption block", "google_storage_bucket.b", `resource "google_storage_bucket" "b" { name = "b" }`,
 			[]slotView{{"GCP-ENC-001", "encryption.default_kms_key_name", false, false}}},
-		{"bucket with key", hbRes("google_storage_bucket.b", hbBody("encryption", hbBody("default_kms_key_name", str("k")))),
-			[]slotView{{"GCP-ENC-001", "encryption.default_kms_key_name", true, true}}},
-		{"bucket with unknown encryption object", hbRes("google_storage_bucket.b", hbBody("encryption", cty.UnknownVal(cty.DynamicPseudoType))),
-			[]slotView{{"GCP-ENC-001", "encryption", true, true}}},
-		{"instance with every attached disk", hbRes("google_compute_instance.vm", hbBody(
-			"boot_disk", hbBody("kms_key_self_link", str("k")),
-			"attached_disk", []*scanner.Body{
-				hbBody("source", str("d1"), "kms_key_self_link", str("k")),
-				hbBody("source", str("d2")),
-				hbBody("source", str("d3"), "kms_key_self_link", str("")),
-			})),
-			[]slotView{
-				{"GCP-ENC-004", "boot_disk.kms_key_self_link", true, true},
-				{"GCP-ENC-004", "attached_disk.0.kms_key_self_link", true, true},
-				{"GCP-ENC-004", "attached_disk.1.kms_key_self_link", false, false},
-				{"GCP-ENC-004", "attached_disk.2.kms_key_self_link", false, true},
-			}},
-		{"region disk accepts kms_key_name", hbRes("google_compute_region_disk.d", hbBody("disk_encryption_key", hbBody("kms_key_name", str("k")))),
-			[]slotView{{"GCP-ENC-004", "disk_encryption_key.kms_key_name", true, true}}},
-		{"region disk missing reports kms_key_name", hbRes("google_compute_region_disk.d", hbBody("disk_encryption_key", hbBody())),
-			[]slotView{{"GCP-ENC-004", "disk_encryption_key.kms_key_name", false, false}}},
-		{"secret with replicas", hbRes("google_secret_manager_secret.s", hbBody(
-			"replication", hbBody("user_managed", hbBody("replicas", []*scanner.Body{
-				hbBody("location", str("us-east1"), "customer_managed_encryption", hbBody("kms_key_name", str("k"))),
-				hbBody("location", str("us-west1")),
-			})))),
-			[]slotView{
-				{"GCP-ENC-006", "replication.user_managed.replicas.0.customer_managed_encryption.kms_key_name", true, true},
-				{"GCP-ENC-006", "replication.user_managed.replicas.1.customer_managed_encryption.kms_key_name", false, false},
-			}},
-		{"secret auto", hbRes("google_secret_manager_secret.s", hbBody("replication", hbBody("auto", hbBody()))),
-			[]slotView{{"GCP-ENC-006", "replication.auto.0.customer_managed_encryption.kms_key_name", false, false}}},
-		{"bigtable clusters", hbRes("google_bigtable_instance.i", hbBody("cluster", []*scanner.Body{
-			hbBody("cluster_id", str("a"), "kms_key_name", unknown),
-			hbBody("cluster_id", str("b")),
-		})),
-			[]slotView{
-				{"GCP-ENC-009", "cluster.0.kms_key_name", true, true},
-				{"GCP-ENC-009", "cluster.1.kms_key_name", false, false},
-			}},
-		{"spanner kms_key_names", hbRes("google_spanner_database.d", hbBody("encryption_config", hbBody("kms_key_names", strs("a", "b")))),
-			[]slotView{{"GCP-ENC-008", "encryption_config.kms_key_names", true, true}}},
-		{"type without cmek", hbRes("google_kms_key_ring.r", hbBody()), nil},
+		{"bucket with key", "google_storage_bucket.b", `resource "google_storage_bucket" "b" {
+  encryption {
+    default_kms_key_name = "k"
+  }
+}`, []slotView{{"GCP-ENC-001", "encryption.default_kms_key_name", true, true}}},
+		{"bucket with unknown encryption object", "google_storage_bucket.b", `
+variable "keys" {}
+resource "google_storage_bucket" "b" {
+  dynamic "encryption" {
+    for_each = var.keys
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+}`, []slotView{{"GCP-ENC-001", "encryption", true, true}}},
+		{"instance with every attached disk", "google_compute_instance.vm", `resource "google_compute_instance" "vm" {
+  boot_disk {
+    kms_key_self_link = "k"
+  }
+  attached_disk {
+    source            = "d1"
+    kms_key_self_link = "k"
+  }
+  attached_disk {
+    source = "d2"
+  }
+  attached_disk {
+    source            = "d3"
+    kms_key_self_link = ""
+  }
+}`, []slotView{
+			{"GCP-ENC-004", "boot_disk.kms_key_self_link", true, true},
+			{"GCP-ENC-004", "attached_disk.0.kms_key_self_link", true, true},
+			{"GCP-ENC-004", "attached_disk.1.kms_key_self_link", false, false},
+			{"GCP-ENC-004", "attached_disk.2.kms_key_self_link", false, true},
+		}},
+		{"region disk accepts kms_key_name", "google_compute_region_disk.d", `resource "google_compute_region_disk" "d" {
+  disk_encryption_key {
+    kms_key_name = "k"
+  }
+}`, []slotView{{"GCP-ENC-004", "disk_encryption_key.kms_key_name", true, true}}},
+		{"region disk missing reports kms_key_name", "google_compute_region_disk.d", `resource "google_compute_region_disk" "d" {
+  disk_encryption_key {}
+}`, []slotView{{"GCP-ENC-004", "disk_encryption_key.kms_key_name", false, false}}},
+		{"secret with replicas", "google_secret_manager_secret.s", `resource "google_secret_manager_secret" "s" {
+  replication {
+    user_managed {
+      replicas {
+        location = "us-east1"
+        customer_managed_encryption {
+          kms_key_name = "k"
+        }
+      }
+      replicas {
+        location = "us-west1"
+      }
+    }
+  }
+}`, []slotView{
+			{"GCP-ENC-006", "replication.user_managed.replicas.0.customer_managed_encryption.kms_key_name", true, true},
+			{"GCP-ENC-006", "replication.user_managed.replicas.1.customer_managed_encryption.kms_key_name", false, false},
+		}},
+		{"secret auto", "google_secret_manager_secret.s", `resource "google_secret_manager_secret" "s" {
+  replication {
+    auto {}
+  }
+}`, []slotView{{"GCP-ENC-006", "replication.auto.0.customer_managed_encryption.kms_key_name", false, false}}},
+		{"bigtable clusters", "google_bigtable_instance.i", `
+variable "key" { type = string }
+resource "google_bigtable_instance" "i" {
+  cluster {
+    cluster_id   = "a"
+    kms_key_name = var.key
+  }
+  cluster {
+    cluster_id = "b"
+  }
+}`, []slotView{
+			{"GCP-ENC-009", "cluster.0.kms_key_name", true, true},
+			{"GCP-ENC-009", "cluster.1.kms_key_name", false, false},
+		}},
+		{"spanner kms_key_names", "google_spanner_database.d", `resource "google_spanner_database" "d" {
+  encryption_config {
+    kms_key_names = ["a", "b"]
+  }
+}`, []slotView{{"GCP-ENC-008", "encryption_config.kms_key_names", true, true}}},
+		{"type without cmek", "google_kms_key_ring.r", `resource "google_kms_key_ring" "r" {}`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, viewSlots(tc.res)); diff != "" {
+			_, r := loadRes(t, tc.src, tc.addr)
+			if diff := cmp.Diff(tc.want, viewSlots(r)); diff != "" {
 				t.Errorf("cmekSlots (-want +got):\n%s", diff)
 			}
 		})
@@ -264,25 +282,39 @@ func TestCMEKPathsAreWellFormed(t *testing.T) {
 }
 
 func TestKeyIsSoftware(t *testing.T) {
+	template := func(body string) string {
+		return "version_template {\n" + body + "\n}"
+	}
 	for _, tc := range []struct {
 		name          string
-		body          *scanner.Body
+		body          string // of the google_kms_crypto_key block
 		soft, isKnown bool
 	}{
-		{"no version_template", hbBody(), true, true},
-		{"no protection_level", hbBody("version_template", hbBody("algorithm", str("GOOGLE_SYMMETRIC_ENCRYPTION"))), true, true},
-		{"SOFTWARE", hbBody("version_template", hbBody("protection_level", str("SOFTWARE"))), true, true},
-		{"empty", hbBody("version_template", hbBody("protection_level", str(""))), true, true},
-		{"null", hbBody("version_template", hbBody("protection_level", cty.NullVal(cty.String))), true, true},
-		{"HSM", hbBody("version_template", hbBody("protection_level", str("HSM"))), false, true},
-		{"HSM_SINGLE_TENANT", hbBody("version_template", hbBody("protection_level", str("HSM_SINGLE_TENANT"))), false, true},
-		{"EXTERNAL", hbBody("version_template", hbBody("protection_level", str("EXTERNAL"))), false, true},
-		{"EXTERNAL_VPC", hbBody("version_template", hbBody("protection_level", str("EXTERNAL_VPC"))), false, true},
-		{"unknown", hbBody("version_template", hbBody("protection_level", unknown)), false, false},
-		{"unknown template object", hbBody("version_template", cty.UnknownVal(cty.DynamicPseudoType)), false, false},
+		{"no version_template", "", true, true},
+		{"no protection_level", template(`algorithm = "GOOGLE_SYMMETRIC_ENCRYPTION"`), true, true},
+		{"SOFTWARE", template(`protection_level = "SOFTWARE"`), true, true},
+		{"empty", template(`protection_level = ""`), true, true},
+		{"null", template(`protection_level = null`), true, true},
+		{"HSM", template(`protection_level = "HSM"`), false, true},
+		{"HSM_SINGLE_TENANT", template(`protection_level = "HSM_SINGLE_TENANT"`), false, true},
+		{"EXTERNAL", template(`protection_level = "EXTERNAL"`), false, true},
+		{"EXTERNAL_VPC", template(`protection_level = "EXTERNAL_VPC"`), false, true},
+		{"unknown", template(`protection_level = var.level`), false, false},
+		{"unknown template object", `dynamic "version_template" {
+  for_each = var.templates
+  content {
+    protection_level = version_template.value
+  }
+}`, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			soft, known := keyIsSoftware(hbRes("google_kms_crypto_key.k", tc.body))
+			_, k := loadRes(t, `
+variable "level" { type = string }
+variable "templates" {}
+resource "google_kms_crypto_key" "k" {
+`+tc.body+`
+}`, "google_kms_crypto_key.k")
+			soft, known := keyIsSoftware(k)
 			if soft != tc.soft || known != tc.isKnown {
 				t.Errorf("keyIsSoftware = %v, %v; want %v, %v", soft, known, tc.soft, tc.isKnown)
 			}
@@ -291,11 +323,20 @@ func TestKeyIsSoftware(t *testing.T) {
 }
 
 func TestGetAttr(t *testing.T) {
-	b := hbBody(
-		"settings", hbBody("tier", str("db")),
-		"disk", []*scanner.Body{hbBody("size", str("10")), hbBody("size", str("20"))},
-		"later", cty.UnknownVal(cty.DynamicPseudoType),
-	)
+	_, r := loadRes(t, `
+variable "later" {}
+resource "google_sql_database_instance" "x" {
+  settings {
+    tier = "db"
+  }
+  disk {
+    size = "10"
+  }
+  disk {
+    size = "20"
+  }
+  later = var.later
+}`, "google_sql_database_instance.x")
 	for _, tc := range []struct {
 		path string
 		want string // Display of the result
@@ -308,7 +349,7 @@ func TestGetAttr(t *testing.T) {
 		{"later.x.y", "(known after apply)"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			if got := scanner.Display(getAttr(b, tc.path)); got != tc.want {
+			if got := scanner.Display(getAttr(r.Body, tc.path)); got != tc.want {
 				t.Errorf("getAttr(%q) = %s, want %s", tc.path, got, tc.want)
 			}
 		})

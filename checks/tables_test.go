@@ -33,3 +33,15 @@ func runTF(t *testing.T, c *scanner.Check, cases []tfCase, secrets ...string) {
 		})
 	}
 }
+
+// loadRes loads src (see checktest.HCL) and returns the graph and the
+// resource at addr, failing the test when the loader produced none there.
+func loadRes(t *testing.T, src, addr string) (*scanner.Graph, *scanner.Resource) {
+	t.Helper()
+	g := checktest.HCL(t, src)
+	r := g.Lookup(addr)
+	if r == nil {
+		t.Fatalf("the loaded graph holds no %s", addr)
+	}
+	return g, r
+}
