@@ -316,6 +316,9 @@ func runCase(t *testing.T, c *scanner.Check, kind, dir string) {
 	graphs, diags := loadCase(t, dir)
 	checkDiagnostics(t, dir, diags)
 	res := scanner.Run([]*scanner.Check{c}, graphs, scanner.Options{})
+	if kind == "pass" && !judgedAny(t, res, c, graphs) {
+		t.Errorf("judged nothing: the fixture does not exercise %s\nall findings:\n%s", c.ID, describe(res))
+	}
 	got := marks.found(c.ID, "want", res.WithStatus(scanner.StatusFail))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("FAIL findings of %s (-want +got):\n%s\nall findings:\n%s", c.ID, diff, describe(res))
@@ -326,6 +329,47 @@ func runCase(t *testing.T, c *scanner.Check, kind, dir string) {
 			t.Errorf("UNKNOWN findings of %s (-want +got):\n%s\nall findings:\n%s", c.ID, diff, describe(res))
 		}
 	}
+}
+
+// judgedAny reports whether c reached a verdict on anything in res: a PASS,
+// FAIL, UNKNOWN, IGNORED or OUT_OF_SCOPE finding of its own. A whole-graph
+// check (no Types: GCP-KMS-005) reports problems only, never a PASS, so for
+// it a case counts as judged when it holds a resource of the types the check
+// reads (wholeGraphTypes).
+func judgedAny(t *testing.T, res *scanner.Result, c *scanner.Check, graphs []*scanner.Graph) bool {
+	t.Helper()
+	for _, f := range res.Findings {
+		if f.CheckID == c.ID {
+			return true
+		}
+	}
+	if len(c.Types) > 0 {
+		return false
+	}
+	types, ok := wholeGraphTypes[c.ID]
+	if !ok {
+		t.Fatalf("%s is a whole-graph check missing from wholeGraphTypes", c.ID)
+	}
+	return holdsManaged(graphs, types)
+}
+
+// holdsManaged reports whether graphs hold a managed resource of types.
+func holdsManaged(graphs []*scanner.Graph, types []string) bool {
+	for _, g := range graphs {
+		for _, typ := range types {
+			for _, r := range g.OfType(typ) {
+				if r.Mode == scanner.Managed {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// wholeGraphTypes are the resource types each whole-graph check reads.
+var wholeGraphTypes = map[string][]string{
+	"GCP-KMS-005": {"google_project_iam_binding", "google_project_iam_member", "google_project_iam_policy"},
 }
 
 // loadCase loads a case's Terraform and, when it has one, its asset export

@@ -167,26 +167,16 @@ resource "google_project" "app" {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := checktest.HCL(t, vars+tc.src)
-			if !slicesHaveIAM(g) {
-				t.Fatal("the case holds no IAM resource for GCP-KMS-005 to judge")
+			// A whole-graph check reports no PASS: a case expecting nothing
+			// must still hold something for it to judge.
+			if !holdsManaged([]*scanner.Graph{g}, wholeGraphTypes[gcpKMS005.ID]) {
+				t.Fatal("the case holds no project IAM resource for GCP-KMS-005 to judge")
 			}
 			if diff := cmp.Diff(tc.want, checktest.Judge(t, &gcpKMS005, g)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
-}
-
-// slicesHaveIAM reports whether g holds a project IAM resource, so a case of
-// GCP-KMS-005 (a whole-graph check, which reports no PASS) that expects
-// nothing still has something to judge.
-func slicesHaveIAM(g *scanner.Graph) bool {
-	for _, typ := range []string{"google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy"} {
-		if len(g.OfType(typ)) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func TestKMS006FollowsKeys(t *testing.T) {
