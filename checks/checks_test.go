@@ -281,7 +281,7 @@ func caseDirs(t *testing.T, dir string) []string {
 // (in .tf.json, as a comment property: "//": "want: GCP-ENC-001"). A bare ID
 // expects exactly one finding there; addresses after it expect exactly those
 // resources. A pass/ case must have no FAIL finding of its check and no
-// marker. "unknown:" markers, when a case has any for its check, likewise
+// marker, and must give the check something to judge (judgedAny). "unknown:" markers, when a case has any for its check, likewise
 // pin its UNKNOWN findings. A case may not raise an error diagnostic unless it
 // lists the expected summaries in diagnostics.txt.
 //
