@@ -138,6 +138,9 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
+	for _, ch := range checks.All() {
+		opts.CheckIDs = append(opts.CheckIDs, ch.ID)
+	}
 	res := scanner.Run(selected, graphs.all(), opts)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
