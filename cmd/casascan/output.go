@@ -25,6 +25,8 @@ func inferFormat(output string) string {
 		return "csv"
 	case strings.HasSuffix(name, ".md"), strings.HasSuffix(name, ".markdown"):
 		return "markdown"
+	case strings.HasSuffix(name, ".xml"):
+		return "junit"
 	}
 	return "text"
 }

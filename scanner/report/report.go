@@ -3,7 +3,7 @@
 // the exit code.
 //
 // Every format is one function in the writers map (text, json, sarif, csv,
-// markdown); flag help and validation in cmd read the same map through
+// markdown, junit, html); flag help and validation in cmd read the same map through
 // Formats. Writers share a few rules:
 //
 //   - They print no attribute value other than what is already in
@@ -51,6 +51,7 @@ var writers = map[string]writer{
 	"sarif":    writeSARIF,
 	"csv":      writeCSV,
 	"markdown": writeMarkdown,
+	"junit":    writeJUnit,
 }
 
 // Formats lists the format names, sorted.

@@ -170,6 +170,7 @@ var goldenCases = []struct {
 	{"sarif_unknown", "sarif", Options{Root: "infra/prod", IncludeUnknown: true}},
 	{"csv", "csv", Options{}},
 	{"markdown", "markdown", Options{}},
+	{"junit", "junit", Options{}},
 }
 
 func render(t *testing.T, format string, res *scanner.Result, opts Options) []byte {
@@ -215,7 +216,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	want := []string{"csv", "json", "markdown", "sarif", "text"}
+	want := []string{"csv", "json", "junit", "markdown", "sarif", "text"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() (-want +got):\n%s", diff)
 	}
