@@ -27,6 +27,8 @@ func inferFormat(output string) string {
 		return "markdown"
 	case strings.HasSuffix(name, ".xml"):
 		return "junit"
+	case strings.HasSuffix(name, ".html"), strings.HasSuffix(name, ".htm"):
+		return "html"
 	}
 	return "text"
 }

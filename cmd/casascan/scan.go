@@ -31,6 +31,7 @@ type scanFlags struct {
 	sarifCategory                   string
 	scopeLabels                     []string
 	noColor, noInlineIgnores        bool
+	compact                         bool
 	requireReason                   bool
 	config, baseline, writeBaseline string
 	maxFileSize                     string
@@ -110,6 +111,7 @@ Exit codes:
 	fl.BoolVar(&f.sarifIncludeUnknown, "sarif-include-unknown", false, `add UNKNOWN results to SARIF (kind "open")`)
 	fl.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id `CATEGORY` (default derived from the scanned paths)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	fl.BoolVar(&f.compact, "compact", false, "text report: one line per finding, no source lines")
 	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "ignore casascan:ignore comments (for audits)")
 	fl.BoolVar(&f.requireReason, "require-reason", false, `ignore comments without "-- reason" suppress nothing`)
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "report nothing in paths matching these glob `PATTERNS` (relative to the scan root; ** spans directories)")
@@ -222,6 +224,9 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		IncludeUnknown: p.cfg.SARIF.IncludeUnknown,
 		Category:       p.cfg.SARIF.Category,
 		Root:           c.scanRoot(args, f, p),
+	}
+	if err := c.evidenceOptions(p, args); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
