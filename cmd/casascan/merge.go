@@ -36,7 +36,7 @@ the same format.`,
 		Example: `  casascan merge shard-*.sarif --output casascan.sarif
   casascan merge shard-*.csv --output evidence.csv
   casascan merge shard-*.json --output casascan.json`,
-		Args:    cobra.MinimumNArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.merge(args, output)
 		},
