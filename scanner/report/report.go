@@ -197,14 +197,14 @@ func oneLine(s string, max int) string {
 	return strings.TrimRight(cut, " ,;:") + "..."
 }
 
-// expiredNote says that a FAIL finding's ignore comment has expired, or ""
-// when it has none.
+// expiredNote says that a FAIL finding's ignore comment (or configuration
+// ignore: entry) has expired, or "" when it has none.
 func expiredNote(f scanner.Finding) string {
 	s := f.Suppression
 	if s == nil || !s.Expired {
 		return ""
 	}
-	note := "ignore comment"
+	note := suppressionOrigin(s)
 	if s.Location.File != "" {
 		note += " at " + s.Location.String()
 	}
