@@ -43,9 +43,18 @@ func (l Location) String() string {
 	return l.File
 }
 
-// Suppression records the ignore comment that covers a finding.
+// The kinds of Suppression.
+const (
+	SuppressionInSource = "inSource" // an ignore comment in the scanned file
+	SuppressionExternal = "external" // a baseline entry
+	SuppressionConfig   = "config"   // an ignore: entry of the configuration file
+)
+
+// Suppression records the ignore comment, configuration entry or baseline
+// entry that covers a finding.
 type Suppression struct {
-	// Kind is "inSource" for an ignore comment, "external" for a baseline.
+	// Kind is SuppressionInSource, SuppressionConfig or SuppressionExternal.
+	// Location is the comment's or the configuration entry's file:line.
 	Kind          string   `json:"kind"`
 	Justification string   `json:"justification,omitempty"`
 	Expires       string   `json:"expires,omitempty"`

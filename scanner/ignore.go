@@ -185,3 +185,168 @@ func nextCodeLine(lines []string, from int) int {
 	}
 	return len(lines) + 1
 }
+
+// ConfigIgnore is one entry of the configuration file's ignore: list, for
+// teams that cannot or will not touch the Terraform (vendored modules):
+//
+//	ignore:
+//	  - id: GCP-ENC-001
+//	    path: "vendor/**"
+//	    resource: 'module.cdn.google_storage_bucket.*'
+//	    exp: 2026-12-31
+//	    reason: static assets, no user data
+//
+// It suppresses FAIL findings of check ID whose file matches Path and whose
+// resource address matches Resource (each "" for any), with the expiry and
+// reporting rules of an ignore comment; the suppression names File:Line.
+type ConfigIgnore struct {
+	// File and Line are where the entry is written.
+	File string
+	Line int
+	// ID is the check ID; "*" covers every check.
+	ID string
+	// Path is a glob relative to the scan root; MatchPath decides it (the
+	// configuration package's exclude syntax). A finding anchored at a
+	// module call is also matched by where it is inside the downloaded
+	// module.
+	Path      string
+	MatchPath func(pattern, file string) bool
+	// Resource is an address pattern where * stands for any run of
+	// characters.
+	Resource string
+	Expires  string // YYYY-MM-DD, "" for none
+	Reason   string
+}
+
+// Expired reports whether the entry's exp date is before the day of now.
+func (ci ConfigIgnore) Expired(now time.Time) bool {
+	return Ignore{Expires: ci.Expires}.Expired(now)
+}
+
+// Covers reports whether the entry covers a finding of check id on a
+// resource address, located in file (or, inside a downloaded module, in
+// alt).
+func (ci ConfigIgnore) Covers(id, address string, files ...string) bool {
+	if ci.ID != "*" && !strings.EqualFold(ci.ID, id) {
+		return false
+	}
+	if ci.Resource != "" && !WildcardMatch(ci.Resource, address) {
+		return false
+	}
+	if ci.Path == "" {
+		return true
+	}
+	if ci.MatchPath == nil {
+		return false
+	}
+	for _, f := range files {
+		if f != "" && ci.MatchPath(ci.Path, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// WildcardMatch reports whether s matches pattern, where * stands for any
+// run of characters (dots and brackets included) and everything else is
+// literal.
+func WildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return len(s) >= len(last) && strings.HasSuffix(s, last)
+}
+
+// unknownIgnoreIDs warns about each ignore comment and configuration entry
+// that names a check ID the catalog does not have: it suppresses nothing,
+// and a typo would otherwise go unnoticed. The warning names the nearest
+// real ID.
+func unknownIgnoreIDs(graphs []*Graph, cfg []ConfigIgnore, known []string) []Diagnostic {
+	if len(known) == 0 {
+		return nil
+	}
+	isKnown := make(map[string]bool, len(known))
+	for _, id := range known {
+		isKnown[strings.ToUpper(id)] = true
+	}
+	seen := map[string]bool{}
+	var out []Diagnostic
+	warn := func(file string, line int, what, id string) {
+		if id == "*" || isKnown[strings.ToUpper(id)] {
+			return
+		}
+		key := fmt.Sprintf("%s\x00%d\x00%s", file, line, id)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		d := Diagnostic{Severity: DiagWarning, File: file, Line: line,
+			Summary: fmt.Sprintf("%s names unknown check ID %q; it suppresses nothing", what, id),
+			Detail:  "run 'casascan checks' for the list"}
+		if near := NearestID(id, known); near != "" {
+			d.Detail = fmt.Sprintf("did you mean %s? (run 'casascan checks' for the list)", near)
+		}
+		out = append(out, d)
+	}
+	for _, g := range graphs {
+		for _, ig := range g.Ignores {
+			if ig.Tool != "" && ig.Tool != "casascan" {
+				continue // mapped from a foreign ID: the table holds only real IDs
+			}
+			for _, id := range ig.IDs {
+				warn(ig.File, ig.Line, "ignore comment", id)
+			}
+		}
+	}
+	for _, ci := range cfg {
+		warn(ci.File, ci.Line, "configuration ignore", ci.ID)
+	}
+	return out
+}
+
+// NearestID returns the ID of known closest to id in edits (ignoring
+// case), or "" when none is within half of id's length.
+func NearestID(id string, known []string) string {
+	id = strings.ToUpper(id)
+	best, bestDist := "", len(id)/2+1
+	for _, k := range known {
+		if d := editDistance(id, strings.ToUpper(k)); d < bestDist || d == bestDist && best != "" && k < best {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -21,10 +21,17 @@ type Options struct {
 	// Now decides whether exp: dates of ignore comments have passed; the zero
 	// time means no ignore ever expires.
 	Now time.Time
-	// NoInlineIgnores disables ignore comments (for audits).
+	// NoInlineIgnores disables ignore comments and the configuration
+	// file's ignore: entries (for audits, where only fixes count).
 	NoInlineIgnores bool
-	// RequireReason makes ignore comments without "-- reason" suppress nothing.
+	// RequireReason makes ignore comments without "-- reason", and ignore:
+	// entries without a reason, suppress nothing.
 	RequireReason bool
+	// ConfigIgnores are the configuration file's ignore: entries.
+	ConfigIgnores []ConfigIgnore
+	// CheckIDs, when not empty, are every check ID the catalog knows: an
+	// ignore naming another ID is a warning with the nearest real one.
+	CheckIDs []string
 	// ScopeLabels, when not empty, limits the checks of measures M1, M3 and
 	// M4 to resources that carry one of these labels (KEY=VALUE) and to the
 	// resources those reference; the rest is OUT_OF_SCOPE.
@@ -97,6 +104,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 	}
 	res.Findings = sorted(dedupe(ptrs))
 	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(graphs, opts.ScopeLabels)...)
+	res.Diagnostics = append(res.Diagnostics, unknownIgnoreIDs(graphs, opts.ConfigIgnores, opts.CheckIDs)...)
 	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	return res
@@ -160,6 +168,7 @@ type runner struct {
 	g       *Graph
 	opts    Options
 	ignores map[string]map[int][]Ignore // file → target line → ignores
+	central []ConfigIgnore              // the configuration file's ignore: entries in force
 	inScope map[string]bool             // nil when every resource is in scope
 	// callSites are the related locations of a module call chain: the
 	// resources of one module instance share its Calls, and the locations.
@@ -200,6 +209,14 @@ func newRunner(g *Graph, opts Options) *runner {
 				r.ignores[ig.File] = m
 			}
 			m[ig.Target] = append(m[ig.Target], ig)
+		}
+	}
+	if !opts.NoInlineIgnores {
+		for _, ci := range opts.ConfigIgnores {
+			if opts.RequireReason && ci.Reason == "" {
+				continue
+			}
+			r.central = append(r.central, ci)
 		}
 	}
 	if len(opts.ScopeLabels) > 0 {
@@ -396,17 +413,53 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 		return f
 	}
 	f.Status = StatusFail
-	if ig, ok := r.ignoreFor(c.ID, res, f.Location); ok {
-		sup := &Suppression{Kind: "inSource", Justification: ig.Reason, Expires: ig.Expires,
-			Location: Location{File: ig.File, StartLine: ig.Line}}
-		if ig.Expired(r.opts.Now) {
-			sup.Expired = true
-		} else {
-			f.Status, f.Reason = StatusIgnored, ig.Reason
+	if sup := r.suppressionFor(c.ID, res, f); sup != nil {
+		if !sup.Expired {
+			f.Status, f.Reason = StatusIgnored, sup.Justification
 		}
 		f.Suppression = sup
 	}
 	return f
+}
+
+// suppressionFor returns what suppresses a FAIL finding, or nil: an ignore
+// comment, else a configuration ignore: entry. One that has not expired
+// wins over an expired one; an expired one is returned (Expired set) so
+// the report says it expired.
+func (r *runner) suppressionFor(id string, res *Resource, f Finding) *Suppression {
+	ig, inline := r.ignoreFor(id, res, f.Location)
+	var ci ConfigIgnore
+	central := false
+	files := []string{f.Location.File}
+	if f.DownloadedModule != nil {
+		files = append(files, f.DownloadedModule.File)
+	}
+	for _, e := range r.central {
+		if e.Covers(id, res.Address, files...) {
+			if !central || ci.Expired(r.opts.Now) && !e.Expired(r.opts.Now) {
+				ci, central = e, true
+			}
+		}
+	}
+	fromComment := func() *Suppression {
+		return &Suppression{Kind: SuppressionInSource, Justification: ig.Reason, Expires: ig.Expires,
+			Expired: ig.Expired(r.opts.Now), Location: Location{File: ig.File, StartLine: ig.Line}}
+	}
+	fromConfig := func() *Suppression {
+		return &Suppression{Kind: SuppressionConfig, Justification: ci.Reason, Expires: ci.Expires,
+			Expired: ci.Expired(r.opts.Now), Location: Location{File: ci.File, StartLine: ci.Line}}
+	}
+	switch {
+	case inline && !ig.Expired(r.opts.Now):
+		return fromComment()
+	case central && !ci.Expired(r.opts.Now):
+		return fromConfig()
+	case inline:
+		return fromComment()
+	case central:
+		return fromConfig()
+	}
+	return nil
 }
 
 // ignoreFor finds the ignore comment covering a finding: on or above the

@@ -74,7 +74,7 @@ func TestPlanOutputs(t *testing.T) {
 		{"repeated format in the list", "sarif,sarif", []string{"out.sarif"}, "sarif:out.sarif", ""},
 		{"pairs", "", []string{"sarif=a.sarif", "markdown=summary.md"}, "sarif:a.sarif,markdown:summary.md", ""},
 		{"a file name with =", "", []string{"./a=b.json"}, "json:./a=b.json", ""},
-		{"unknown format", "junit", nil, "", `unknown --format "junit"`},
+		{"unknown format", "yaml", nil, "", `unknown --format "yaml"`},
 		{"list to stdout", "sarif,csv", nil, "", "name a directory"},
 		{"two plain outputs", "", []string{"a.sarif", "b.md"}, "", "--output is given 2 times"},
 		{"pairs and a plain output", "", []string{"sarif=a.sarif", "b.md"}, "", "names each report's format"},

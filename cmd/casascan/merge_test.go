@@ -69,3 +69,50 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merge of a non-SARIF file: exit code %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// TestMergeCSVAndJSON: the CSV and JSON outputs of two scans merge into
+// exactly what one scan of both roots writes, and formats are not mixed.
+func TestMergeCSVAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"a/main.tf": "resource \"google_storage_bucket\" \"a\" {\n  name     = \"acme-a\"\n  location = \"US\"\n  uniform_bucket_level_access = true\n}\n",
+		"b/main.tf": "resource \"google_storage_bucket\" \"b\" {\n  name     = \"acme-b\"\n  location = \"US\"\n}\nresource \"google_storage_bucket\" \"c\" {\n  name = \"acme-c\"\n  location = \"US\"\n}\n",
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) (int, string, string) {
+		c, stdout, stderr := newTestCLI(dir, nil, testNow)
+		code := c.run(context.Background(), args)
+		return code, stdout.String(), stderr.String()
+	}
+	for _, ext := range []string{"csv", "json"} {
+		t.Run(ext, func(t *testing.T) {
+			// b first: the merge sorts, whatever the order of its inputs.
+			for _, root := range []string{"b", "a"} {
+				if code, _, stderr := run("scan", root, "--output", root+"."+ext); code != exitFindings {
+					t.Fatalf("scan %s: exit code %d; stderr:\n%s", root, code, stderr)
+				}
+			}
+			code, want, stderr := run("scan", "a", "b", "--format", ext)
+			if code != exitFindings {
+				t.Fatalf("scan a b: exit code %d; stderr:\n%s", code, stderr)
+			}
+			code, got, stderr := run("merge", "b."+ext, "a."+ext, "a."+ext)
+			if code != exitOK {
+				t.Fatalf("merge: exit code %d; stderr:\n%s", code, stderr)
+			}
+			if got != want {
+				t.Errorf("merged %s differs from one scan of both roots:\n--- merged\n%s\n--- one scan\n%s", ext, got, want)
+			}
+		})
+	}
+	if code, _, stderr := run("merge", "a.csv", "a.json"); code != exitUsage || !strings.Contains(stderr, "merge reports of one format") {
+		t.Errorf("merge of CSV and JSON: exit code %d, stderr:\n%s", code, stderr)
+	}
+}

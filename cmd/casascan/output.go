@@ -25,6 +25,10 @@ func inferFormat(output string) string {
 		return "csv"
 	case strings.HasSuffix(name, ".md"), strings.HasSuffix(name, ".markdown"):
 		return "markdown"
+	case strings.HasSuffix(name, ".xml"):
+		return "junit"
+	case strings.HasSuffix(name, ".html"), strings.HasSuffix(name, ".htm"):
+		return "html"
 	}
 	return "text"
 }

@@ -36,6 +36,7 @@ type scanFlags struct {
 	sarifCategory                   string
 	scopeLabels                     []string
 	noColor, noInlineIgnores        bool
+	compact                         bool
 	requireReason                   bool
 	config, baseline, writeBaseline string
 	maxFileSize                     string
@@ -126,6 +127,7 @@ Exit codes:
 	fl.BoolVar(&f.sarifIncludeUnknown, "sarif-include-unknown", false, `add UNKNOWN results to SARIF (kind "open")`)
 	fl.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id `CATEGORY` (default derived from the scanned paths)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	fl.BoolVar(&f.compact, "compact", false, "text report: one line per finding, no source lines")
 	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "ignore casascan:ignore comments (for audits)")
 	fl.BoolVar(&f.requireReason, "require-reason", false, `ignore comments without "-- reason" suppress nothing`)
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "report nothing in paths matching these glob `PATTERNS` (relative to the scan root; ** spans directories)")
@@ -158,6 +160,9 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
+	for _, ch := range checks.All() {
+		opts.CheckIDs = append(opts.CheckIDs, ch.ID)
+	}
 	res := scanner.Run(selected, graphs.all(), opts)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
@@ -237,6 +242,9 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		IncludeUnknown: p.cfg.SARIF.IncludeUnknown,
 		Category:       p.cfg.SARIF.Category,
 		Root:           c.scanRoot(args, f, p),
+	}
+	if err := c.evidenceOptions(p, args); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

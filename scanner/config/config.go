@@ -14,6 +14,12 @@
 //	exclude: ["legacy/**", "**/examples/**"]
 //	scan-downloaded-modules: true        # read modules under .terraform/modules
 //	scope-labels: {data: gmail}          # narrow M1/M3/M4 checks to labelled resources
+//	ignore:                              # suppress findings without touching the Terraform
+//	  - id: GCP-ENC-001                  # check ID (required; "*" for every check)
+//	    path: "vendor/**"                # glob relative to the scan root (exclude's syntax)
+//	    resource: "module.cdn.*"         # address pattern, * for any run of characters
+//	    exp: 2026-12-31                  # no longer suppresses after this day
+//	    reason: static assets, no user data
 //	ignores:
 //	  require-reason: true               # ignore comments without "-- reason" suppress nothing
 //	  inline-ignores: true               # false: ignore comments are not honoured (audits)
@@ -74,6 +80,9 @@ type Config struct {
 	ScanDownloadedModules bool
 	ScopeLabels           map[string]string
 
+	// Ignore are the ignore: entries, suppressing findings as ignore
+	// comments do (scanner.ConfigIgnore).
+	Ignore  []IgnoreEntry
 	Ignores Ignores
 	SARIF   SARIF
 	// ExitCode is the exit code when FAIL findings remain (0 to 125).
@@ -82,6 +91,16 @@ type Config struct {
 	// lines records where each list entry was written ("checks.2" → line),
 	// so a later validation (ValidateChecks) can point at it.
 	lines map[string]int
+}
+
+// IgnoreEntry is one entry of the ignore: list.
+type IgnoreEntry struct {
+	Line     int    // where the entry starts in the file
+	ID       string // check ID, upper-cased; "*" for every check
+	Path     string // glob relative to the scan root (Match), "" for any
+	Resource string // address pattern with *, "" for any
+	Expires  string // YYYY-MM-DD, "" for never
+	Reason   string
 }
 
 // Ignores is the policy for inline ignore comments.
@@ -213,7 +232,23 @@ func (c *Config) RunOptions() scanner.Options {
 		NoInlineIgnores: !c.Ignores.InlineIgnores,
 		RequireReason:   c.Ignores.RequireReason,
 		ScopeLabels:     maps.Clone(c.ScopeLabels),
+		ConfigIgnores:   c.ConfigIgnores(),
 	}
+}
+
+// ConfigIgnores returns the ignore: entries as the scanner takes them,
+// located at the file's path and each entry's line, paths matched with
+// Match.
+func (c *Config) ConfigIgnores() []scanner.ConfigIgnore {
+	var out []scanner.ConfigIgnore
+	for _, e := range c.Ignore {
+		out = append(out, scanner.ConfigIgnore{
+			File: filepath.ToSlash(c.Path), Line: e.Line, ID: e.ID,
+			Path: e.Path, MatchPath: Match, Resource: e.Resource,
+			Expires: e.Expires, Reason: e.Reason,
+		})
+	}
+	return out
 }
 
 // Flags are the command-line values that override the file. A nil slice,
@@ -247,6 +282,7 @@ func (c *Config) Merge(f Flags) *Config {
 		out.VarFiles = slices.Clone(c.VarFiles)
 		out.Exclude = slices.Clone(c.Exclude)
 		out.ScopeLabels = maps.Clone(c.ScopeLabels)
+		out.Ignore = slices.Clone(c.Ignore)
 		out.lines = maps.Clone(c.lines)
 	}
 	override(&out.Checks, f.Checks)

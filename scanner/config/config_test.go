@@ -61,6 +61,41 @@ func TestLoadFull(t *testing.T) {
 	}
 }
 
+func TestParseIgnoreList(t *testing.T) {
+	src := `# central ignores
+ignore:
+  - id: gcp-enc-001
+    path: "vendor/**"
+    exp: 2026-12-31
+    reason: vendored static assets
+  - id: "*"
+    resource: 'module.cdn.*'
+`
+	c, err := Parse(FileName, []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []IgnoreEntry{
+		{Line: 3, ID: "GCP-ENC-001", Path: "vendor/**", Expires: "2026-12-31", Reason: "vendored static assets"},
+		{Line: 7, ID: "*", Resource: "module.cdn.*"},
+	}
+	if diff := cmp.Diff(want, c.Ignore); diff != "" {
+		t.Errorf("Ignore (-want +got):\n%s", diff)
+	}
+	got := c.RunOptions().ConfigIgnores
+	if len(got) != 2 || got[0].File != FileName || got[0].Line != 3 || got[1].Resource != "module.cdn.*" {
+		t.Fatalf("ConfigIgnores = %+v", got)
+	}
+	if !got[0].Covers("GCP-ENC-001", "google_storage_bucket.a", "vendor/cdn/main.tf") ||
+		got[0].Covers("GCP-ENC-001", "google_storage_bucket.a", "main.tf") {
+		t.Error("the path glob is not matched with the exclude syntax")
+	}
+	// Merge keeps the list, a flag does not replace it.
+	if m := c.Merge(Flags{}); len(m.Ignore) != 2 {
+		t.Errorf("Merge dropped the ignore list: %+v", m.Ignore)
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	for name, src := range map[string]string{
 		"empty":         "",
@@ -129,6 +164,16 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.casascan.yaml:1: want a mapping of settings (key: value), found a list`}},
 		{"syntax error", "checks: [GCP-ENC-001\nseverity: [HIGH]\n",
 			[]string{`.casascan.yaml:`, `not valid YAML`}},
+		{"ignore not a list", "ignore: {id: GCP-ENC-001}\n",
+			[]string{`.casascan.yaml:1: ignore: want a list of entries`}},
+		{"ignore without id", "ignore:\n  - path: vendor/**\n    reason: x\n",
+			[]string{`.casascan.yaml:2: ignore[0]: id is required`}},
+		{"ignore entry typo", "ignore:\n  - id: GCP-ENC-001\n    reson: x\n",
+			[]string{`.casascan.yaml:3: unknown key "ignore[0].reson" (did you mean "ignore[0].reason"?)`}},
+		{"ignore bad date", "ignore:\n  - id: GCP-ENC-001\n    exp: 31-12-2026\n",
+			[]string{`.casascan.yaml:3: ignore[0].exp: "31-12-2026" is not a date YYYY-MM-DD`}},
+		{"ignore bad glob", "ignore:\n  - id: GCP-ENC-001\n    path: ../x\n",
+			[]string{`.casascan.yaml:3: ignore[0].path: pattern "../x" uses ".."`}},
 		{"every problem reported", "sevrity: [HIGH]\nexit-code: -1\n",
 			[]string{`.casascan.yaml:1: unknown key "sevrity"`, `.casascan.yaml:2: exit-code: -1 is out of range`}},
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
@@ -114,6 +115,7 @@ func topFields(d *decoder, c *Config) map[string]field {
 				"inline-ignores": func(p string, v *yaml.Node) { d.bool(p, v, &c.Ignores.InlineIgnores) },
 			})
 		},
+		"ignore": func(p string, v *yaml.Node) { c.Ignore = d.ignoreList(p, v) },
 		"sarif": func(p string, v *yaml.Node) {
 			d.mapping(v, p+".", map[string]field{
 				"category":        func(p string, v *yaml.Node) { d.str(p, v, &c.SARIF.Category) },
@@ -204,6 +206,62 @@ func (d *decoder) checkIDs(path string, v *yaml.Node, c *Config) []string {
 		}
 		c.lines[fmt.Sprintf("%s.%d", path, len(out))] = it.Line
 		out = append(out, id)
+	}
+	return out
+}
+
+// ignoreList reads the ignore: entries; each is a mapping with a required
+// id and optional path, resource, exp and reason.
+func (d *decoder) ignoreList(path string, v *yaml.Node) []IgnoreEntry {
+	if v.Kind != yaml.SequenceNode {
+		d.errorf(v, "%s: want a list of entries, for example [{id: GCP-ENC-001, path: \"vendor/**\", reason: why}]; found %s", path, kindName(v))
+		return nil
+	}
+	out := []IgnoreEntry{}
+	for i, it := range v.Content {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if it.Kind != yaml.MappingNode {
+			d.errorf(it, "%s: want a mapping with id and optional path, resource, exp and reason; found %s", p, kindName(it))
+			continue
+		}
+		e := IgnoreEntry{Line: it.Line}
+		errs := len(d.errs)
+		d.mapping(it, p+".", map[string]field{
+			"id": func(p string, v *yaml.Node) {
+				d.str(p, v, &e.ID)
+				e.ID = strings.ToUpper(strings.TrimSpace(e.ID))
+			},
+			"path": func(p string, v *yaml.Node) {
+				d.str(p, v, &e.Path)
+				if err := ValidatePattern(e.Path); err != nil {
+					d.errorf(v, "%s: %v", p, err)
+				}
+			},
+			"resource": func(p string, v *yaml.Node) {
+				d.str(p, v, &e.Resource)
+				if strings.TrimSpace(e.Resource) == "" {
+					d.errorf(v, "%s: empty pattern (leave the key out to match every resource)", p)
+				}
+			},
+			"exp": func(p string, v *yaml.Node) {
+				// YAML reads 2026-12-31 as a timestamp; the text is what counts.
+				if v.Kind != yaml.ScalarNode || (v.Tag != "!!str" && v.Tag != "!!timestamp") {
+					d.errorf(v, "%s: want a date YYYY-MM-DD, found %s", p, kindName(v))
+					return
+				}
+				if _, err := time.Parse("2006-01-02", v.Value); err != nil {
+					d.errorf(v, "%s: %q is not a date YYYY-MM-DD", p, v.Value)
+					return
+				}
+				e.Expires = v.Value
+			},
+			"reason": func(p string, v *yaml.Node) { d.str(p, v, &e.Reason) },
+		})
+		if e.ID == "" && len(d.errs) == errs {
+			d.errorf(it, "%s: id is required (a check ID, or \"*\" for every check)", p)
+			continue
+		}
+		out = append(out, e)
 	}
 	return out
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/casascan/casascan/internal/safetext"
@@ -15,33 +17,55 @@ import (
 // for, pass/fail per requirement in a machine-readable file.
 var csvHeader = []string{
 	"measure", "check_id", "title", "severity", "cwe", "asvs", "casa",
-	"resource", "location", "status", "reason",
+	"resource", "location", "status", "reason", "fix",
 }
 
-// writeCSV writes the evidence file: one row per check and resource (and per
-// attribute, when a check finds several problems on one resource), every
-// status, ordered by check, resource and location so an assessor reads it
-// requirement by requirement.
-func writeCSV(w io.Writer, res *scanner.Result, _ Options) error {
+// The columns the rows are ordered and merged by.
+const (
+	csvColCheck    = 1
+	csvColTitle    = 2
+	csvColResource = 7
+	csvColLocation = 8
+	csvColStatus   = 9
+	csvColReason   = 10
+)
+
+// csvScope is the status of the rows that describe the scan (the scope
+// record): title names the field, reason holds the value. They come first,
+// in csvScopeFields order.
+const csvScope = "SCOPE"
+
+// csvScopeFields are the scope record's fields, in order; "input" repeats,
+// one row per input, sorted.
+var csvScopeFields = []string{"tool", "date", "input", "config", "checks", "skip_checks", "severity",
+	"exclude", "scope_labels", "baseline", "ignores", "not_judged"}
+
+// writeCSV writes the evidence file: the scope record (rows of status
+// SCOPE: tool, inputs, filters, scope labels, how much was not judged),
+// then one row per check and resource (and per attribute, when a check
+// finds several problems on one resource), every status, ordered by check,
+// resource and location so an assessor reads it requirement by
+// requirement, then a row per part of the input not judged. The record
+// type lives in the status column, beside FAIL and PASS, so the columns
+// stay those of earlier versions and a reader that wants findings only
+// filters on status.
+func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	fs := append([]scanner.Finding(nil), res.Findings...)
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.CheckID != b.CheckID:
-			return a.CheckID < b.CheckID
-		case a.Resource != b.Resource:
-			return a.Resource < b.Resource
-		case a.Location.File != b.Location.File:
-			return a.Location.File < b.Location.File
+	for _, row := range csvScopeRows(res, opts) {
+		if err := cw.Write(row); err != nil {
+			return err
 		}
-		return a.Location.StartLine < b.Location.StartLine
-	})
-	for _, f := range fs {
-		if err := cw.Write(csvRow(checkFor(res, f), f)); err != nil {
+	}
+	rows := make([][]string, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		rows = append(rows, csvRow(checkFor(res, f), f))
+	}
+	sortCSVRows(rows)
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
@@ -65,8 +89,9 @@ func csvRow(c *scanner.Check, f scanner.Finding) []string {
 	}
 	row := []string{
 		measureList(c, ";"), f.CheckID, c.Title, f.Severity.String(), cwe,
-		strings.Join(c.ASVS, ";"), strings.Join(c.CASA, ";"),
+		strings.Join(c.ASVS, ";"), casaList(c, ";"),
 		f.Resource, f.Location.String(), string(f.Status), csvReason(f),
+		strings.Join(strings.Fields(c.Remediation), " "),
 	}
 	for i, cell := range row {
 		row[i] = safetext.CSVCell(cell)
@@ -96,7 +121,7 @@ func csvSkippedRow(d scanner.Diagnostic) []string {
 	if d.Detail != "" {
 		reason += "; " + d.Detail
 	}
-	row := []string{"", "", title, string(d.Severity), "", "", "", d.Subject, where, status, reason}
+	row := []string{"", "", title, string(d.Severity), "", "", "", d.Subject, where, status, reason, ""}
 	for i, cell := range row {
 		row[i] = safetext.CSVCell(cell)
 	}
@@ -125,4 +150,103 @@ func csvReason(f scanner.Finding) string {
 		return ""
 	}
 	return f.Reason
+}
+
+// csvScopeRows is the scope record: what was scanned, with which filters,
+// and how much was not judged (the NOT_JUDGED rows at the end say what).
+func csvScopeRows(res *scanner.Result, opts Options) [][]string {
+	s := opts.Scope
+	list := func(l []string, none string) string {
+		if len(l) == 0 {
+			return none
+		}
+		return strings.Join(l, ";")
+	}
+	orNone := func(v string) string {
+		if v == "" {
+			return "none"
+		}
+		return v
+	}
+	name := res.Tool.Name
+	if name == "" {
+		name = "casascan"
+	}
+	tool := strings.TrimSpace(name + " " + res.Tool.Version)
+	ignores := "honoured"
+	if s.NoInlineIgnores {
+		ignores = "not honoured"
+	}
+	notJudged := len(res.NotJudged())
+	nj := "0"
+	if notJudged > 0 {
+		nj = itoa(notJudged) + " (incomplete scan: see the NOT_JUDGED rows)"
+	}
+	var rows [][]string
+	add := func(field, value string) {
+		row := make([]string, len(csvHeader))
+		row[csvColTitle], row[csvColStatus], row[csvColReason] = field, csvScope, safetext.CSVCell(value)
+		rows = append(rows, row)
+	}
+	add("tool", tool)
+	if opts.Date != "" {
+		add("date", opts.Date)
+	}
+	if len(s.Inputs) == 0 {
+		add("input", "not recorded")
+	}
+	// Sorted, so that the merge of shards (which meets them in any
+	// order) writes the same record.
+	for _, in := range slices.Sorted(slices.Values(s.Inputs)) {
+		add("input", in)
+	}
+	add("config", orNone(s.Config))
+	add("checks", list(s.Checks, "all"))
+	add("skip_checks", list(s.SkipChecks, "none"))
+	add("severity", list(s.Severity, "all"))
+	add("exclude", list(s.Exclude, "none"))
+	add("scope_labels", list(s.ScopeLabels, "none"))
+	add("baseline", orNone(s.Baseline))
+	add("ignores", ignores)
+	add("not_judged", nj)
+	return rows
+}
+
+// sortCSVRows orders finding rows by check, resource, file and line (the
+// line as a number), then by the whole row, so the order depends on the
+// rows alone: a merge of shards sorts the same way.
+func sortCSVRows(rows [][]string) {
+	sort.SliceStable(rows, func(i, j int) bool { return csvRowLess(rows[i], rows[j]) })
+}
+
+func csvRowLess(a, b []string) bool {
+	if a[csvColCheck] != b[csvColCheck] {
+		return a[csvColCheck] < b[csvColCheck]
+	}
+	if a[csvColResource] != b[csvColResource] {
+		return a[csvColResource] < b[csvColResource]
+	}
+	af, al := splitLocation(a[csvColLocation])
+	bf, bl := splitLocation(b[csvColLocation])
+	if af != bf {
+		return af < bf
+	}
+	if al != bl {
+		return al < bl
+	}
+	return slices.Compare(a, b) < 0
+}
+
+// splitLocation splits "file:line" into the file and the line (0 when
+// there is none).
+func splitLocation(loc string) (string, int) {
+	i := strings.LastIndexByte(loc, ':')
+	if i < 0 {
+		return loc, 0
+	}
+	n, err := strconv.Atoi(loc[i+1:])
+	if err != nil || n <= 0 {
+		return loc, 0
+	}
+	return loc[:i], n
 }

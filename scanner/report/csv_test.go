@@ -27,19 +27,20 @@ func TestCSVRows(t *testing.T) {
 	if diff := cmp.Diff(csvHeader, rows[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
-	// A header, one row per finding, then one per part of the input not
-	// scanned (the unfetched module).
-	if len(rows) != 1+len(res.Findings)+1 {
-		t.Fatalf("got %d rows, want a header, one per finding (%d) and one per part not scanned (1)", len(rows), len(res.Findings))
+	// A header, the scope record, one row per finding, then one per part
+	// of the input not scanned (the unfetched module).
+	scope := csvScopeRows(res, Options{})
+	if len(rows) != 1+len(scope)+len(res.Findings)+1 {
+		t.Fatalf("got %d rows, want a header, the scope record (%d), one per finding (%d) and one per part not scanned (1)", len(rows), len(scope), len(res.Findings))
 	}
 	wantLast := []string{"", "", "part of the input not scanned (warning)", "warning", "", "", "", "module.remote", "module.remote",
-		"NOT_SCANNED", "Module not installed; run terraform init to fetch it"}
+		"NOT_SCANNED", "Module not installed; run terraform init to fetch it", ""}
 	if diff := cmp.Diff(wantLast, rows[len(rows)-1]); diff != "" {
 		t.Errorf("not-scanned row (-want +got):\n%s", diff)
 	}
 	statuses := map[string]bool{}
 	byKey := map[string][]string{}
-	for _, r := range rows[1 : len(rows)-1] {
+	for _, r := range rows[1+len(scope) : len(rows)-1] {
 		statuses[r[9]] = true
 		byKey[r[1]+" "+r[7]+" "+r[9]] = r
 	}
@@ -54,20 +55,25 @@ func TestCSVRows(t *testing.T) {
 	}{
 		{"two measures and the live pseudo-path", "GCP-ENC-006 google_secret_manager_secret.token PASS",
 			[]string{"M1;M3", "GCP-ENC-006", "Secret without CMEK", "HIGH", "CWE-311", "6.4.1", "6.7.1",
-				"google_secret_manager_secret.token", "main.tf:40", "PASS", ""}},
+				"google_secret_manager_secret.token", "main.tf:40", "PASS", "", "Set customer_managed_encryption.kms_key_name on every replica."}},
 		{"ignored with reason", "GCP-ENC-001 " + assetsBkt + " IGNORED",
 			[]string{"M1", "GCP-ENC-001", "Storage bucket without CMEK", "MEDIUM", "CWE-311", "6.1.1", "4.1.3",
-				assetsBkt, "modules/bucket/main.tf:3", "IGNORED", "ignored: static assets, no user data"}},
+				assetsBkt, "modules/bucket/main.tf:3", "IGNORED", "ignored: static assets, no user data", "Set encryption.default_kms_key_name to a Cloud KMS key in an HSM."}},
 		{"expired ignore", "GCP-ACC-001 google_storage_bucket_iam_member.public FAIL",
 			[]string{"M5", "GCP-ACC-001", "Bucket open to the public", "CRITICAL", "CWE-732", "", "4.1.3",
 				"google_storage_bucket_iam_member.public", "main.tf:32", "FAIL",
-				"google_storage_bucket_iam_member.public: grants roles/storage.objectViewer to allUsers (ignore comment at main.tf:29 expired on 2025-01-31)"}},
+				"google_storage_bucket_iam_member.public: grants roles/storage.objectViewer to allUsers (ignore comment at main.tf:29 expired on 2025-01-31)", "Remove allUsers and allAuthenticatedUsers from the bucket's IAM members."}},
 		{"unknown", "GCP-LOG-001 google_sql_database_instance.db UNKNOWN",
 			[]string{"M7", "GCP-LOG-001", "Database logs statements with their data", "MEDIUM", "CWE-532", "7.1.1", "6.5.1",
-				"google_sql_database_instance.db", "main.tf:20", "UNKNOWN", "database_flags is known only after apply"}},
+				"google_sql_database_instance.db", "main.tf:20", "UNKNOWN", "database_flags is known only after apply", "Set log_statement to none or ddl."}},
 		{"live", "GCP-ENC-001 " + liveBucket + " FAIL",
 			[]string{"M1", "GCP-ENC-001", "Storage bucket without CMEK", "MEDIUM", "CWE-311", "6.1.1", "4.1.3",
-				liveBucket, livePath, "FAIL", liveBucket + ": no customer-managed key (encryption.default_kms_key_name is not set)"}},
+				liveBucket, livePath, "FAIL", liveBucket + ": no customer-managed key (encryption.default_kms_key_name is not set)",
+				"Set encryption.default_kms_key_name to a Cloud KMS key in an HSM."}},
+		{"no CASA test case", "GCP-KMS-006 google_storage_bucket.logs FAIL",
+			[]string{"M4", "GCP-KMS-006", "Data store protected by a software key", "MEDIUM", "CWE-320", "6.4.2", "none",
+				"google_storage_bucket.logs", "main.tf:12", "FAIL", "google_storage_bucket.logs: CMEK key google_kms_crypto_key.app is a software key",
+				"Point the data store at an HSM-backed key."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,6 +81,32 @@ func TestCSVRows(t *testing.T) {
 				t.Errorf("row (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCSVScope: the scope record opens the file, one SCOPE row per field
+// (one per input), values as given, "all"/"none" when a filter is unset.
+func TestCSVScope(t *testing.T) {
+	res := testResult()
+	res.Diagnostics = append(res.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagError, Skipped: true, File: "bad.tf", Line: 2, Summary: "unreadable"})
+	opts := Options{Date: "2026-01-01", Scope: Scope{Inputs: []string{"infra", "projects/acme"}, Config: "infra/.casascan.yaml",
+		Severity: []string{"HIGH", "CRITICAL"}, ScopeLabels: []string{"data=gmail"}, NoInlineIgnores: true}}
+	rows, err := csv.NewReader(bytes.NewReader(render(t, "csv", res, opts))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows[1:] {
+		if r[csvColStatus] != csvScope {
+			break
+		}
+		got = append(got, r[csvColTitle]+"="+r[csvColReason])
+	}
+	want := []string{"tool=casascan 1.2.3", "date=2026-01-01", "input=infra", "input=projects/acme", "config=infra/.casascan.yaml",
+		"checks=all", "skip_checks=none", "severity=HIGH;CRITICAL", "exclude=none", "scope_labels=data=gmail", "baseline=none",
+		"ignores=not honoured", "not_judged=1 (incomplete scan: see the NOT_JUDGED rows)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scope record (-want +got):\n%s", diff)
 	}
 }
 

@@ -2,6 +2,8 @@ package report
 
 import (
 	"io"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
@@ -17,8 +19,11 @@ var measures = []scanner.Measure{scanner.M1, scanner.M2, scanner.M3, scanner.M4,
 
 // writeMarkdown writes the summary for pull-request comments and CI job
 // summaries: counts per measure, the failing resources (most severe first,
-// linked to file and line relative to the scanned root), then diagnostics.
-func writeMarkdown(w io.Writer, res *scanner.Result, _ Options) error {
+// linked to file and line: on the forge when Options.LinkBase is set,
+// relative to the scanned root otherwise), the ignored findings with their
+// reasons and expiry (so a reviewer sees new suppressions), then
+// diagnostics.
+func writeMarkdown(w io.Writer, res *scanner.Result, opts Options) error {
 	p := &printer{w: w}
 	s := summarize(res)
 	p.printf("## casascan\n\n")
@@ -38,7 +43,8 @@ func writeMarkdown(w io.Writer, res *scanner.Result, _ Options) error {
 		p.printf("\nNot scanned (warning): %s, listed below.\n", notScannedWhat(s.NotScanned))
 	}
 	mdMeasures(p, res)
-	mdFailures(p, res)
+	mdFailures(p, res, opts.LinkBase)
+	mdIgnored(p, res, opts.LinkBase)
 	mdSkipped(p, "Not judged", res.NotJudged())
 	mdSkipped(p, "Not scanned", res.NotScanned())
 	mdDiagnostics(p, res.Diagnostics)
@@ -80,7 +86,7 @@ func mdMeasures(p *printer, res *scanner.Result) {
 	}
 }
 
-func mdFailures(p *printer, res *scanner.Result) {
+func mdFailures(p *printer, res *scanner.Result, base string) {
 	fails := mostSevereFirst(res.Failures())
 	if len(fails) == 0 {
 		return
@@ -97,7 +103,44 @@ func mdFailures(p *printer, res *scanner.Result) {
 			problem += " _(" + mdEscape(note) + ")_"
 		}
 		p.printf("| %s | %s %s | %s | %s | %s |\n", f.Severity, mdEscape(f.CheckID), mdEscape(c.Title),
-			mdCode(f.Resource), mdLink(f.Location), problem)
+			mdCode(f.Resource), mdLink(f.Location, base), problem)
+	}
+}
+
+// mdIgnored lists the suppressed findings, and those whose suppression
+// has expired, with the reason, the expiry and where the suppression is
+// written.
+func mdIgnored(p *printer, res *scanner.Result, base string) {
+	var fs []scanner.Finding
+	for _, f := range res.Findings {
+		if f.Status == scanner.StatusIgnored || f.Status == scanner.StatusFail && f.Suppression != nil && f.Suppression.Expired {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) == 0 {
+		return
+	}
+	p.printf("\n### Ignored findings\n\n| Check | Resource | Location | Reason | Expires | Suppressed by |\n|---|---|---|---|---|---|\n")
+	for i, f := range fs {
+		if i == mdMaxRows {
+			p.printf("\n%d more ignored findings are not shown; the SARIF and CSV outputs list them all.\n", len(fs)-mdMaxRows)
+			break
+		}
+		reason := mdEscape(ignoreReason(f))
+		if f.Status == scanner.StatusFail {
+			reason += " **(expired: counted as failing)**"
+		}
+		expires, by := "never", ""
+		if s := f.Suppression; s != nil {
+			if s.Expires != "" {
+				expires = mdEscape(s.Expires)
+			}
+			by = suppressionOrigin(s)
+			if s.Location.File != "" {
+				by += " " + mdLink(s.Location, base)
+			}
+		}
+		p.printf("| %s | %s | %s | %s | %s | %s |\n", mdEscape(f.CheckID), mdCode(f.Resource), mdLink(f.Location, base), reason, expires, by)
 	}
 }
 
@@ -152,19 +195,54 @@ func mdDiagnostic(p *printer, d scanner.Diagnostic) {
 	}
 }
 
-// mdLink links a location to its file and line, relative to the scanned
-// root (which is where a PR comment or job summary resolves it from). A
-// location without a line (a live resource's pseudo-path) is not a file in
-// the repository and gets no link.
-func mdLink(l scanner.Location) string {
+// mdLink links a location to its file and line: on the forge when base is
+// set (forgeLink), else relative to the scanned root. A location without a
+// line (a live resource's pseudo-path) is not a file in the repository and
+// gets no link.
+func mdLink(l scanner.Location, base string) string {
 	if l.File == "" {
 		return ""
 	}
 	if l.StartLine == 0 {
 		return mdCode(l.File)
 	}
-	return "[" + mdEscape(l.String()) + "](" + artifactURI(l.File) + "#L" + itoa(l.StartLine) + ")"
+	target := artifactURI(l.File) + "#L" + itoa(l.StartLine)
+	if base != "" {
+		target = forgeLink(base, l)
+	}
+	return "[" + mdEscape(l.String()) + "](" + target + ")"
 }
+
+// forgeLink is the address of a file and line on the forge, base being
+// "{server}/{repository}/blob/{commit}/" (GitHub's blob view): the path is
+// percent-escaped segment by segment, so nothing in it can end the link.
+func forgeLink(base string, l scanner.Location) string {
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return base + artifactURI(l.File) + "#L" + itoa(l.StartLine)
+}
+
+// GitHubLinkBase returns the LinkBase for a GitHub Actions run from its
+// GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, or "" when one is
+// missing or malformed (links then stay relative).
+func GitHubLinkBase(server, repo, sha string) string {
+	server = strings.TrimRight(strings.TrimSpace(server), "/")
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return ""
+	}
+	owner, name, ok := strings.Cut(repo, "/")
+	if !ok || !githubName.MatchString(owner) || !githubName.MatchString(name) || !commitSHA.MatchString(sha) {
+		return ""
+	}
+	return server + "/" + owner + "/" + name + "/blob/" + sha + "/"
+}
+
+var (
+	githubName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	commitSHA  = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
+)
 
 // mdEscape makes untrusted text inert in a table cell: control characters
 // neutralised, Markdown and HTML punctuation backslash-escaped (a | would end

@@ -32,7 +32,7 @@ func TestMarkdownFailures(t *testing.T) {
 	if !ok {
 		t.Fatal("no failing resources section")
 	}
-	table, _, _ = strings.Cut(table, "### Diagnostics")
+	table, _, _ = strings.Cut(table, "### Ignored findings")
 	var sevs []string
 	for _, line := range strings.Split(table, "\n") {
 		if f := strings.Split(line, " | "); len(f) == 5 && strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Severity") {
@@ -57,6 +57,73 @@ func TestMarkdownFailures(t *testing.T) {
 	}
 	if strings.Contains(table, assetsBkt) {
 		t.Error("an ignored finding is listed as failing")
+	}
+}
+
+// TestMarkdownIgnored: a reviewer sees every suppression with its reason,
+// expiry and where it is written, expired ones included.
+func TestMarkdownIgnored(t *testing.T) {
+	res := testResult()
+	for i := range res.Findings {
+		if res.Findings[i].Status == scanner.StatusIgnored {
+			res.Findings[i].Suppression.Kind = scanner.SuppressionConfig
+			res.Findings[i].Suppression.Location = scanner.Location{File: ".casascan.yaml", StartLine: 4}
+		}
+	}
+	out := string(render(t, "markdown", res, Options{}))
+	_, table, ok := strings.Cut(out, "### Ignored findings")
+	if !ok {
+		t.Fatal("no ignored findings section")
+	}
+	table, _, _ = strings.Cut(table, "###")
+	for _, w := range []string{
+		"| GCP-ENC-001 | `" + assetsBkt + "` | [modules/bucket/main.tf:3](modules/bucket/main.tf#L3) | static assets, no user data | 2099-12-31 | configuration ignore [.casascan.yaml:4](.casascan.yaml#L4) |",
+		"| GCP-ACC-001 | `google_storage_bucket_iam_member.public` | [main.tf:32](main.tf#L32) | launch demo **(expired: counted as failing)** | 2025-01-31 | ignore comment [main.tf:29](main.tf#L29) |",
+	} {
+		if !strings.Contains(table, w+"\n") {
+			t.Errorf("ignored table lacks %q:\n%s", w, table)
+		}
+	}
+	if strings.Contains(string(render(t, "markdown", &scanner.Result{Checks: res.Checks}, Options{})), "Ignored findings") {
+		t.Error("an ignored section without ignored findings")
+	}
+}
+
+// TestMarkdownForgeLinks: with a link base (GITHUB_SERVER_URL, _REPOSITORY
+// and _SHA), locations link to the file and line on the forge, paths
+// escaped; a live resource still gets none.
+func TestMarkdownForgeLinks(t *testing.T) {
+	base := GitHubLinkBase("https://github.com/", "acme/infra", "0123456789abcdef0123456789abcdef01234567")
+	if base != "https://github.com/acme/infra/blob/0123456789abcdef0123456789abcdef01234567/" {
+		t.Fatalf("GitHubLinkBase = %q", base)
+	}
+	res := testResult()
+	res.Findings[len(res.Findings)-1].Location.File = "dir with space/a)b.tf"
+	out := string(render(t, "markdown", res, Options{LinkBase: base}))
+	for _, w := range []string{
+		"[main.tf:32](" + base + "main.tf#L32)",
+		"[modules/bucket/main.tf:3](" + base + "modules/bucket/main.tf#L3)",
+		"(" + base + "dir%20with%20space/a%29b.tf#L",
+		"`" + livePath + "`",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("markdown lacks %q", w)
+		}
+	}
+	if strings.Contains(out, "](main.tf#L") {
+		t.Error("a relative link remains with a link base")
+	}
+	for _, bad := range [][3]string{
+		{"", "acme/infra", "0123456"},
+		{"javascript:alert(1)", "acme/infra", "0123456"},
+		{"https://github.com", "acme", "0123456"},
+		{"https://github.com", "acme/in fra", "0123456"},
+		{"https://github.com", "acme/infra", "main)(x"},
+		{"https://github.com?x=1", "acme/infra", "0123456"},
+	} {
+		if got := GitHubLinkBase(bad[0], bad[1], bad[2]); got != "" {
+			t.Errorf("GitHubLinkBase(%q) = %q, want none", bad, got)
+		}
 	}
 }
 

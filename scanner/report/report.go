@@ -3,7 +3,7 @@
 // the exit code.
 //
 // Every format is one function in the writers map (text, json, sarif, csv,
-// markdown); flag help and validation in cmd read the same map through
+// markdown, junit, html); flag help and validation in cmd read the same map through
 // Formats. Writers share a few rules:
 //
 //   - They print no attribute value other than what is already in
@@ -40,6 +40,46 @@ type Options struct {
 	Category string
 	// Root is the scanned root as given on the command line, for the category.
 	Root string
+
+	// Scope says what was scanned and under which filters, for the
+	// evidence formats (html, csv); the command fills it.
+	Scope Scope
+	// Date is the report's date (YYYY-MM-DD) or "" for none. The command
+	// sets it only from SOURCE_DATE_EPOCH, so identical input still gives
+	// byte-identical output.
+	Date string
+	// LinkBase, when set, makes markdown link each file and line on the
+	// forge: LinkBase + path + "#L" + line, for example
+	// "https://github.com/acme/infra/blob/<sha>/". "" keeps links relative.
+	LinkBase string
+	// Source returns the content of a file named as in a finding's
+	// location (relative to the scanned root), or nil when it cannot be
+	// read; the text format shows the lines around a finding from it.
+	Source func(file string) []byte
+	// Compact makes the text format print one line per finding.
+	Compact bool
+	// Width is the width the text format wraps to (0: 100 columns).
+	Width int
+}
+
+// Scope describes a scan for the evidence: what was read and which
+// filters were in force. Every field is as the user gave it (from the
+// command line or the configuration file), never a value from the scanned
+// files.
+type Scope struct {
+	// Inputs are the paths and live scopes scanned, as given.
+	Inputs []string
+	// Config is the configuration file in force, "" for none.
+	Config string
+	// Checks and SkipChecks are the --checks and --skip-checks lists;
+	// Severity the --severity list; Exclude the exclude patterns.
+	Checks, SkipChecks, Severity, Exclude []string
+	// ScopeLabels are the scope labels in force, KEY=VALUE, sorted.
+	ScopeLabels []string
+	// Baseline is the baseline file in force, "" for none.
+	Baseline string
+	// InlineIgnores is false when ignore comments were not honoured.
+	NoInlineIgnores bool
 }
 
 type writer func(w io.Writer, res *scanner.Result, opts Options) error
@@ -51,6 +91,8 @@ var writers = map[string]writer{
 	"sarif":    writeSARIF,
 	"csv":      writeCSV,
 	"markdown": writeMarkdown,
+	"junit":    writeJUnit,
+	"html":     writeHTML,
 }
 
 // Formats lists the format names, sorted.
@@ -155,14 +197,14 @@ func oneLine(s string, max int) string {
 	return strings.TrimRight(cut, " ,;:") + "..."
 }
 
-// expiredNote says that a FAIL finding's ignore comment has expired, or ""
-// when it has none.
+// expiredNote says that a FAIL finding's ignore comment (or configuration
+// ignore: entry) has expired, or "" when it has none.
 func expiredNote(f scanner.Finding) string {
 	s := f.Suppression
 	if s == nil || !s.Expired {
 		return ""
 	}
-	note := "ignore comment"
+	note := suppressionOrigin(s)
 	if s.Location.File != "" {
 		note += " at " + s.Location.String()
 	}

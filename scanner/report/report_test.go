@@ -170,6 +170,9 @@ var goldenCases = []struct {
 	{"sarif_unknown", "sarif", Options{Root: "infra/prod", IncludeUnknown: true}},
 	{"csv", "csv", Options{}},
 	{"markdown", "markdown", Options{}},
+	{"junit", "junit", Options{}},
+	{"html", "html", Options{Date: "2026-03-01", Scope: Scope{Inputs: []string{"infra", "projects/acme-mail"}, Config: "infra/.casascan.yaml", Severity: []string{"HIGH", "CRITICAL"}, ScopeLabels: []string{"data=gmail"}}}},
+	{"markdown_links", "markdown", Options{LinkBase: "https://github.com/acme/infra/blob/0123456789abcdef0123456789abcdef01234567/"}},
 }
 
 func render(t *testing.T, format string, res *scanner.Result, opts Options) []byte {
@@ -215,7 +218,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	want := []string{"csv", "json", "markdown", "sarif", "text"}
+	want := []string{"csv", "html", "json", "junit", "markdown", "sarif", "text"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() (-want +got):\n%s", diff)
 	}

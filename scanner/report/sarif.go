@@ -442,15 +442,24 @@ func sarifMessage(f scanner.Finding) string {
 }
 
 // sarifSuppression writes an ignore comment as an inSource suppression, a
-// baseline entry as an external one. Every field is set: go-sarif writes
+// baseline entry or a configuration file's ignore: entry as an external
+// one (SARIF has no third kind; the justification says which). Every field is set: go-sarif writes
 // unset ones as null, which the schema rejects.
 func sarifSuppression(f scanner.Finding) *sarif.Suppression {
 	s := f.Suppression
 	kind := s.Kind
-	if kind != "external" {
-		kind = "inSource"
-	}
 	just := s.Justification
+	switch kind {
+	case scanner.SuppressionExternal:
+	case scanner.SuppressionConfig:
+		kind = scanner.SuppressionExternal
+		if just == "" {
+			just = "no reason given"
+		}
+		just = "configuration ignore at " + s.Location.String() + ": " + just
+	default:
+		kind = scanner.SuppressionInSource
+	}
 	if just == "" {
 		just = "ignored by an inline comment that gives no reason"
 	}

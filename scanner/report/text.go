@@ -24,12 +24,19 @@ var severityStyle = map[scanner.Severity]string{
 // whyWidth caps the one-line "why it matters" of a finding.
 const whyWidth = 160
 
+// defaultTextWidth is the width the text report wraps to when Options.Width
+// is not set (the command passes COLUMNS, else this).
+const defaultTextWidth = 100
+
 // textReport prints the terminal report: what a person fixes first comes
 // first. Every field from the result goes through clean, since addresses and
 // messages come from the scanned tree.
 type textReport struct {
 	printer
-	color bool
+	color   bool
+	compact bool
+	width   int
+	source  func(file string) []byte
 }
 
 func (t *textReport) paint(style, s string) string {
@@ -44,7 +51,10 @@ func (t *textReport) paint(style, s string) string {
 // ignored findings with their reason, unknown results summarised per check,
 // diagnostics, and a summary line.
 func writeText(w io.Writer, res *scanner.Result, opts Options) error {
-	t := &textReport{printer: printer{w: w}, color: opts.Color}
+	t := &textReport{printer: printer{w: w}, color: opts.Color, compact: opts.Compact, width: opts.Width, source: opts.Source}
+	if t.width <= 0 {
+		t.width = defaultTextWidth
+	}
 	name := res.Tool.Name
 	if name == "" {
 		name = "casascan"
@@ -66,6 +76,10 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 		}
 		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), len(group))
 		for _, f := range group {
+			if t.compact {
+				t.compactFinding(f)
+				continue
+			}
 			t.finding(checkFor(res, f), f)
 		}
 	}
@@ -81,6 +95,7 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	t.printf("\n  %s  %s\n", t.paint(ansiBold, clean(f.CheckID)), clean(c.Title))
 	t.field("at", t.paint(ansiDim, clean(f.Location.String())))
+	t.snippet(f.Location)
 	t.field("resource", clean(f.Resource))
 	t.field("problem", clean(f.Message))
 	for _, rel := range f.Related {
@@ -107,8 +122,24 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	}
 }
 
+// field prints a labelled value, wrapped to the width under its label.
 func (t *textReport) field(label, value string) {
-	t.printf("    %-9s %s\n", label, value)
+	const indent = "              " // "    " + 9 + " "
+	lines := wrapText(value, t.width-len(indent))
+	t.printf("    %-9s %s\n", label, lines[0])
+	for _, l := range lines[1:] {
+		t.printf("%s%s\n", indent, l)
+	}
+}
+
+// compactFinding prints a FAIL finding on one line:
+// "file:line CHECK-ID resource: message".
+func (t *textReport) compactFinding(f scanner.Finding) {
+	line := "  " + t.paint(ansiDim, clean(f.Location.String())) + " " + t.paint(ansiBold, clean(f.CheckID)) + " " + clean(f.Message)
+	if note := expiredNote(f); note != "" {
+		line += " (" + clean(note) + ")"
+	}
+	t.printf("%s\n", line)
 }
 
 func (t *textReport) ignored(fs []scanner.Finding) {

@@ -1,0 +1,137 @@
+package report
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// Source lines around a finding in the text report, as trivy shows them:
+// up to snippetContext lines before and after, the finding's own lines
+// marked, at most snippetMaxLines in all. The lines come from the scanned
+// tree, so each is made inert (clean), secret-shaped text is redacted
+// (scanner.RedactText) and so is any long token, the value of an
+// attribute whose name says it is a credential (or a generic value, data
+// or content) is hidden, heredoc bodies are hidden, and a line is cut to
+// the width.
+const (
+	snippetContext  = 2
+	snippetMaxLines = 12
+	// snippetMaxFile bounds the file a snippet is cut from.
+	snippetMaxFile = 4 << 20
+)
+
+// credentialKey matches the key of an assignment whose value is a
+// credential: password = "...", "api_key": "...".
+// Generic value keys (an env block's value, a secret version's data) are
+// hidden too: the name that says what they hold is on another line.
+var credentialKey = regexp.MustCompile(`(?i)^(\s*"?(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|private_key|api_key|apikey|credential|access_key|key_data|sensitive)[A-Za-z0-9_.-]*|value|data|content|contents)"?\s*[=:])\s*\S.*$`)
+
+// longToken matches a run of token characters long enough to be a key or
+// a credential body (base64, hex); it is hidden whatever its shape.
+var longToken = regexp.MustCompile(`[A-Za-z0-9+/_\-]{32,}={0,2}`)
+
+// heredocStart matches the opening of a heredoc (<<EOT, <<-EOT).
+var heredocStart = regexp.MustCompile(`<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$`)
+
+// heredocBodies marks the lines (0-based) inside heredocs: their content
+// is hidden, since a certificate, key or script is often one.
+func heredocBodies(lines []string) []bool {
+	in := make([]bool, len(lines))
+	end := ""
+	for i, l := range lines {
+		if end != "" {
+			if strings.TrimSpace(l) == end {
+				end = ""
+				continue
+			}
+			in[i] = true
+			continue
+		}
+		if m := heredocStart.FindStringSubmatch(l); m != nil {
+			end = m[1]
+		}
+	}
+	return in
+}
+
+func (t *textReport) snippet(l scanner.Location) {
+	if t.source == nil || l.StartLine <= 0 || l.File == "" {
+		return
+	}
+	src := t.source(l.File)
+	if len(src) == 0 || len(src) > snippetMaxFile {
+		return
+	}
+	lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
+	if l.StartLine > len(lines) {
+		return
+	}
+	end := l.EndLine
+	if end < l.StartLine {
+		end = l.StartLine
+	}
+	first := max(1, l.StartLine-snippetContext)
+	last := min(len(lines), end+snippetContext, first+snippetMaxLines-1)
+	numWidth := len(itoa(last))
+	hidden := heredocBodies(lines)
+	for n := first; n <= last; n++ {
+		mark := " "
+		if n >= l.StartLine && n <= end {
+			mark = ">"
+		}
+		prefix := "    " + mark + " " + strings.Repeat(" ", numWidth-len(itoa(n))) + itoa(n) + " | "
+		code := snippetLine(lines[n-1], t.width-len(prefix))
+		if hidden[n-1] {
+			code = "(heredoc content hidden)"
+		}
+		if mark == ">" {
+			t.printf("%s%s\n", t.paint(ansiBold, prefix), code)
+		} else {
+			t.printf("%s%s\n", t.paint(ansiDim, prefix), code)
+		}
+	}
+}
+
+// snippetLine makes one source line safe to print and cuts it to width
+// runes.
+func snippetLine(s string, width int) string {
+	s = strings.ReplaceAll(s, "\t", "  ")
+	if m := credentialKey.FindStringSubmatch(s); m != nil {
+		s = m[1] + " (value hidden)"
+	}
+	s = longToken.ReplaceAllString(scanner.RedactText(s), "***")
+	s = clean(s)
+	if width < 10 {
+		width = 10
+	}
+	if r := []rune(s); len(r) > width {
+		s = string(r[:width-3]) + "..."
+	}
+	return s
+}
+
+// wrapText breaks s at spaces into lines of at most width runes (a word
+// longer than width stays whole on its own line); always one line at least.
+func wrapText(s string, width int) []string {
+	if width < 20 {
+		width = 20
+	}
+	words := strings.Split(s, " ")
+	var lines []string
+	cur, n := "", 0
+	for _, w := range words {
+		wl := len([]rune(w))
+		switch {
+		case n == 0:
+			cur, n = w, wl
+		case n+1+wl <= width:
+			cur, n = cur+" "+w, n+1+wl
+		default:
+			lines = append(lines, cur)
+			cur, n = w, wl
+		}
+	}
+	return append(lines, cur)
+}
