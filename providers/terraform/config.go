@@ -108,6 +108,8 @@ type parsedFile struct {
 	src   []byte
 	body  hcl.Body
 	diags hcl.Diagnostics
+	// skipped is set when the file is not parsed at all (preScan).
+	skipped *scanner.Diagnostic
 }
 
 // configFiles lists a directory's .tf and .tf.json files in lexical order,
@@ -140,6 +142,10 @@ func parseFile(abs, rel string) *parsedFile {
 		pf.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "cannot read file", Detail: err.Error(),
 			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		pf.body = hcl.EmptyBody()
+		return pf
+	}
+	if d := preScan(src, rel, strings.HasSuffix(abs, ".json")); d != nil {
+		pf.skipped, pf.body = d, hcl.EmptyBody()
 		return pf
 	}
 	pf.src = src
