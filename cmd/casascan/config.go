@@ -101,8 +101,11 @@ func (c *cli) configFile(p *scanPlan) (*config.Config, error) {
 	}
 	defer fh.Close()
 	src, err := io.ReadAll(io.LimitReader(fh, maxConfigSize+1))
-	if err != nil || len(src) > maxConfigSize {
-		return nil, usageErrorf("reading %s: not a configuration file (%v)", name, err)
+	if err != nil {
+		return nil, usageErrorf("reading %s: %v", name, pathErr(err))
+	}
+	if len(src) > maxConfigSize {
+		return nil, usageErrorf("reading %s: too large for a configuration file (over the limit of %d bytes, 1 MiB)", name, maxConfigSize)
 	}
 	cfg, err := config.Parse(name, src)
 	if err != nil {
