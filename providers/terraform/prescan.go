@@ -173,6 +173,9 @@ type prescanner struct {
 	depth     int // Σ over open frames of 1 + ops + child
 	cost      int // Σ template parts × bytes
 	fail      *prescanFail
+	// afterTerm is set after an operand (a name, a number, a closing
+	// bracket or string), where "[" is an index rather than a list.
+	afterTerm bool
 	// fixedLine, when set, is reported for every failure (a JSON string's
 	// template, whose own lines are not the file's).
 	fixedLine, fixedCol int
@@ -289,6 +292,7 @@ func (s *prescanner) closeTemplate(owner int) {
 	for len(s.stack) > owner {
 		s.pop()
 	}
+	s.afterTerm = true
 }
 
 func (s *prescanner) templateByte(end int) {
@@ -374,7 +378,12 @@ func (s *prescanner) exprByte(end int) {
 	if s.i+1 < end {
 		next = src[s.i+1]
 	}
+	wasTerm := s.afterTerm
+	s.afterTerm = false
 	switch c {
+	case ' ', '\t', '\r':
+		s.afterTerm = wasTerm
+		s.i++
 	case '\n':
 		if f.kind == fTop || f.kind == fBrace {
 			s.separate()
@@ -382,12 +391,15 @@ func (s *prescanner) exprByte(end int) {
 		s.newline()
 		s.i++
 	case '#':
+		s.afterTerm = wasTerm
 		s.skipLine(end)
 	case '/':
 		switch next {
 		case '/':
+			s.afterTerm = wasTerm
 			s.skipLine(end)
 		case '*':
+			s.afterTerm = wasTerm
 			s.skipBlockComment(end)
 		default:
 			s.op()
@@ -412,11 +424,14 @@ func (s *prescanner) exprByte(end int) {
 		s.i++
 		s.push(fParen)
 	case '[':
-		s.op() // an index: one level of the syntax tree
+		if wasTerm {
+			s.op() // an index: one level of the syntax tree
+		}
 		s.i++
 		s.push(fBrack)
 	case '}', ')', ']':
 		s.i++
+		s.afterTerm = true
 		if f.kind == fTop || f.kind == fTmplRoot {
 			return // unbalanced: HCL reports it
 		}
@@ -442,6 +457,7 @@ func (s *prescanner) exprByte(end int) {
 	default:
 		s.i++
 		if isIdentByte(c) && c != '-' {
+			s.afterTerm = true
 			// An identifier or number: HCL identifiers hold dashes.
 			for s.i < end && isIdentByte(src[s.i]) && (c < '0' || c > '9' || src[s.i] != '-') {
 				s.i++
