@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 )
 
 // TestPreScanHostile: every input that would overflow HCL's stack or make
@@ -208,4 +209,33 @@ func TestLoadSkipsHostileFiles(t *testing.T) {
 	if a := g.Resources[0].Body.Get("name"); a == nil || !a.Value.IsKnown() || a.Value.AsString() != "kept" {
 		t.Errorf("name = %v, want the value of good.auto.tfvars", a)
 	}
+}
+
+// FuzzPreScan: the pre-scan never panics, and what it lets through parses
+// and evaluates in HCL within a 64 MB stack (an overflow kills the run).
+func FuzzPreScan(f *testing.F) {
+	f.Add([]byte("a = (((1)))\nb = \"${x}\"\nc = <<EOT\n%{ if y }z%{ endif }\nEOT\n"), false)
+	f.Add([]byte(`{"a": "${[[1]]}", "b": [[{"c": "\u0024{x}"}]]}`), true)
+	f.Add([]byte("b = "+strings.Repeat("(", maxParseNesting)+"1"+strings.Repeat(")", maxParseNesting)), false)
+	f.Add([]byte("b = x"+strings.Repeat("[0]", maxParseNesting)), false)
+	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
+		defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+		if preScan(src, "x.tf", isJSON) != nil {
+			return
+		}
+		var file *hcl.File
+		if isJSON {
+			file, _ = hcljson.Parse(src, "x.tf.json")
+		} else {
+			file, _ = hclsyntax.ParseConfig(src, "x.tf", hcl.InitialPos)
+		}
+		if file == nil || file.Body == nil {
+			return
+		}
+		attrs, _ := file.Body.JustAttributes()
+		for _, a := range attrs {
+			_ = a.Expr.Variables()
+			_, _ = a.Expr.Value(&hcl.EvalContext{})
+		}
+	})
 }
