@@ -71,7 +71,7 @@ func preScanMode(src []byte, name string, mode scanMode) *scanner.Diagnostic {
 		return skipDiag(name, line, 0, "not a text file",
 			"it holds NUL bytes or is not UTF-8 text; the file is not scanned")
 	}
-	s := &prescanner{src: src, line: 1}
+	s := &prescanner{src: src, line: 1, stack: make([]frame, 0, 32)}
 	switch mode {
 	case scanJSON:
 		s.scanJSON()
@@ -342,9 +342,14 @@ func (s *prescanner) templateByte(end int) {
 		}
 		f.ctrl = src[j:k]
 	default:
-		s.i++
+		// A run of literal text.
+		for s.i++; s.i < end && !templateSpecial[src[s.i]]; s.i++ {
+		}
 	}
 }
+
+// templateSpecial are the bytes that may end a run of template text.
+var templateSpecial = [256]bool{'"': true, '\\': true, '\n': true, '$': true, '%': true}
 
 // heredocEnds reports whether the line at s.i closes a heredoc, and if so
 // moves past it.
@@ -383,7 +388,8 @@ func (s *prescanner) exprByte(end int) {
 	switch c {
 	case ' ', '\t', '\r':
 		s.afterTerm = wasTerm
-		s.i++
+		for s.i++; s.i < end && (src[s.i] == ' ' || src[s.i] == '\t'); s.i++ {
+		}
 	case '\n':
 		if f.kind == fTop || f.kind == fBrace {
 			s.separate()
