@@ -71,7 +71,7 @@ func preScanMode(src []byte, name string, mode scanMode) *scanner.Diagnostic {
 		return skipDiag(name, line, 0, "not a text file",
 			"it holds NUL bytes or is not UTF-8 text; the file is not scanned")
 	}
-	s := &prescanner{src: src, line: 1, stack: make([]frame, 0, 32)}
+	s := &prescanner{src: src, line: 1, stack: make([]frame, 0, 8)}
 	switch mode {
 	case scanJSON:
 		s.scanJSON()
