@@ -82,6 +82,9 @@ func preScanMode(src []byte, name string, mode scanMode) *scanner.Diagnostic {
 		s.push(fTop)
 		s.run(len(src))
 	}
+	for len(s.stack) > 0 && s.fail == nil { // what is left open ends here
+		s.pop()
+	}
 	if s.fail == nil {
 		return nil
 	}

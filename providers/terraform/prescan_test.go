@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // TestPreScanHostile: every input that would overflow HCL's stack or make
@@ -38,6 +39,7 @@ func TestPreScanHostile(t *testing.T) {
 		{"splat", "b = x" + strings.Repeat("[*].y", deep) + "\n", false, "expression too long", 1},
 		{"chain of parens", "b = " + strings.Repeat("(", 600) + strings.Repeat("1+1)", 600) + "\n", false, "expression too long", 1},
 		{"heredoc", "b = <<EOT\n" + strings.Repeat("line\n", 64_000) + "EOT\n", false, "template too large", 64_002},
+		{"unterminated heredoc", "b = <<EOT\n" + strings.Repeat("line\n", 64_000), false, "template too large", 64_002},
 		{"escaped interpolations", `b = "` + strings.Repeat("x$${", 20_000) + `"` + "\n", false, "template too large", 1},
 		{"json arrays", "{\"a\":\n" + strings.Repeat("[", 1_000_000) + strings.Repeat("]", 1_000_000) + "}", true, "nested too deeply", 2},
 		{"json template", `{"a": "` + strings.Repeat("${(", deep) + `"}`, true, "nested too deeply", 1},
@@ -238,4 +240,24 @@ func FuzzPreScan(f *testing.F) {
 			_, _ = a.Expr.Value(&hcl.EvalContext{})
 		}
 	})
+}
+
+// TestTemplateFilePreScan: templatefile and templatestring refuse a
+// template nested too deeply (or too long) with an error naming it, before
+// HCL parses it.
+func TestTemplateFilePreScan(t *testing.T) {
+	for src, want := range map[string]string{
+		"ok\n" + strings.Repeat("${(", 100_000):       "t.tpl:2: nested too deeply",
+		strings.Repeat("%{ if true }", 100_000):       "t.tpl:1: nested too deeply",
+		strings.Repeat("line\n", 30_000) + "${1}":     "t.tpl:30001: template too large",
+		"${1" + strings.Repeat(" + 1", 100_000) + "}": "t.tpl:1: expression too long",
+	} {
+		_, err := renderTemplate([]byte(src), "t.tpl", cty.EmptyObjectVal, nil)
+		if err == nil || err.Error() != want {
+			t.Errorf("error %v, want %q", err, want)
+		}
+	}
+	if v, err := renderTemplate([]byte("a${x}b"), "t.tpl", cty.ObjectVal(map[string]cty.Value{"x": cty.StringVal("-")}), nil); err != nil || v.AsString() != "a-b" {
+		t.Errorf("an ordinary template: %v, %v", v, err)
+	}
 }
