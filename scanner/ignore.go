@@ -70,6 +70,7 @@ func ParseIgnores(file string, src []byte, mapID IgnoreIDMapper) ([]Ignore, []Di
 	lines := strings.Split(string(src), "\n")
 	var out []Ignore
 	var diags []Diagnostic
+	var next []int // nextCodeLines(lines), computed when first needed
 	for i, line := range lines {
 		idx := strings.Index(line, ":ignore:")
 		if idx < 0 {
@@ -95,7 +96,10 @@ func ParseIgnores(file string, src []byte, mapID IgnoreIDMapper) ([]Ignore, []Di
 			ig.Trailing = strings.TrimSpace(code) != ""
 			ig.Target = ig.Line
 			if !ig.Trailing {
-				ig.Target = nextCodeLine(lines, i+1)
+				if next == nil {
+					next = nextCodeLines(lines)
+				}
+				ig.Target = next[i+1]
 			}
 			if tool != "casascan" {
 				if mapID == nil {
@@ -172,18 +176,22 @@ func parseIgnoreText(s string) (Ignore, error) {
 	return ig, nil
 }
 
-// nextCodeLine returns the 1-based number of the first line at or after
-// index from that is not blank-less comment-only; stacked ignore comments
-// above one block all cover it.
-func nextCodeLine(lines []string, from int) int {
-	for i := from; i < len(lines); i++ {
+// nextCodeLines returns, for each line index i (and len(lines)), the
+// 1-based number of the first line at or after i that is not comment-only;
+// stacked ignore comments above one block all cover it. One pass from the
+// end: a stack of thousands of comments costs no more than their lines.
+func nextCodeLines(lines []string) []int {
+	next := make([]int, len(lines)+1)
+	next[len(lines)] = len(lines) + 1
+	for i := len(lines) - 1; i >= 0; i-- {
 		t := strings.TrimSpace(lines[i])
 		if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") {
-			continue
+			next[i] = next[i+1]
+		} else {
+			next[i] = i + 1
 		}
-		return i + 1
 	}
-	return len(lines) + 1
+	return next
 }
 
 // ConfigIgnore is one entry of the configuration file's ignore: list, for

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +59,24 @@ func TestIgnoreExpired(t *testing.T) {
 	}
 	if (Ignore{}).Expired(time.Now()) {
 		t.Error("an ignore without a date never expires")
+	}
+}
+
+// TestStackedIgnoresTarget: every comment of a tall stack covers the block
+// under it, and one after the last line covers nothing there.
+func TestStackedIgnoresTarget(t *testing.T) {
+	const n = 2000
+	src := strings.Repeat("# casascan:ignore:GCP-ACC-001\n", n) + "\n// note\nresource \"x\" \"y\" {}\n# casascan:ignore:GCP-ACC-002\n# trailing"
+	got, diags := ParseIgnores("a.tf", []byte(src), nil)
+	if len(got) != n+1 || len(diags) != 0 {
+		t.Fatalf("%d ignores, %d diagnostics", len(got), len(diags))
+	}
+	for _, ig := range got[:n] {
+		if ig.Target != n+1 { // the blank line ends the stack
+			t.Fatalf("ignore on line %d targets %d, want %d", ig.Line, ig.Target, n+1)
+		}
+	}
+	if last := got[n]; last.Target != n+6 {
+		t.Errorf("last ignore targets %d, want %d (past the end)", last.Target, n+6)
 	}
 }

@@ -107,6 +107,7 @@ func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
 	res.Diagnostics = append(res.Diagnostics, unknownIgnoreIDs(graphs, opts.ConfigIgnores, opts.CheckIDs)...)
 	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
+	res.Diagnostics = CapDiagnostics(res.Diagnostics, MaxDiagnosticsPerFile)
 	return res
 }
 
@@ -160,6 +161,52 @@ func unusedScopeLabels(graphs []*Graph, labels map[string]string) []Diagnostic {
 				Summary: "no resource carries this scope label",
 				Detail:  "every resource the M1, M3 and M4 checks judge is out of scope; check the label's spelling (--scope-label or scope-labels in .casascan.yaml)"})
 		}
+	}
+	return out
+}
+
+// MaxDiagnosticsPerFile is how many diagnostics of one file a result shows:
+// a hostile or broken file can give hundreds of thousands.
+const MaxDiagnosticsPerFile = 20
+
+// CapDiagnostics keeps the first max diagnostics of each file of ds (sorted
+// by SortDiagnostics) and puts, in place of the rest, one diagnostic that
+// says how many more there were, at the first of them. It is an error when
+// any of them is, and marks the file skipped when any of them does, so the
+// verdict of the scan is the same. Diagnostics that name no file are kept.
+func CapDiagnostics(ds []Diagnostic, max int) []Diagnostic {
+	out := ds[:0:0]
+	for i := 0; i < len(ds); {
+		j := i + 1
+		for j < len(ds) && ds[i].File != "" && ds[j].File == ds[i].File {
+			j++
+		}
+		if j-i <= max {
+			out = append(out, ds[i:j]...)
+			i = j
+			continue
+		}
+		out = append(out, ds[i:i+max]...)
+		rest := ds[i+max : j]
+		more := Diagnostic{Severity: DiagWarning, File: rest[0].File, Line: rest[0].Line, Column: rest[0].Column}
+		errs, skipped := 0, 0
+		for _, d := range rest {
+			if d.Severity == DiagError {
+				errs++
+				more.Severity = DiagError
+			}
+			if d.Skipped {
+				skipped++
+				more.Skipped = true
+			}
+		}
+		more.Summary = fmt.Sprintf("%d more diagnostics in this file not shown", len(rest))
+		more.Detail = fmt.Sprintf("only the first %d of a file are shown; of the rest, %d are errors and %d warnings", max, errs, len(rest)-errs)
+		if skipped > 0 {
+			more.Detail += fmt.Sprintf(", and %d say a part of the file was not scanned", skipped)
+		}
+		out = append(out, more)
+		i = j
 	}
 	return out
 }

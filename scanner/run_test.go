@@ -309,3 +309,45 @@ func TestRunCheckPanics(t *testing.T) {
 		t.Errorf("diagnostic %+v", d)
 	}
 }
+
+// TestCapDiagnostics: a file's diagnostics past the first
+// MaxDiagnosticsPerFile become one that counts them, which keeps the
+// severity and the skipped mark of those it replaces; other files and
+// diagnostics without a file are untouched.
+func TestCapDiagnostics(t *testing.T) {
+	var ds []Diagnostic
+	for i := 1; i <= 5000; i++ {
+		ds = append(ds, Diagnostic{Severity: DiagWarning, File: "a.tf", Line: i, Summary: "bad"})
+	}
+	ds[4000].Severity, ds[4000].Skipped = DiagError, true
+	ds = append(ds, Diagnostic{Severity: DiagError, File: "b.tf", Line: 1, Summary: "x"},
+		Diagnostic{Severity: DiagWarning, Subject: "project p", Summary: "denied"},
+		Diagnostic{Severity: DiagWarning, Subject: "project q", Summary: "denied"})
+	g := &Graph{Diagnostics: ds}
+	res := Run(nil, []*Graph{g}, Options{})
+	got := res.Diagnostics
+	if len(got) != 2+MaxDiagnosticsPerFile+1+1 {
+		t.Fatalf("%d diagnostics: %v", len(got), got)
+	}
+	if got[0].Subject != "project p" || got[1].Subject != "project q" {
+		t.Errorf("diagnostics without a file: %v", got[:2])
+	}
+	for i, d := range got[2 : 2+MaxDiagnosticsPerFile] {
+		if d.File != "a.tf" || d.Line != i+1 {
+			t.Errorf("kept diagnostic %d is %v", i, d)
+		}
+	}
+	more := got[2+MaxDiagnosticsPerFile]
+	want := Diagnostic{Severity: DiagError, File: "a.tf", Line: MaxDiagnosticsPerFile + 1, Skipped: true,
+		Summary: "4980 more diagnostics in this file not shown",
+		Detail:  "only the first 20 of a file are shown; of the rest, 1 are errors and 4979 warnings, and 1 say a part of the file was not scanned"}
+	if more != want {
+		t.Errorf("count diagnostic\n got %+v\nwant %+v", more, want)
+	}
+	if !res.Skipped() {
+		t.Error("the skipped mark was lost")
+	}
+	if last := got[len(got)-1]; last.File != "b.tf" {
+		t.Errorf("b.tf's diagnostic: %v", last)
+	}
+}

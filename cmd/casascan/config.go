@@ -9,7 +9,6 @@ import (
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/internal/safetext"
-	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/baseline"
 	"github.com/casascan/casascan/scanner/config"
@@ -129,7 +128,7 @@ func (c *cli) configFile(p *scanPlan) (*config.Config, error) {
 		return nil, usageErrorf("reading %s: %v", name, pathErr(err))
 	}
 	if len(src) > maxConfigSize {
-		return nil, usageErrorf("reading %s: %s is too large for a configuration file (the limit is %s)", name, treefs.FormatSize(int64(len(src))), treefs.FormatSize(maxConfigSize))
+		return nil, usageErrorf("reading %s: too large for a configuration file (over the limit of %d bytes, 1 MiB)", name, maxConfigSize)
 	}
 	cfg, err := config.Parse(name, src)
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// publicBucket is an in-tree public bucket: its finding proves the rest of
+// keptBucket is an in-tree public bucket: its finding proves the rest of
 // the tree was still scanned.
-const publicBucket = `resource "google_storage_bucket" "kept" {
+const keptBucket = `resource "google_storage_bucket" "kept" {
   name     = "kept"
   location = "EU"
 }
@@ -140,7 +140,7 @@ resource "google_storage_bucket" "named" {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws, tree := hostileWorkspace(t)
-			files := map[string]hostileFile{"main.tf": {Data: publicBucket}}
+			files := map[string]hostileFile{"main.tf": {Data: keptBucket}}
 			for name, f := range tc.files {
 				f.Data = strings.ReplaceAll(f.Data, "OUTSIDE_ABS", strings.TrimPrefix(filepath.Join(ws, "outside"), "/"))
 				files[name] = f
@@ -189,11 +189,11 @@ resource "google_storage_bucket" "read" {
 func TestHostileSpecialFiles(t *testing.T) {
 	_, tree := hostileWorkspace(t)
 	writeTree(t, tree, map[string]hostileFile{
-		"main.tf":    {Data: publicBucket},
+		"main.tf":    {Data: keptBucket},
 		"zero.tf":    {Link: "/dev/zero"},
 		"stdin.tf":   {Link: "/dev/stdin"},
 		"random.tf":  {Link: "/dev/urandom"},
-		"big/big.tf": {Data: "# " + strings.Repeat("x", 3<<20) + "\n" + strings.ReplaceAll(publicBucket, "kept", "big")},
+		"big/big.tf": {Data: "# " + strings.Repeat("x", 3<<20) + "\n" + strings.ReplaceAll(keptBucket, "kept", "big")},
 	})
 	if err := syscall.Mkfifo(filepath.Join(tree, "fifo.tf"), 0o644); err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestHostileSpecialFiles(t *testing.T) {
 func TestHostileSelfLinkedModule(t *testing.T) {
 	_, tree := hostileWorkspace(t)
 	writeTree(t, tree, map[string]hostileFile{
-		"main.tf": {Data: publicBucket},
+		"main.tf": {Data: keptBucket},
 		"mod/main.tf": {Data: `module "again" {
   source = "./self"
 }
@@ -260,7 +260,7 @@ resource "google_storage_bucket" "m" {
 func TestHostileMessagesNameNoMachinePath(t *testing.T) {
 	ws, tree := hostileWorkspace(t)
 	writeTree(t, tree, map[string]hostileFile{
-		"main.tf":         {Data: publicBucket},
+		"main.tf":         {Data: keptBucket},
 		"locked.tf":       {Data: "x", Mode: 0o200},
 		"calls.tf":        {Data: "module \"file\" {\n  source = \"./main.tf\"\n}\n"},
 		"plans/plan.json": {Data: `{"format_version": "1.2", "planned_values": {"root_module": {"resources": [`},
@@ -284,7 +284,7 @@ func TestHostileMessagesNameNoMachinePath(t *testing.T) {
 // repository's top or from a sibling directory gives the same report.
 func TestHostileDistinctRoots(t *testing.T) {
 	ws := t.TempDir()
-	bucket := func(name string) string { return strings.ReplaceAll(publicBucket, "kept", name) }
+	bucket := func(name string) string { return strings.ReplaceAll(keptBucket, "kept", name) }
 	writeTree(t, ws, map[string]hostileFile{
 		"repo/.git/":                {},
 		"repo/envs/prod/main.tf":    {Data: bucket("prod")},

@@ -245,14 +245,15 @@ func wrapped(m map[string]json.RawMessage) ([]json.RawMessage, bool) {
 
 func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagnostic) {
 	c := &collector{file: file}
+	lines := &lineCounter{data: data}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil {
-		c.bad(lineAt(data, start), err)
+		c.bad(lines.at(start), err)
 		return c.recs, c.diags
 	}
 	for dec.More() {
 		at := int(dec.InputOffset())
-		line := lineAt(data, at+leadingSpace(data[at:]))
+		line := lines.at(at + leadingSpace(data[at:]))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			c.bad(line, err)
@@ -261,7 +262,7 @@ func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagno
 		c.add(raw, line)
 	}
 	if _, err := dec.Token(); err != nil {
-		c.bad(lineAt(data, int(dec.InputOffset())), err)
+		c.bad(lines.at(int(dec.InputOffset())), err)
 	}
 	return c.recs, c.diags
 }
@@ -270,6 +271,7 @@ func parseArray(data []byte, start int, file string) ([]record, []scanner.Diagno
 // breaks, and the caller retries line by line.
 func parseStream(data []byte, file string) ([]record, []scanner.Diagnostic, bool) {
 	c := &collector{file: file}
+	lines := &lineCounter{data: data}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
 		at := int(dec.InputOffset())
@@ -281,7 +283,7 @@ func parseStream(data []byte, file string) ([]record, []scanner.Diagnostic, bool
 		if err != nil {
 			return nil, nil, false
 		}
-		c.add(raw, lineAt(data, at+leadingSpace(data[at:])))
+		c.add(raw, lines.at(at+leadingSpace(data[at:])))
 	}
 }
 
@@ -336,10 +338,24 @@ func yamlErrorLine(err error) int {
 
 func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n,")) }
 
-// lineAt is the 1-based line of a byte offset.
-func lineAt(data []byte, off int) int {
-	off = min(max(off, 0), len(data))
-	return bytes.Count(data[:off], []byte("\n")) + 1
+// lineCounter gives the 1-based lines of byte offsets of data. Offsets
+// asked in increasing order, as a decoder reads, cost one pass over data in
+// all (an export holds millions of records); an earlier offset counts
+// again from the start.
+type lineCounter struct {
+	data []byte
+	off  int // offsets before off are counted
+	line int // newlines before off
+}
+
+func (c *lineCounter) at(off int) int {
+	off = min(max(off, 0), len(c.data))
+	if off < c.off {
+		c.off, c.line = 0, 0
+	}
+	c.line += bytes.Count(c.data[c.off:off], []byte("\n"))
+	c.off = off
+	return c.line + 1
 }
 
 func badRecord(file string, line int, err error) scanner.Diagnostic {

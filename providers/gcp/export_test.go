@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -340,6 +341,9 @@ func FuzzLoadExport(f *testing.F) {
 	f.Add([]byte(`{"name":"//x","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"lifecycle":{"rule":[null,{"condition":[]}]}}}}`))
 	// A truncated export: its last record is not judged.
 	f.Add([]byte(`{"name":"//storage.googleapis.com/b","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"name":"b"}}}` + "\n" + `{"name":"//storage.googleapis.com/c","assetType":"storage.goo`))
+	// Hostile shapes, small: deep nesting, a record per line with a bad one.
+	f.Add([]byte(`[{"name":"//x","assetType":"storage.googleapis.com/Bucket","resource":{"data":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}}]`))
+	f.Add([]byte(strings.Repeat(`{"name":"//storage.googleapis.com/b","assetType":"storage.googleapis.com/Bucket"}`+"\n", 20) + "{\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		DetectExport(data)
 		path := filepath.Join(t.TempDir(), "f.json")
@@ -357,4 +361,17 @@ func FuzzLoadExport(f *testing.F) {
 		// Every check judges whatever the mapping makes of the input.
 		scanner.Run(checks.All(), []*scanner.Graph{g1}, scanner.Options{})
 	})
+}
+
+// TestLineCounter: the line of each offset, asked in order and then out of
+// order, is one plus the newlines before it.
+func TestLineCounter(t *testing.T) {
+	data := []byte("a\nbb\n\nccc\n")
+	c := &lineCounter{data: data}
+	for _, off := range []int{0, 1, 2, 5, 6, 7, 9, 10, 99, 3, -1, 8, 4} {
+		want := bytes.Count(data[:min(max(off, 0), len(data))], []byte("\n")) + 1
+		if got := c.at(off); got != want {
+			t.Errorf("at(%d) = %d, want %d", off, got, want)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
@@ -31,6 +32,9 @@ func FuzzLoadPlan(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"not an address","values":{}}]}}}`))
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.b","values":{"name":"n"`))
 	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"x.y[\"a\"]","values":{"a":[{"b":{"c":[1,2,null]}}]},"sensitive_values":{"a":true}}]}}}`))
+	// Hostile shapes, small: deep nesting in values and in the sensitive
+	// mask.
+	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"x.y","values":{"a":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `},"sensitive_values":{"a":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = Detect(data)
 		doc, err := decode(data)

@@ -3,7 +3,14 @@ package terraform
 import (
 	"context"
 	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/casascan/casascan/providers/terraform/gentree"
 )
@@ -40,4 +47,40 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(gentree.Default.Files()), "files")
 	b.ReportMetric(float64(resources), "resources")
+}
+
+// BenchmarkPreScan measures the pre-scan over the generated tree's files,
+// and BenchmarkParseOnly HCL's parse of the same files: the pre-scan must
+// cost a small fraction of the parse.
+func BenchmarkPreScan(b *testing.B) {
+	benchFiles(b, func(src []byte, name string) { preScan(src, name, false) })
+}
+func BenchmarkParseOnly(b *testing.B) {
+	benchFiles(b, func(src []byte, name string) { hclsyntax.ParseConfig(src, name, hcl.InitialPos) })
+}
+
+func benchFiles(b *testing.B, f func(src []byte, name string)) {
+	dir := b.TempDir()
+	if err := gentree.Write(dir, gentree.Default); err != nil {
+		b.Fatal(err)
+	}
+	var srcs [][]byte
+	var names []string
+	var size int64
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") {
+			if data, err := os.ReadFile(p); err == nil {
+				srcs, names = append(srcs, data), append(names, p)
+				size += int64(len(data))
+			}
+		}
+		return nil
+	})
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		for i, src := range srcs {
+			f(src, names[i])
+		}
+	}
 }

@@ -123,6 +123,8 @@ type parsedFile struct {
 	diags hcl.Diagnostics
 	// unread is set when the file could not be read at all.
 	unread bool
+	// skipped is set when the file is not parsed at all (preScan).
+	skipped *scanner.Diagnostic
 }
 
 // configFiles lists a directory's .tf and .tf.json files in lexical order,
@@ -158,6 +160,10 @@ func parseFile(tfs *treefs.FS, abs, rel string) *parsedFile {
 			Subject: &hcl.Range{Filename: rel, Start: hcl.InitialPos, End: hcl.InitialPos}}}
 		pf.body = hcl.EmptyBody()
 		pf.unread = true
+		return pf
+	}
+	if d := preScan(src, rel, strings.HasSuffix(abs, ".json")); d != nil {
+		pf.skipped, pf.body = d, hcl.EmptyBody()
 		return pf
 	}
 	pf.src = src

@@ -90,6 +90,9 @@ func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]fu
 		}
 		variables[key] = v
 	}
+	if d := preScanTemplate(src, name); d != nil {
+		return cty.NilVal, fmt.Errorf("%s:%d: %s", name, d.Line, d.Summary)
+	}
 	expr, diags := hclsyntax.ParseTemplate(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("parsing template: %s", diags.Error())

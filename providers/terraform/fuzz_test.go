@@ -30,6 +30,15 @@ func FuzzLoad(f *testing.F) {
 	// Not-judged cases: a repeated resource, an invalid count, a syntax error.
 	f.Add([]byte("resource \"google_storage_bucket\" \"b\" {\n  name = \"one\"\n}\nresource \"google_storage_bucket\" \"b\" {\n  name = \"two\"\n}\n"), false)
 	f.Add([]byte("resource \"google_storage_bucket\" \"n\" {\n  count = \"many\"\n}\nlocals {\n  x = \n"), false)
+	// Hostile shapes, small: past the pre-scan's limits, and just under.
+	for _, n := range []int{maxParseNesting - 5, maxParseNesting + 5} {
+		f.Add([]byte("locals {\n  x = "+strings.Repeat("(", n)+"1"+strings.Repeat(")", n)+"\n}\n"), false)
+		f.Add([]byte("locals {\n  x = 1"+strings.Repeat("+1", n)+"\n  y = "+strings.Repeat(`"${`, n/2)+"\n}\n"), false)
+		f.Add([]byte(`{"locals": {"x": `+strings.Repeat("[", n)+strings.Repeat("]", n)+`, "y": "`+strings.Repeat("${[", n/3)+`"}}`), true)
+	}
+	f.Add([]byte("locals {\n  x = <<EOT\n%{ if true }${a}$${b}%%{c}\nEOT\n  y = <<-X\n  X\n}\n"), false)
+	f.Add([]byte("a = \"\x00\"\n"), false)
+	f.Add([]byte("# caf\xe9\na = \"\xff\"\n/* \"${ */ b = 1 // ((\n"), false)
 	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
 		dir := t.TempDir()
 		name := "main.tf"

@@ -518,6 +518,9 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 	for i, d := range dirs {
 		files := perDir[d]
 		for _, f := range files {
+			if f.skipped != nil {
+				l.add(*f.skipped)
+			}
 			for _, diag := range f.diags {
 				// A file with a syntax error (or one that cannot be read)
 				// is not judged whole: the scan is incomplete.

@@ -93,8 +93,11 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 	if d.ty.IsPrimitiveType() || d.ty == cty.DynamicPseudoType {
 		return cty.StringVal(raw), true
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), where, hcl.InitialPos)
-	if !diags.HasErrors() {
+	expr, diags := hcl.Expression(nil), hcl.Diagnostics(nil)
+	if preScan([]byte(raw), where, false) == nil { // too deep to parse: not valid
+		expr, diags = hclsyntax.ParseExpression([]byte(raw), where, hcl.InitialPos)
+	}
+	if expr != nil && !diags.HasErrors() {
 		v, vd := expr.Value(nil)
 		diags = append(diags, vd...)
 		if !diags.HasErrors() {
@@ -131,6 +134,10 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 	if err != nil {
 		l.diags = append(l.diags, scanner.Diagnostic{Severity: scanner.DiagError, Summary: "cannot read var file",
 			Detail: relErr(err).Error(), File: rel, Skipped: true})
+		return
+	}
+	if d := preScan(src, rel, strings.HasSuffix(abs, ".json")); d != nil {
+		l.add(*d)
 		return
 	}
 	var f *hcl.File

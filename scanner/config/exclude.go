@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
@@ -53,38 +54,34 @@ func Match(pattern, name string) bool {
 	ps, ns := strings.Split(p, "/"), strings.Split(n, "/")
 	// The pattern covers name when it matches name or one of its parent
 	// directories.
-	for k := 1; k <= len(ns); k++ {
-		if matchSegments(ps, ns[:k]) {
-			return true
-		}
-	}
-	return false
+	return matchPrefix(ps, ns)
 }
 
-// matchSegments matches pattern segments against path segments; ** takes
-// zero or more path segments.
-func matchSegments(ps, ns []string) bool {
-	for len(ps) > 0 {
-		if ps[0] == "**" {
-			for len(ps) > 1 && ps[1] == "**" {
-				ps = ps[1:]
+// matchPrefix reports whether pattern segments match path segments ns or
+// one of their non-empty prefixes; ** takes zero or more path segments. It
+// fills a table of which pattern prefix matches which path prefix, so many
+// ** against a deep path cost len(ps)×len(ns) steps, never an exponential
+// backtrack.
+func matchPrefix(ps, ns []string) bool {
+	// row[j] is true when the pattern's first i segments match ns[:j].
+	w := len(ns) + 1
+	row, next := make([]bool, w), make([]bool, w)
+	row[0] = true
+	for _, p := range ps {
+		for j := 0; j < w; j++ {
+			if p == "**" { // zero segments, or one more
+				next[j] = row[j] || j > 0 && next[j-1]
+				continue
 			}
-			for skip := 0; skip <= len(ns); skip++ {
-				if matchSegments(ps[1:], ns[skip:]) {
-					return true
-				}
+			next[j] = false
+			if j > 0 && row[j-1] {
+				m, err := path.Match(p, ns[j-1])
+				next[j] = err == nil && m
 			}
-			return false
 		}
-		if len(ns) == 0 {
-			return false
-		}
-		if ok, err := path.Match(ps[0], ns[0]); err != nil || !ok {
-			return false
-		}
-		ps, ns = ps[1:], ns[1:]
+		row, next = next, row
 	}
-	return len(ns) == 0
+	return slices.Contains(row[1:], true)
 }
 
 func normalizePattern(p string) string {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"path"
+	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
@@ -95,5 +97,83 @@ func TestDropExcluded(t *testing.T) {
 	}
 	if n := (&Config{}).DropExcluded(res); n != 0 || len(res.Findings) != 2 {
 		t.Errorf("no patterns dropped %d", n)
+	}
+}
+
+// backtrack is the former exponential matcher, kept as the oracle.
+func backtrack(ps, ns []string) bool {
+	for len(ps) > 0 {
+		if ps[0] == "**" {
+			for skip := 0; skip <= len(ns); skip++ {
+				if backtrack(ps[1:], ns[skip:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(ns) == 0 {
+			return false
+		}
+		if ok, err := path.Match(ps[0], ns[0]); err != nil || !ok {
+			return false
+		}
+		ps, ns = ps[1:], ns[1:]
+	}
+	return len(ns) == 0
+}
+
+// TestMatchAgreesWithBacktracking: the table matcher gives the answer of
+// the backtracking one on every small pattern and path.
+func TestMatchAgreesWithBacktracking(t *testing.T) {
+	segs := []string{"**", "*", "a", "b*", "?"}
+	names := []string{"a", "b", "bb"}
+	var patterns [][]string
+	var gen func(p []string)
+	gen = func(p []string) {
+		if len(p) > 0 {
+			patterns = append(patterns, append([]string{}, p...))
+		}
+		if len(p) < 4 {
+			for _, s := range segs {
+				gen(append(p, s))
+			}
+		}
+	}
+	gen(nil)
+	var paths [][]string
+	var genPath func(n []string)
+	genPath = func(n []string) {
+		if len(n) > 0 {
+			paths = append(paths, append([]string{}, n...))
+		}
+		if len(n) < 4 {
+			for _, s := range names {
+				genPath(append(n, s))
+			}
+		}
+	}
+	genPath(nil)
+	for _, p := range patterns {
+		for _, n := range paths {
+			want := false
+			for k := 1; k <= len(n); k++ {
+				want = want || backtrack(p, n[:k])
+			}
+			if got := Match(strings.Join(p, "/"), strings.Join(n, "/")); got != want {
+				t.Fatalf("Match(%q, %q) = %v, want %v", strings.Join(p, "/"), strings.Join(n, "/"), got, want)
+			}
+		}
+	}
+}
+
+// TestMatchManyDoubleStars: the pattern that made the backtracking matcher
+// exponential answers, and right.
+func TestMatchManyDoubleStars(t *testing.T) {
+	deep := strings.Repeat("d/", 40) + "main.tf"
+	if Match(strings.Repeat("**/*/", 10)+"x", deep) {
+		t.Error("matched a path without x")
+	}
+	if !Match(strings.Repeat("**/*/", 10)+"main.tf", deep) {
+		t.Error("did not match")
 	}
 }

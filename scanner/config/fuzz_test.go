@@ -13,6 +13,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("sevrity: [HIGH]\nexit-code: 900\n"))
 	f.Add([]byte("a: &x [1]\nb: *x\n<<: *x\n"))
 	f.Add([]byte("exclude: ['**/[', '**/**/a']\nscope-labels: {a: [b]}\n"))
+	// Hostile shapes, small: many ** (exponential for a backtracking
+	// matcher), deep nesting.
+	f.Add([]byte("exclude: ['" + strings.Repeat("**/*/", 10) + "']\n"))
+	f.Add([]byte("exclude: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, err := Parse(FileName, src)
 		if err != nil {
@@ -30,6 +34,9 @@ func FuzzParse(f *testing.F) {
 			if ValidatePattern(p) != nil {
 				t.Fatalf("malformed pattern %q accepted", p)
 			}
+			Match(p, deepPath)
 		}
 	})
 }
+
+var deepPath = strings.Repeat("d/", 40) + "main.tf"

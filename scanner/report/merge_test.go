@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -189,3 +190,43 @@ func lineDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths differ: %d and %d lines", len(al), len(bl))
 }
+
+// TestMergeSARIFTooDeep: an input nested deeper than casascan's SARIF ever
+// is (properties 9,000 levels deep, which decode but would be written out
+// in quadratic space) is refused with its name and line; the same input
+// with shallow properties merges.
+func TestMergeSARIFTooDeep(t *testing.T) {
+	whole := render(t, "sarif", testResult(), Options{Root: "."})
+	for _, tc := range []struct {
+		depth int
+		ok    bool
+	}{{9000, false}, {maxMergeDepth, false}, {3, true}} {
+		props := []byte(`"properties": {"x": ` + strings.Repeat(`{"a\"{[": `, tc.depth) + "1" + strings.Repeat("}", tc.depth) + "},\n")
+		deep := bytes.Replace(whole, []byte(`"ruleId"`), append(props, []byte(`"ruleId"`)...), 1)
+		deep = bytes.Replace(deep, []byte(`"results": [`), []byte(`"results": [`+"\n"), 1)
+		if bytes.Equal(deep, whole) {
+			t.Fatal("no result to put properties in")
+		}
+		var out bytes.Buffer
+		err := MergeSARIF(&out, namedBytes{bytes.NewReader(deep), "shard-1.sarif"})
+		if tc.ok {
+			if err != nil {
+				t.Errorf("depth %d: %v", tc.depth, err)
+			}
+			continue
+		}
+		if err == nil || !regexp.MustCompile(`^reading shard-1\.sarif:[1-9][0-9]+: nested more than 64 levels deep`).MatchString(err.Error()) {
+			t.Errorf("depth %d: error %v", tc.depth, err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("depth %d: %d bytes written", tc.depth, out.Len())
+		}
+	}
+}
+
+type namedBytes struct {
+	*bytes.Reader
+	name string
+}
+
+func (n namedBytes) Name() string { return n.name }
