@@ -42,7 +42,7 @@ func TestHTMLContent(t *testing.T) {
 		`<title>M1: 1 pass, 2 fail, 0 unknown, 1 ignored</title>`,
 		`<td>static assets, no user data</td><td>2099-12-31</td><td>ignore comment at <code>modules/bucket/main.tf:2</code></td>`,
 		`launch demo <strong>(ignore comment at main.tf:29 expired on 2025-01-31: counted as failing)</strong>`,
-		`<code>GCP-KMS-006</code> Data store protected by a software key</td><td class="sev sev-MEDIUM">MEDIUM</td><td class="nowrap">CWE-320</td><td>6.4.2</td><td>none</td>`,
+		`<code>GCP-KMS-006</code> Data store protected by a software key</td><td class="sev sev-MEDIUM">MEDIUM</td><td class="nowrap">CWE-320</td><td>6.4.2</td><td class="nowrap">none</td>`,
 		`<dt>Location</dt><dd><code>main.tf:5</code></dd>`,
 		`<dt>Fix</dt><dd>Set version_template.protection_level = &#34;HSM&#34;.</dd>`,
 		`<dt>Related</dt><dd>related resource google_kms_crypto_key.app at main.tf:5</dd>`,
