@@ -188,6 +188,11 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 	}
 	sort.Slice(m.calls, func(i, j int) bool { return m.calls[i].name < m.calls[j].name })
 	m.collectAccessed(files)
+	for _, f := range files {
+		if body, ok := f.body.(*hclsyntax.Body); ok {
+			instrument(body)
+		}
+	}
 	return m, diags
 }
 

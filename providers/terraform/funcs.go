@@ -18,6 +18,9 @@ type funcContext struct {
 	Root      string // absolute root of the scanned tree; files outside it are never read
 	// Warn records a diagnostic (summary, detail) — e.g. a file() outside the tree; may be nil.
 	Warn func(summary, detail string)
+	// Meter is charged for every call; nil means a budget of its own with
+	// the default limits.
+	Meter *meter
 }
 
 // markSensitive is the cty mark carried by sensitive values: sensitive()
@@ -34,6 +37,10 @@ var sensitiveMark = markSensitive{}
 // Functions whose result Terraform only knows at apply time (timestamp, uuid,
 // bcrypt, rsadecrypt...) return unknown values, which checks never judge.
 func functions(fc funcContext) map[string]function.Function {
+	m := fc.Meter
+	if m == nil {
+		m = newMeter(newBudget(Limits{}))
+	}
 	fs := maps.Clone(pureFunctions())
 	for name, f := range fileFunctions(fc) {
 		fs[name] = guard(f)
@@ -43,9 +50,20 @@ func functions(fc funcContext) map[string]function.Function {
 	inner := maps.Clone(fs)
 	inner["templatefile"] = guard(noRecursion("templatefile"))
 	inner["templatestring"] = guard(noRecursion("templatestring"))
+	meterAll(inner, m)
 	fs["templatefile"] = guard(templateFileFunc(fc, inner))
 	fs["templatestring"] = guard(templateStringFunc(inner))
+	meterAll(fs, m)
 	return fs
+}
+
+// meterAll charges every function of fs to m, and adds the hidden
+// functions that meter what HCL evaluates itself (instrument).
+func meterAll(fs map[string]function.Function, m *meter) {
+	for name, f := range fs {
+		fs[name] = metered(name, f, m)
+	}
+	maps.Copy(fs, budgetFunctions(m))
 }
 
 // pureFunctions is the part of the table that reads nothing from disk; it is

@@ -94,6 +94,7 @@ func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]fu
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("parsing template: %s", diags.Error())
 	}
+	instrument(expr)
 	for _, tr := range expr.Variables() {
 		if _, ok := variables[tr.RootName()]; !ok {
 			r := tr.SourceRange()

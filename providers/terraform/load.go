@@ -39,6 +39,10 @@ type Options struct {
 	Base string
 	// MapIgnoreID maps tfsec/trivy ignore IDs to casascan check IDs.
 	MapIgnoreID scanner.IgnoreIDMapper
+	// Limits bound what evaluating the tree may cost (instances, string
+	// bytes, evaluation steps); zero fields take the defaults
+	// (DefaultMaxInstances, DefaultMaxStringBytes, DefaultMaxSteps).
+	Limits Limits
 
 	// workers bounds the goroutines evaluating module instances; 0 means
 	// GOMAXPROCS. Tests set it to compare parallel and sequential runs.
@@ -54,6 +58,9 @@ type tree struct {
 
 	mods  map[string]*module // by absolute directory
 	files []*parsedFile
+	// budget is what evaluating the tree may still spend, shared by every
+	// root module and every goroutine.
+	budget *budget
 
 	mu       sync.Mutex // guards diags and diagSeen
 	diags    []scanner.Diagnostic
@@ -78,6 +85,8 @@ type loader struct {
 	// scope, for diagnostics raised inside functions.
 	evalRange hcl.Range
 	evalScope *scope
+	// meter charges this goroutine's evaluation to the tree's budget.
+	meter *meter
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
 	// contexts are evaluation contexts to reuse (loader.context).
@@ -169,7 +178,8 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	return &tree{ctx: ctx, opts: opts, base: base, mods: map[string]*module{}, diagSeen: map[string]bool{}}, root, nil
+	return &tree{ctx: ctx, opts: opts, base: base, mods: map[string]*module{}, diagSeen: map[string]bool{},
+		budget: newBudget(opts.Limits)}, root, nil
 }
 
 // configDirs lists the directories under top that hold configuration
@@ -200,7 +210,7 @@ func configDirs(top string) ([]string, error) {
 // newLoader prepares one root module for evaluation: the modules it calls
 // are parsed, its variables read.
 func (t *tree) newLoader(root string, only bool) *loader {
-	l := &loader{tree: t, root: root, callDirs: map[string]string{}}
+	l := &loader{tree: t, root: root, callDirs: map[string]string{}, meter: newMeter(t.budget)}
 	l.readManifest()
 	_ = l.discover() // the root itself is parsed already; children report their own errors
 	l.setFunctions(nil)
@@ -217,7 +227,7 @@ func (t *tree) newLoader(root string, only bool) *loader {
 // functions report to l, then base's stand-ins for the functions casascan
 // lacks.
 func (l *loader) setFunctions(base map[string]function.Function) {
-	l.funcs = functions(funcContext{ModuleDir: l.root, Root: l.root, Warn: l.warn})
+	l.funcs = functions(funcContext{ModuleDir: l.root, Root: l.root, Warn: l.warn, Meter: l.meter})
 	for _, name := range sortedKeys(l.funcs) {
 		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
 	}
@@ -243,6 +253,7 @@ func (l *loader) warn(summary, detail string) {
 func (l *loader) fork() *loader {
 	f := *l
 	f.evalRange, f.evalScope, f.literals, f.contexts = hcl.Range{}, nil, nil, nil
+	f.meter = newMeter(l.budget)
 	f.setFunctions(l.funcs)
 	return &f
 }
@@ -364,6 +375,10 @@ func (l *loader) discover() error {
 		ancestors []string // module directories on the call path, for cycles
 	}
 	level := []pending{{"", l.root, nil}}
+	// Every call path is a module instance at least (count = 0 aside):
+	// past the instance limit, the calls are not followed. Two calls of
+	// the next directory in each of 40 make 2^40 paths.
+	paths, maxPaths := 0, l.budget.limits.Instances/moduleShare
 	for depth := 0; len(level) > 0 && depth < maxModuleDepth; depth++ {
 		var dirs []string
 		for _, p := range level {
@@ -381,6 +396,11 @@ func (l *loader) discover() error {
 				continue
 			}
 			for _, c := range m.calls {
+				if paths++; int64(paths) > maxPaths {
+					l.skipped(scanner.DiagError, fmt.Sprintf("module %q is not read: instance limit reached", c.name), c.defRange,
+						fmt.Sprintf("the tree calls modules along more than %d paths (the scan's limit of module instances); its resources are not scanned", maxPaths))
+					continue
+				}
 				key := joinKey(p.key, c.name)
 				dir, ok := l.resolveSource(key, p.dir, c)
 				if !ok {
@@ -478,7 +498,7 @@ func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 			return dir, true
 		}
-		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: source %s not found", c.name, src), c.defRange)
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: source %s not found", c.name, src), c.defRange, "")
 		return "", false
 	}
 	if dir, ok := l.manifest[key]; ok {
@@ -489,13 +509,17 @@ func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool
 	if src == "" {
 		return "", false
 	}
-	l.skipped(scanner.DiagWarning, fmt.Sprintf("module %q (%s) is not fetched; run terraform init to fetch it", c.name, src), c.defRange)
+	l.skipped(scanner.DiagWarning, fmt.Sprintf("module %q (%s) is not fetched; run terraform init to fetch it", c.name, src), c.defRange, "")
 	return "", false
 }
 
-// skipped records that a module call's resources are not scanned.
-func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range) {
-	l.diags = append(l.diags, scanner.Diagnostic{Severity: sev, Summary: summary, Detail: "its resources are not scanned",
+// skipped records that a module call's resources are not scanned; detail
+// "" says just that.
+func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range, detail string) {
+	if detail == "" {
+		detail = "its resources are not scanned"
+	}
+	l.add(scanner.Diagnostic{Severity: sev, Summary: summary, Detail: detail,
 		File: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column, Skipped: true})
 }
 
