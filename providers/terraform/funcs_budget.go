@@ -592,7 +592,8 @@ func instrument(node hclsyntax.Node) {
 	}
 	for _, e := range templates {
 		for i, p := range e.Parts {
-			if _, literal := p.(*hclsyntax.LiteralValueExpr); !literal {
+			// Literal text costs nothing; a literal number may (${1e99999999}).
+			if lit, ok := p.(*hclsyntax.LiteralValueExpr); !ok || lit.Val.Type() != cty.String {
 				e.Parts[i] = budgetCall(fnPart, p)
 			}
 		}
