@@ -39,6 +39,9 @@ type module struct {
 	attrOrder map[*hclsyntax.Body][]string
 	// dynamics holds each native-syntax dynamic block's decoded body.
 	dynamics map[*hclsyntax.Body]decodedDynamic
+	// metered are the nodes instrument wraps in the budget's functions,
+	// found by the walk that records traversals (visit).
+	metered []hclsyntax.Node
 }
 
 type varDecl struct {
@@ -188,11 +191,8 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 	}
 	sort.Slice(m.calls, func(i, j int) bool { return m.calls[i].name < m.calls[j].name })
 	m.collectAccessed(files)
-	for _, f := range files {
-		if body, ok := f.body.(*hclsyntax.Body); ok {
-			instrument(body)
-		}
-	}
+	instrumentNodes(m.metered)
+	m.metered = nil
 	return m, diags
 }
 

@@ -573,33 +573,35 @@ func budgetFunctions(m *meter) map[string]function.Function {
 // hidden budget functions, so that HCL's own evaluation of them is
 // metered. It changes no node's range or variables.
 func instrument(node hclsyntax.Node) {
-	var fors []*hclsyntax.ForExpr
-	var templates []*hclsyntax.TemplateExpr
-	var joins []*hclsyntax.TemplateJoinExpr
+	var nodes []hclsyntax.Node
 	_ = hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		switch e := n.(type) {
-		case *hclsyntax.ForExpr:
-			fors = append(fors, e)
-		case *hclsyntax.TemplateExpr:
-			templates = append(templates, e)
-		case *hclsyntax.TemplateJoinExpr:
-			joins = append(joins, e)
+		switch n.(type) {
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateExpr, *hclsyntax.TemplateJoinExpr:
+			nodes = append(nodes, n)
 		}
 		return nil
 	})
-	for _, e := range fors {
-		e.CollExpr = budgetCall(fnEach, e.CollExpr)
-	}
-	for _, e := range templates {
-		for i, p := range e.Parts {
-			// Literal text costs nothing; a literal number may (${1e99999999}).
-			if lit, ok := p.(*hclsyntax.LiteralValueExpr); !ok || lit.Val.Type() != cty.String {
-				e.Parts[i] = budgetCall(fnPart, p)
+	instrumentNodes(nodes)
+}
+
+// instrumentNodes is instrument for nodes found already: for expressions,
+// templates and template for directives. It is done after the walk that
+// found them, which must not see the calls it adds.
+func instrumentNodes(nodes []hclsyntax.Node) {
+	for _, n := range nodes {
+		switch e := n.(type) {
+		case *hclsyntax.ForExpr:
+			e.CollExpr = budgetCall(fnEach, e.CollExpr)
+		case *hclsyntax.TemplateExpr:
+			for i, p := range e.Parts {
+				// Literal text costs nothing; a literal number may (${1e99999999}).
+				if lit, ok := p.(*hclsyntax.LiteralValueExpr); !ok || lit.Val.Type() != cty.String {
+					e.Parts[i] = budgetCall(fnPart, p)
+				}
 			}
+		case *hclsyntax.TemplateJoinExpr:
+			e.Tuple = budgetCall(fnJoin, e.Tuple)
 		}
-	}
-	for _, e := range joins {
-		e.Tuple = budgetCall(fnJoin, e.Tuple)
 	}
 }
 
