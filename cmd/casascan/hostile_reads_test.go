@@ -11,17 +11,7 @@ import (
 
 // keptBucket is an in-tree public bucket: its finding proves the rest of
 // the tree was still scanned.
-const keptBucket = `resource "google_storage_bucket" "kept" {
-  name     = "kept"
-  location = "EU"
-}
-
-resource "google_storage_bucket_iam_member" "kept" {
-  bucket = google_storage_bucket.kept.name
-  role   = "roles/storage.objectViewer"
-  member = "allUsers"
-}
-`
+var keptBucket = publicBucketNamed("kept")
 
 // readCaseLimits bound every read case: a tiny tree, so anything slow or
 // large is a failure.

@@ -257,17 +257,23 @@ func hostileWorkspace(t testing.TB) (ws, tree string) {
 
 // outsideModule is a module outside the tree with a public bucket: its
 // resource names are the marker, so any finding on it shows the marker.
-const outsideModule = `resource "google_storage_bucket" "` + hostileMarker + `" {
-  name     = "` + hostileMarker + `"
+var outsideModule = publicBucketNamed(hostileMarker)
+
+// publicBucketNamed is a bucket granted to allUsers (GCP-ACC-001 fails),
+// its resources called name, with the bucket named name too.
+func publicBucketNamed(name string) string {
+	return strings.ReplaceAll(`resource "google_storage_bucket" "NAME" {
+  name     = "NAME"
   location = "EU"
 }
 
-resource "google_storage_bucket_iam_member" "` + hostileMarker + `" {
-  bucket = google_storage_bucket.` + hostileMarker + `.name
+resource "google_storage_bucket_iam_member" "NAME" {
+  bucket = google_storage_bucket.NAME.name
   role   = "roles/storage.objectViewer"
   member = "allUsers"
 }
-`
+`, "NAME", name)
+}
 
 // TestHostileHarness checks the harness itself: a child run reports its
 // exit code and output, and a scan of a tree with a public bucket fails.

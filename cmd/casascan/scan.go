@@ -13,6 +13,7 @@ import (
 	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/gcp"
+	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/config"
 	"github.com/casascan/casascan/scanner/report"
@@ -40,6 +41,9 @@ type scanFlags struct {
 	requireReason                   bool
 	config, baseline, writeBaseline string
 	maxFileSize                     string
+	// The evaluation budget (terraform.Limits); 0 or "" is the default.
+	maxInstances, maxEvalSteps int64
+	maxStringBytes             string
 	// changed reports whether the user gave a flag (cobra's Changed), so
 	// that only given flags override the configuration file.
 	changed func(name string) bool
@@ -59,6 +63,7 @@ type scanPlan struct {
 	shardIndex int
 	shardCount int
 	report     report.Options
+	limits     terraform.Limits // the evaluation budget
 }
 
 func (c *cli) scanCommand() *cobra.Command {
@@ -137,6 +142,9 @@ Exit codes:
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the FAIL findings in baseline `FILE` (they then count as accepted)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", treefs.FormatSize(treefs.DefaultMaxFileSize), "read no file larger than `SIZE` (bytes, or with KiB, MiB, GiB); a larger one is a diagnostic")
+	fl.Int64Var(&f.maxInstances, "max-instances", 0, fmt.Sprintf("evaluation budget: at most `N` resource and module instances and dynamic blocks in all (default %d, or %d per block the tree declares when that is more)", terraform.DefaultMaxInstances, terraform.InstancesPerBlock))
+	fl.Int64Var(&f.maxEvalSteps, "max-eval-steps", 0, fmt.Sprintf("evaluation budget: at most `N` function calls, for iterations and elements produced in all (default %d)", terraform.DefaultMaxSteps))
+	fl.StringVar(&f.maxStringBytes, "max-string-bytes", "", "evaluation budget: at most `SIZE` of strings built by templates and functions in all (default "+treefs.FormatSize(terraform.DefaultMaxStringBytes)+")")
 	fl.SetNormalizeFunc(flagAliases)
 	c.completeScanFlags(cmd)
 	return cmd
@@ -224,6 +232,9 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		}
 		c.maxFileSize = size
 	}
+	if p.limits, err = planLimits(f); err != nil {
+		return nil, err
+	}
 	p.live = len(f.projects)+len(f.folders)+len(f.orgs) > 0
 	if err := c.planShard(p, f.shard); err != nil {
 		return nil, err
@@ -247,6 +258,22 @@ func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// planLimits reads the evaluation budget's flags.
+func planLimits(f *scanFlags) (terraform.Limits, error) {
+	l := terraform.Limits{Instances: f.maxInstances, Steps: f.maxEvalSteps}
+	if f.maxInstances < 0 || f.maxEvalSteps < 0 {
+		return l, usageErrorf("--max-instances and --max-eval-steps take a positive number")
+	}
+	if f.maxStringBytes != "" {
+		size, err := treefs.ParseSize(f.maxStringBytes)
+		if err != nil {
+			return l, usageErrorf("--max-string-bytes: %v", err)
+		}
+		l.StringBytes = size
+	}
+	return l, nil
 }
 
 func parseScopeLabels(list []string) (map[string]string, error) {

@@ -294,7 +294,7 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 	}
 	return terraform.LoadTree(ctx, s.path, terraform.Options{
 		VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
-		MapIgnoreID: checks.MapIgnoreID, FS: tree,
+		MapIgnoreID: checks.MapIgnoreID, FS: tree, Limits: p.limits,
 	})
 }
 

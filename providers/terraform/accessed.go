@@ -81,6 +81,8 @@ func (m *module) visit(node hclsyntax.Node) {
 			}
 		case *hclsyntax.FunctionCallExpr:
 			m.calledFuncs[e.Name] = append(m.calledFuncs[e.Name], e.NameRange)
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateExpr, *hclsyntax.TemplateJoinExpr:
+			m.metered = append(m.metered, n) // instrumented once the walk is done
 		}
 		return nil
 	})

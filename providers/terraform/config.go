@@ -40,6 +40,9 @@ type module struct {
 	attrOrder map[*hclsyntax.Body][]string
 	// dynamics holds each native-syntax dynamic block's decoded body.
 	dynamics map[*hclsyntax.Body]decodedDynamic
+	// metered are the nodes instrument wraps in the budget's functions,
+	// found by the walk that records traversals (visit).
+	metered []hclsyntax.Node
 }
 
 type varDecl struct {
@@ -212,6 +215,8 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 	}
 	sort.Slice(m.calls, func(i, j int) bool { return m.calls[i].name < m.calls[j].name })
 	m.collectAccessed(files)
+	instrumentNodes(m.metered)
+	m.metered = nil
 	return m, diags
 }
 

@@ -106,11 +106,10 @@ func (s *scope) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.R
 	s.diags = append(s.diags, newDiag(sev, summary, detail, rng))
 }
 
-// notJudged records an error after which something of s (a resource or
-// module call that cannot be expanded) is not judged at all: the scan is
-// incomplete.
-func (s *scope) notJudged(summary, detail string, rng hcl.Range) {
-	d := newDiag(scanner.DiagError, summary, detail+"; it is not scanned", rng)
+// skipped records that a part of s (a block, its instances) is not judged
+// at all: an error that makes the scan incomplete.
+func (s *scope) skipped(summary, detail string, rng hcl.Range) {
+	d := newDiag(scanner.DiagError, summary, detail, rng)
 	d.Skipped = true
 	s.diags = append(s.diags, d)
 }
@@ -266,8 +265,8 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	// An expression of the native syntax that references nothing has the
 	// same value in every instance: it is kept. (JSON expressions are made
 	// anew at each read of their body.)
-	_, keep := expr.(hclsyntax.Expression)
-	keep = keep && len(trs) == 0
+	_, native := expr.(hclsyntax.Expression)
+	keep := native && len(trs) == 0
 	if keep {
 		if v, ok := s.l.literals[expr]; ok {
 			return v
@@ -280,8 +279,20 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	}
 	outerRange, outerScope := s.l.evalRange, s.l.evalScope
 	s.l.evalRange, s.l.evalScope = expr.Range(), s
+	metered := s.l.meter.begin()
 	v, diags := expr.Value(ctx)
+	if !native && !diags.HasErrors() {
+		// JSON templates are parsed by HCL at each read, out of instrument's
+		// reach: what they build is charged here.
+		s.l.meter.bytes(stringBytes(v))
+	}
+	hit := s.l.meter.end(metered)
 	s.l.evalRange, s.l.evalScope = outerRange, outerScope
+	if hit != "" {
+		s.diag(scanner.DiagError, "evaluation limit reached: "+hit,
+			s.l.budget.limitDetail(hit)+"; the expression's value is treated as not known", expr.Range())
+		return cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+	}
 	if keep && len(diags) == 0 {
 		if s.l.literals == nil {
 			s.l.literals = map[hcl.Expression]cty.Value{}
@@ -296,10 +307,14 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 			s.hclDiag(d)
 		}
 	}
-	// Keep every reference the inputs carry (through locals and for
-	// expressions too), so an attribute read casascan cannot resolve still
-	// leaves its edges: each traversal's value, or that of its longest
-	// prefix that resolves.
+	return cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+}
+
+// traversalMarks are the references the inputs of an expression carry
+// (through locals and for expressions too), so an expression casascan
+// cannot resolve still leaves its edges: each traversal's value, or that
+// of its longest prefix that resolves.
+func (s *scope) traversalMarks(trs []hcl.Traversal, ctx *hcl.EvalContext) cty.ValueMarks {
 	marks := cty.ValueMarks{}
 	for _, t := range trs {
 		for i := len(t); i > 0; i-- {
@@ -309,7 +324,7 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 			}
 		}
 	}
-	return cty.DynamicVal.WithMarks(marks)
+	return marks
 }
 
 // variables returns expr.Variables(): for an attribute, as computed when

@@ -21,6 +21,9 @@ type funcContext struct {
 	FS *treefs.FS
 	// Warn records a diagnostic (summary, detail) — e.g. a file() outside the tree; may be nil.
 	Warn func(summary, detail string)
+	// Meter is charged for every call; nil means a budget of its own with
+	// the default limits.
+	Meter *meter
 }
 
 // markSensitive is the cty mark carried by sensitive values: sensitive()
@@ -37,6 +40,10 @@ var sensitiveMark = markSensitive{}
 // Functions whose result Terraform only knows at apply time (timestamp, uuid,
 // bcrypt, rsadecrypt...) return unknown values, which checks never judge.
 func functions(fc funcContext) map[string]function.Function {
+	m := fc.Meter
+	if m == nil {
+		m = newMeter(newBudget(Limits{}))
+	}
 	fs := maps.Clone(pureFunctions())
 	// A call with a sensitive argument (a path from a sensitive variable)
 	// runs the same function with a context whose warnings do not quote
@@ -50,9 +57,20 @@ func functions(fc funcContext) map[string]function.Function {
 	inner := maps.Clone(fs)
 	inner["templatefile"] = guard(noRecursion("templatefile"))
 	inner["templatestring"] = guard(noRecursion("templatestring"))
+	meterAll(inner, m)
 	fs["templatefile"] = guard(sensitiveVariant(templateFileFunc(fc, inner), templateFileFunc(fc.hushed(), inner)))
 	fs["templatestring"] = guard(templateStringFunc(inner))
+	meterAll(fs, m)
 	return fs
+}
+
+// meterAll charges every function of fs to m, and adds the hidden
+// functions that meter what HCL evaluates itself (instrument).
+func meterAll(fs map[string]function.Function, m *meter) {
+	for name, f := range fs {
+		fs[name] = metered(name, f, m)
+	}
+	maps.Copy(fs, budgetFunctions(m))
 }
 
 // pureFunctions is the part of the table that reads nothing from disk; it is

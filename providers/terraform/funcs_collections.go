@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -23,7 +24,7 @@ func collectionFunctions() map[string]function.Function {
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
 		"contains":        stdlib.ContainsFunc,
-		"distinct":        stdlib.DistinctFunc,
+		"distinct":        distinctFunc,
 		"element":         stdlib.ElementFunc,
 		"flatten":         stdlib.FlattenFunc,
 		"index":           indexFunc,
@@ -370,4 +371,64 @@ func checkProduct(args []cty.Value) error {
 		}
 	}
 	return nil
+}
+
+// distinctFunc is cty's distinct without its quadratic search for
+// primitive elements: a list of strings, numbers or booleans is deduplicated
+// through a map. Other elements are still compared pairwise (the metered
+// call charges for it: estimateDistinct).
+var distinctFunc = newFunc(function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.List(cty.DynamicPseudoType)}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return args[0].Type(), nil
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		list := args[0]
+		if !list.IsWhollyKnown() {
+			return cty.UnknownVal(retType), nil
+		}
+		var out []cty.Value
+		byKey := primitiveElements(list)
+		seen := map[string]bool{}
+		for it := list.ElementIterator(); it.Next(); {
+			_, v := it.Element()
+			if byKey {
+				k := primitiveKey(v)
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, v)
+				}
+				continue
+			}
+			if !slices.ContainsFunc(out, v.RawEquals) {
+				out = append(out, v)
+			}
+		}
+		if len(out) == 0 {
+			return cty.ListValEmpty(retType.ElementType()), nil
+		}
+		return cty.ListVal(out), nil
+	},
+})
+
+// primitiveElements reports whether a list's elements can be told apart
+// by primitiveKey: primitive and unmarked.
+func primitiveElements(list cty.Value) bool {
+	return list.Type().ElementType().IsPrimitiveType() && !list.ContainsMarked()
+}
+
+// primitiveKey is a known primitive value as a map key: equal values, and
+// only they, have equal keys.
+func primitiveKey(v cty.Value) string {
+	switch {
+	case v.IsNull():
+		return "null"
+	case v.Type() == cty.String:
+		return "s" + v.AsString()
+	case v.Type() == cty.Number:
+		return "n" + v.AsBigFloat().Text('p', 0)
+	case v.True():
+		return "true"
+	}
+	return "false"
 }

@@ -44,6 +44,11 @@ func FuzzFunctions(f *testing.F) {
 		{"%{ for x in y }${x}%{ endfor }", "dns", math.MaxInt64},
 		{"", "", 0},
 		{"AIzaSyFAKE-casascan-test-key-0123456789", "~/\n::error title=x::y", 10},
+		// Budget cases: a match per byte, a number of a hundred million
+		// digits, a template of nested for directives.
+		{".", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1e308},
+		{"%{for a in range(100)}%{for b in range(100)}${a}%{endfor}%{endfor}", "/a*/", 4096},
+		{"%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s", "$0$0$0$0$0$0$0$0", 5e-324},
 	}
 	for _, s := range seeds {
 		f.Add(s.a, s.b, s.n)

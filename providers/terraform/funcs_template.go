@@ -97,6 +97,9 @@ func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]fu
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("parsing template: %s", diags.Error())
 	}
+	if _, metered := funcs[fnPart]; metered {
+		instrument(expr) // with no budget functions (a test's bare call), unmetered
+	}
 	for _, tr := range expr.Variables() {
 		if _, ok := variables[tr.RootName()]; !ok {
 			r := tr.SourceRange()

@@ -267,7 +267,9 @@ func TestFuncCatalog(t *testing.T) {
 	fs := functions(funcContext{})
 	got := make([]string, 0, len(fs))
 	for name := range fs {
-		got = append(got, name)
+		if !strings.HasPrefix(name, "casascan::budget::") { // the evaluator's own (instrument)
+			got = append(got, name)
+		}
 	}
 	slices.Sort(got)
 	slices.Sort(want)

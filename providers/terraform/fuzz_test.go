@@ -39,6 +39,34 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("locals {\n  x = <<EOT\n%{ if true }${a}$${b}%%{c}\nEOT\n  y = <<-X\n  X\n}\n"), false)
 	f.Add([]byte("a = \"\x00\"\n"), false)
 	f.Add([]byte("# caf\xe9\na = \"\xff\"\n/* \"${ */ b = 1 // ((\n"), false)
+	// Evaluation bombs, small: the budget makes each an unknown value.
+	for _, seed := range []string{
+		`locals { x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]] }`,
+		`locals { s0 = "ab"  s1 = "${local.s0}${local.s0}"  s2 = "${local.s1}${local.s1}" }`,
+		`locals { r = replace(replace("aaaa", "a", "aaaaaaaaaaaaaaaa"), "/a/", "$0$0$0$0") }`,
+		`locals { x = toset(flatten([for a in range(64) : [for b in range(64) : "${a}-${b}"]])) }`,
+		`locals { x = distinct([for a in range(1000) : a % 7]) }`,
+		`locals { x = templatestring("%%{for a in range(100)}%%{for b in range(100)}x%%{endfor}%%{endfor}", {}) }`,
+		`resource "a" "b" { x = tostring(1e99999999)  y = "n${-1e-99999999}" }`,
+		`resource "a" "b" {
+  dynamic "d" {
+    for_each = range(1000)
+    content {
+      dynamic "e" {
+        for_each = range(1000)
+        content { x = 1 }
+      }
+    }
+  }
+}`,
+		`module "m" {
+  source = "./mod"
+  count  = 10000
+  x      = count.index
+}`,
+	} {
+		f.Add([]byte(seed), false)
+	}
 	f.Fuzz(func(t *testing.T, src []byte, isJSON bool) {
 		dir := t.TempDir()
 		name := "main.tf"

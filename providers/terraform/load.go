@@ -49,6 +49,10 @@ type Options struct {
 	// MaxFileSize bounds each file read when Load opens the tree itself
 	// (0: treefs.DefaultMaxFileSize).
 	MaxFileSize int64
+	// Limits bound what evaluating the tree may cost (instances, string
+	// bytes, evaluation steps); zero fields take the defaults
+	// (DefaultMaxInstances, DefaultMaxStringBytes, DefaultMaxSteps).
+	Limits Limits
 
 	// workers bounds the goroutines evaluating module instances; 0 means
 	// GOMAXPROCS. Tests set it to compare parallel and sequential runs.
@@ -70,6 +74,9 @@ type tree struct {
 	mods  map[string]*module // by absolute directory
 	files []*parsedFile
 	ownFS bool // fs was opened by Load, which closes it
+	// budget is what evaluating the tree may still spend, shared by every
+	// root module and every goroutine.
+	budget *budget
 
 	mu       sync.Mutex // guards diags and diagSeen
 	diags    []scanner.Diagnostic
@@ -94,6 +101,8 @@ type loader struct {
 	// scope, for diagnostics raised inside functions.
 	evalRange hcl.Range
 	evalScope *scope
+	// meter charges this goroutine's evaluation to the tree's budget.
+	meter *meter
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
 	// contexts are evaluation contexts to reuse (loader.context).
@@ -147,6 +156,7 @@ func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, 
 	if err := t.parseDirs(dirs, false); err != nil {
 		return nil, err
 	}
+	t.scaleBudget()
 	called := map[string]bool{}
 	for _, d := range dirs {
 		for _, c := range t.mods[d].calls {
@@ -187,7 +197,8 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	t := &tree{ctx: ctx, opts: opts, base: base, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{}}
+	t := &tree{ctx: ctx, opts: opts, base: base, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
+		budget: newBudget(opts.Limits)}
 	if t.fs == nil {
 		top := root
 		if within(base, root) {
@@ -203,6 +214,28 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 		return nil, "", fmt.Errorf("reading %s: %w", dir, treefs.ErrOutside)
 	}
 	return t, root, nil
+}
+
+// InstancesPerBlock is how many instances each resource or module block of
+// a tree may expand to on average before the instance budget, scaled with
+// the tree, is spent (scaleBudget).
+const InstancesPerBlock = 32
+
+// scaleBudget raises the instance limit with the size of the parsed
+// configuration, unless the user set one: a monorepo of thousands of root
+// modules is no bomb, while a few blocks that ask for millions of
+// instances still are.
+func (t *tree) scaleBudget() {
+	if t.opts.Limits.Instances > 0 {
+		return
+	}
+	blocks := 0
+	for _, m := range t.mods {
+		blocks += len(m.resources) + len(m.calls)
+	}
+	if n := int64(blocks) * InstancesPerBlock; n > t.budget.limits.Instances {
+		t.budget.limits.Instances = n
+	}
 }
 
 // close releases the tree's file system when Load opened it.
@@ -284,7 +317,7 @@ func (t *tree) canonical(dir string) string {
 // newLoader prepares one root module for evaluation: the modules it calls
 // are parsed, its variables read.
 func (t *tree) newLoader(root string, only bool) *loader {
-	l := &loader{tree: t, root: root, callDirs: map[string]string{}}
+	l := &loader{tree: t, root: root, callDirs: map[string]string{}, meter: newMeter(t.budget)}
 	l.readManifest()
 	_ = l.discover() // the root itself is parsed already; children report their own errors
 	l.setFunctions(nil)
@@ -301,7 +334,7 @@ func (t *tree) newLoader(root string, only bool) *loader {
 // functions report to l, then base's stand-ins for the functions casascan
 // lacks.
 func (l *loader) setFunctions(base map[string]function.Function) {
-	l.funcs = functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn})
+	l.funcs = functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn, Meter: l.meter})
 	for _, name := range sortedKeys(l.funcs) {
 		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
 	}
@@ -327,6 +360,7 @@ func (l *loader) warn(summary, detail string) {
 func (l *loader) fork() *loader {
 	f := *l
 	f.evalRange, f.evalScope, f.literals, f.contexts = hcl.Range{}, nil, nil, nil
+	f.meter = newMeter(l.budget)
 	f.setFunctions(l.funcs)
 	return &f
 }
@@ -449,6 +483,10 @@ func (l *loader) discover() error {
 	}
 	l.canonical(l.root)
 	level := []pending{{"", l.root, nil}}
+	// Every call path is a module instance at least (count = 0 aside):
+	// past the instance limit, the calls are not followed. Two calls of
+	// the next directory in each of 40 make 2^40 paths.
+	paths, maxPaths := 0, l.budget.limits.Instances/moduleShare
 	for depth := 0; len(level) > 0 && depth < maxModuleDepth; depth++ {
 		var dirs []string
 		for _, p := range level {
@@ -466,6 +504,11 @@ func (l *loader) discover() error {
 				continue
 			}
 			for _, c := range m.calls {
+				if paths++; int64(paths) > maxPaths {
+					l.skipped(scanner.DiagError, fmt.Sprintf("module %q is not read: instance limit reached", c.name), c.defRange,
+						fmt.Sprintf("the tree calls modules along more than %d paths (the scan's limit of module instances); its resources are not scanned", maxPaths))
+					continue
+				}
 				key := joinKey(p.key, c.name)
 				dir, ok := l.resolveSource(key, p.dir, c)
 				if !ok {
@@ -581,7 +624,7 @@ func (l *loader) resolveSource(key, parentDir string, c *callDecl) (string, bool
 	if src == "" {
 		return "", false
 	}
-	l.skipped(scanner.DiagWarning, fmt.Sprintf("module %q (%s) is not fetched; run terraform init to fetch it", c.name, src), c.defRange)
+	l.skipped(scanner.DiagWarning, fmt.Sprintf("module %q (%s) is not fetched; run terraform init to fetch it", c.name, src), c.defRange, "")
 	return "", false
 }
 
@@ -591,20 +634,24 @@ func (l *loader) moduleDir(dir string, c *callDecl, what string) (string, bool) 
 	fi, err := l.fs.Stat(dir)
 	switch {
 	case !l.fs.Contains(dir) || treefs.IsOutside(err):
-		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is outside the scanned tree, and is not read", c.name, what), c.defRange)
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is outside the scanned tree, and is not read", c.name, what), c.defRange, "")
 	case err != nil:
-		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s not found", c.name, what), c.defRange)
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s not found", c.name, what), c.defRange, "")
 	case !fi.IsDir():
-		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is a file; a module source names the directory that holds the module's .tf files", c.name, what), c.defRange)
+		l.skipped(scanner.DiagError, fmt.Sprintf("module %q: %s is a file; a module source names the directory that holds the module's .tf files", c.name, what), c.defRange, "")
 	default:
 		return dir, true
 	}
 	return "", false
 }
 
-// skipped records that a module call's resources are not scanned.
-func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range) {
-	l.diags = append(l.diags, scanner.Diagnostic{Severity: sev, Summary: summary, Detail: "its resources are not scanned",
+// skipped records that a module call's resources are not scanned; detail
+// "" says just that.
+func (l *tree) skipped(sev scanner.DiagSeverity, summary string, rng hcl.Range, detail string) {
+	if detail == "" {
+		detail = "its resources are not scanned"
+	}
+	l.add(scanner.Diagnostic{Severity: sev, Summary: summary, Detail: detail,
 		File: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column, Skipped: true})
 }
 

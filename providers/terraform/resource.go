@@ -26,22 +26,72 @@ type instanceKeys struct {
 // expand evaluates count or for_each in s. An unknown value cannot be
 // expanded: it is a diagnostic and one instance, with no key and unknown
 // each/count, is judged in its place, so nothing is dropped silently.
-func (s *scope) expand(count, forEach hcl.Expression, what string) instanceKeys {
+//
+// Every instance is charged to the tree's budget before it is made. An
+// expansion that does not fit is judged once, with unknown count.index or
+// each, like an unknown one; once not even that fits, the block is not
+// judged at all.
+func (s *scope) expand(count, forEach hcl.Expression, e expansion) instanceKeys {
 	switch {
 	case count != nil:
-		return s.expandCount(count, what)
+		return s.expandCount(count, e)
 	case forEach != nil:
-		return s.expandForEach(forEach, what)
+		return s.expandForEach(forEach, e)
+	}
+	if !s.take(1, e) {
+		return instanceKeys{}
 	}
 	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{{}}}
 }
 
-func (s *scope) unknownExpansion(expr hcl.Expression, what, meta string) instanceKeys {
+// expansion is the block expand expands: its address for diagnostics, its
+// header, and whether it is a module call.
+type expansion struct {
+	what   string
+	def    hcl.Range
+	module bool
+}
+
+// take charges n instances of e's block; false when they do not fit, and
+// when not even one does, a diagnostic says the block is not scanned.
+func (s *scope) take(n int64, e expansion) bool {
+	if s.l.meter.instances(n, e.module) {
+		return true
+	}
+	if n == 1 {
+		s.skipped(e.what+" is not evaluated: instance limit reached", s.l.budget.instanceDetail(e.module)+"; it is not scanned", e.def)
+	}
+	return false
+}
+
+// overLimit stands in for an expansion of n instances that does not fit
+// the budget: one instance with unknown count.index or each.
+func (s *scope) overLimit(n int64, meta string, expr hcl.Expression, e expansion) instanceKeys {
+	if !s.take(1, e) {
+		return instanceKeys{}
+	}
+	s.diag(scanner.DiagError, fmt.Sprintf("instance limit reached: %s of %s has %d instances", meta, e.what, n),
+		s.l.budget.instanceDetail(e.module)+"; it is judged once, with unknown "+
+			map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta], expr.Range())
+	return s.unknownInstance(meta)
+}
+
+func (s *scope) unknownExpansion(expr hcl.Expression, e expansion, meta string) instanceKeys {
+	what := e.what
 	detail := "it is judged once, with unknown " + map[string]string{"count": "count.index", "for_each": "each.key and each.value"}[meta]
 	if names := s.unsetVariables(expr); len(names) > 0 {
 		detail = "it depends on variable " + strings.Join(names, ", ") + ", which has no value (give one with --var or a .tfvars file); " + detail
 	}
+	if !s.take(1, e) {
+		return instanceKeys{}
+	}
 	s.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply", detail, expr.Range())
+	return s.unknownInstance(meta)
+}
+
+// unknownInstance is the one instance judged in place of an expansion
+// that cannot be made: count.index, or each.key and each.value, unknown.
+func (s *scope) unknownInstance(meta string) instanceKeys {
 	inst := instCtx{}
 	from := varMark{} // what could not be expanded came from a variable or a resource
 	if meta == "count" {
@@ -89,24 +139,28 @@ func (s *scope) unsetVariables(expr hcl.Expression) []string {
 	return names
 }
 
-func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
+func (s *scope) expandCount(expr hcl.Expression, e expansion) instanceKeys {
+	what := e.what
 	v, _ := s.eval(expr, instCtx{}).UnmarkDeep()
 	if !v.IsKnown() {
-		return s.unknownExpansion(expr, what, "count")
+		return s.unknownExpansion(expr, e, "count")
 	}
 	if v.IsNull() || v.Type() != cty.Number {
-		s.notJudged("invalid count of "+what, "count must be a whole number", expr.Range())
+		s.skipped("invalid count of "+what, "count must be a whole number", expr.Range())
 		return instanceKeys{}
 	}
 	n, acc := v.AsBigFloat().Int64()
 	if acc != big.Exact || n < 0 {
-		s.notJudged("invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
+		s.skipped("invalid count of "+what, "count must be a whole number, zero or more", expr.Range())
 		return instanceKeys{}
 	}
 	if n > maxInstances {
 		s.diag(scanner.DiagWarning, fmt.Sprintf("count of %s is %d", what, n),
 			fmt.Sprintf("only the first %d instances are scanned", maxInstances), expr.Range())
 		n = maxInstances
+	}
+	if !s.take(n, e) {
+		return s.overLimit(n, "count", expr, e)
 	}
 	var out instanceKeys
 	for i := int64(0); i < n; i++ {
@@ -116,14 +170,15 @@ func (s *scope) expandCount(expr hcl.Expression, what string) instanceKeys {
 	return out
 }
 
-func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
+func (s *scope) expandForEach(expr hcl.Expression, e expansion) instanceKeys {
+	what := e.what
 	v := s.eval(expr, instCtx{})
 	plain, _ := v.UnmarkDeep()
 	if !plain.IsWhollyKnown() && (!plain.IsKnown() || !plain.CanIterateElements() || plain.Type().IsSetType() || !plain.Length().IsKnown()) {
-		return s.unknownExpansion(expr, what, "for_each")
+		return s.unknownExpansion(expr, e, "for_each")
 	}
 	if plain.IsNull() {
-		s.notJudged("invalid for_each of "+what, "for_each must not be null", expr.Range())
+		s.skipped("invalid for_each of "+what, "for_each must not be null", expr.Range())
 		return instanceKeys{}
 	}
 	ty := plain.Type()
@@ -132,8 +187,12 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		s.diag(scanner.DiagError, "invalid for_each of "+what, "for_each must be a map or a set of strings, not a list; use toset()", expr.Range())
 		isSet = true
 	} else if !isSet && !ty.IsMapType() && !ty.IsObjectType() {
-		s.notJudged("invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
+		s.skipped("invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
 		return instanceKeys{}
+	}
+	n := int64(min(plain.LengthInt(), maxInstances))
+	if !s.take(n, e) {
+		return s.overLimit(n, "for_each", expr, e)
 	}
 	var out instanceKeys
 	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
@@ -151,11 +210,11 @@ func (s *scope) expandForEach(expr hcl.Expression, what string) instanceKeys {
 		}
 		kp, _ := k.Unmark()
 		if !kp.IsKnown() {
-			return s.unknownExpansion(expr, what, "for_each")
+			return s.unknownExpansion(expr, e, "for_each")
 		}
 		ks, ok := scanner.ValueString(kp)
 		if !ok {
-			s.notJudged("invalid for_each of "+what, "for_each keys must be strings", expr.Range())
+			s.skipped("invalid for_each of "+what, "for_each keys must be strings", expr.Range())
 			return instanceKeys{}
 		}
 		if len(out.keys) == maxInstances {
@@ -175,7 +234,7 @@ func (s *scope) instances(d *resDecl) []*resInstance {
 		return ris
 	}
 	s.insts[d.key()] = nil // a count that refers to its own resource expands to nothing
-	ek := s.expand(d.count, d.forEach, d.key())
+	ek := s.expand(d.count, d.forEach, expansion{what: d.key(), def: d.defRange})
 	ris := make([]*resInstance, len(ek.keys))
 	for i, k := range ek.keys {
 		ris[i] = &resInstance{decl: d, inst: ek.insts[i], addr: scanner.Address{
@@ -407,6 +466,15 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	if coll.IsNull() || !coll.CanIterateElements() {
 		return
 	}
+	if n := coll.LengthInt(); !s.l.meter.instances(int64(n), false) {
+		// As with an unknown for_each: not known, rather than missing.
+		s.diag(scanner.DiagError, fmt.Sprintf("instance limit reached: dynamic %q has %d blocks", typ, n),
+			s.l.budget.instanceDetail(false)+"; the blocks are treated as not known", fe.Expr.Range())
+		_, marks := v.UnmarkDeep()
+		refs, sens := refsOf(marks)
+		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		return
+	}
 	keyMarks := taintOnly(cmarks)
 	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
@@ -576,7 +644,7 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 			return nil
 		}
 	}
-	ek := s.expand(call.count, call.forEach, "module."+call.name)
+	ek := s.expand(call.count, call.forEach, expansion{what: "module." + call.name, def: call.defRange, module: true})
 	kids := make([]*scope, len(ek.keys))
 	for i, k := range ek.keys {
 		c := newScope(s.base, mod, s)
