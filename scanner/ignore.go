@@ -331,15 +331,16 @@ func NearestID(id string, known []string) string {
 	id = strings.ToUpper(id)
 	best, bestDist := "", len(id)/2+1
 	for _, k := range known {
-		if d := editDistance(id, strings.ToUpper(k)); d < bestDist || d == bestDist && best != "" && k < best {
+		if d := EditDistance(id, strings.ToUpper(k)); d < bestDist || d == bestDist && best != "" && k < best {
 			best, bestDist = k, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes: what
+// "did you mean" suggestions are measured by.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -126,7 +126,7 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, f.pathErr("reading", shown, err)
 	}
-	if err := f.readable(shown, fi); err != nil {
+	if err := readable(shown, fi, f.max); err != nil {
 		return nil, err
 	}
 	file, err := f.root.Open(rel)
@@ -239,11 +239,8 @@ func ReadRegular(path, shown string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
-	}
-	if fi.Size() > max {
-		return nil, tooLarge(shown, max)
+	if err := readable(shown, fi, max); err != nil {
+		return nil, err
 	}
 	file, err := os.Open(path)
 	if err != nil {
@@ -253,13 +250,13 @@ func ReadRegular(path, shown string, max int64) ([]byte, error) {
 	return readBounded(file, shown, max)
 }
 
-// readable refuses what is not a regular file or is too large.
-func (f *FS) readable(shown string, fi fs.FileInfo) error {
+// readable refuses what is not a regular file or is larger than max.
+func readable(shown string, fi fs.FileInfo, max int64) error {
 	if !fi.Mode().IsRegular() {
 		return &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
 	}
-	if fi.Size() > f.max {
-		return tooLarge(shown, f.max)
+	if fi.Size() > max {
+		return tooLarge(shown, max)
 	}
 	return nil
 }
@@ -271,11 +268,8 @@ func readBounded(file *os.File, shown string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "reading", Path: shown, Err: stripPath(err)}
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "reading", Path: shown, Err: ErrNotRegular}
-	}
-	if fi.Size() > max {
-		return nil, tooLarge(shown, max)
+	if err := readable(shown, fi, max); err != nil {
+		return nil, err
 	}
 	buf := make([]byte, 0, fi.Size()+1)
 	for {

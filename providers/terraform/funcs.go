@@ -129,37 +129,38 @@ func guard(f function.Function) function.Function {
 	return passThrough(f, nil)
 }
 
-// passThrough returns a function that runs pre (if any) on the arguments and
-// then calls f with them, recovering any panic. It accepts unknown, null,
-// marked and dynamic arguments and hands them over untouched, so f's own
-// rules for them still apply. Its static return type is dynamic: HCL only
-// ever calls Call, whose result carries the real type.
-func passThrough(f function.Function, pre func(args []cty.Value) error) function.Function {
+// wrapping builds a function that takes f's parameters, made permissive
+// (unknown, null, marked and dynamic arguments reach impl untouched), with
+// a dynamic static return type: HCL only ever calls Call, whose result
+// carries the real type. Every wrapper of ours has this shape.
+func wrapping(f function.Function, impl function.ImplFunc) function.Function {
 	params, varParam := permissiveParams(f)
-	return function.New(&function.Spec{
-		Description: f.Description(),
-		Params:      params,
-		VarParam:    varParam,
-		Type:        function.StaticReturnType(cty.DynamicPseudoType),
-		Impl: func(args []cty.Value, _ cty.Type) (ret cty.Value, err error) {
-			defer recoverAs(&ret, &err)
-			defer func() {
-				if err != nil && anySensitive(args) {
-					err = hideArguments(err)
-				}
-			}()
-			if pre != nil {
-				if err := pre(args); err != nil {
-					return cty.NilVal, err
-				}
+	return function.New(&function.Spec{Description: f.Description(), Params: params, VarParam: varParam,
+		Type: function.StaticReturnType(cty.DynamicPseudoType), Impl: impl})
+}
+
+// passThrough returns a function that runs pre (if any) on the arguments and
+// then calls f with them, recovering any panic; f's own rules for unknown,
+// null and marked arguments still apply (see wrapping).
+func passThrough(f function.Function, pre func(args []cty.Value) error) function.Function {
+	return wrapping(f, func(args []cty.Value, _ cty.Type) (ret cty.Value, err error) {
+		defer recoverAs(&ret, &err)
+		defer func() {
+			if err != nil && anySensitive(args) {
+				err = hideArguments(err)
 			}
-			ret, err = f.Call(args)
-			var pe function.PanicError
-			if errors.As(err, &pe) {
-				return cty.NilVal, errInternal
+		}()
+		if pre != nil {
+			if err := pre(args); err != nil {
+				return cty.NilVal, err
 			}
-			return ret, err
-		},
+		}
+		ret, err = f.Call(args)
+		var pe function.PanicError
+		if errors.As(err, &pe) {
+			return cty.NilVal, errInternal
+		}
+		return ret, err
 	})
 }
 
@@ -197,18 +198,11 @@ func hideArguments(err error) error {
 // sensitive: quiet is f built with a context whose warnings do not quote
 // the arguments (funcContext.hushed).
 func sensitiveVariant(f, quiet function.Function) function.Function {
-	params, varParam := permissiveParams(f)
-	return function.New(&function.Spec{
-		Description: f.Description(),
-		Params:      params,
-		VarParam:    varParam,
-		Type:        function.StaticReturnType(cty.DynamicPseudoType),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if anySensitive(args) {
-				return quiet.Call(args)
-			}
-			return f.Call(args)
-		},
+	return wrapping(f, func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if anySensitive(args) {
+			return quiet.Call(args)
+		}
+		return f.Call(args)
 	})
 }
 

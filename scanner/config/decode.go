@@ -398,7 +398,7 @@ func suggest(prefix, name string, fields map[string]field) string {
 	sort.Strings(keys)
 	best, bestDist := "", max(1, len(name)/3)+1
 	for _, k := range keys {
-		if dist := editDistance(strings.ToLower(name), k); dist < bestDist {
+		if dist := scanner.EditDistance(strings.ToLower(name), k); dist < bestDist {
 			best, bestDist = k, dist
 		}
 	}
@@ -406,26 +406,4 @@ func suggest(prefix, name string, fields map[string]field) string {
 		return fmt.Sprintf(" (known keys: %s)", strings.Join(keys, ", "))
 	}
 	return fmt.Sprintf(" (did you mean %q?)", prefix+best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes (keys
-// are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
