@@ -422,7 +422,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 				"module": cty.StringVal(s.l.pathModule(s.mod.dir)), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 			})
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(s.l.workspace())})
 		case "self":
 		case "resource": // resource.TYPE.NAME, Terraform's explicit form
 			typ, name := stepName(t, 1), stepName(t, 2)
@@ -636,17 +636,20 @@ func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
 // addMissingFunctions gives every function a module calls that the table
 // lacks a stand-in that returns unknown, with a diagnostic at each call, so
 // the scan goes on. Provider functions (provider::NAME::FN) are unknown
-// without a diagnostic: Terraform knows them, casascan runs no provider.
+// too, with a warning naming the function: Terraform knows them, casascan
+// runs no provider.
 func (l *loader) addMissingFunctions(m *module) {
 	for _, name := range sortedKeys(m.calledFuncs) {
 		if f, known := l.funcs[name]; known && !isStandIn(f) {
 			continue
 		}
 		l.funcs[name] = unknownFunction
-		if strings.HasPrefix(name, "provider::") {
-			continue
-		}
 		for _, rng := range m.calledFuncs[name] {
+			if strings.HasPrefix(name, "provider::") {
+				l.diag(scanner.DiagWarning, fmt.Sprintf("provider function %q is not evaluated", name),
+					"casascan runs no provider; its result is treated as not known before apply", rng)
+				continue
+			}
 			if removedFunctions[name] {
 				// Terraform itself rejects these.
 				l.diag(scanner.DiagError, "Call to unknown function",

@@ -23,6 +23,7 @@ var fixtureOptions = map[string]Options{
 		Vars:     []string{"from_cli=cli wins", `cli_list=["x","y"]`},
 		Env:      []string{"TF_VAR_from_env=env value", "TF_VAR_from_cli=env loses", "HOME=/root"},
 	},
+	"workspace_env": {Env: []string{"TF_WORKSPACE=staging"}},
 }
 
 // TestLoadFixtures loads every tree under fixtures/terraform and compares

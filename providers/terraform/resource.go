@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // resourceMeta are a resource block's meta-arguments, never resource
@@ -144,6 +145,12 @@ func (s *scope) expandCount(expr hcl.Expression, e expansion) instanceKeys {
 	v, _ := s.eval(expr, instCtx{}).UnmarkDeep()
 	if !v.IsKnown() {
 		return s.unknownExpansion(expr, e, "count")
+	}
+	if !v.IsNull() && v.Type() == cty.String {
+		// As Terraform converts it: "2", what a string variable gives.
+		if n, err := convert.Convert(v, cty.Number); err == nil {
+			v = n
+		}
 	}
 	if v.IsNull() || v.Type() != cty.Number {
 		s.skipped("invalid count of "+what, "count must be a whole number", expr.Range())

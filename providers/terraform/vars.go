@@ -86,6 +86,19 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	return vals
 }
 
+// workspace is terraform.workspace: TF_WORKSPACE from the run's
+// environment (Options.Env, not the process's), else "default", as
+// Terraform selects it.
+func (l *loader) workspace() string {
+	ws := "default"
+	for _, kv := range l.opts.Env {
+		if name, v, ok := strings.Cut(kv, "="); ok && name == "TF_WORKSPACE" && v != "" {
+			ws = v
+		}
+	}
+	return ws
+}
+
 // rawValue reads a value given as a string on the command line or in the
 // environment: as the string itself for a primitive or untyped variable, as
 // an HCL expression otherwise, as Terraform does.
