@@ -26,6 +26,10 @@ type module struct {
 	resByKey  map[string]*resDecl // "type.name" or "data.type.name"
 	calls     []*callDecl
 	callByKey map[string]*callDecl
+	// ephemerals are the ephemeral resources (Terraform 1.10+) by
+	// "type.name": never persisted, so never in the graph, and every value
+	// read from one is unknown and sensitive.
+	ephemerals map[string]*resDecl
 	// accessed lists, per "type.name" or "data.type.name", the attribute
 	// names other expressions read from it, so a computed attribute such as
 	// id reads as unknown instead of failing for want of a schema.
@@ -189,7 +193,7 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 	m := &module{
 		dir: dir, vars: map[string]*varDecl{}, locals: map[string]*hcl.Attribute{},
 		outputs: map[string]*hcl.Attribute{}, resByKey: map[string]*resDecl{},
-		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{},
+		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{}, ephemerals: map[string]*resDecl{},
 		calledFuncs: map[string][]hcl.Range{},
 	}
 	var diags hcl.Diagnostics
@@ -276,6 +280,13 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		}
 		m.resByKey[r.key()] = r
 		m.resources = append(m.resources, r)
+	case "ephemeral":
+		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
+		r.id = "ephemeral." + r.typ + "." + r.name
+		if _, dup := m.ephemerals[r.typ+"."+r.name]; dup {
+			return append(diags, dupDiag("ephemeral", r.typ+"."+r.name, blk.DefRange))
+		}
+		m.ephemerals[r.typ+"."+r.name] = r
 	case "module":
 		c, d := decodeCall(blk)
 		diags = append(diags, d...)

@@ -347,8 +347,8 @@ func schemaComplaint(d *hcl.Diagnostic) bool {
 func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext {
 	ctx := s.l.context()
 	vars := ctx.Variables
-	var named, res, data, explicit map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource.
-	var mods map[string]map[string]bool                            // call → outputs wanted (nil = all)
+	var named, res, data, explicit, ephem map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource., ephemeral.
+	var mods map[string]map[string]bool                                   // call → outputs wanted (nil = all)
 	wholeVars, undeclaredVar := false, false
 	put := func(m *map[string]map[string]cty.Value, a, b string, v cty.Value) {
 		if *m == nil {
@@ -429,6 +429,16 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 			if d := s.mod.resByKey[typ+"."+name]; d != nil {
 				put(&explicit, typ, name, s.resourceValue(d))
 			}
+		case "ephemeral":
+			// An ephemeral resource is opened at apply and never persisted:
+			// whatever is read from it is unknown, and sensitive-like.
+			typ, name := stepName(t, 1), stepName(t, 2)
+			if s.mod.ephemerals[typ+"."+name] != nil {
+				put(&ephem, typ, name, cty.DynamicVal.WithMarks(cty.NewValueMarks(varMark{}, sensitiveMark)))
+			} else if typ != "" && name != "" {
+				s.undeclared(t, "resource", typ+"."+name, "An ephemeral resource %q has not been declared")
+				put(&ephem, typ, name, cty.DynamicVal)
+			}
 		case "data":
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey["data."+typ+"."+name]; d != nil {
@@ -477,7 +487,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 	for typ, m := range res {
 		vars[typ] = s.resourceObject(typ, m)
 	}
-	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit} {
+	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit, "ephemeral": ephem} {
 		if len(byType) == 0 {
 			continue
 		}
