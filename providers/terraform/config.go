@@ -22,6 +22,9 @@ type module struct {
 	vars      map[string]*varDecl
 	locals    map[string]*hcl.Attribute
 	outputs   map[string]*hcl.Attribute
+	// sensitiveOutputs are the outputs declared sensitive = true: their
+	// value is sensitive for the caller, whatever it is made of.
+	sensitiveOutputs map[string]bool
 	resources []*resDecl
 	resByKey  map[string]*resDecl // "type.name" or "data.type.name"
 	calls     []*callDecl
@@ -117,7 +120,7 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "type"}, {Name: "default"}, {Name: "sensitive"}, {Name: "nullable"},
 }}
 
-var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
+var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}, {Name: "sensitive"}}}
 
 var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}}
 
@@ -250,6 +253,7 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		if a := c.Attributes["value"]; a != nil {
 			m.outputs[blk.Labels[0]] = a
 		}
+		m.outputSensitive(blk.Labels[0], c.Attributes["sensitive"])
 	case "resource", "data":
 		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
 		r.id = r.typ + "." + r.name
@@ -297,6 +301,19 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		m.calls = append(m.calls, c)
 	}
 	return diags
+}
+
+// outputSensitive records an output's sensitive argument, when given.
+func (m *module) outputSensitive(name string, a *hcl.Attribute) {
+	if a == nil {
+		return
+	}
+	b, d := a.Expr.Value(nil)
+	sens := !d.HasErrors() && b.Type() == cty.Bool && b.IsKnown() && !b.IsNull() && b.True()
+	if m.sensitiveOutputs == nil {
+		m.sensitiveOutputs = map[string]bool{}
+	}
+	m.sensitiveOutputs[name] = sens
 }
 
 func decodeVariable(blk *hcl.Block) (*varDecl, hcl.Diagnostics) {

@@ -216,7 +216,13 @@ func (s *scope) variable(name string) cty.Value {
 
 func (s *scope) output(name string) cty.Value {
 	a := s.mod.outputs[name]
-	return s.memoize("output."+name, a.NameRange, func() cty.Value { return s.eval(a.Expr, instCtx{}) })
+	return s.memoize("output."+name, a.NameRange, func() cty.Value {
+		v := s.eval(a.Expr, instCtx{})
+		if s.mod.sensitiveOutputs[name] {
+			v = v.Mark(sensitiveMark) // sensitive for the caller, as Terraform marks it
+		}
+		return v
+	})
 }
 
 // eval evaluates an expression in this scope. Errors become diagnostics and
