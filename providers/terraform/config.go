@@ -18,17 +18,17 @@ import (
 // module is one module source directory, parsed once however many instances
 // of it the configuration has.
 type module struct {
-	dir       string // absolute
-	vars      map[string]*varDecl
-	locals    map[string]*hcl.Attribute
-	outputs   map[string]*hcl.Attribute
+	dir     string // absolute
+	vars    map[string]*varDecl
+	locals  map[string]*hcl.Attribute
+	outputs map[string]*hcl.Attribute
 	// sensitiveOutputs are the outputs declared sensitive = true: their
 	// value is sensitive for the caller, whatever it is made of.
 	sensitiveOutputs map[string]bool
-	resources []*resDecl
-	resByKey  map[string]*resDecl // "type.name" or "data.type.name"
-	calls     []*callDecl
-	callByKey map[string]*callDecl
+	resources        []*resDecl
+	resByKey         map[string]*resDecl // "type.name" or "data.type.name"
+	calls            []*callDecl
+	callByKey        map[string]*callDecl
 	// ephemerals are the ephemeral resources (Terraform 1.10+) by
 	// "type.name": never persisted, so never in the graph, and every value
 	// read from one is unknown and sensitive.
