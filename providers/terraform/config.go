@@ -18,21 +18,14 @@ import (
 // module is one module source directory, parsed once however many instances
 // of it the configuration has.
 type module struct {
-	dir     string // absolute
-	vars    map[string]*varDecl
-	locals  map[string]*hcl.Attribute
-	outputs map[string]*hcl.Attribute
-	// sensitiveOutputs are the outputs declared sensitive = true: their
-	// value is sensitive for the caller, whatever it is made of.
-	sensitiveOutputs map[string]bool
-	resources        []*resDecl
-	resByKey         map[string]*resDecl // "type.name" or "data.type.name"
-	calls            []*callDecl
-	callByKey        map[string]*callDecl
-	// ephemerals are the ephemeral resources (Terraform 1.10+) by
-	// "type.name": never persisted, so never in the graph, and every value
-	// read from one is unknown and sensitive.
-	ephemerals map[string]*resDecl
+	dir       string // absolute
+	vars      map[string]*varDecl
+	locals    map[string]*hcl.Attribute
+	outputs   map[string]*hcl.Attribute
+	resources []*resDecl
+	resByKey  map[string]*resDecl // "type.name" or "data.type.name"
+	calls     []*callDecl
+	callByKey map[string]*callDecl
 	// accessed lists, per "type.name" or "data.type.name", the attribute
 	// names other expressions read from it, so a computed attribute such as
 	// id reads as unknown instead of failing for want of a schema.
@@ -50,6 +43,14 @@ type module struct {
 	// metered are the nodes instrument wraps in the budget's functions,
 	// found by the walk that records traversals (visit).
 	metered []hclsyntax.Node
+
+	// sensitiveOutputs are the outputs declared sensitive = true: their
+	// value is sensitive for the caller, whatever it is made of.
+	sensitiveOutputs map[string]bool
+	// ephemerals are the ephemeral resources (Terraform 1.10+) by
+	// "type.name": never persisted, so never in the graph, and every value
+	// read from one is unknown and sensitive.
+	ephemerals map[string]*resDecl
 }
 
 type varDecl struct {
