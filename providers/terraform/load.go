@@ -30,8 +30,11 @@ import (
 
 // Options steer Load.
 type Options struct {
-	// VarFiles are --var-file paths, in order; Vars are --var NAME=VALUE, in
-	// order. Later ones win, as in Terraform.
+	// VarArgs are the --var-file and --var arguments in command-line order:
+	// a later one wins, as in Terraform. VarFiles (--var-file paths) and
+	// Vars (--var NAME=VALUE) are the same for callers that have no
+	// interleaved order: they apply before VarArgs, every file first.
+	VarArgs  []VarArg
 	VarFiles []string
 	Vars     []string
 	// Env is the environment (os.Environ()); TF_VAR_* values are read from it.
@@ -57,6 +60,28 @@ type Options struct {
 	// workers bounds the goroutines evaluating module instances; 0 means
 	// GOMAXPROCS. Tests set it to compare parallel and sequential runs.
 	workers int
+}
+
+// VarArg is one --var-file or --var argument.
+type VarArg struct {
+	// File says Value is a --var-file path; else it is a --var NAME=VALUE.
+	File  bool
+	Value string
+}
+
+// varArgs lists the variable arguments in the order they apply.
+func (o *Options) varArgs() []VarArg {
+	if len(o.VarFiles)+len(o.Vars) == 0 {
+		return o.VarArgs
+	}
+	out := make([]VarArg, 0, len(o.VarFiles)+len(o.Vars)+len(o.VarArgs))
+	for _, p := range o.VarFiles {
+		out = append(out, VarArg{File: true, Value: p})
+	}
+	for _, kv := range o.Vars {
+		out = append(out, VarArg{Value: kv})
+	}
+	return append(out, o.VarArgs...)
 }
 
 // tree is what every root module of a scanned tree shares: parsed modules

@@ -17,7 +17,7 @@ import (
 // rootVariables gathers the root module's variable values with Terraform's
 // precedence, lowest first: TF_VAR_* environment variables, terraform.tfvars,
 // terraform.tfvars.json, *.auto.tfvars(.json) in lexical order, then
-// --var-file and --var in order. Declared defaults apply where none is set
+// --var-file and --var in command-line order (Options.VarArgs). Declared defaults apply where none is set
 // (in scope.variable). Values from the environment are sensitive: never
 // printed.
 func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
@@ -61,14 +61,18 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 			l.readVarFile(abs, l.rel(abs), false, m, vals)
 		}
 	}
-	for _, p := range l.opts.VarFiles {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			abs = p
+	// --var-file and --var in command-line order: the later one wins.
+	for _, arg := range l.opts.varArgs() {
+		if arg.File {
+			p := arg.Value
+			abs, err := filepath.Abs(p)
+			if err != nil {
+				abs = p
+			}
+			l.readVarFile(abs, p, true, m, vals)
+			continue
 		}
-		l.readVarFile(abs, p, true, m, vals)
-	}
-	for _, kv := range l.opts.Vars {
+		kv := arg.Value
 		name, raw, ok := strings.Cut(kv, "=")
 		d := m.vars[strings.TrimSpace(name)]
 		if !ok || d == nil {
