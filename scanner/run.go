@@ -390,11 +390,22 @@ func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding
 			if len(problems) == 0 {
 				f := r.base(c, res, "", "")
 				f.Status, f.Message = StatusPass, res.Address+": passes"
+				if len(res.Invalid) > 0 {
+					// Part of the configuration is not understood: it is
+					// not right in every outcome.
+					inv := res.Invalid[0]
+					f.Status, f.Reason = StatusUnknown, RedactText(inv.Path+" could not be evaluated: "+inv.Reason)
+					f.Message = res.Address + ": not judged: " + f.Reason
+				}
 				out = append(out, f)
 				continue
 			}
 			for _, p := range problems {
 				p.Resource = res
+				if inv := res.invalidAt(p.Path); inv != nil && !p.Unknown {
+					p.Unknown = true
+					p.Message = p.Message + " (but " + inv.Path + " could not be evaluated: " + inv.Reason + ")"
+				}
 				out = append(out, r.finding(c, p))
 			}
 		}

@@ -81,6 +81,10 @@ type resDecl struct {
 	// same address, so neither block's findings disappear; references go
 	// to the first.
 	dup int
+	// invalid are the parts of the block Terraform would refuse whatever
+	// the values: a block written as an attribute, an argument the block
+	// does not take (checkArguments).
+	invalid []scanner.Invalid
 }
 
 // key identifies the block in the evaluation caches: its id, made unique
@@ -262,6 +266,8 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 			r.mode, r.id = scanner.Data, "data."+r.id
 		}
 		c, _, d := blk.Body.PartialContent(metaSchema)
+		diags = append(diags, d...)
+		r.invalid, d = checkArguments(strings.TrimSuffix(r.id, "."+r.name), blk.Body)
 		diags = append(diags, d...)
 		if a := c.Attributes["count"]; a != nil {
 			r.count = a.Expr

@@ -85,6 +85,9 @@ type scope struct {
 	vars    cty.Value
 	resVals map[string]cty.Value // by "type.name", once every instance is evaluated
 	resObjs map[string]cty.Value
+	// invalid holds the attributes whose value Terraform would refuse,
+	// with the reason (noteInvalid).
+	invalid map[*scanner.Attr]string
 }
 
 type resInstance struct {
@@ -308,12 +311,20 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	if !diags.HasErrors() {
 		return v
 	}
+	reason := ""
 	for _, d := range diags {
-		if d.Severity == hcl.DiagError && !schemaComplaint(d) {
+		if d.Severity == hcl.DiagError && !s.schemaComplaint(d) {
 			s.hclDiag(d)
+			if reason == "" {
+				reason = diagReason(d)
+			}
 		}
 	}
-	return cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+	out := cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+	if reason != "" {
+		out = out.Mark(invalidMark{reason}) // Terraform refuses it: no check passes on it
+	}
+	return out
 }
 
 // traversalMarks are the references the inputs of an expression carry
@@ -340,13 +351,6 @@ func (s *scope) variables(expr hcl.Expression) []hcl.Traversal {
 		return trs
 	}
 	return expr.Variables()
-}
-
-// schemaComplaint tells evaluation errors that only arise because casascan
-// has no provider schema (a computed attribute read from a resource) from
-// errors Terraform itself would raise.
-func schemaComplaint(d *hcl.Diagnostic) bool {
-	return d.Summary == "Unsupported attribute"
 }
 
 // evalContext builds the variables an expression's traversals need.

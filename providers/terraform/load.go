@@ -434,6 +434,7 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 	for i, l := range ls {
 		graphs[i] = &scanner.Graph{Root: t.base}
 		l.walk(l.top, graphs[i])
+		propagateInvalid(graphs[i])
 	}
 	for _, u := range units {
 		for _, d := range u.diags {
@@ -467,10 +468,11 @@ func (t *tree) finish(graphs []*scanner.Graph) []*scanner.Graph {
 func (l *loader) walk(s *scope, g *scanner.Graph) {
 	for _, d := range s.mod.resources {
 		for _, ri := range s.instances(d) {
+			body := s.instanceBody(ri)
 			g.Resources = append(g.Resources, &scanner.Resource{
 				Address: ri.addr.String(), Mode: d.mode, Type: d.typ, Name: d.name,
-				Body: s.instanceBody(ri), DefRange: d.defRange, Range: d.rng,
-				Calls: s.calls, Source: scanner.SourceTerraform,
+				Body: body, DefRange: d.defRange, Range: d.rng,
+				Calls: s.calls, Source: scanner.SourceTerraform, Invalid: s.invalidParts(d, body),
 			})
 		}
 	}

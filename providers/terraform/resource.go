@@ -342,6 +342,11 @@ func bodyObject(b *scanner.Body) map[string]cty.Value {
 	obj := make(map[string]cty.Value, len(b.Attrs)+len(b.Blocks))
 	for name, a := range b.Attrs {
 		v := a.Value
+		if v.IsKnown() && v.IsNull() {
+			// Null leaves the argument to the provider, which may compute
+			// it: read back, it is unknown (instanceValue), never null.
+			continue
+		}
 		if a.Sensitive {
 			v = v.Mark(sensitiveMark)
 		}
@@ -468,6 +473,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 		_, marks := v.UnmarkDeep()
 		refs, sens := refsOf(marks)
 		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		s.noteInvalid(out.Attrs[typ], marks)
 		return
 	}
 	if coll.IsNull() || !coll.CanIterateElements() {
@@ -548,6 +554,7 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
 		Literal: true}
+	s.noteInvalid(a, marks)
 	// Literal unless a variable's value or a resource's reached it; for a
 	// map or object, key by key.
 	for _, pvm := range pvms {
