@@ -344,7 +344,10 @@ func (t *tree) canonical(dir string) string {
 func (t *tree) newLoader(root string, only bool) *loader {
 	l := &loader{tree: t, root: root, callDirs: map[string]string{}, meter: newMeter(t.budget)}
 	l.readManifest()
-	_ = l.discover() // the root itself is parsed already; children report their own errors
+	// The root itself is parsed already; modules report their own errors.
+	if err := l.discover(); err != nil {
+		l.skipped(scanner.DiagError, "cannot read the modules of "+l.rel(root), hcl.Range{Filename: l.rel(root)}, relErr(err).Error())
+	}
 	l.setFunctions(nil)
 	for _, dir := range sortedKeys(l.mods) {
 		l.addMissingFunctions(l.mods[dir])

@@ -419,13 +419,16 @@ func (s *scope) convertBody(b hcl.Body, inst instCtx, top bool) *scanner.Body {
 	}
 	// JSON: dynamic blocks by schema; nested blocks are object values,
 	// which scanner.Body presents as blocks.
-	content, remain, _ := b.PartialContent(dynamicSchema)
+	content, remain, diags := b.PartialContent(dynamicSchema)
 	if content != nil {
 		for _, blk := range content.Blocks {
 			s.expandDynamic(out, blk.Labels[0], blk.Body, blk.DefRange, blk.DefRange, inst)
 		}
 	}
-	attrs, _ := remain.JustAttributes()
+	attrs, d := remain.JustAttributes()
+	for _, diag := range append(diags, d...) {
+		s.hclDiag(diag)
+	}
 	for _, name := range sortedKeys(attrs) {
 		if top && (resourceMeta[name] || name == "provisioner" || name == "connection") {
 			continue
@@ -456,6 +459,8 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	if a := c.Attributes["iterator"]; a != nil {
 		if t, d := hcl.AbsTraversalForExpr(a.Expr); !d.HasErrors() && len(t) == 1 {
 			iterName = t.RootName()
+		} else {
+			s.diag(scanner.DiagError, "Invalid dynamic iterator name", "the iterator must be a single name; "+typ+" is used", a.Expr.Range())
 		}
 	}
 	var content *hcl.Block

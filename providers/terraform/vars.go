@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -58,7 +59,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
 		if present[n] {
 			abs := filepath.Join(l.root, n)
-			l.readVarFile(abs, l.rel(abs), false, m, vals)
+			l.readVarFile(abs, l.rel(abs), false, true, m, vals)
 		}
 	}
 	// --var-file and --var in command-line order: the later one wins.
@@ -69,7 +70,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 			if err != nil {
 				abs = p
 			}
-			l.readVarFile(abs, p, true, m, vals)
+			l.readVarFile(abs, p, true, only, m, vals)
 			continue
 		}
 		kv := arg.Value
@@ -130,11 +131,12 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 }
 
 // readVarFile reads a .tfvars or .tfvars.json file into vals; variables the
-// root module does not declare are passed over, as Terraform warns and
-// ignores them. shown names the file in messages; arg says the user named
-// it on the command line (--var-file), so it may lie outside the tree,
-// although a link inside the tree still may not lead out of it.
-func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[string]cty.Value) {
+// root module does not declare are passed over, with Terraform's warning
+// when warn is set (a --var-file in a tree of several roots may be meant
+// for another root). shown names the file in messages; arg says the user
+// named it on the command line (--var-file), so it may lie outside the
+// tree, although a link inside the tree still may not lead out of it.
+func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals map[string]cty.Value) {
 	rel := l.rel(abs)
 	var src []byte
 	var err error
@@ -176,6 +178,11 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 	}
 	for _, name := range sortedKeys(attrs) {
 		if m.vars[name] == nil {
+			if warn {
+				l.hclDiag(&hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Value for undeclared variable",
+					Detail:  fmt.Sprintf("the root module does not declare a variable named %q; the value is not used", name),
+					Subject: attrs[name].NameRange.Ptr()})
+			}
 			continue
 		}
 		v, d := attrs[name].Expr.Value(&hcl.EvalContext{Functions: l.funcs})
