@@ -375,6 +375,15 @@ type Graph struct {
 	Ignores     []Ignore
 	Diagnostics []Diagnostic
 
+	// RootModule is, for Terraform, the root module's directory relative
+	// to the directory scanned, with forward slashes ("." for that
+	// directory itself): a module called from two roots is judged once per
+	// root, and the root is part of each finding's identity. Relative to
+	// the scanned directory, not the working directory, so that the same
+	// scan run from anywhere gives the same fingerprints. "" for other
+	// sources.
+	RootModule string
+
 	byAddr map[string]*Resource
 	byType map[string][]*Resource
 }

@@ -425,8 +425,13 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 		Attribute: RedactText(path), // a map key in the path may be shaped like a credential
 		Location:  rangeLocation(rng, res.Address, "resource", ""),
 	}
+	if root := r.g.RootModule; root != "." && res.Source == SourceTerraform {
+		// A scan of one root at the scanned directory keeps the
+		// fingerprints it always had.
+		f.RootModule = root
+	}
 	f.Related = r.callSites[callsKey(res.Calls)]
-	f.Fingerprint = Fingerprint(c.ID, res.Address, path, discriminator)
+	f.Fingerprint = Fingerprint(c.ID, f.identity(), path, discriminator)
 	anchorDownloaded(&f, res)
 	return f
 }
@@ -629,6 +634,9 @@ func findingCmp(a, b *Finding) int {
 	if c := strings.Compare(a.Resource, b.Resource); c != 0 {
 		return c
 	}
+	if c := strings.Compare(a.RootModule, b.RootModule); c != 0 {
+		return c
+	}
 	if c := strings.Compare(a.Attribute, b.Attribute); c != 0 {
 		return c
 	}
@@ -677,7 +685,7 @@ func dedupe(fs []*Finding) []*Finding {
 		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
 			continue
 		}
-		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(len(group)))
+		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(len(group)))
 		if more == nil {
 			more = map[string][]*Finding{}
 		}
@@ -689,7 +697,7 @@ func dedupe(fs []*Finding) []*Finding {
 
 // alike reports whether two findings repeat each other for dedupe.
 func alike(a, b *Finding) bool {
-	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.Attribute == b.Attribute &&
+	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.RootModule == b.RootModule && a.Attribute == b.Attribute &&
 		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
 		a.Location.StartLine == b.Location.StartLine
 }

@@ -90,6 +90,7 @@ type tree struct {
 	ctx  context.Context
 	opts Options
 	base string // absolute directory names are relative to
+	top  string // absolute directory scanned: root modules are named relative to it
 	fs   *treefs.FS
 	// dirs are the module directories met so far with what they are on
 	// disk, so that a directory reached through a link is known as the
@@ -222,7 +223,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	t := &tree{ctx: ctx, opts: opts, base: base, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
+	t := &tree{ctx: ctx, opts: opts, base: base, top: root, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
 		budget: newBudget(opts.Limits)}
 	if t.fs == nil {
 		top := root
@@ -435,7 +436,7 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 	})
 	graphs := make([]*scanner.Graph, len(ls))
 	for i, l := range ls {
-		graphs[i] = &scanner.Graph{Root: t.base}
+		graphs[i] = &scanner.Graph{Root: t.base, RootModule: t.rootModule(l.root)}
 		l.walk(l.top, graphs[i])
 		propagateInvalid(graphs[i])
 	}
@@ -484,6 +485,16 @@ func (l *loader) walk(s *scope, g *scanner.Graph) {
 			l.walk(kid, g)
 		}
 	}
+}
+
+// rootModule names a root module directory relative to the scanned
+// directory, with forward slashes: "." for the scanned directory itself.
+func (t *tree) rootModule(dir string) string {
+	r, err := filepath.Rel(t.top, dir)
+	if err != nil {
+		return filepath.ToSlash(dir)
+	}
+	return filepath.ToSlash(r)
 }
 
 // rel names a file relative to the base directory, with forward slashes.
