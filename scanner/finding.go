@@ -36,6 +36,15 @@ type Location struct {
 	Message string `json:"message,omitempty"`
 }
 
+// identity is what tells a finding's resource from another's in
+// fingerprints: the address, behind the root module when there is one.
+func (f *Finding) identity() string {
+	if f.RootModule == "" {
+		return f.Resource
+	}
+	return f.RootModule + "//" + f.Resource
+}
+
 func (l Location) String() string {
 	if l.StartLine > 0 {
 		return fmt.Sprintf("%s:%d", l.File, l.StartLine)
@@ -73,6 +82,11 @@ type Finding struct {
 	Resource     string `json:"resource"`
 	ResourceType string `json:"resource_type"`
 	Source       Source `json:"source"`
+	// RootModule is the Terraform root module the resource was evaluated
+	// from (its directory, relative to the directory scanned): a module
+	// called from two roots gives a finding for each. Empty for other
+	// sources and when the root is the scanned directory itself.
+	RootModule string `json:"root_module,omitempty"`
 	// Attribute is the dotted attribute path the finding is about, "" for the
 	// resource as a whole.
 	Attribute string   `json:"attribute,omitempty"`
@@ -84,8 +98,9 @@ type Finding struct {
 	DownloadedModule *Location  `json:"downloaded_module,omitempty"`
 	Related          []Location `json:"related,omitempty"`
 	// Fingerprint identifies the finding across runs: it depends on the
-	// check, the resource address, the attribute path and the problem, not on
-	// line numbers, so moving unrelated code leaves it unchanged.
+	// check, the root module (when not the scanned root), the resource
+	// address, the attribute path and the problem, not on line numbers, so
+	// moving unrelated code leaves it unchanged.
 	Fingerprint string `json:"fingerprint"`
 	// Suppression is set for IGNORED findings, and for FAIL findings whose
 	// ignore comment has expired (Expired is then true).

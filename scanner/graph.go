@@ -304,11 +304,58 @@ type Resource struct {
 	Source Source
 	// Project is the Google Cloud project of a live resource, when known.
 	Project string
+	// Invalid lists the parts of the resource's configuration that could
+	// not be evaluated as Terraform would (see Invalid): no check can pass
+	// the resource, and a problem about such a part is UNKNOWN.
+	Invalid []Invalid
 	// Declared is, for a live or exported resource, the Terraform (or plan
 	// or state) resource that declares it, as providers/link matched them;
 	// nil when none does. It lets a check compare what is deployed with
 	// what Terraform asks for (drift), and is never followed by Run.
 	Declared *Resource
+}
+
+// Invalid is a part of a resource's configuration that could not be
+// evaluated as Terraform would: an evaluation error (an attribute the
+// value does not have), a block written as an attribute, an argument the
+// block does not take, or a reference to a resource that has one. Terraform
+// refuses such a configuration; casascan judges what it can and says
+// UNKNOWN where the part decides.
+type Invalid struct {
+	// Path is the dotted attribute path ("versioning", "binding.member"),
+	// block types without indexes.
+	Path string
+	// Reason is the diagnostic, with its file:line.
+	Reason string
+}
+
+// invalidAt returns the first invalid part that path lies in or holds
+// ("" holds every part), or nil. Numeric segments (block indexes) are
+// ignored.
+func (r *Resource) invalidAt(path string) *Invalid {
+	p := stripIndexes(path)
+	for i := range r.Invalid {
+		q := r.Invalid[i].Path
+		if p == "" || p == q || strings.HasPrefix(p, q+".") || strings.HasPrefix(q, p+".") {
+			return &r.Invalid[i]
+		}
+	}
+	return nil
+}
+
+// stripIndexes drops the numeric segments of a dotted path.
+func stripIndexes(path string) string {
+	if !strings.ContainsAny(path, "0123456789") {
+		return path
+	}
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, s := range parts {
+		if _, err := strconv.Atoi(s); err != nil {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 // Get is shorthand for r.Body.Get.
@@ -327,6 +374,15 @@ type Graph struct {
 	Resources   []*Resource
 	Ignores     []Ignore
 	Diagnostics []Diagnostic
+
+	// RootModule is, for Terraform, the root module's directory relative
+	// to the directory scanned, with forward slashes ("." for that
+	// directory itself): a module called from two roots is judged once per
+	// root, and the root is part of each finding's identity. Relative to
+	// the scanned directory, not the working directory, so that the same
+	// scan run from anywhere gives the same fingerprints. "" for other
+	// sources.
+	RootModule string
 
 	byAddr map[string]*Resource
 	byType map[string][]*Resource

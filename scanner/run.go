@@ -390,11 +390,22 @@ func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding
 			if len(problems) == 0 {
 				f := r.base(c, res, "", "")
 				f.Status, f.Message = StatusPass, res.Address+": passes"
+				if len(res.Invalid) > 0 {
+					// Part of the configuration is not understood: it is
+					// not right in every outcome.
+					inv := res.Invalid[0]
+					f.Status, f.Reason = StatusUnknown, RedactText(inv.Path+" could not be evaluated: "+inv.Reason)
+					f.Message = res.Address + ": not judged: " + f.Reason
+				}
 				out = append(out, f)
 				continue
 			}
 			for _, p := range problems {
 				p.Resource = res
+				if inv := res.invalidAt(p.Path); inv != nil && !p.Unknown {
+					p.Unknown = true
+					p.Message = p.Message + " (but " + inv.Path + " could not be evaluated: " + inv.Reason + ")"
+				}
 				out = append(out, r.finding(c, p))
 			}
 		}
@@ -414,8 +425,13 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 		Attribute: RedactText(path), // a map key in the path may be shaped like a credential
 		Location:  rangeLocation(rng, res.Address, "resource", ""),
 	}
+	if root := r.g.RootModule; root != "." && res.Source == SourceTerraform {
+		// A scan of one root at the scanned directory keeps the
+		// fingerprints it always had.
+		f.RootModule = root
+	}
 	f.Related = r.callSites[callsKey(res.Calls)]
-	f.Fingerprint = Fingerprint(c.ID, res.Address, path, discriminator)
+	f.Fingerprint = Fingerprint(c.ID, f.identity(), path, discriminator)
 	anchorDownloaded(&f, res)
 	return f
 }
@@ -618,6 +634,9 @@ func findingCmp(a, b *Finding) int {
 	if c := strings.Compare(a.Resource, b.Resource); c != 0 {
 		return c
 	}
+	if c := strings.Compare(a.RootModule, b.RootModule); c != 0 {
+		return c
+	}
 	if c := strings.Compare(a.Attribute, b.Attribute); c != 0 {
 		return c
 	}
@@ -666,7 +685,7 @@ func dedupe(fs []*Finding) []*Finding {
 		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
 			continue
 		}
-		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, f.Attribute, fmt.Sprint(len(group)))
+		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(len(group)))
 		if more == nil {
 			more = map[string][]*Finding{}
 		}
@@ -678,7 +697,7 @@ func dedupe(fs []*Finding) []*Finding {
 
 // alike reports whether two findings repeat each other for dedupe.
 func alike(a, b *Finding) bool {
-	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.Attribute == b.Attribute &&
+	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.RootModule == b.RootModule && a.Attribute == b.Attribute &&
 		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
 		a.Location.StartLine == b.Location.StartLine
 }

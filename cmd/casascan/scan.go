@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,7 @@ type scanFlags struct {
 	format                          string
 	outputs                         []string
 	varFiles, vars                  []string
+	varArgs                         []terraform.VarArg // --var-file and --var together, in command-line order
 	projects, folders, orgs         []string
 	quotaProject, shard             string
 	severity, checks, skip          []string
@@ -58,7 +60,6 @@ type scanPlan struct {
 	outputs    []reportTarget
 	failOn     scanner.Severity // 0: every FAIL fails the build
 	sources    []source
-	vars       []string
 	live       bool
 	shardIndex int
 	shardCount int
@@ -115,8 +116,8 @@ Exit codes:
 	fl.SortFlags = false
 	fl.StringVarP(&f.format, "format", "f", "", "output `FORMAT`: "+strings.Join(report.Formats(), "|")+`, or a comma-separated list with --output DIR (default: from the --output extension, else "text"; "table" is text)`)
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "write the report to `FILE` (default stdout; - is stdout), to DIR/casascan.EXT for several formats, or FORMAT=FILE (repeatable); written atomically")
-	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables `FILE` (repeatable; later files win)")
-	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable `NAME=VALUE` (repeatable; wins over --var-file)")
+	fl.Var(&varArgFlag{file: true, own: &f.varFiles, order: &f.varArgs}, "var-file", "Terraform variables `FILE` (repeatable; with --var, applied in command-line order, the later one winning)")
+	fl.Var(&varArgFlag{own: &f.vars, order: &f.varArgs}, "var", "Terraform variable `NAME=VALUE` (repeatable; with --var-file, applied in command-line order, the later one winning)")
 	fl.StringSliceVar(&f.projects, "project", nil, "scan live Google Cloud project `ID` (repeatable)")
 	fl.StringSliceVar(&f.folders, "folder", nil, "scan every project in folder `ID` (repeatable)")
 	fl.StringSliceVar(&f.orgs, "organization", nil, "scan every project in organization `ID` (repeatable)")
@@ -211,7 +212,7 @@ func parts(n int) string {
 
 // planScan validates the flags, the arguments and the configuration file.
 func (c *cli) planScan(f *scanFlags, args []string) (*scanPlan, error) {
-	p := &scanPlan{flags: f, vars: f.vars}
+	p := &scanPlan{flags: f}
 	var err error
 	if p.outputs, err = c.planOutputs(f.format, f.outputs); err != nil {
 		return nil, err
@@ -393,4 +394,44 @@ func formatDiagnostic(d scanner.Diagnostic) string {
 		b.WriteString(" (not scanned)")
 	}
 	return safetext.Line(b.String())
+}
+
+// varArgFlag is --var-file or --var. Both append to one list in the order
+// the user typed them, so that they apply in that order, the later one
+// winning, as Terraform applies them; each also keeps its own values.
+type varArgFlag struct {
+	file  bool
+	own   *[]string
+	order *[]terraform.VarArg
+}
+
+func (v *varArgFlag) Set(s string) error {
+	*v.own = append(*v.own, s)
+	*v.order = append(*v.order, terraform.VarArg{File: v.file, Value: s})
+	return nil
+}
+
+// Type is pflag's name for a repeatable string flag, so help and
+// completion treat it as one.
+func (v *varArgFlag) Type() string { return "stringArray" }
+
+func (v *varArgFlag) String() string {
+	return "[" + strings.Join(*v.own, ",") + "]"
+}
+
+// GetSlice, Append and Replace make it a pflag.SliceValue, as
+// StringArray is.
+func (v *varArgFlag) GetSlice() []string { return slices.Clone(*v.own) }
+
+func (v *varArgFlag) Append(s string) error { return v.Set(s) }
+
+func (v *varArgFlag) Replace(vals []string) error {
+	*v.own = nil
+	*v.order = slices.DeleteFunc(*v.order, func(a terraform.VarArg) bool { return a.File == v.file })
+	for _, s := range vals {
+		if err := v.Set(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

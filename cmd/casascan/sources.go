@@ -293,9 +293,35 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 		return one(gcp.ReadExport(ctx, data, relTo(s.base, s.path), s.base))
 	}
 	return terraform.LoadTree(ctx, s.path, terraform.Options{
-		VarFiles: p.cfg.VarFiles, Vars: p.vars, Env: c.environ, Base: s.base,
+		VarArgs: p.varArgs(), Env: c.environ, Base: s.base,
 		MapIgnoreID: checks.MapIgnoreID, FS: tree, Limits: p.limits,
 	})
+}
+
+// varArgs are the variable arguments in the order they apply: the
+// configuration file's var-files first (when no --var-file replaces them),
+// then --var-file and --var in command-line order, the later one winning.
+// Var files are as the configuration resolved them (absolute).
+func (p *scanPlan) varArgs() []terraform.VarArg {
+	files := p.cfg.VarFiles
+	var out []terraform.VarArg
+	if p.flags.changed == nil || !p.flags.changed("var-file") {
+		for _, f := range files {
+			out = append(out, terraform.VarArg{File: true, Value: f})
+		}
+		files = nil
+	}
+	i := 0
+	for _, a := range p.flags.varArgs {
+		if a.File {
+			if i < len(files) {
+				a.Value = files[i]
+			}
+			i++
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // planSourceDir returns the first Terraform directory given beside a plan

@@ -8,7 +8,7 @@ import (
 // nonResourceRoots are the root names of references that are not resources.
 var nonResourceRoots = map[string]bool{
 	"var": true, "local": true, "module": true, "each": true, "count": true,
-	"path": true, "terraform": true, "self": true, "data": false,
+	"path": true, "terraform": true, "self": true, "data": false, "ephemeral": true,
 }
 
 // collectAccessed records which attributes each resource is read for, from

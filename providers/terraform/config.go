@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // module is one module source directory, parsed once however many instances
@@ -43,6 +44,14 @@ type module struct {
 	// metered are the nodes instrument wraps in the budget's functions,
 	// found by the walk that records traversals (visit).
 	metered []hclsyntax.Node
+
+	// sensitiveOutputs are the outputs declared sensitive = true: their
+	// value is sensitive for the caller, whatever it is made of.
+	sensitiveOutputs map[string]bool
+	// ephemerals are the ephemeral resources (Terraform 1.10+) by
+	// "type.name": never persisted, so never in the graph, and every value
+	// read from one is unknown and sensitive.
+	ephemerals map[string]*resDecl
 }
 
 type varDecl struct {
@@ -73,6 +82,10 @@ type resDecl struct {
 	// same address, so neither block's findings disappear; references go
 	// to the first.
 	dup int
+	// invalid are the parts of the block Terraform would refuse whatever
+	// the values: a block written as an attribute, an argument the block
+	// does not take (checkArguments).
+	invalid []scanner.Invalid
 }
 
 // key identifies the block in the evaluation caches: its id, made unique
@@ -113,7 +126,7 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "type"}, {Name: "default"}, {Name: "sensitive"}, {Name: "nullable"},
 }}
 
-var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
+var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}, {Name: "sensitive"}}}
 
 var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}}
 
@@ -189,7 +202,7 @@ func buildModule(dir string, files []*parsedFile) (*module, hcl.Diagnostics) {
 	m := &module{
 		dir: dir, vars: map[string]*varDecl{}, locals: map[string]*hcl.Attribute{},
 		outputs: map[string]*hcl.Attribute{}, resByKey: map[string]*resDecl{},
-		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{},
+		callByKey: map[string]*callDecl{}, accessed: map[string]map[string]bool{}, ephemerals: map[string]*resDecl{},
 		calledFuncs: map[string][]hcl.Range{},
 	}
 	var diags hcl.Diagnostics
@@ -246,6 +259,7 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		if a := c.Attributes["value"]; a != nil {
 			m.outputs[blk.Labels[0]] = a
 		}
+		diags = append(diags, m.outputSensitive(blk.Labels[0], c.Attributes["sensitive"])...)
 	case "resource", "data":
 		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
 		r.id = r.typ + "." + r.name
@@ -253,6 +267,8 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 			r.mode, r.id = scanner.Data, "data."+r.id
 		}
 		c, _, d := blk.Body.PartialContent(metaSchema)
+		diags = append(diags, d...)
+		r.invalid, d = checkArguments(strings.TrimSuffix(r.id, "."+r.name), blk.Body)
 		diags = append(diags, d...)
 		if a := c.Attributes["count"]; a != nil {
 			r.count = a.Expr
@@ -276,6 +292,13 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		}
 		m.resByKey[r.key()] = r
 		m.resources = append(m.resources, r)
+	case "ephemeral":
+		r := &resDecl{typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body, defRange: blk.DefRange, rng: blockRange(blk)}
+		r.id = "ephemeral." + r.typ + "." + r.name
+		if _, dup := m.ephemerals[r.typ+"."+r.name]; dup {
+			return append(diags, dupDiag("ephemeral", r.typ+"."+r.name, blk.DefRange))
+		}
+		m.ephemerals[r.typ+"."+r.name] = r
 	case "module":
 		c, d := decodeCall(blk)
 		diags = append(diags, d...)
@@ -285,6 +308,27 @@ func (m *module) addBlock(blk *hcl.Block) hcl.Diagnostics {
 		m.callByKey[c.name] = c
 		m.calls = append(m.calls, c)
 	}
+	return diags
+}
+
+// outputSensitive records an output's sensitive argument, when given. One
+// that is not a literal bool is Terraform's error, and the output is then
+// treated as sensitive: a secret is never shown for want of a flag.
+func (m *module) outputSensitive(name string, a *hcl.Attribute) hcl.Diagnostics {
+	if a == nil {
+		return nil
+	}
+	sens, ok := literalBool(a)
+	var diags hcl.Diagnostics
+	if !ok {
+		sens = true
+		diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for sensitive",
+			Detail: "it must be true or false, written literally; the output is treated as sensitive", Subject: a.Expr.Range().Ptr()}}
+	}
+	if m.sensitiveOutputs == nil {
+		m.sensitiveOutputs = map[string]bool{}
+	}
+	m.sensitiveOutputs[name] = sens
 	return diags
 }
 
@@ -301,14 +345,34 @@ func decodeVariable(blk *hcl.Block) (*varDecl, hcl.Diagnostics) {
 	if a := c.Attributes["default"]; a != nil {
 		v.def = a.Expr
 	}
-	for name, dst := range map[string]*bool{"sensitive": &v.sensitive, "nullable": &v.nullable} {
+	for _, name := range []string{"nullable", "sensitive"} {
+		dst := map[string]*bool{"sensitive": &v.sensitive, "nullable": &v.nullable}[name]
 		if a := c.Attributes[name]; a != nil {
-			if b, d := a.Expr.Value(nil); !d.HasErrors() && b.Type() == cty.Bool && b.IsKnown() && !b.IsNull() {
-				*dst = b.True()
+			b, ok := literalBool(a)
+			if !ok {
+				// Terraform refuses it; a secret is never shown for it.
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for " + name,
+					Detail: "it must be true or false, written literally" + map[string]string{
+						"sensitive": "; the variable is treated as sensitive", "nullable": "; the variable is treated as nullable"}[name],
+					Subject: a.Expr.Range().Ptr()})
+				b = true
 			}
+			*dst = b
 		}
 	}
 	return v, diags
+}
+
+// literalBool reads an argument that must be a literal true or false.
+func literalBool(a *hcl.Attribute) (bool, bool) {
+	b, d := a.Expr.Value(nil)
+	if d.HasErrors() || !b.IsKnown() || b.IsNull() {
+		return false, false
+	}
+	if b, err := convert.Convert(b, cty.Bool); err == nil && b.IsKnown() && !b.IsNull() {
+		return b.True(), true
+	}
+	return false, false
 }
 
 var callMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
@@ -316,9 +380,9 @@ var callMeta = map[string]bool{"source": true, "version": true, "count": true, "
 func decodeCall(blk *hcl.Block) (*callDecl, hcl.Diagnostics) {
 	c := &callDecl{name: blk.Labels[0], inputs: map[string]*hcl.Attribute{}, defRange: blk.DefRange}
 	attrs, diags := blk.Body.JustAttributes()
-	// Blocks inside a module call (lifecycle is not allowed, but providers
-	// maps are attributes) make JustAttributes complain; keep going.
-	diags = dropBlockComplaints(diags)
+	// A block inside a module call (lifecycle, a providers block instead
+	// of the map) is Terraform's error too; the arguments still count.
+	diags = blockComplaints(diags)
 	for name, a := range attrs {
 		switch name {
 		case "source":
@@ -340,15 +404,18 @@ func decodeCall(blk *hcl.Block) (*callDecl, hcl.Diagnostics) {
 	return c, diags
 }
 
-func dropBlockComplaints(diags hcl.Diagnostics) hcl.Diagnostics {
-	var out hcl.Diagnostics
-	for _, d := range diags {
-		if d.Summary == "Unexpected \"depends_on\" block" || strings.HasPrefix(d.Summary, "Unexpected ") && strings.HasSuffix(d.Summary, " block") {
-			continue
+// blockComplaints words JustAttributes' complaint about a block in a
+// module call as Terraform does.
+func blockComplaints(diags hcl.Diagnostics) hcl.Diagnostics {
+	for i, d := range diags {
+		if typ, ok := strings.CutPrefix(d.Summary, "Unexpected "); ok && strings.HasSuffix(typ, " block") {
+			c := *d
+			c.Summary = "Unsupported block type"
+			c.Detail = "Blocks of type " + strings.TrimSuffix(typ, " block") + " are not expected in a module call; the module's arguments are still read"
+			diags[i] = &c
 		}
-		out = append(out, d)
 	}
-	return out
+	return diags
 }
 
 func dupDiag(kind, name string, rng hcl.Range) *hcl.Diagnostic {

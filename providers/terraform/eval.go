@@ -85,6 +85,9 @@ type scope struct {
 	vars    cty.Value
 	resVals map[string]cty.Value // by "type.name", once every instance is evaluated
 	resObjs map[string]cty.Value
+	// invalid holds the attributes whose value Terraform would refuse,
+	// with the reason (noteInvalid).
+	invalid map[*scanner.Attr]string
 }
 
 type resInstance struct {
@@ -216,7 +219,13 @@ func (s *scope) variable(name string) cty.Value {
 
 func (s *scope) output(name string) cty.Value {
 	a := s.mod.outputs[name]
-	return s.memoize("output."+name, a.NameRange, func() cty.Value { return s.eval(a.Expr, instCtx{}) })
+	return s.memoize("output."+name, a.NameRange, func() cty.Value {
+		v := s.eval(a.Expr, instCtx{})
+		if s.mod.sensitiveOutputs[name] {
+			v = v.Mark(sensitiveMark) // sensitive for the caller, as Terraform marks it
+		}
+		return v
+	})
 }
 
 // eval evaluates an expression in this scope. Errors become diagnostics and
@@ -302,12 +311,20 @@ func (s *scope) evalTraversals(expr hcl.Expression, trs []hcl.Traversal, inst in
 	if !diags.HasErrors() {
 		return v
 	}
+	reason := ""
 	for _, d := range diags {
-		if d.Severity == hcl.DiagError && !schemaComplaint(d) {
+		if d.Severity == hcl.DiagError && !s.schemaComplaint(d) {
 			s.hclDiag(d)
+			if reason == "" {
+				reason = diagReason(d)
+			}
 		}
 	}
-	return cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+	out := cty.DynamicVal.WithMarks(s.traversalMarks(trs, ctx))
+	if reason != "" {
+		out = out.Mark(invalidMark{reason}) // Terraform refuses it: no check passes on it
+	}
+	return out
 }
 
 // traversalMarks are the references the inputs of an expression carry
@@ -336,19 +353,12 @@ func (s *scope) variables(expr hcl.Expression) []hcl.Traversal {
 	return expr.Variables()
 }
 
-// schemaComplaint tells evaluation errors that only arise because casascan
-// has no provider schema (a computed attribute read from a resource) from
-// errors Terraform itself would raise.
-func schemaComplaint(d *hcl.Diagnostic) bool {
-	return d.Summary == "Unsupported attribute"
-}
-
 // evalContext builds the variables an expression's traversals need.
 func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext {
 	ctx := s.l.context()
 	vars := ctx.Variables
-	var named, res, data, explicit map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource.
-	var mods map[string]map[string]bool                            // call → outputs wanted (nil = all)
+	var named, res, data, explicit, ephem map[string]map[string]cty.Value // var/local, TYPE.NAME, data., resource., ephemeral.
+	var mods map[string]map[string]bool                                   // call → outputs wanted (nil = all)
 	wholeVars, undeclaredVar := false, false
 	put := func(m *map[string]map[string]cty.Value, a, b string, v cty.Value) {
 		if *m == nil {
@@ -422,12 +432,22 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 				"module": cty.StringVal(s.l.pathModule(s.mod.dir)), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 			})
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(s.l.workspace())})
 		case "self":
 		case "resource": // resource.TYPE.NAME, Terraform's explicit form
 			typ, name := stepName(t, 1), stepName(t, 2)
 			if d := s.mod.resByKey[typ+"."+name]; d != nil {
 				put(&explicit, typ, name, s.resourceValue(d))
+			}
+		case "ephemeral":
+			// An ephemeral resource is opened at apply and never persisted:
+			// whatever is read from it is unknown, and sensitive-like.
+			typ, name := stepName(t, 1), stepName(t, 2)
+			if s.mod.ephemerals[typ+"."+name] != nil {
+				put(&ephem, typ, name, cty.DynamicVal.WithMarks(cty.NewValueMarks(varMark{}, sensitiveMark)))
+			} else if typ != "" && name != "" {
+				s.undeclared(t, "resource", typ+"."+name, "An ephemeral resource %q has not been declared")
+				put(&ephem, typ, name, cty.DynamicVal)
 			}
 		case "data":
 			typ, name := stepName(t, 1), stepName(t, 2)
@@ -477,7 +497,7 @@ func (s *scope) evalContext(trs []hcl.Traversal, inst instCtx) *hcl.EvalContext 
 	for typ, m := range res {
 		vars[typ] = s.resourceObject(typ, m)
 	}
-	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit} {
+	for root, byType := range map[string]map[string]map[string]cty.Value{"data": data, "resource": explicit, "ephemeral": ephem} {
 		if len(byType) == 0 {
 			continue
 		}
@@ -636,17 +656,20 @@ func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
 // addMissingFunctions gives every function a module calls that the table
 // lacks a stand-in that returns unknown, with a diagnostic at each call, so
 // the scan goes on. Provider functions (provider::NAME::FN) are unknown
-// without a diagnostic: Terraform knows them, casascan runs no provider.
+// too, with a warning naming the function: Terraform knows them, casascan
+// runs no provider.
 func (l *loader) addMissingFunctions(m *module) {
 	for _, name := range sortedKeys(m.calledFuncs) {
 		if f, known := l.funcs[name]; known && !isStandIn(f) {
 			continue
 		}
 		l.funcs[name] = unknownFunction
-		if strings.HasPrefix(name, "provider::") {
-			continue
-		}
 		for _, rng := range m.calledFuncs[name] {
+			if strings.HasPrefix(name, "provider::") {
+				l.diag(scanner.DiagWarning, fmt.Sprintf("provider function %q is not evaluated", name),
+					"casascan runs no provider; its result is treated as not known before apply", rng)
+				continue
+			}
 			if removedFunctions[name] {
 				// Terraform itself rejects these.
 				l.diag(scanner.DiagError, "Call to unknown function",

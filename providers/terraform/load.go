@@ -30,8 +30,11 @@ import (
 
 // Options steer Load.
 type Options struct {
-	// VarFiles are --var-file paths, in order; Vars are --var NAME=VALUE, in
-	// order. Later ones win, as in Terraform.
+	// VarArgs are the --var-file and --var arguments in command-line order:
+	// a later one wins, as in Terraform. VarFiles (--var-file paths) and
+	// Vars (--var NAME=VALUE) are the same for callers that have no
+	// interleaved order: they apply before VarArgs, every file first.
+	VarArgs  []VarArg
 	VarFiles []string
 	Vars     []string
 	// Env is the environment (os.Environ()); TF_VAR_* values are read from it.
@@ -59,12 +62,35 @@ type Options struct {
 	workers int
 }
 
+// VarArg is one --var-file or --var argument.
+type VarArg struct {
+	// File says Value is a --var-file path; else it is a --var NAME=VALUE.
+	File  bool
+	Value string
+}
+
+// varArgs lists the variable arguments in the order they apply.
+func (o *Options) varArgs() []VarArg {
+	if len(o.VarFiles)+len(o.Vars) == 0 {
+		return o.VarArgs
+	}
+	out := make([]VarArg, 0, len(o.VarFiles)+len(o.Vars)+len(o.VarArgs))
+	for _, p := range o.VarFiles {
+		out = append(out, VarArg{File: true, Value: p})
+	}
+	for _, kv := range o.Vars {
+		out = append(out, VarArg{Value: kv})
+	}
+	return append(out, o.VarArgs...)
+}
+
 // tree is what every root module of a scanned tree shares: parsed modules
 // (each directory parsed once) and diagnostics.
 type tree struct {
 	ctx  context.Context
 	opts Options
 	base string // absolute directory names are relative to
+	top  string // absolute directory scanned: root modules are named relative to it
 	fs   *treefs.FS
 	// dirs are the module directories met so far with what they are on
 	// disk, so that a directory reached through a link is known as the
@@ -197,7 +223,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 			return nil, "", fmt.Errorf("resolving %s: %w", opts.Base, err)
 		}
 	}
-	t := &tree{ctx: ctx, opts: opts, base: base, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
+	t := &tree{ctx: ctx, opts: opts, base: base, top: root, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
 		budget: newBudget(opts.Limits)}
 	if t.fs == nil {
 		top := root
@@ -319,7 +345,10 @@ func (t *tree) canonical(dir string) string {
 func (t *tree) newLoader(root string, only bool) *loader {
 	l := &loader{tree: t, root: root, callDirs: map[string]string{}, meter: newMeter(t.budget)}
 	l.readManifest()
-	_ = l.discover() // the root itself is parsed already; children report their own errors
+	// The root itself is parsed already; modules report their own errors.
+	if err := l.discover(); err != nil {
+		l.skipped(scanner.DiagError, "cannot read the modules of "+l.rel(root), hcl.Range{Filename: l.rel(root)}, relErr(err).Error())
+	}
 	l.setFunctions(nil)
 	for _, dir := range sortedKeys(l.mods) {
 		l.addMissingFunctions(l.mods[dir])
@@ -407,8 +436,9 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 	})
 	graphs := make([]*scanner.Graph, len(ls))
 	for i, l := range ls {
-		graphs[i] = &scanner.Graph{Root: t.base}
+		graphs[i] = &scanner.Graph{Root: t.base, RootModule: t.rootModule(l.root)}
 		l.walk(l.top, graphs[i])
+		propagateInvalid(graphs[i])
 	}
 	for _, u := range units {
 		for _, d := range u.diags {
@@ -442,10 +472,11 @@ func (t *tree) finish(graphs []*scanner.Graph) []*scanner.Graph {
 func (l *loader) walk(s *scope, g *scanner.Graph) {
 	for _, d := range s.mod.resources {
 		for _, ri := range s.instances(d) {
+			body := s.instanceBody(ri)
 			g.Resources = append(g.Resources, &scanner.Resource{
 				Address: ri.addr.String(), Mode: d.mode, Type: d.typ, Name: d.name,
-				Body: s.instanceBody(ri), DefRange: d.defRange, Range: d.rng,
-				Calls: s.calls, Source: scanner.SourceTerraform,
+				Body: body, DefRange: d.defRange, Range: d.rng,
+				Calls: s.calls, Source: scanner.SourceTerraform, Invalid: s.invalidParts(d, body),
 			})
 		}
 	}
@@ -454,6 +485,16 @@ func (l *loader) walk(s *scope, g *scanner.Graph) {
 			l.walk(kid, g)
 		}
 	}
+}
+
+// rootModule names a root module directory relative to the scanned
+// directory, with forward slashes: "." for the scanned directory itself.
+func (t *tree) rootModule(dir string) string {
+	r, err := filepath.Rel(t.top, dir)
+	if err != nil {
+		return filepath.ToSlash(dir)
+	}
+	return filepath.ToSlash(r)
 }
 
 // rel names a file relative to the base directory, with forward slashes.

@@ -23,6 +23,12 @@ var fixtureOptions = map[string]Options{
 		Vars:     []string{"from_cli=cli wins", `cli_list=["x","y"]`},
 		Env:      []string{"TF_VAR_from_env=env value", "TF_VAR_from_cli=env loses", "HOME=/root"},
 	},
+	"workspace_env": {Env: []string{"TF_WORKSPACE=staging"}},
+	"var_order": {VarArgs: []VarArg{
+		{Value: "location=ASIA"},
+		{File: true, Value: filepath.Join(fixtureRoot, "var_order", "override.tfvars")},
+		{Value: "name=from-var"},
+	}},
 }
 
 // TestLoadFixtures loads every tree under fixtures/terraform and compares

@@ -77,7 +77,7 @@ func (m *module) applyOverride(blk *hcl.Block) hcl.Diagnostics {
 		if a := c.Attributes["value"]; a != nil {
 			m.outputs[blk.Labels[0]] = a
 		}
-		return diags
+		return append(diags, m.outputSensitive(blk.Labels[0], c.Attributes["sensitive"])...)
 	case "module":
 		call := m.callByKey[blk.Labels[0]]
 		if call == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // resourceMeta are a resource block's meta-arguments, never resource
@@ -144,6 +145,12 @@ func (s *scope) expandCount(expr hcl.Expression, e expansion) instanceKeys {
 	v, _ := s.eval(expr, instCtx{}).UnmarkDeep()
 	if !v.IsKnown() {
 		return s.unknownExpansion(expr, e, "count")
+	}
+	if !v.IsNull() && v.Type() == cty.String {
+		// As Terraform converts it: "2", what a string variable gives.
+		if n, err := convert.Convert(v, cty.Number); err == nil {
+			v = n
+		}
 	}
 	if v.IsNull() || v.Type() != cty.Number {
 		s.skipped("invalid count of "+what, "count must be a whole number", expr.Range())
@@ -335,6 +342,11 @@ func bodyObject(b *scanner.Body) map[string]cty.Value {
 	obj := make(map[string]cty.Value, len(b.Attrs)+len(b.Blocks))
 	for name, a := range b.Attrs {
 		v := a.Value
+		if v.IsKnown() && v.IsNull() {
+			// Null leaves the argument to the provider, which may compute
+			// it: read back, it is unknown (instanceValue), never null.
+			continue
+		}
 		if a.Sensitive {
 			v = v.Mark(sensitiveMark)
 		}
@@ -407,13 +419,16 @@ func (s *scope) convertBody(b hcl.Body, inst instCtx, top bool) *scanner.Body {
 	}
 	// JSON: dynamic blocks by schema; nested blocks are object values,
 	// which scanner.Body presents as blocks.
-	content, remain, _ := b.PartialContent(dynamicSchema)
+	content, remain, diags := b.PartialContent(dynamicSchema)
 	if content != nil {
 		for _, blk := range content.Blocks {
 			s.expandDynamic(out, blk.Labels[0], blk.Body, blk.DefRange, blk.DefRange, inst)
 		}
 	}
-	attrs, _ := remain.JustAttributes()
+	attrs, d := remain.JustAttributes()
+	for _, diag := range append(diags, d...) {
+		s.hclDiag(diag)
+	}
 	for _, name := range sortedKeys(attrs) {
 		if top && (resourceMeta[name] || name == "provisioner" || name == "connection") {
 			continue
@@ -444,6 +459,8 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	if a := c.Attributes["iterator"]; a != nil {
 		if t, d := hcl.AbsTraversalForExpr(a.Expr); !d.HasErrors() && len(t) == 1 {
 			iterName = t.RootName()
+		} else {
+			s.diag(scanner.DiagError, "Invalid dynamic iterator name", "the iterator must be a single name; "+typ+" is used", a.Expr.Range())
 		}
 	}
 	var content *hcl.Block
@@ -461,6 +478,7 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 		_, marks := v.UnmarkDeep()
 		refs, sens := refsOf(marks)
 		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		s.noteInvalid(out.Attrs[typ], marks)
 		return
 	}
 	if coll.IsNull() || !coll.CanIterateElements() {
@@ -541,6 +559,7 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
 		Literal: true}
+	s.noteInvalid(a, marks)
 	// Literal unless a variable's value or a resource's reached it; for a
 	// map or object, key by key.
 	for _, pvm := range pvms {

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -17,7 +18,7 @@ import (
 // rootVariables gathers the root module's variable values with Terraform's
 // precedence, lowest first: TF_VAR_* environment variables, terraform.tfvars,
 // terraform.tfvars.json, *.auto.tfvars(.json) in lexical order, then
-// --var-file and --var in order. Declared defaults apply where none is set
+// --var-file and --var in command-line order (Options.VarArgs). Declared defaults apply where none is set
 // (in scope.variable). Values from the environment are sensitive: never
 // printed.
 func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
@@ -58,17 +59,21 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
 		if present[n] {
 			abs := filepath.Join(l.root, n)
-			l.readVarFile(abs, l.rel(abs), false, m, vals)
+			l.readVarFile(abs, l.rel(abs), false, true, m, vals)
 		}
 	}
-	for _, p := range l.opts.VarFiles {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			abs = p
+	// --var-file and --var in command-line order: the later one wins.
+	for _, arg := range l.opts.varArgs() {
+		if arg.File {
+			p := arg.Value
+			abs, err := filepath.Abs(p)
+			if err != nil {
+				abs = p
+			}
+			l.readVarFile(abs, p, true, only, m, vals)
+			continue
 		}
-		l.readVarFile(abs, p, true, m, vals)
-	}
-	for _, kv := range l.opts.Vars {
+		kv := arg.Value
 		name, raw, ok := strings.Cut(kv, "=")
 		d := m.vars[strings.TrimSpace(name)]
 		if !ok || d == nil {
@@ -84,6 +89,19 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 		}
 	}
 	return vals
+}
+
+// workspace is terraform.workspace: TF_WORKSPACE from the run's
+// environment (Options.Env, not the process's), else "default", as
+// Terraform selects it.
+func (l *loader) workspace() string {
+	ws := "default"
+	for _, kv := range l.opts.Env {
+		if name, v, ok := strings.Cut(kv, "="); ok && name == "TF_WORKSPACE" && v != "" {
+			ws = v
+		}
+	}
+	return ws
 }
 
 // rawValue reads a value given as a string on the command line or in the
@@ -113,11 +131,12 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 }
 
 // readVarFile reads a .tfvars or .tfvars.json file into vals; variables the
-// root module does not declare are passed over, as Terraform warns and
-// ignores them. shown names the file in messages; arg says the user named
-// it on the command line (--var-file), so it may lie outside the tree,
-// although a link inside the tree still may not lead out of it.
-func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[string]cty.Value) {
+// root module does not declare are passed over, with Terraform's warning
+// when warn is set (a --var-file in a tree of several roots may be meant
+// for another root). shown names the file in messages; arg says the user
+// named it on the command line (--var-file), so it may lie outside the
+// tree, although a link inside the tree still may not lead out of it.
+func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals map[string]cty.Value) {
 	rel := l.rel(abs)
 	var src []byte
 	var err error
@@ -159,6 +178,11 @@ func (l *loader) readVarFile(abs, shown string, arg bool, m *module, vals map[st
 	}
 	for _, name := range sortedKeys(attrs) {
 		if m.vars[name] == nil {
+			if warn {
+				l.hclDiag(&hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Value for undeclared variable",
+					Detail:  fmt.Sprintf("the root module does not declare a variable named %q; the value is not used", name),
+					Subject: attrs[name].NameRange.Ptr()})
+			}
 			continue
 		}
 		v, d := attrs[name].Expr.Value(&hcl.EvalContext{Functions: l.funcs})

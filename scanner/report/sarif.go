@@ -418,6 +418,9 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 	if f.Attribute != "" {
 		props["attribute"] = f.Attribute
 	}
+	if f.RootModule != "" {
+		props["rootModule"] = f.RootModule // the Terraform root the resource was evaluated from
+	}
 	if s := f.Suppression; s != nil && s.Expired {
 		props["ignoreExpired"] = true
 	}

@@ -97,6 +97,10 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	t.field("at", t.paint(ansiDim, clean(f.Location.String())))
 	t.snippet(f.Location)
 	t.field("resource", clean(f.Resource))
+	if f.RootModule != "" && len(f.Related) > 0 && f.Related[0].Kind == "module" {
+		// A module's finding names the root it was evaluated from.
+		t.field("root", clean(f.RootModule))
+	}
 	t.field("problem", clean(f.Message))
 	for _, rel := range f.Related {
 		label := "related"

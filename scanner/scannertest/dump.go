@@ -32,6 +32,9 @@ func Dump(g *scanner.Graph) string {
 			fmt.Fprintf(&b, "  via %s (%s) at %s:%d\n", c.Address, c.Source, c.Range.Filename, c.Range.Start.Line)
 		}
 		dumpBody(&b, "  ", r.Body)
+		for _, inv := range r.Invalid {
+			fmt.Fprintf(&b, "  invalid: %s: %s\n", inv.Path, inv.Reason)
+		}
 	}
 	for _, d := range g.Diagnostics {
 		fmt.Fprintf(&b, "diagnostic: %s\n", d.String())

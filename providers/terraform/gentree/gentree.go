@@ -138,7 +138,7 @@ variable "disks" {
   default = [{ name = "data", size = 10 }, { name = "logs", size = 20 }]
 }
 output "names" {
-  value = [for k, v in google_storage_bucket.data_001 : v.name]
+  value = [for b in [google_storage_bucket.data_001] : b.name]
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "variables.tf"), []byte(vars), 0o644); err != nil {
