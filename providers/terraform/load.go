@@ -442,10 +442,14 @@ func (t *tree) finish(graphs []*scanner.Graph) []*scanner.Graph {
 func (l *loader) walk(s *scope, g *scanner.Graph) {
 	for _, d := range s.mod.resources {
 		for _, ri := range s.instances(d) {
+			uncertain := ri.uncertain
+			if uncertain == "" {
+				uncertain = s.uncertain
+			}
 			g.Resources = append(g.Resources, &scanner.Resource{
 				Address: ri.addr.String(), Mode: d.mode, Type: d.typ, Name: d.name,
 				Body: s.instanceBody(ri), DefRange: d.defRange, Range: d.rng,
-				Calls: s.calls, Source: scanner.SourceTerraform,
+				Calls: s.calls, Source: scanner.SourceTerraform, Uncertain: uncertain,
 			})
 		}
 	}
