@@ -84,11 +84,15 @@ var providerDefaults = []ProviderDefault{
 		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. The default is set to false.`},
 }
 
-var defaultsByKey = func() map[string]*ProviderDefault {
-	m := make(map[string]*ProviderDefault, len(providerDefaults))
+// defaultsByType indexes the table by type, then path.
+var defaultsByType = func() map[string]map[string]*ProviderDefault {
+	m := map[string]map[string]*ProviderDefault{}
 	for i := range providerDefaults {
 		d := &providerDefaults[i]
-		m[d.Type+" "+d.Path] = d
+		if m[d.Type] == nil {
+			m[d.Type] = map[string]*ProviderDefault{}
+		}
+		m[d.Type][d.Path] = d
 	}
 	return m
 }()
@@ -97,11 +101,19 @@ var defaultsByKey = func() map[string]*ProviderDefault {
 // type; path may hold block indexes ("handlers.2.security_level"), which
 // are ignored. ok is false when the table has none.
 func DefaultOf(typ, path string) (d ProviderDefault, ok bool) {
-	p := defaultsByKey[typ+" "+stripIndexes(path)]
+	p := defaultOf(typ, path)
 	if p == nil {
 		return ProviderDefault{}, false
 	}
 	return *p, true
+}
+
+func defaultOf(typ, path string) *ProviderDefault {
+	byPath := defaultsByType[typ]
+	if byPath == nil {
+		return nil
+	}
+	return byPath[stripIndexes(path)]
 }
 
 // ProviderDefaults lists the table, in its order.

@@ -3,6 +3,7 @@ package scanner
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -59,7 +60,7 @@ type Reach struct {
 func (b *Body) Reach(pattern string) Reach {
 	var out Reach
 	cur := []BlockSlot{{Body: b}}
-	segs := strings.Split(pattern, ".")
+	segs := splitPattern(pattern)
 	for i := 0; i < len(segs); i++ {
 		name := segs[i]
 		each := i+1 < len(segs) && segs[i+1] == "*"
@@ -73,7 +74,7 @@ func (b *Body) Reach(pattern string) Reach {
 		}
 		var next []BlockSlot
 		for _, bs := range cur {
-			prefix := joinDotted(bs.Path, name)
+			prefix := joinIn(pattern, bs.Path, name)
 			if bs.Body == nil {
 				if !each {
 					next = append(next, BlockSlot{Path: prefix, Unexpanded: bs.Unexpanded, MaybeMissing: bs.MaybeMissing})
@@ -122,6 +123,50 @@ func (b *Body) Reach(pattern string) Reach {
 		cur = next
 	}
 	out.Blocks = cur
+	return out
+}
+
+// reachFirst is Reach for a pattern with no "*" and no index, where each
+// level is the first block of its name: one block slot, built in buf.
+func (b *Body) reachFirst(pattern string, buf []BlockSlot) Reach {
+	var out Reach
+	bs := BlockSlot{Body: b}
+	rest := pattern
+	end := 0
+	for rest != "" {
+		name, tail, _ := strings.Cut(rest, ".")
+		rest = tail
+		end += len(name)
+		prefix := pattern[:end]
+		end++
+		if bs.Body == nil {
+			bs.Path = prefix
+			continue
+		}
+		blocks := bs.Body.BlocksNamed(name)
+		if a := bs.Body.Attrs[name]; len(blocks) == 0 && a != nil && a.Value != cty.NilVal && !a.Value.IsKnown() {
+			out.Open = true
+			out.Whole, out.WholePath = a, prefix
+			return out
+		} else if a != nil && len(blocks) > 0 && partlyKnownList(a.Value) {
+			out.Open = true
+		}
+		if len(blocks) == 0 {
+			bs = BlockSlot{Path: prefix, Unexpanded: bs.Unexpanded, MaybeMissing: bs.MaybeMissing}
+			continue
+		}
+		allUnexpanded := true
+		for _, blk := range blocks {
+			if blk.Unexpanded {
+				out.Open = true
+			} else {
+				allUnexpanded = false
+			}
+		}
+		bs = BlockSlot{Path: prefix, Body: blocks[0].Body, Unexpanded: bs.Unexpanded || blocks[0].Unexpanded,
+			MaybeMissing: bs.MaybeMissing || allUnexpanded}
+	}
+	out.Blocks = append(buf, bs)
 	return out
 }
 
@@ -179,22 +224,30 @@ func (b *Body) Lookup(pattern string) Slots {
 		blockPart, last = pattern[:i], pattern[i+1:]
 	}
 	var reach Reach
-	if blockPart == "" {
-		reach = Reach{Blocks: []BlockSlot{{Body: b}}}
-	} else {
+	var one [1]BlockSlot
+	switch {
+	case blockPart == "":
+		one[0] = BlockSlot{Body: b}
+		reach = Reach{Blocks: one[:]}
+	case !strings.ContainsAny(blockPart, "*0123456789"):
+		reach = b.reachFirst(blockPart, one[:0])
+	default:
 		reach = b.Reach(blockPart)
 	}
-	alts := strings.Split(last, "|")
+	alts := splitAlts(last)
 	out := Slots{Open: reach.Open}
 	if reach.Whole != nil {
 		out.Slots = append(out.Slots, Slot{Path: reach.WholePath, Attr: reach.Whole, Whole: true})
 	}
 	for _, bs := range reach.Blocks {
-		s := Slot{Path: joinDotted(bs.Path, alts[0]), Block: bs.Body, Unexpanded: bs.Unexpanded, MaybeMissing: bs.MaybeMissing}
+		s := Slot{Path: joinIn(pattern, bs.Path, alts[0]), Block: bs.Body, Unexpanded: bs.Unexpanded, MaybeMissing: bs.MaybeMissing}
 		if bs.Body != nil {
-			for _, alt := range alts {
+			for i, alt := range alts {
 				if a := bs.Body.Attrs[alt]; a != nil && !a.Null() {
-					s.Path, s.Attr = joinDotted(bs.Path, alt), a
+					if i > 0 {
+						s.Path = joinDotted(bs.Path, alt)
+					}
+					s.Attr = a
 					break
 				}
 			}
@@ -210,10 +263,11 @@ func (b *Body) Lookup(pattern string) Slots {
 // Lookup is Body.Lookup with each slot's provider default filled in.
 func (r *Resource) Lookup(pattern string) Slots {
 	out := r.Body.Lookup(pattern)
+	if defaultsByType[r.Type] == nil {
+		return out
+	}
 	for i := range out.Slots {
-		if d, ok := DefaultOf(r.Type, out.Slots[i].Path); ok {
-			out.Slots[i].Default = &d
-		}
+		out.Slots[i].Default = defaultOf(r.Type, out.Slots[i].Path)
 	}
 	return out
 }
@@ -226,6 +280,42 @@ func (r *Resource) Slot(pattern string) Slot {
 		return Slot{Path: pattern}
 	}
 	return ss.Slots[0]
+}
+
+// patterns caches each pattern split at its dots, and each last segment
+// split at "|": checks ask for the same few patterns for every resource.
+var patterns sync.Map // string → []string
+
+func splitPattern(p string) []string { return splitCached("."+p, p, ".") }
+
+func splitAlts(last string) []string {
+	if !strings.Contains(last, "|") {
+		return []string{last}
+	}
+	return splitCached("|"+last, last, "|")
+}
+
+func splitCached(key, s, sep string) []string {
+	if v, ok := patterns.Load(key); ok {
+		return v.([]string)
+	}
+	segs := strings.Split(s, sep)
+	patterns.Store(key, segs)
+	return segs
+}
+
+// joinIn is joinDotted(prefix, name), taken from pattern when pattern
+// starts with it (no "*" or index on the way), so no string is built.
+func joinIn(pattern, prefix, name string) string {
+	n := len(prefix)
+	if n > 0 {
+		n++ // the dot
+	}
+	if len(pattern) >= n+len(name) && pattern[:len(prefix)] == prefix && (prefix == "" || pattern[len(prefix)] == '.') &&
+		pattern[n:n+len(name)] == name && (len(pattern) == n+len(name) || pattern[n+len(name)] == '.') {
+		return pattern[:n+len(name)]
+	}
+	return joinDotted(prefix, name)
 }
 
 func joinDotted(prefix, name string) string {
