@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 // enc lists the GCP-ENC-* checks (M1).
 var enc = []*scanner.Check{
@@ -26,7 +29,11 @@ func requireCMEK(id string) func(*scanner.Graph, *scanner.Resource) []scanner.Pr
 func missingKeys(r *scanner.Resource, id string, applies func(r *scanner.Resource, path string) (bool, *scanner.Problem)) []scanner.Problem {
 	var out []scanner.Problem
 	for _, s := range cmekSlotsOf(r, id) {
-		if keySet(s.Attr) {
+		switch s.Key() {
+		case judge.Pass:
+			continue
+		case judge.Unknown:
+			out = append(out, scanner.Unknown(s.Path, "%s", keyUnknownReason(s)))
 			continue
 		}
 		if applies != nil {
@@ -55,4 +62,12 @@ func keySet(a *scanner.Attr) bool {
 		return v.LengthInt() > 0
 	}
 	return true
+}
+
+// keyUnknownReason says why a key slot judged Unknown could not be decided.
+func keyUnknownReason(s cmekSlot) string {
+	if s.Slot.MaybeMissing {
+		return "the block holding " + s.Path + " comes from a dynamic block whose for_each is not known before apply, so it may not exist"
+	}
+	return s.Path + " is set from the elements of a dynamic block's for_each, which are not known before apply"
 }

@@ -65,11 +65,27 @@ func TestDEL002NoncurrentCleanup(t *testing.T) {
 		{"second rule deletes", bucket(rule("Delete", "age = 30") + "\n" + rule("Delete", "num_newer_versions = 2")), nil},
 		{"unknown condition", bucket(rule("Delete", "num_newer_versions = var.n")) + `
 variable "n" {}`, []string{"google_storage_bucket.b versioning.enabled UNKNOWN"}},
-		{"dynamic rules", bucket(`  dynamic "lifecycle_rule" {
+		// A dynamic rule whose for_each is not known: its content is
+		// judged in every copy; one that never targets noncurrent versions
+		// fails in every copy, one whose condition comes from the element
+		// is not known.
+		{"dynamic rules never targeting noncurrent", bucket(`  dynamic "lifecycle_rule" {
     for_each = var.rules
     content {
       action {
         type = "Delete"
+      }
+    }
+  }`) + `
+variable "rules" {}`, []string{"google_storage_bucket.b versioning.enabled FAIL"}},
+		{"dynamic rules with condition from element", bucket(`  dynamic "lifecycle_rule" {
+    for_each = var.rules
+    content {
+      action {
+        type = "Delete"
+      }
+      condition {
+        num_newer_versions = lifecycle_rule.value
       }
     }
   }`) + `

@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpENC007 = scanner.Check{
 	ID:       "GCP-ENC-007",
@@ -37,28 +40,43 @@ resource "google_container_cluster" "app" {
 
 // testENC007 requires database_encryption with state ENCRYPTED and a key.
 func testENC007(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	if len(r.Body.BlocksNamed("database_encryption")) == 0 {
-		if a := getAttr(r.Body, "database_encryption"); a != nil && !a.Value.IsKnown() {
-			return []scanner.Problem{scanner.Unknown("database_encryption", "database_encryption is not known before apply")}
-		}
+	state, key := r.Slot("database_encryption.state"), r.Slot("database_encryption.key_name")
+	if state.Whole {
+		return []scanner.Problem{scanner.Unknown("database_encryption", "database_encryption is not known before apply")}
+	}
+	if state.Block == nil {
 		return []scanner.Problem{scanner.Fail("database_encryption",
 			"no database_encryption block: Kubernetes Secrets are stored in etcd without application-layer encryption")}
 	}
+	encrypted := state.StrIn("ENCRYPTED")
+	hasKey := key.Required(keySet)
 	var out []scanner.Problem
-	state := getAttr(r.Body, "database_encryption.state")
-	switch s, ok := state.Str(); {
-	case state.Null():
+	switch {
+	case state.Attr.Null() && !state.MaybeMissing:
 		out = append(out, scanner.Fail("database_encryption.state", "database_encryption.state is not set; Secrets are not encrypted at the application layer"))
-	case !state.Known() || !ok:
-		out = append(out, scanner.Unknown("database_encryption.state", "database_encryption.state is not known before apply"))
-	case s != "ENCRYPTED":
-		out = append(out, scanner.Fail("database_encryption.state",
-			"database_encryption.state is %s, not ENCRYPTED: Secrets are not encrypted at the application layer", scanner.Display(state)))
-		return out // a key is meaningless while decrypted
+	case encrypted == judge.Fail:
+		return []scanner.Problem{scanner.Fail("database_encryption.state",
+			"database_encryption.state is %s, not ENCRYPTED: Secrets are not encrypted at the application layer", state.Show())} // a key is meaningless while decrypted
+	case encrypted == judge.Unknown:
+		out = append(out, scanner.Unknown("database_encryption.state", "database_encryption.state is not known before apply%s", mayNotExist(state)))
 	}
-	if !keySet(getAttr(r.Body, "database_encryption.key_name")) {
+	switch hasKey {
+	case judge.Fail:
 		out = append(out, scanner.Fail("database_encryption.key_name",
 			"database_encryption.key_name is not set: Secrets are not encrypted with a Cloud KMS key"))
+	case judge.Unknown:
+		if encrypted != judge.Unknown {
+			out = append(out, scanner.Unknown("database_encryption.key_name", "database_encryption.key_name is not known before apply%s", mayNotExist(key)))
+		}
 	}
 	return out
+}
+
+// mayNotExist says, for a message, that a slot's block comes from a dynamic
+// block whose for_each is not known ("" otherwise).
+func mayNotExist(s scanner.Slot) string {
+	if s.MaybeMissing || s.Unexpanded {
+		return " (its block comes from a dynamic block whose for_each is not known, so it may not exist, or take its value from an element not known)"
+	}
+	return ""
 }

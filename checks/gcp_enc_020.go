@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -105,10 +103,10 @@ func mapKeys[V any](m map[string]V) []string {
 func testENC020(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
 	for _, p := range rawKeyPaths[r.Type] {
-		segs := strings.Split(p, ".")
-		expandPath(r.Body, "", segs, func(path string, a *scanner.Attr) {
+		for _, sl := range r.Lookup(p).Slots {
+			path, a := sl.Path, sl.Attr
 			switch {
-			case !a.Set() || !strings.HasSuffix(path, segs[len(segs)-1]):
+			case sl.Whole || !a.Set():
 				// Not set, or a whole block not known before apply, which
 				// far more likely holds a KMS key than key material.
 			case !a.Known():
@@ -118,7 +116,7 @@ func testENC020(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 				out = append(out, scanner.Fail(path,
 					"%s holds customer-supplied key material written in the configuration; it is readable in the repository and in Terraform state", path))
 			}
-		})
+		}
 	}
 	return out
 }

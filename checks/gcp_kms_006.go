@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpKMS006 = scanner.Check{
@@ -48,38 +49,42 @@ resource "google_storage_bucket" "mail_exports" {
 	},
 }
 
-// softwareKeyProblem judges the keys a CMEK attribute may resolve to. A
-// value that can be one of several keys (coalesce, a condition not known
-// before apply) fails only when every one of them is a software key; when
-// some are and some are not, or a protection level is unknown, the verdict
-// is unknown.
+// softwareKeyProblem judges the keys a CMEK attribute may resolve to: the
+// value is one of its candidate keys (one exactly, or one of several:
+// coalesce, an index not known before apply, a condition not known), so
+// "is an HSM key" is judged with judge.OneOf: FAIL when every candidate is
+// a software key, PASS when none is, UNKNOWN otherwise.
 func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner.Problem, bool) {
-	var soft, hsm, unknown []*scanner.Resource
+	var keys, soft, unknown []*scanner.Resource
 	for _, key := range g.FollowAttr(a, "google_kms_crypto_key") {
-		if key.Mode != scanner.Managed {
-			continue
-		}
-		switch isSoft, known := keyIsSoftware(key); {
-		case !known:
-			unknown = append(unknown, key)
-		case isSoft:
-			soft = append(soft, key)
-		default:
-			hsm = append(hsm, key)
+		if key.Mode == scanner.Managed {
+			keys = append(keys, key)
 		}
 	}
+	v := judge.OneOf(keys, func(key *scanner.Resource) judge.Verdict {
+		hsm := keyIsHSM(key)
+		switch hsm {
+		case judge.Fail:
+			soft = append(soft, key)
+		case judge.Unknown:
+			unknown = append(unknown, key)
+		}
+		return hsm
+	})
 	var p scanner.Problem
 	switch {
-	case len(soft) == 0 && len(unknown) == 0:
+	case len(keys) == 0 || v == judge.Pass:
 		return p, false
-	case len(soft) > 0 && len(hsm) == 0 && len(unknown) == 0:
+	case v == judge.Fail && len(keys) == 1:
 		p = scanner.Fail(path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", path, addresses(soft))
-	case len(unknown) > 0 && len(soft) == 0:
+	case v == judge.Fail:
+		p = scanner.Fail(path, "%s is one of keys %s, all SOFTWARE keys: the data is not protected by an HSM-backed key", path, addresses(soft))
+	case len(soft) == 0:
 		p = scanner.Unknown(path, "the protection level of key %s is not known before apply", addresses(unknown))
 	default:
 		p = scanner.Unknown(path, "%s may be key %s (SOFTWARE) or another key, depending on values not known before apply", path, addresses(soft))
 	}
-	p.Related = append(append(soft, unknown...), hsm...)
+	p.Related = keys
 	return p, true
 }
 

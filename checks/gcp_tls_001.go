@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS001 = &scanner.Check{
@@ -38,69 +39,82 @@ var gcpTLS001 = &scanner.Check{
 // TLS_1_3 passes whatever the profile (only TLS 1.3 suites can be
 // negotiated), and so does profile RESTRICTED: its suites exist only in TLS
 // 1.2 and later, so it requires TLS 1.2 whatever min_tls_version says.
+// Otherwise the policy needs TLS_1_2 and a profile without weak suites:
+//
+//	min = TLS_1_3  or  profile = RESTRICTED  or  (min = TLS_1_2  and  profile strong)
+//
+// judged with Kleene logic over the provider defaults, so a value not
+// known before apply fails only when every value it may take fails.
 func testSSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	minTLS, minKnown := strOrDefault(r.Get("min_tls_version"), "TLS_1_0")
-	profile, profileKnown := strOrDefault(r.Get("profile"), "COMPATIBLE")
-	if (minKnown && minTLS == "TLS_1_3") || (profileKnown && strings.EqualFold(profile, "RESTRICTED")) {
+	minTLS, profile := r.Slot("min_tls_version"), r.Slot("profile")
+	strong, weak, weakPath, unknownFeatures := sslProfileStrength(r, profile)
+	v := judge.Or(
+		minTLS.StrIn("TLS_1_3"),
+		profile.StrIn("RESTRICTED"),
+		minTLS.StrIn("TLS_1_2", "TLS_1_3").And(strong),
+	)
+	switch v {
+	case judge.Pass:
 		return nil
-	}
-	var reasons []string
-	path, unknown := "", ""
-	switch {
-	case !minKnown:
-		unknown = "min_tls_version"
-	case minTLS != "TLS_1_2":
-		path = "min_tls_version"
-		reasons = append(reasons, "has min_tls_version "+shown(r.Get("min_tls_version"), "TLS_1_0"))
-	}
-	weak, weakPath, weakUnknown := sslProfileWeakness(r)
-	if weak != "" {
-		reasons = append(reasons, weak)
-		if path == "" {
-			path = weakPath
+	case judge.Fail:
+		var reasons []string
+		path := ""
+		if minTLS.StrIn("TLS_1_2", "TLS_1_3") == judge.Fail {
+			path = "min_tls_version"
+			reasons = append(reasons, "has min_tls_version "+minTLS.Show())
 		}
-	} else if weakUnknown != "" && unknown == "" {
-		unknown = weakUnknown
-	}
-	if len(reasons) > 0 && profileKnown {
+		if weak != "" {
+			reasons = append(reasons, weak)
+			if path == "" {
+				path = weakPath
+			}
+		}
 		return []scanner.Problem{scanner.Fail(path, "SSL policy %s", strings.Join(reasons, " and "))}
 	}
-	if unknown != "" || len(reasons) > 0 {
-		if !profileKnown {
-			unknown = "profile"
+	var unknown []string
+	for _, s := range []scanner.Slot{minTLS, profile} {
+		if !s.Known() {
+			unknown = append(unknown, s.Path)
 		}
-		return []scanner.Problem{scanner.Unknown(unknown, "SSL policy strength depends on %s, which is not known before apply", unknown)}
 	}
-	return nil
+	if unknownFeatures {
+		unknown = append(unknown, "custom_features")
+	}
+	path := ""
+	if len(unknown) > 0 {
+		path = unknown[0]
+	}
+	return []scanner.Problem{scanner.Unknown(path, "SSL policy strength depends on %s, which is not known before apply", strings.Join(unknown, " and "))}
 }
 
-// sslProfileWeakness judges the profile: COMPATIBLE (the default) enables
-// weak suites; CUSTOM must list none of them. It returns the reason and the
-// path of a weakness, or the path of the unknown value that blocks a verdict.
-func sslProfileWeakness(r *scanner.Resource) (reason, path, unknown string) {
-	profile, known := strOrDefault(r.Get("profile"), "COMPATIBLE")
-	switch {
-	case !known:
-		return "", "", "profile"
-	case strings.EqualFold(profile, "COMPATIBLE"):
-		return "uses profile " + shown(r.Get("profile"), "COMPATIBLE") + ", which enables RSA key exchange, 3DES and CBC-SHA suites", "profile", ""
-	case !strings.EqualFold(profile, "CUSTOM"):
-		return "", "", ""
+// sslProfileStrength judges whether the profile enables no weak suite:
+// COMPATIBLE (the default) enables weak suites; CUSTOM must list none of
+// them; MODERN and RESTRICTED are strong. weak and weakPath say what is weak
+// when it is.
+func sslProfileStrength(r *scanner.Resource, profile scanner.Slot) (strong judge.Verdict, weak, weakPath string, unknownFeatures bool) {
+	if profile.StrIn("COMPATIBLE") == judge.Pass {
+		return judge.Fail, "uses profile " + profile.Show() + ", which enables RSA key exchange, 3DES and CBC-SHA suites", "profile", false
+	}
+	custom := profile.StrIn("CUSTOM")
+	if custom == judge.Fail {
+		return judge.Pass, "", "", false
 	}
 	features, allKnown := stringList(r.Get("custom_features"))
-	var weak []string
+	var found []string
 	for _, f := range features {
 		if weakCipherFeature(f) {
-			weak = append(weak, f)
+			found = append(found, f)
 		}
 	}
-	if len(weak) > 0 {
-		return "enables weak suites " + strings.Join(weak, ", ") + " in its CUSTOM profile", "custom_features", ""
+	noWeak := judge.Of(len(found) == 0, len(found) > 0 || allKnown)
+	// Not CUSTOM (known or not) is strong unless COMPATIBLE, which is
+	// ruled out above only when the profile is known.
+	notCompatible := profile.StrIn("COMPATIBLE").Not()
+	strong = custom.Not().And(notCompatible).Or(custom.And(noWeak))
+	if len(found) > 0 && custom == judge.Pass {
+		weak, weakPath = "enables weak suites "+strings.Join(found, ", ")+" in its CUSTOM profile", "custom_features"
 	}
-	if !allKnown {
-		return "", "", "custom_features"
-	}
-	return "", "", ""
+	return strong, weak, weakPath, custom != judge.Fail && !allKnown && len(found) == 0
 }
 
 // weakCipherFeature reports whether an SSL policy feature is RSA key

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS003 = &scanner.Check{
@@ -41,29 +42,46 @@ resource "google_compute_target_http_proxy" "redirect" {
 
 var urlMapTypes = []string{"google_compute_url_map", "google_compute_region_url_map"}
 
-// testHTTPProxy follows url_map to the URL map in the graph. A map that is
+// testHTTPProxy follows url_map to the URL maps it may be. A map that is
 // not in the graph (a literal self link, a data source, an unknown value)
-// cannot be judged and gives an unknown result.
+// cannot be judged and gives an unknown result. A url_map that is one of
+// several maps (a condition not known before apply) fails only when every
+// one of them serves plain HTTP (judge.OneOf).
 func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	maps := g.Follow(r, "url_map", urlMapTypes...)
 	if len(maps) == 0 {
 		return []scanner.Problem{scanner.Unknown("url_map", "the URL map is not in the configuration, so whether it only redirects to HTTPS cannot be told")}
 	}
-	var out []scanner.Problem
-	for _, m := range maps {
+	reasons, unknowns := map[*scanner.Resource]string{}, map[*scanner.Resource]string{}
+	v := judge.OneOf(maps, func(m *scanner.Resource) judge.Verdict {
 		reason, unknown := urlMapServes(m.Body)
 		switch {
 		case reason != "":
-			p := scanner.Fail("url_map", "serves plain HTTP: its URL map %s %s", m.Address, reason)
-			p.Related = []*scanner.Resource{m}
-			out = append(out, p)
+			reasons[m] = reason
+			return judge.Fail
 		case unknown != "":
-			p := scanner.Unknown("url_map", "whether URL map %s only redirects to HTTPS depends on %s, which is not known before apply", m.Address, unknown)
-			p.Related = []*scanner.Resource{m}
-			out = append(out, p)
+			unknowns[m] = unknown
+			return judge.Unknown
 		}
+		return judge.Pass
+	})
+	var p scanner.Problem
+	switch {
+	case v == judge.Pass:
+		return nil
+	case v == judge.Fail:
+		var parts []string
+		for _, m := range maps {
+			parts = append(parts, m.Address+" "+reasons[m])
+		}
+		p = scanner.Fail("url_map", "serves plain HTTP: its URL map %s", strings.Join(parts, "; or "))
+	case len(maps) == 1:
+		p = scanner.Unknown("url_map", "whether URL map %s only redirects to HTTPS depends on %s, which is not known before apply", maps[0].Address, unknowns[maps[0]])
+	default:
+		p = scanner.Unknown("url_map", "the URL map is one of %s, depending on values not known before apply, and they do not all only redirect to HTTPS", addresses(maps))
 	}
-	return out
+	p.Related = maps
+	return []scanner.Problem{p}
 }
 
 // urlMapServes returns why a URL map does something other than redirect to
@@ -104,6 +122,11 @@ func levelServes(pb pathBlock) (reason, unknown string) {
 		service, action, redirect = "service", "route_action", "url_redirect"
 	}
 	if a, p := pb.Attr(service); a.Set() {
+		if pb.Unexpanded && !a.Known() {
+			// From an element of a for_each not known before apply,
+			// which may not set it.
+			return "", p
+		}
 		return "sends requests to a backend service (" + p + ")", ""
 	}
 	actions, u := blocksAt(pb.Body, action)

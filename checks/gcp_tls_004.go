@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS004 = &scanner.Check{
@@ -46,20 +45,25 @@ const sqlSSLModePath = "settings.ip_configuration.ssl_mode"
 // or the legacy require_ssl = true; an unset ssl_mode allows unencrypted
 // connections.
 func testSQLSSLMode(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	requireSSL, reqKnown := boolOrDefault(getAttr(r.Body, "settings.ip_configuration.require_ssl"), false)
-	if reqKnown && requireSSL {
+	require := r.Slot("settings.ip_configuration.require_ssl")
+	mode := r.Slot(sqlSSLModePath)
+	modeOK := mode.StrIn("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+	// require_ssl counts only when ssl_mode is absent.
+	legacy := mode.IsSet().Not().And(require.BoolIs(true))
+	switch modeOK.Or(legacy) {
+	case judge.Pass:
 		return nil
-	}
-	mode, known := strOrDefault(getAttr(r.Body, sqlSSLModePath), "")
-	switch {
-	case known && (strings.EqualFold(mode, "ENCRYPTED_ONLY") || strings.EqualFold(mode, "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")):
-		return nil
-	case !known:
-		return []scanner.Problem{scanner.Unknown(sqlSSLModePath, "whether unencrypted connections are accepted depends on ssl_mode, which is not known before apply")}
-	case !reqKnown:
+	case judge.Unknown:
+		if modeOK == judge.Unknown && mode.Known() && mode.MaybeMissing {
+			return []scanner.Problem{scanner.Unknown(sqlSSLModePath, "ssl_mode is set in an ip_configuration that comes from a dynamic block whose for_each is not known before apply, so it may not exist")}
+		}
+		if modeOK == judge.Unknown {
+			return []scanner.Problem{scanner.Unknown(sqlSSLModePath, "whether unencrypted connections are accepted depends on ssl_mode, which is not known before apply")}
+		}
 		return []scanner.Problem{scanner.Unknown("settings.ip_configuration.require_ssl", "whether unencrypted connections are accepted depends on require_ssl, which is not known before apply")}
-	case mode == "":
+	}
+	if mode.IsSet() == judge.Fail {
 		return []scanner.Problem{scanner.Fail(sqlSSLModePath, "has no ssl_mode, so it accepts unencrypted connections (ALLOW_UNENCRYPTED_AND_ENCRYPTED)")}
 	}
-	return []scanner.Problem{scanner.Fail(sqlSSLModePath, "ssl_mode %s accepts connections that are not encrypted", scanner.Display(r.Get(sqlSSLModePath)))}
+	return []scanner.Problem{scanner.Fail(sqlSSLModePath, "ssl_mode %s accepts connections that are not encrypted", mode.Show())}
 }

@@ -133,7 +133,7 @@ variable "t" {}`, []string{"google_compute_backend_service.b backend.0.group UNK
     }
   }
 }
-variable "groups" {}`, []string{"google_compute_backend_service.b backend UNKNOWN"}},
+variable "groups" {}`, []string{"google_compute_backend_service.b backend.0.group UNKNOWN"}},
 		{"unknown protocol", negs + `resource "google_compute_backend_service" "b" {
   protocol = var.p
   backend {

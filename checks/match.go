@@ -3,10 +3,10 @@ package checks
 import (
 	"encoding/json"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -258,11 +258,17 @@ type cmekSlot struct {
 	// way is an attribute whose value is not known before apply, Attr is that
 	// attribute: unknown, so it counts as a key that is set.
 	Attr *scanner.Attr
+	// Slot is where the scanner's lookup found it.
+	Slot scanner.Slot
 }
 
+// Key judges whether the slot holds a key (see scanner.Slot.Required).
+func (s cmekSlot) Key() judge.Verdict { return s.Slot.Required(keySet) }
+
 // cmekSlots lists every place a resource of a cmekPaths type keeps a key,
-// expanding every repeated block. A missing single block yields a slot whose
-// Attr is nil; a missing repeated block yields none.
+// expanding every repeated block (dynamic blocks whose for_each is not
+// known included, as one unexpanded block). A missing single block yields
+// a slot whose Attr is nil; a missing repeated block yields none.
 func cmekSlots(r *scanner.Resource) []cmekSlot { return cmekSlotsOf(r, "") }
 
 // cmekSlotsOf is cmekSlots limited to the places of one check ("" for all).
@@ -272,96 +278,35 @@ func cmekSlotsOf(r *scanner.Resource, check string) []cmekSlot {
 		if check != "" && p.Check != check {
 			continue
 		}
-		expandPath(r.Body, "", cmekSegments[p.Path], func(path string, a *scanner.Attr) {
-			out = append(out, cmekSlot{Check: p.Check, Path: path, Attr: a})
-		})
+		for _, sl := range r.Lookup(p.Path).Slots {
+			out = append(out, cmekSlot{Check: p.Check, Path: sl.Path, Attr: sl.Attr, Slot: sl})
+		}
 	}
 	return out
 }
 
-// cmekSegments holds every cmekPaths path split at its dots, once.
-var cmekSegments = func() map[string][]string {
-	m := map[string][]string{}
-	for _, ps := range cmekPaths {
-		for _, p := range ps {
-			m[p.Path] = strings.Split(p.Path, ".")
-		}
-	}
-	return m
-}()
-
-// expandPath walks segs from body b (nil when missing), calling emit for each
-// place the last segment names, with the concrete path to it.
-func expandPath(b *scanner.Body, prefix string, segs []string, emit func(string, *scanner.Attr)) {
-	name := segs[0]
-	if len(segs) == 1 {
-		alts := []string{name}
-		if strings.Contains(name, "|") {
-			alts = strings.Split(name, "|")
-		}
-		for _, alt := range alts {
-			if a := bodyAttr(b, alt); a != nil && !a.Null() {
-				emit(prefix+alt, a)
-				return
-			}
-		}
-		emit(prefix+alts[0], nil)
-		return
-	}
-	blocks := b.BlocksNamed(name)
-	if len(blocks) == 0 {
-		if a := bodyAttr(b, name); a != nil && !a.Value.IsKnown() {
-			emit(prefix+name, a)
-			return
-		}
-		if segs[1] != "*" {
-			expandPath(nil, prefix+name+".", segs[1:], emit)
-		}
-		return
-	}
-	if segs[1] != "*" {
-		expandPath(blocks[0].Body, prefix+name+".", segs[1:], emit)
-		return
-	}
-	if len(segs) == 2 {
-		return // a "*" must be followed by the attribute
-	}
-	for i, blk := range blocks {
-		expandPath(blk.Body, prefix+name+"."+strconv.Itoa(i)+".", segs[2:], emit)
-	}
-}
-
-func bodyAttr(b *scanner.Body, name string) *scanner.Attr {
-	if b == nil {
+// getAttr is the attribute at the first slot a path reaches (see
+// scanner.Body.Lookup): when a block on the way is an attribute whose value
+// is not known before apply, that attribute, so the caller judges it
+// unknown rather than missing.
+func getAttr(b *scanner.Body, path string) *scanner.Attr {
+	ss := b.Lookup(path).Slots
+	if len(ss) == 0 {
 		return nil
 	}
-	return b.Attrs[name]
+	return ss[0].Attr
 }
 
-// getAttr is Body.Get that also sees through values not known before apply:
-// when a block on the way is an attribute whose value is unknown (a whole
-// object from a variable with no value), it returns that attribute, so the
-// caller judges it unknown rather than missing.
-func getAttr(b *scanner.Body, path string) *scanner.Attr {
-	segs := strings.Split(path, ".")
-	cur := b
-	for i := 0; i < len(segs)-1; i++ {
-		name, idx := segs[i], 0
-		if i+1 < len(segs)-1 {
-			if n, err := strconv.Atoi(segs[i+1]); err == nil {
-				idx, i = n, i+1
-			}
-		}
-		blocks := cur.BlocksNamed(name)
-		if idx < 0 || idx >= len(blocks) {
-			if a := bodyAttr(cur, name); a != nil && !a.Value.IsKnown() {
-				return a
-			}
-			return nil
-		}
-		cur = blocks[idx].Body
-	}
-	return bodyAttr(cur, segs[len(segs)-1])
+// hsmLevels are the protection levels that keep key material out of
+// software.
+var hsmLevels = []string{"HSM", "HSM_SINGLE_TENANT", "EXTERNAL", "EXTERNAL_VPC"}
+
+// keyIsHSM judges whether a google_kms_crypto_key keeps its material outside
+// software: version_template.protection_level (the provider default,
+// SOFTWARE, when missing) is HSM, HSM_SINGLE_TENANT, EXTERNAL or
+// EXTERNAL_VPC.
+func keyIsHSM(key *scanner.Resource) judge.Verdict {
+	return key.Slot("version_template.protection_level").StrIn(hsmLevels...)
 }
 
 // keyIsSoftware reports whether a google_kms_crypto_key keeps its material in
@@ -369,17 +314,6 @@ func getAttr(b *scanner.Body, path string) *scanner.Attr {
 // SOFTWARE) or SOFTWARE. HSM, HSM_SINGLE_TENANT, EXTERNAL and EXTERNAL_VPC are
 // not. known is false when the protection level is not known before apply.
 func keyIsSoftware(key *scanner.Resource) (software, known bool) {
-	a := getAttr(key.Body, "version_template.protection_level")
-	if a.Null() {
-		return true, true
-	}
-	if !a.Known() {
-		return false, false
-	}
-	s, ok := a.Str()
-	if !ok {
-		return false, false
-	}
-	s = strings.TrimSpace(s)
-	return s == "" || strings.EqualFold(s, "SOFTWARE"), true
+	v := key.Slot("version_template.protection_level").StrIn("SOFTWARE", "")
+	return v == judge.Pass, v != judge.Unknown
 }

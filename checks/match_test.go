@@ -184,7 +184,7 @@ resource "google_storage_bucket" "b" {
       default_kms_key_name = encryption.value
     }
   }
-}`, []slotView{{"GCP-ENC-001", "encryption", true, true}}},
+}`, []slotView{{"GCP-ENC-001", "encryption.default_kms_key_name", true, true}}},
 		{"instance with every attached disk", "google_compute_instance.vm", `resource "google_compute_instance" "vm" {
   boot_disk {
     kms_key_self_link = "k"

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"math/big"
 	"strings"
 
@@ -93,6 +92,9 @@ func stringList(a *scanner.Attr) (items []string, known bool) {
 type pathBlock struct {
 	Path string
 	Body *scanner.Body
+	// Unexpanded: the block stands for the blocks of a dynamic block whose
+	// for_each is not known before apply (scanner.BlockSlot).
+	Unexpanded bool
 }
 
 // Attr returns the block's attribute and the full path a problem names it by.
@@ -100,44 +102,23 @@ func (p pathBlock) Attr(name string) (*scanner.Attr, string) {
 	return p.Body.Attrs[name], joinPath(p.Path, name)
 }
 
-// blocksAt walks a dotted pattern of block names in which a "*" after a
-// name expands every block of that name ("settings.database_flags.*"), and
-// returns each block reached with its indexed path. A name without "*"
-// follows the first block only, as Body.Get does, so the paths are ones
-// Body.Get and Run's location lookup resolve to the same block.
+// blocksAt is scanner.Body.Reach for checks that walk blocks: each block a
+// pattern reaches ("settings.database_flags.*"), with its indexed path; a
+// name without "*" follows the first block only. A dynamic block whose
+// for_each is not known is one unexpanded block, whose content is known
+// where it does not depend on the iterator.
 //
-// unknown is the path of the first place where blocks could not be known
-// before apply (a dynamic block whose for_each is unknown leaves an unknown
-// attribute in their place), so a check can tell "none" from "not known".
+// unknown is the path of the first place where a value not known before
+// apply stands for the blocks (a whole object from a variable with no
+// value), so a check can tell "none" from "not known".
 func blocksAt(b *scanner.Body, pattern string) (out []pathBlock, unknown string) {
-	segs := strings.Split(pattern, ".")
-	cur := []pathBlock{{Body: b}}
-	for i := 0; i < len(segs); i++ {
-		name := segs[i]
-		each := i+1 < len(segs) && segs[i+1] == "*"
-		if each {
-			i++
+	reach := b.Reach(pattern)
+	for _, bs := range reach.Blocks {
+		if bs.Body != nil {
+			out = append(out, pathBlock{Path: bs.Path, Body: bs.Body, Unexpanded: bs.Unexpanded})
 		}
-		var next []pathBlock
-		for _, pb := range cur {
-			prefix := joinPath(pb.Path, name)
-			blocks := pb.Body.BlocksNamed(name)
-			if a := pb.Body.Attrs[name]; len(blocks) == 0 && a != nil && !a.Value.IsKnown() && unknown == "" {
-				unknown = prefix
-			}
-			if !each {
-				if len(blocks) > 0 {
-					next = append(next, pathBlock{Path: prefix, Body: blocks[0].Body})
-				}
-				continue
-			}
-			for j, blk := range blocks {
-				next = append(next, pathBlock{Path: fmt.Sprintf("%s.%d", prefix, j), Body: blk.Body})
-			}
-		}
-		cur = next
 	}
-	return cur, unknown
+	return out, reach.WholePath
 }
 
 // joinPath joins a path prefix ("" for the resource itself) and a path.

@@ -96,6 +96,12 @@ type Block struct {
 	Body     *Body
 	DefRange hcl.Range // the block's header line
 	Range    hcl.Range // the whole block
+	// Unexpanded is true when the block stands for the blocks of a dynamic
+	// block whose for_each is not known before apply: zero or more copies
+	// of its content, evaluated with each.key and the iterator unknown, so
+	// what does not depend on the iterator is known. Lookup reports the
+	// set of such blocks as open.
+	Unexpanded bool
 }
 
 // Body holds the attributes and nested blocks of a resource or block. The
@@ -308,6 +314,12 @@ type Resource struct {
 	// not be evaluated as Terraform would (see Invalid): no check can pass
 	// the resource, and a problem about such a part is UNKNOWN.
 	Invalid []Invalid
+	// Uncertain, when not empty, says why the resource may not exist at
+	// all: its count or for_each (or that of a module on its chain) is not
+	// known before apply, and it is judged once in place of its instances.
+	// Run reports what would fail as UNKNOWN, since zero instances is one
+	// of the possible outcomes.
+	Uncertain string
 	// Declared is, for a live or exported resource, the Terraform (or plan
 	// or state) resource that declares it, as providers/link matched them;
 	// nil when none does. It lets a check compare what is deployed with
@@ -341,21 +353,6 @@ func (r *Resource) invalidAt(path string) *Invalid {
 		}
 	}
 	return nil
-}
-
-// stripIndexes drops the numeric segments of a dotted path.
-func stripIndexes(path string) string {
-	if !strings.ContainsAny(path, "0123456789") {
-		return path
-	}
-	parts := strings.Split(path, ".")
-	out := parts[:0]
-	for _, s := range parts {
-		if _, err := strconv.Atoi(s); err != nil {
-			out = append(out, s)
-		}
-	}
-	return strings.Join(out, ".")
 }
 
 // Get is shorthand for r.Body.Get.

@@ -471,6 +471,13 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 	for _, rel := range p.Related {
 		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
 	}
+	if !p.Unknown && res.Uncertain != "" {
+		// Failing in every outcome where the resource exists is not
+		// failing in every outcome: it may not exist at all.
+		p.Unknown = true
+		msg += " (if it exists: " + res.Uncertain + ")"
+		f.Message = res.Address + ": " + msg
+	}
 	if p.Unknown {
 		f.Status, f.Reason = StatusUnknown, msg
 		return f

@@ -128,12 +128,26 @@ func (m *module) recordTraversal(t hcl.Traversal, more hcl.Traversal) {
 	if len(rest) == 0 {
 		return
 	}
-	if a, ok := rest[0].(hcl.TraverseAttr); ok {
-		set := m.accessed[key]
-		if set == nil {
-			set = map[string]bool{}
-			m.accessed[key] = set
+	if _, ok := rest[0].(hcl.TraverseAttr); !ok {
+		return
+	}
+	set := m.accessed[key]
+	if set == nil {
+		set = map[string]bool{}
+		m.accessed[key] = set
+	}
+	// The attribute, and the attributes read inside its nested blocks
+	// ("node_config.x", indexes and splats skipped), so that a computed
+	// attribute of a nested block reads as unknown, not as missing.
+	path := ""
+	for _, step := range rest {
+		switch st := step.(type) {
+		case hcl.TraverseAttr:
+			path = joinKey(path, st.Name)
+			set[path] = true
+		case hcl.TraverseIndex, hcl.TraverseSplat:
+		default:
+			return
 		}
-		set[a.Name] = true
 	}
 }

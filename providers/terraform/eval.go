@@ -70,6 +70,9 @@ type scope struct {
 	parent     *scope
 	callInputs map[string]*hcl.Attribute
 	parentInst instCtx
+	// uncertain says why this module instance may not exist (an unknown
+	// count or for_each on its call chain); "" when it does.
+	uncertain string
 
 	mu       sync.Mutex
 	done     bool // every named value and resource instance is evaluated
@@ -97,6 +100,8 @@ type resInstance struct {
 	body  *scanner.Body
 	value cty.Value
 	busy  bool
+	// uncertain: see instanceKeys.uncertain.
+	uncertain string
 }
 
 func newScope(l *loader, mod *module, parent *scope) *scope {
@@ -262,11 +267,40 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				return full
 			}
 		}
+	case *hclsyntax.IndexExpr:
+		if v, ok := s.evalUnknownIndex(expr, e, inst); ok {
+			return v
+		}
+	case *hclsyntax.RelativeTraversalExpr:
+		if ie, ok := e.Source.(*hclsyntax.IndexExpr); ok {
+			if v, ok := s.evalUnknownIndex(expr, ie, inst); ok {
+				return v
+			}
+		}
 	}
 	if trs == nil {
 		trs = s.variables(expr)
 	}
 	return s.evalTraversals(expr, trs, inst)
+}
+
+// evalUnknownIndex evaluates expr, which is ie or a traversal of ie's
+// result, when ie's key is not known before apply: the value is one of the
+// collection's elements, not known which, so it refers to every element's
+// resources, as candidates (HCL keeps only the collection's own marks, or
+// none for an object). ok is false when the key is known.
+func (s *scope) evalUnknownIndex(expr hcl.Expression, ie *hclsyntax.IndexExpr, inst instCtx) (cty.Value, bool) {
+	key := s.eval(ie.Key, inst)
+	if key.IsKnown() {
+		return cty.NilVal, false
+	}
+	full := s.evalTraversals(expr, s.variables(expr), inst)
+	if full.IsKnown() {
+		return full, true
+	}
+	_, marks := s.eval(ie.Collection, inst).UnmarkDeep()
+	_, kmarks := key.UnmarkDeep()
+	return full.WithMarks(marks, kmarks), true
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.
@@ -627,6 +661,14 @@ func (s *scope) moduleValue(name string, outs map[string]bool) cty.Value {
 		for _, c := range kids {
 			c.evaluate(s.l)
 		}
+	}
+	if (call.count != nil || call.forEach != nil) && len(kids) == 1 && kids[0].steps[len(kids[0].steps)-1].Key == nil {
+		// Its count or for_each is not known: which instances exist is not
+		// known either, but whatever the outputs refer to, they refer to
+		// through the one instance judged in their place (as for a
+		// resource of the same shape).
+		_, marks := one(kids[0]).UnmarkDeep()
+		return cty.DynamicVal.WithMarks(marks)
 	}
 	switch {
 	case call.count != nil:

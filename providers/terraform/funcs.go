@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/casascan/casascan/internal/treefs"
-	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -105,8 +104,8 @@ func numericFunctions() map[string]function.Function {
 
 func typeFunctions() map[string]function.Function {
 	return map[string]function.Function{
-		"can":             tryfunc.CanFunc,
-		"try":             tryfunc.TryFunc,
+		"can":             canFunc,
+		"try":             tryFunc,
 		"tobool":          stdlib.MakeToFunc(cty.Bool),
 		"tolist":          stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 		"tomap":           stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),

@@ -78,10 +78,16 @@ func boolFold(decisive bool) function.Function {
 // coalesceFunc is Terraform's coalesce, which unlike cty's also skips empty
 // strings: the first argument that is neither null nor "", converted to the
 // type all arguments unify to. An unknown before it makes the result unknown.
+//
+// Its result carries the marks of the argument it is (and, when it is
+// unknown, of every argument it may turn out to be), not those of the
+// arguments skipped or never reached: coalesce(var.hsm_key,
+// google_kms_crypto_key.soft.id) with a known var.hsm_key refers to no key.
+// Sensitivity is taken from every argument, as Terraform does.
 var coalesceFunc = newFunc(function.Spec{
 	VarParam: &function.Parameter{
 		Name: "vals", Type: cty.DynamicPseudoType,
-		AllowNull: true, AllowUnknown: true, AllowDynamicType: true,
+		AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
 	},
 	Type: func(args []cty.Value) (cty.Type, error) {
 		if len(args) == 0 {
@@ -98,9 +104,24 @@ var coalesceFunc = newFunc(function.Spec{
 		return ty, nil
 	},
 	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		sens := cty.ValueMarks{}
 		for _, a := range args {
+			if a.HasMark(sensitiveMark) {
+				sens[sensitiveMark] = struct{}{}
+			}
+		}
+		for i, marked := range args {
+			a, marks := marked.Unmark()
 			if !a.IsKnown() {
-				return cty.UnknownVal(retType), nil
+				// Any argument from here on may be the value.
+				out := cty.ValueMarks{}
+				for _, rest := range args[i:] {
+					_, m := rest.UnmarkDeep()
+					for k := range m {
+						out[k] = struct{}{}
+					}
+				}
+				return cty.UnknownVal(retType).WithMarks(out, sens), nil
 			}
 			if a.IsNull() {
 				continue
@@ -112,7 +133,7 @@ var coalesceFunc = newFunc(function.Spec{
 			if v.IsKnown() && v.Type() == cty.String && v.AsString() == "" {
 				continue
 			}
-			return v, nil
+			return v.WithMarks(marks, sens), nil
 		}
 		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
 	},
@@ -159,11 +180,14 @@ var lookupFunc = function.New(&function.Spec{
 	},
 	VarParam: &function.Parameter{
 		Name: "default", Type: cty.DynamicPseudoType,
-		AllowNull: true, AllowUnknown: true, AllowDynamicType: true,
+		AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
 	},
 	Type: lookupType,
 	Impl: func(args []cty.Value, retType cty.Type) (ret cty.Value, err error) {
 		defer recoverAs(&ret, &err)
+		// The default's marks reach the result only when it is the result:
+		// lookup(var.keys, "mail", google_kms_crypto_key.soft.id) with the
+		// key present refers to no key.
 		m, marks := args[0].Unmark()
 		key := args[1].AsString()
 		switch ty := m.Type(); {
@@ -172,8 +196,9 @@ var lookupFunc = function.New(&function.Spec{
 		case ty.IsMapType() && m.HasIndex(args[1]).True():
 			return m.Index(args[1]).WithMarks(marks), nil
 		case len(args) == 3:
-			v, err := convert.Convert(args[2], retType)
-			return v.WithMarks(marks), err
+			def, dmarks := args[2].Unmark()
+			v, err := convert.Convert(def, retType)
+			return v.WithMarks(marks, dmarks), err
 		}
 		return cty.NilVal, function.NewArgErrorf(1, "lookup failed to find key %q", key)
 	},

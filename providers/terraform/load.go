@@ -473,10 +473,14 @@ func (l *loader) walk(s *scope, g *scanner.Graph) {
 	for _, d := range s.mod.resources {
 		for _, ri := range s.instances(d) {
 			body := s.instanceBody(ri)
+			uncertain := ri.uncertain
+			if uncertain == "" {
+				uncertain = s.uncertain
+			}
 			g.Resources = append(g.Resources, &scanner.Resource{
 				Address: ri.addr.String(), Mode: d.mode, Type: d.typ, Name: d.name,
 				Body: body, DefRange: d.defRange, Range: d.rng,
-				Calls: s.calls, Source: scanner.SourceTerraform, Invalid: s.invalidParts(d, body),
+				Calls: s.calls, Source: scanner.SourceTerraform, Invalid: s.invalidParts(d, body), Uncertain: uncertain,
 			})
 		}
 	}

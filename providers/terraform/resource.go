@@ -22,6 +22,9 @@ var resourceMeta = map[string]bool{"count": true, "for_each": true, "provider": 
 type instanceKeys struct {
 	keys  []scanner.Key
 	insts []instCtx
+	// uncertain, when not empty, says why the one instance judged in
+	// place of the expansion may not exist (scanner.Resource.Uncertain).
+	uncertain string
 }
 
 // expand evaluates count or for_each in s. An unknown value cannot be
@@ -87,7 +90,9 @@ func (s *scope) unknownExpansion(expr hcl.Expression, e expansion, meta string) 
 		return instanceKeys{}
 	}
 	s.diag(scanner.DiagWarning, meta+" of "+what+" is not known before apply", detail, expr.Range())
-	return s.unknownInstance(meta)
+	ik := s.unknownInstance(meta)
+	ik.uncertain = "the " + meta + " of " + what + " is not known before apply"
+	return ik
 }
 
 // unknownInstance is the one instance judged in place of an expansion
@@ -116,7 +121,7 @@ func (s *scope) sensitiveExpansion(expr hcl.Expression, what string) instanceKey
 	from := cty.NewValueMarks(varMark{}, sensitiveMark)
 	inst := instCtx{each: cty.ObjectVal(map[string]cty.Value{
 		"key": cty.UnknownVal(cty.String).WithMarks(from), "value": cty.DynamicVal.WithMarks(from)})}
-	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}}
+	return instanceKeys{keys: []scanner.Key{nil}, insts: []instCtx{inst}, uncertain: "the for_each of " + what + " is sensitive"}
 }
 
 // unsetVariables names the root module variables an expression reads that
@@ -244,7 +249,7 @@ func (s *scope) instances(d *resDecl) []*resInstance {
 	ek := s.expand(d.count, d.forEach, expansion{what: d.key(), def: d.defRange})
 	ris := make([]*resInstance, len(ek.keys))
 	for i, k := range ek.keys {
-		ris[i] = &resInstance{decl: d, inst: ek.insts[i], addr: scanner.Address{
+		ris[i] = &resInstance{decl: d, inst: ek.insts[i], uncertain: ek.uncertain, addr: scanner.Address{
 			Module: s.steps, Mode: d.mode, Type: d.typ, Name: d.name, Key: k,
 		}}
 	}
@@ -318,8 +323,18 @@ func (s *scope) instanceValue(ri *resInstance) cty.Value {
 	body := s.instanceBody(ri)
 	obj := bodyObject(body)
 	for name := range s.mod.accessed[ri.decl.key()] {
+		if strings.Contains(name, ".") {
+			continue
+		}
 		if _, ok := obj[name]; !ok {
 			obj[name] = cty.DynamicVal
+		}
+	}
+	for name := range s.mod.accessed[ri.decl.key()] {
+		if first, rest, nested := strings.Cut(name, "."); nested {
+			if v, ok := obj[first]; ok && v.Type().IsTupleType() { // blocks, not an object attribute
+				obj[first] = withComputed(v, strings.Split(rest, "."))
+			}
 		}
 	}
 	for _, name := range computedAttrs {
@@ -329,6 +344,62 @@ func (s *scope) instanceValue(ri *resInstance) cty.Value {
 	}
 	ri.value = cty.ObjectVal(obj).Mark(mark)
 	return ri.value
+}
+
+// withComputed adds, to the nested block objects of v (a block's object, or
+// the tuple of a repeated block's), an unknown attribute at path where the
+// configuration does not set one: an attribute of a nested block that an
+// expression reads but the configuration does not write is one the
+// provider computes (try() and can() then see unknown, as in Terraform).
+func withComputed(v cty.Value, path []string) cty.Value {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() || v.IsMarked() {
+		return v
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsTupleType() || ty.IsListType():
+		if v.LengthInt() == 0 {
+			return v
+		}
+		elems := make([]cty.Value, 0, v.LengthInt())
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			elems = append(elems, withComputed(ev, path))
+		}
+		if ty.IsListType() {
+			if l, err := safeList(elems); err == nil {
+				return l
+			}
+			return v
+		}
+		return cty.TupleVal(elems)
+	case ty.IsObjectType():
+		attrs := v.AsValueMap()
+		if attrs == nil {
+			attrs = map[string]cty.Value{}
+		}
+		cur, ok := attrs[path[0]]
+		switch {
+		case !ok && len(path) == 1:
+			attrs[path[0]] = cty.DynamicVal
+		case ok && len(path) > 1 && cur.Type().IsTupleType():
+			attrs[path[0]] = withComputed(cur, path[1:])
+		default:
+			return v
+		}
+		return cty.ObjectVal(attrs)
+	}
+	return v
+}
+
+// safeList builds a list, failing rather than panicking on unlike types.
+func safeList(elems []cty.Value) (l cty.Value, err error) {
+	defer func() {
+		if recover() != nil {
+			err = fmt.Errorf("element types differ")
+		}
+	}()
+	return cty.ListVal(elems), nil
 }
 
 // computedAttrs are attributes the provider computes for most resources,
@@ -353,17 +424,24 @@ func bodyObject(b *scanner.Body) map[string]cty.Value {
 		obj[name] = v
 	}
 	grouped := map[string][]cty.Value{}
+	unexpanded := map[string]bool{}
 	var order []string
 	for _, blk := range b.Blocks {
 		if _, seen := grouped[blk.Type]; !seen {
 			order = append(order, blk.Type)
 		}
+		unexpanded[blk.Type] = unexpanded[blk.Type] || blk.Unexpanded
 		grouped[blk.Type] = append(grouped[blk.Type], cty.ObjectVal(bodyObject(blk.Body)))
 	}
 	for _, t := range order {
-		if _, clash := obj[t]; !clash {
-			obj[t] = cty.TupleVal(grouped[t])
+		if _, clash := obj[t]; clash {
+			continue
 		}
+		if unexpanded[t] {
+			obj[t] = cty.DynamicVal // how many blocks is not known
+			continue
+		}
+		obj[t] = cty.TupleVal(grouped[t])
 	}
 	return obj
 }
@@ -475,22 +553,17 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	v := s.eval(fe.Expr, inst)
 	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
 	if !coll.IsKnown() || (coll.CanIterateElements() && !coll.Length().IsKnown()) {
-		_, marks := v.UnmarkDeep()
-		refs, sens := refsOf(marks)
-		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
-		s.noteInvalid(out.Attrs[typ], marks)
+		s.unexpandedDynamic(out, typ, content, v, def, rng, iterName, inst)
 		return
 	}
 	if coll.IsNull() || !coll.CanIterateElements() {
 		return
 	}
 	if n := coll.LengthInt(); !s.l.meter.instances(int64(n), false) {
-		// As with an unknown for_each: not known, rather than missing.
+		// As with an unknown for_each: how many blocks is not known.
 		s.diag(scanner.DiagError, fmt.Sprintf("instance limit reached: dynamic %q has %d blocks", typ, n),
 			s.l.budget.instanceDetail(false)+"; the blocks are treated as not known", fe.Expr.Range())
-		_, marks := v.UnmarkDeep()
-		refs, sens := refsOf(marks)
-		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		s.unexpandedDynamic(out, typ, content, v, def, rng, iterName, inst)
 		return
 	}
 	keyMarks := taintOnly(cmarks)
@@ -512,6 +585,23 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 		}
 		out.Blocks = append(out.Blocks, blk)
 	}
+}
+
+// unexpandedDynamic adds the block that stands for the blocks of a dynamic
+// block whose for_each (v) is not known before apply: its content evaluated
+// once with an unknown iterator carrying the for_each's marks, so what does
+// not depend on the iterator is known (a content that never sets a key
+// never sets one, in every copy), marked Unexpanded since how many copies
+// there are (zero or more) is not known.
+func (s *scope) unexpandedDynamic(out *scanner.Body, typ string, content *hcl.Block, v cty.Value, def, rng hcl.Range, iterName string, inst instCtx) {
+	_, marks := v.UnmarkDeep()
+	iter := cty.ObjectVal(map[string]cty.Value{
+		"key":   cty.UnknownVal(cty.DynamicPseudoType).WithMarks(taintOnly(marks)),
+		"value": cty.DynamicVal.WithMarks(marks),
+	})
+	child := inst.withIter(iterName, iter)
+	out.Blocks = append(out.Blocks, &scanner.Block{Type: typ, Body: s.convertBody(content.Body, child, false),
+		DefRange: def, Range: rng, Unexpanded: true})
 }
 
 // dynamicContent decodes a dynamic block's body: as decoded when the module
@@ -673,6 +763,10 @@ func (s *scope) childScopes(call *callDecl) []*scope {
 			Address: scanner.ModulePath(c.steps), Source: call.source, Range: call.defRange,
 		})
 		c.callInputs, c.parentInst = call.inputs, ek.insts[i]
+		c.uncertain = s.uncertain
+		if ek.uncertain != "" {
+			c.uncertain = ek.uncertain
+		}
 		for name, a := range call.inputs {
 			if mod.vars[name] == nil {
 				s.diag(scanner.DiagError, fmt.Sprintf("unsupported argument %q", name),

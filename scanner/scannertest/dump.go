@@ -24,6 +24,9 @@ func Dump(g *scanner.Graph) string {
 			mode = " data"
 		}
 		fmt.Fprintf(&b, "%s  [%s%s] (%s:%d)", r.Address, r.Source, mode, r.DefRange.Filename, r.DefRange.Start.Line)
+		if r.Uncertain != "" {
+			fmt.Fprintf(&b, " uncertain=%q", r.Uncertain)
+		}
 		if r.Project != "" {
 			fmt.Fprintf(&b, " project=%s", r.Project)
 		}
@@ -73,6 +76,9 @@ func dumpBody(b *strings.Builder, ind string, body *scanner.Body) {
 		label := ""
 		if len(blk.Labels) > 0 {
 			label = " " + fmt.Sprintf("%q", blk.Labels)
+		}
+		if blk.Unexpanded {
+			label += " (0..n copies: for_each not known)"
 		}
 		fmt.Fprintf(b, "%s%s%s {%s\n", ind, blk.Type, label, at(blk.DefRange.Start.Line))
 		dumpBody(b, ind+"  ", blk.Body)
