@@ -92,6 +92,12 @@ type Finding struct {
 	Suppression *Suppression `json:"suppression,omitempty"`
 	// Reason explains UNKNOWN and OUT_OF_SCOPE results.
 	Reason string `json:"reason,omitempty"`
+	// Value is the judged attribute's value as Display shows it (redacted
+	// for a secret), and Provenance where that value came from: a finding
+	// says why. Both are empty when the finding is about the resource as a
+	// whole or about an attribute that is not set.
+	Value      string   `json:"value,omitempty"`
+	Provenance []Origin `json:"provenance,omitempty"`
 }
 
 // DiagSeverity tells errors from warnings in diagnostics.

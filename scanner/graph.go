@@ -43,6 +43,12 @@ type Attr struct {
 	// Sensitive is true when the value came from a sensitive variable, from
 	// TF_VAR_*, or is otherwise never to be printed.
 	Sensitive bool
+	// Origins are the places the value came from that the source recorded
+	// (variables and where they were set, module arguments, provider
+	// defaults), sorted and deduplicated (SortOrigins). References are in
+	// Refs, a literal's place is ExprRange and a record's is the resource's:
+	// Resource.Origins gives the whole provenance.
+	Origins []Origin
 }
 
 // Known reports whether the whole value is known (no unknown anywhere in it).
@@ -267,7 +273,7 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive,
+			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive, Origins: parent.Origins,
 		}
 	}
 	return body
@@ -304,6 +310,11 @@ type Resource struct {
 	Source Source
 	// Project is the Google Cloud project of a live resource, when known.
 	Project string
+	// Record, for a resource read from a plan, a state, an export or a live
+	// API, is the record it was read from (OriginRecord, with the file and
+	// line when there are): the origin of each of its attributes. Nil means
+	// the record is named by the address alone.
+	Record *Origin
 	// Declared is, for a live or exported resource, the Terraform (or plan
 	// or state) resource that declares it, as providers/link matched them;
 	// nil when none does. It lets a check compare what is deployed with

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/casascan/casascan/internal/par"
 )
@@ -455,6 +456,7 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 	for _, rel := range p.Related {
 		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
 	}
+	r.provenance(&f, res, p.Path)
 	if p.Unknown {
 		f.Status, f.Reason = StatusUnknown, msg
 		return f
@@ -467,6 +469,35 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 		f.Suppression = sup
 	}
 	return f
+}
+
+// provenance gives a finding the value judged at path and where it came
+// from. A reference's origin is placed at the referenced resource's block
+// when the graph holds it. Provenance names places, never values, so it is
+// kept for a secret whose value Display redacts.
+func (r *runner) provenance(f *Finding, res *Resource, path string) {
+	if path == "" {
+		return
+	}
+	a := res.Body.Get(path)
+	if a == nil || a.Value == cty.NilVal {
+		return
+	}
+	f.Value = Display(a)
+	f.Provenance = res.Origins(a)
+	for i, o := range f.Provenance {
+		if o.Kind != OriginComputed && o.Kind != OriginDataSource || o.File != "" {
+			continue
+		}
+		if t := r.g.Lookup(o.Name); t != nil && t.DefRange.Start.Line > 0 {
+			f.Provenance[i].File, f.Provenance[i].Line = t.DefRange.Filename, t.DefRange.Start.Line
+		}
+	}
+	for i := range f.Provenance {
+		// Names come from the tree: a map key shaped like a credential is
+		// redacted, as in messages.
+		f.Provenance[i].Name = RedactText(f.Provenance[i].Name)
+	}
 }
 
 // suppressionFor returns what suppresses a FAIL finding, or nil: an ignore

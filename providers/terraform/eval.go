@@ -186,12 +186,17 @@ func (s *scope) variable(name string) cty.Value {
 			raw, found = s.l.rootVars[name]
 		} else if a := s.callInputs[name]; a != nil {
 			raw, found, fromVariable = s.parent.eval(a.Expr, s.parentInst), true, false
+			arg := rangeOrigin(scanner.OriginModuleArg, "var."+name, a.Range)
+			arg.Module = scanner.ModulePath(s.steps)
+			raw = withOrigin(raw, arg)
 		}
 		if !found || (raw.IsKnown() && raw.IsNull() && !decl.nullable) {
 			fromVariable = true
 			switch {
 			case decl.def != nil:
-				raw = s.eval(decl.def, instCtx{})
+				def := rangeOrigin(scanner.OriginVarDefault, "var."+name, decl.def.Range())
+				def.Module = scanner.ModulePath(s.steps)
+				raw = withOrigin(s.eval(decl.def, instCtx{}), def)
 			case !found:
 				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
 			}
@@ -551,12 +556,13 @@ func (s *scope) undeclared(t hcl.Traversal, kind, name, detail string) {
 	s.diag(scanner.DiagError, "Reference to undeclared "+kind, fmt.Sprintf(detail, name), t.SourceRange())
 }
 
-// collectMarks adds the resource marks found anywhere in v.
+// collectMarks adds the resource and origin marks found anywhere in v.
 func collectMarks(into cty.ValueMarks, v cty.Value) cty.ValueMarks {
 	_, pvms := v.UnmarkDeepWithPaths()
 	for _, pvm := range pvms {
 		for m := range pvm.Marks {
-			if _, ok := m.(refMark); ok {
+			switch m.(type) {
+			case refMark, originMark:
 				into[m] = struct{}{}
 			}
 		}

@@ -460,7 +460,8 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 	if !coll.IsKnown() || (coll.CanIterateElements() && !coll.Length().IsKnown()) {
 		_, marks := v.UnmarkDeep()
 		refs, sens := refsOf(marks)
-		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens,
+			Origins: originsOf(marks)}
 		return
 	}
 	if coll.IsNull() || !coll.CanIterateElements() {
@@ -472,7 +473,8 @@ func (s *scope) expandDynamic(out *scanner.Body, typ string, body hcl.Body, def,
 			s.l.budget.instanceDetail(false)+"; the blocks are treated as not known", fe.Expr.Range())
 		_, marks := v.UnmarkDeep()
 		refs, sens := refsOf(marks)
-		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens}
+		out.Attrs[typ] = &scanner.Attr{Name: typ, Value: cty.DynamicVal, Range: rng, ExprRange: fe.Expr.Range(), Refs: refs, Sensitive: sens,
+			Origins: originsOf(marks)}
 		return
 	}
 	keyMarks := taintOnly(cmarks)
@@ -540,7 +542,7 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	}
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
-		Literal: true}
+		Literal: true, Origins: originsOf(marks)}
 	// Literal unless a variable's value or a resource's reached it; for a
 	// map or object, key by key.
 	for _, pvm := range pvms {
@@ -581,7 +583,7 @@ func taintOnly(marks cty.ValueMarks) cty.ValueMarks {
 	out := cty.ValueMarks{}
 	for m := range marks {
 		switch m.(type) {
-		case varMark, refMark:
+		case varMark, refMark, originMark:
 			out[m] = struct{}{}
 		}
 	}
