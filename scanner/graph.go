@@ -268,12 +268,16 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 		}
 		name := k.AsString()
 		lit := parent.Literal
+		origins := parent.Origins
 		if l, ok := parent.LiteralKeys[name]; ok {
 			lit = l
+			if l {
+				origins = nil // a literal beside variables: its origin is the expression
+			}
 		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive, Origins: parent.Origins,
+			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive, Origins: origins,
 		}
 	}
 	return body

@@ -456,7 +456,7 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 	for _, rel := range p.Related {
 		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
 	}
-	r.provenance(&f, res, p.Path)
+	r.provenance(&f, c, res, p.Path)
 	if p.Unknown {
 		f.Status, f.Reason = StatusUnknown, msg
 		return f
@@ -474,8 +474,8 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 // provenance gives a finding the value judged at path and where it came
 // from. A reference's origin is placed at the referenced resource's block
 // when the graph holds it. Provenance names places, never values, so it is
-// kept for a secret whose value Display redacts.
-func (r *runner) provenance(f *Finding, res *Resource, path string) {
+// kept for a secret whose value is redacted.
+func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 	if path == "" {
 		return
 	}
@@ -483,7 +483,7 @@ func (r *runner) provenance(f *Finding, res *Resource, path string) {
 	if a == nil || a.Value == cty.NilVal {
 		return
 	}
-	f.Value = Display(a)
+	f.Value = displaySecret(c, path, a)
 	f.Provenance = res.Origins(a)
 	for i, o := range f.Provenance {
 		if o.Kind != OriginComputed && o.Kind != OriginDataSource || o.File != "" {
@@ -498,6 +498,21 @@ func (r *runner) provenance(f *Finding, res *Resource, path string) {
 		// redacted, as in messages.
 		f.Provenance[i].Name = RedactText(f.Provenance[i].Name)
 	}
+}
+
+// displaySecret is Display for the value a finding judged, which may be a
+// secret by what it is rather than by its shape: the value of a check about
+// secrets (measure M3), or of an attribute whose path names a credential
+// (password, secret_data, env.API_TOKEN), is never shown.
+func displaySecret(c *Check, path string, a *Attr) string {
+	shown := Display(a)
+	if shown == Redacted || shown == "(not set)" || shown == "(known after apply)" {
+		return shown
+	}
+	if slices.Contains(c.Measures, M3) || LooksLikeCredentialName(path) {
+		return Redacted
+	}
+	return shown
 }
 
 // suppressionFor returns what suppresses a FAIL finding, or nil: an ignore
