@@ -105,28 +105,24 @@ func TestRunProvenance(t *testing.T) {
 				return []Problem{Fail("level", "bad"), Fail("key", "bad"), Fail("password", "bad"), Fail("token", "bad"), Fail("missing", "bad")}
 			}}
 	}
-	type got struct {
-		Value      string
-		Provenance []Origin
-	}
 	res := Run([]*Check{check(M4)}, []*Graph{g}, Options{})
-	byAttr := map[string]got{}
+	byAttr := map[string]*Provenance{}
 	for _, f := range res.Findings {
-		byAttr[f.Attribute] = got{f.Value, f.Provenance}
+		byAttr[f.Attribute] = f.Provenance
 	}
-	want := map[string]got{
+	want := map[string]*Provenance{
 		"level":    {"SOFTWARE", []Origin{tfvars}},
 		"key":      {"(known after apply)", []Origin{{Kind: OriginComputed, Name: key.Address, File: "kms.tf", Line: 9}}},
 		"password": {Redacted, []Origin{tfvars}},
 		"token":    {Redacted, []Origin{{Kind: OriginEnv, Name: "var.t"}}},
-		"missing":  {},
+		"missing":  nil,
 	}
 	if diff := cmp.Diff(want, byAttr); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 	for _, f := range Run([]*Check{check(M3)}, []*Graph{g}, Options{}).Findings {
-		if f.Attribute == "level" && f.Value != Redacted {
-			t.Errorf("a check about secrets shows the value %q", f.Value)
+		if f.Attribute == "level" && f.Provenance.Value != Redacted {
+			t.Errorf("a check about secrets shows the value %q", f.Provenance.Value)
 		}
 	}
 }

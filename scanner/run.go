@@ -483,21 +483,22 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 	if a == nil || a.Value == cty.NilVal {
 		return
 	}
-	f.Value = displaySecret(c, path, a)
-	f.Provenance = res.Origins(a)
-	for i, o := range f.Provenance {
-		if o.Kind != OriginComputed && o.Kind != OriginDataSource || o.File != "" {
-			continue
-		}
-		if t := r.g.Lookup(o.Name); t != nil && t.DefRange.Start.Line > 0 {
-			f.Provenance[i].File, f.Provenance[i].Line = t.DefRange.Filename, t.DefRange.Start.Line
-		}
+	p := &Provenance{Value: displaySecret(c, path, a), Origins: res.Origins(a)}
+	if p.Origins == nil {
+		p.Origins = []Origin{}
 	}
-	for i := range f.Provenance {
+	for i := range p.Origins {
+		o := &p.Origins[i]
+		if (o.Kind == OriginComputed || o.Kind == OriginDataSource) && o.File == "" {
+			if t := r.g.Lookup(o.Name); t != nil && t.DefRange.Start.Line > 0 {
+				o.File, o.Line = t.DefRange.Filename, t.DefRange.Start.Line
+			}
+		}
 		// Names come from the tree: a map key shaped like a credential is
 		// redacted, as in messages.
-		f.Provenance[i].Name = RedactText(f.Provenance[i].Name)
+		o.Name = RedactText(o.Name)
 	}
+	f.Provenance = p
 }
 
 // displaySecret is Display for the value a finding judged, which may be a

@@ -201,9 +201,11 @@ resource "google_kms_crypto_key" "b" {
 			case "json":
 				var doc struct {
 					Findings []struct {
-						Resource   string           `json:"resource"`
-						Value      string           `json:"value"`
-						Provenance []map[string]any `json:"provenance"`
+						Resource   string `json:"resource"`
+						Provenance struct {
+							Value   string           `json:"value"`
+							Origins []map[string]any `json:"origins"`
+						} `json:"provenance"`
 					} `json:"findings"`
 				}
 				if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
@@ -211,11 +213,12 @@ resource "google_kms_crypto_key" "b" {
 				}
 				got := map[string]string{}
 				for _, f := range doc.Findings {
-					if f.Value != "(redacted)" || len(f.Provenance) != 1 {
-						t.Errorf("%s: value %q, provenance %v; want (redacted) and one origin", f.Resource, f.Value, f.Provenance)
+					p := f.Provenance
+					if p.Value != "(redacted)" || len(p.Origins) != 1 {
+						t.Errorf("%s: value %q, origins %v; want (redacted) and one origin", f.Resource, p.Value, p.Origins)
 						continue
 					}
-					o := f.Provenance[0]
+					o := p.Origins[0]
 					got[f.Resource] = fmt.Sprint(o["kind"], " ", o["name"], " ", o["file"], " ", o["line"])
 				}
 				wantJSON := map[string]string{

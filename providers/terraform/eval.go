@@ -182,21 +182,26 @@ func (s *scope) variable(name string) cty.Value {
 	return s.memoize("var."+name, decl.rng, func() cty.Value {
 		raw, found := cty.NilVal, false
 		fromVariable := true // the value is a variable's, not a literal passed in
+		// origin says where this module's value was set: the module
+		// argument, or the default (a root variable's value carries its
+		// own). It is marked after conversion, which then has one mark
+		// fewer to carry.
+		var origin *scanner.Origin
 		if s.parent == nil {
 			raw, found = s.l.rootVars[name]
 		} else if a := s.callInputs[name]; a != nil {
 			raw, found, fromVariable = s.parent.eval(a.Expr, s.parentInst), true, false
-			arg := rangeOrigin(scanner.OriginModuleArg, "var."+name, a.Range)
-			arg.Module = scanner.ModulePath(s.steps)
-			raw = withOrigin(raw, arg)
+			origin = &scanner.Origin{Kind: scanner.OriginModuleArg, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+				File: a.Range.Filename, Line: a.Range.Start.Line}
 		}
 		if !found || (raw.IsKnown() && raw.IsNull() && !decl.nullable) {
 			fromVariable = true
 			switch {
 			case decl.def != nil:
-				def := rangeOrigin(scanner.OriginVarDefault, "var."+name, decl.def.Range())
-				def.Module = scanner.ModulePath(s.steps)
-				raw = withOrigin(s.eval(decl.def, instCtx{}), def)
+				raw = s.eval(decl.def, instCtx{})
+				r := decl.def.Range()
+				origin = &scanner.Origin{Kind: scanner.OriginVarDefault, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+					File: r.Filename, Line: r.Start.Line}
 			case !found:
 				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
 			}
@@ -209,13 +214,20 @@ func (s *scope) variable(name string) cty.Value {
 			s.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
 			v = cty.UnknownVal(decl.ty)
 		}
+		if !decl.sensitive && !fromVariable && origin == nil {
+			return v
+		}
+		marks := make(cty.ValueMarks, 3)
 		if decl.sensitive {
-			v = v.Mark(sensitiveMark)
+			marks[sensitiveMark] = struct{}{}
 		}
 		if fromVariable {
-			v = v.Mark(varMark{})
+			marks[varMark{}] = struct{}{}
 		}
-		return v
+		if origin != nil {
+			marks[newOriginMark(*origin)] = struct{}{}
+		}
+		return v.WithMarks(marks)
 	})
 }
 

@@ -20,28 +20,25 @@ func provenanceNote(f scanner.Finding) string {
 	if from == "" {
 		return ""
 	}
-	if f.Value == "" {
-		return from
-	}
-	return shownValue(f.Value) + " " + from
+	return shownValue(f.Provenance.Value) + " " + from
 }
 
 // provenanceFrom is provenanceNote without the value: "from var.protection,
 // set in envs/prod/terraform.tfvars:3", for the formats that show it beside
 // the message.
 func provenanceFrom(f scanner.Finding) string {
-	if len(f.Provenance) == 0 || onlyHere(f) {
+	if f.Provenance == nil || len(f.Provenance.Origins) == 0 || onlyHere(f.Location, f.Provenance.Origins) {
 		return ""
 	}
-	return "from " + scanner.ProvenanceText(f.Provenance)
+	return "from " + scanner.ProvenanceText(f.Provenance.Origins)
 }
 
 // onlyHere reports whether the value is a literal written on the finding's
 // own line: the location already says where it came from.
-func onlyHere(f scanner.Finding) bool {
-	for _, o := range f.Provenance {
-		if o.Kind != scanner.OriginLiteral || o.File != f.Location.File ||
-			o.Line < f.Location.StartLine || o.Line > max(f.Location.EndLine, f.Location.StartLine) {
+func onlyHere(at scanner.Location, os []scanner.Origin) bool {
+	for _, o := range os {
+		if o.Kind != scanner.OriginLiteral || o.File != at.File ||
+			o.Line < at.StartLine || o.Line > max(at.EndLine, at.StartLine) {
 			return false
 		}
 	}
@@ -52,34 +49,30 @@ func onlyHere(f scanner.Finding) bool {
 // for what it does not show ("(redacted)", "(known after apply)") stay as
 // they are.
 func shownValue(v string) string {
-	if strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+	if v == "" || strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
 		return v
 	}
 	return strconv.Quote(v)
 }
 
-// sarifProvenance is the provenance as SARIF property data: maps, so the
-// keys are written in the same order whether a run is written whole or
-// merged from shards (which reads properties back as maps).
-func sarifProvenance(os []scanner.Origin) []map[string]any {
-	out := make([]map[string]any, len(os))
-	for i, o := range os {
-		m := map[string]any{"kind": string(o.Kind)}
-		if o.Name != "" {
-			m["name"] = o.Name
-		}
-		if o.Module != "" {
-			m["module"] = o.Module
-		}
-		if o.File != "" {
-			m["file"] = o.File
-		}
-		if o.Line > 0 {
-			m["line"] = o.Line
-		}
-		out[i] = m
+// sarifOrigin is an Origin as SARIF property data, its fields in the
+// order of their names: a run merged from shards reads properties back as
+// maps, whose keys are written in that order, and must come out the same.
+type sarifOrigin struct {
+	File   string `json:"file,omitempty"`
+	Kind   string `json:"kind"`
+	Line   int    `json:"line,omitempty"`
+	Module string `json:"module,omitempty"`
+	Name   string `json:"name,omitempty"`
+}
+
+// sarifProvenance is a finding's provenance as SARIF property data.
+func sarifProvenance(p *scanner.Provenance) map[string]any {
+	os := make([]sarifOrigin, len(p.Origins))
+	for i, o := range p.Origins {
+		os[i] = sarifOrigin{File: o.File, Kind: string(o.Kind), Line: o.Line, Module: o.Module, Name: o.Name}
 	}
-	return out
+	return map[string]any{"origins": os, "value": p.Value}
 }
 
 // originLocations are the places of a finding's provenance that a report
@@ -88,12 +81,15 @@ func sarifProvenance(os []scanner.Origin) []map[string]any {
 // A literal on the finding's own line and a file outside the tree are left
 // out (they stay in the provenance data).
 func originLocations(f scanner.Finding) []scanner.Location {
+	if f.Provenance == nil {
+		return nil
+	}
 	var out []scanner.Location
-	for _, o := range f.Provenance {
+	for _, o := range f.Provenance.Origins {
 		if o.File == "" || o.Line <= 0 || outsideTree(o.File) {
 			continue
 		}
-		if o.Kind == scanner.OriginLiteral && onlyHere(scanner.Finding{Location: f.Location, Provenance: []scanner.Origin{o}}) {
+		if o.Kind == scanner.OriginLiteral && onlyHere(f.Location, []scanner.Origin{o}) {
 			continue
 		}
 		if slices.ContainsFunc(f.Related, func(r scanner.Location) bool { return r.File == o.File && r.StartLine == o.Line }) {

@@ -430,10 +430,9 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 	if s := f.Suppression; s != nil && s.Expired {
 		props["ignoreExpired"] = true
 	}
-	if len(f.Provenance) > 0 {
-		// Where the judged value came from, as data; the value as shown
-		// (redacted for a secret).
-		props["value"] = f.Value
+	if f.Provenance != nil {
+		// Where the judged value came from, as data, with the value as
+		// shown (redacted for a secret).
 		props["provenance"] = sarifProvenance(f.Provenance)
 	}
 	r.Properties = props
