@@ -85,6 +85,15 @@ type scope struct {
 	vars    cty.Value
 	resVals map[string]cty.Value // by "type.name", once every instance is evaluated
 	resObjs map[string]cty.Value
+	// litArgs are the variables set by a literal module argument, whose
+	// values carry no origin mark (variable).
+	litArgs []litArg
+}
+
+// litArg is a variable set by a literal module argument, and its origin.
+type litArg struct {
+	name   string
+	origin *originInfo
 }
 
 type resInstance struct {
@@ -213,6 +222,13 @@ func (s *scope) variable(name string) cty.Value {
 		if err != nil {
 			s.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
 			v = cty.UnknownVal(decl.ty)
+		}
+		if origin != nil && !fromVariable && !decl.sensitive && !raw.ContainsMarked() {
+			// A literal passed to the module: marking it would make every
+			// operation on it pay for marks. convertAttr names the
+			// argument for the attributes that read the variable.
+			s.litArgs = append(s.litArgs, litArg{name, newOriginMark(*origin).o})
+			return v
 		}
 		if !decl.sensitive && !fromVariable && origin == nil {
 			return v

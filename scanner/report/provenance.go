@@ -66,13 +66,20 @@ type sarifOrigin struct {
 	Name   string `json:"name,omitempty"`
 }
 
+// sarifProvenanceData is properties.provenance, its fields in the order of
+// their names like sarifOrigin's.
+type sarifProvenanceData struct {
+	Origins []sarifOrigin `json:"origins"`
+	Value   string        `json:"value"`
+}
+
 // sarifProvenance is a finding's provenance as SARIF property data.
-func sarifProvenance(p *scanner.Provenance) map[string]any {
+func sarifProvenance(p *scanner.Provenance) sarifProvenanceData {
 	os := make([]sarifOrigin, len(p.Origins))
 	for i, o := range p.Origins {
 		os[i] = sarifOrigin{File: o.File, Kind: string(o.Kind), Line: o.Line, Module: o.Module, Name: o.Name}
 	}
-	return map[string]any{"origins": os, "value": p.Value}
+	return sarifProvenanceData{Origins: os, Value: p.Value}
 }
 
 // originLocations are the places of a finding's provenance that a report
