@@ -107,6 +107,21 @@ type Finding struct {
 	Suppression *Suppression `json:"suppression,omitempty"`
 	// Reason explains UNKNOWN and OUT_OF_SCOPE results.
 	Reason string `json:"reason,omitempty"`
+	// Provenance is the value judged and where it came from: a finding says
+	// why. Nil when the finding is about the resource as a whole or about
+	// an attribute that is not set.
+	Provenance *Provenance `json:"provenance,omitempty"`
+}
+
+// Provenance is the value a finding judged, as shown, and its origins.
+type Provenance struct {
+	// Value is the value as Display shows it: Redacted for a secret (a
+	// sensitive value, a check about secrets, an attribute named like a
+	// credential), "(known after apply)" for an unknown one.
+	Value string `json:"value"`
+	// Origins are the places the value came from, nearest first
+	// (Resource.Origins); they name places, never values.
+	Origins []Origin `json:"origins"`
 }
 
 // DiagSeverity tells errors from warnings in diagnostics.

@@ -43,6 +43,12 @@ type Attr struct {
 	// Sensitive is true when the value came from a sensitive variable, from
 	// TF_VAR_*, or is otherwise never to be printed.
 	Sensitive bool
+	// Origins are the places the value came from that the source recorded
+	// (variables and where they were set, module arguments, provider
+	// defaults), sorted and deduplicated (SortOrigins). References are in
+	// Refs, a literal's place is ExprRange and a record's is the resource's:
+	// Resource.Origins gives the whole provenance.
+	Origins []Origin
 }
 
 // Known reports whether the whole value is known (no unknown anywhere in it).
@@ -268,12 +274,16 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 		}
 		name := k.AsString()
 		lit := parent.Literal
+		origins := parent.Origins
 		if l, ok := parent.LiteralKeys[name]; ok {
 			lit = l
+			if l {
+				origins = nil // a literal beside variables: its origin is the expression
+			}
 		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive,
+			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive, Origins: origins,
 		}
 	}
 	return body
@@ -320,6 +330,11 @@ type Resource struct {
 	// Run reports what would fail as UNKNOWN, since zero instances is one
 	// of the possible outcomes.
 	Uncertain string
+	// Record, for a resource read from a plan, a state, an export or a live
+	// API, is the record it was read from (OriginRecord, with the file and
+	// line when there are): the origin of each of its attributes. Nil means
+	// the record is named by the address alone.
+	Record *Origin
 	// Declared is, for a live or exported resource, the Terraform (or plan
 	// or state) resource that declares it, as providers/link matched them;
 	// nil when none does. It lets a check compare what is deployed with

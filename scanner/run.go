@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/casascan/casascan/internal/par"
 )
@@ -471,6 +472,7 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 	for _, rel := range p.Related {
 		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
 	}
+	r.provenance(&f, c, res, p.Path)
 	if !p.Unknown && res.Uncertain != "" {
 		// Failing in every outcome where the resource exists is not
 		// failing in every outcome: it may not exist at all.
@@ -490,6 +492,51 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 		f.Suppression = sup
 	}
 	return f
+}
+
+// provenance gives a finding the value judged at path and where it came
+// from. A reference's origin is placed at the referenced resource's block
+// when the graph holds it. Provenance names places, never values, so it is
+// kept for a secret whose value is redacted.
+func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
+	if path == "" {
+		return
+	}
+	a := res.Body.Get(path)
+	if a == nil || a.Value == cty.NilVal {
+		return
+	}
+	p := &Provenance{Value: displaySecret(c, path, a), Origins: res.Origins(a)}
+	if p.Origins == nil {
+		p.Origins = []Origin{}
+	}
+	for i := range p.Origins {
+		o := &p.Origins[i]
+		if (o.Kind == OriginComputed || o.Kind == OriginDataSource) && o.File == "" {
+			if t := r.g.Lookup(o.Name); t != nil && t.DefRange.Start.Line > 0 {
+				o.File, o.Line = t.DefRange.Filename, t.DefRange.Start.Line
+			}
+		}
+		// Names come from the tree: a map key shaped like a credential is
+		// redacted, as in messages.
+		o.Name = RedactText(o.Name)
+	}
+	f.Provenance = p
+}
+
+// displaySecret is Display for the value a finding judged, which may be a
+// secret by what it is rather than by its shape: the value of a check about
+// secrets (measure M3), or of an attribute whose path names a credential
+// (password, secret_data, env.API_TOKEN), is never shown.
+func displaySecret(c *Check, path string, a *Attr) string {
+	shown := Display(a)
+	if shown == Redacted || shown == "(not set)" || shown == "(known after apply)" {
+		return shown
+	}
+	if slices.Contains(c.Measures, M3) || LooksLikeCredentialName(path) {
+		return Redacted
+	}
+	return shown
 }
 
 // suppressionFor returns what suppresses a FAIL finding, or nil: an ignore

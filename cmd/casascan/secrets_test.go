@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/scanner/report"
+	"github.com/google/go-cmp/cmp"
 )
 
 // Fake secrets planted in fixtures/cli/secrets, and given through TF_VAR_
@@ -134,4 +136,106 @@ func readTree(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestSecretProvenanceShown: a finding on a value from a sensitive
+// variable says where the value was set (TF_VAR_*, a tfvars line) and
+// never what it is, in every format. The value here is the one that
+// fails the check ("SOFTWARE"), so it is the one that must not appear.
+func TestSecretProvenanceShown(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"main.tf": `variable "env_level" {
+  type      = string
+  sensitive = true
+}
+variable "file_level" {
+  type      = string
+  sensitive = true
+}
+resource "google_kms_crypto_key" "a" {
+  name     = "a"
+  key_ring = "projects/p/locations/us/keyRings/r"
+  version_template {
+    algorithm        = "GOOGLE_SYMMETRIC_ENCRYPTION"
+    protection_level = var.env_level
+  }
+}
+resource "google_kms_crypto_key" "b" {
+  name     = "b"
+  key_ring = "projects/p/locations/us/keyRings/r"
+  version_template {
+    algorithm        = "GOOGLE_SYMMETRIC_ENCRYPTION"
+    protection_level = var.file_level
+  }
+}
+`,
+		"terraform.tfvars": "# levels\nfile_level = \"SOFTWARE\"\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"TF_VAR_env_level=SOFTWARE"}
+	for _, format := range report.Formats() {
+		t.Run(format, func(t *testing.T) {
+			c, stdout, stderr := newTestCLI(dir, env, testNow)
+			if code := c.run(context.Background(), []string{"scan", ".", "--checks", "GCP-KMS-001", "--format", format}); code != exitFindings {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+			}
+			out := stdout.String()
+			results := out
+			if format == "sarif" {
+				// The rules' help text speaks of SOFTWARE keys: look at the results.
+				_, results, _ = strings.Cut(out, `"results"`)
+			}
+			if strings.Contains(results, "SOFTWARE") || strings.Contains(stderr.String(), "SOFTWARE") {
+				t.Errorf("the %s report shows the sensitive value:\n%s", format, out)
+			}
+			var want []string
+			switch format {
+			case "text":
+				want = []string{"value     (redacted) from var.env_level, set by TF_VAR_env_level",
+					"value     (redacted) from var.file_level, set in terraform.tfvars:2"}
+			case "json":
+				var doc struct {
+					Findings []struct {
+						Resource   string `json:"resource"`
+						Provenance struct {
+							Value   string           `json:"value"`
+							Origins []map[string]any `json:"origins"`
+						} `json:"provenance"`
+					} `json:"findings"`
+				}
+				if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{}
+				for _, f := range doc.Findings {
+					p := f.Provenance
+					if p.Value != "(redacted)" || len(p.Origins) != 1 {
+						t.Errorf("%s: value %q, origins %v; want (redacted) and one origin", f.Resource, p.Value, p.Origins)
+						continue
+					}
+					o := p.Origins[0]
+					got[f.Resource] = fmt.Sprint(o["kind"], " ", o["name"], " ", o["file"], " ", o["line"])
+				}
+				wantJSON := map[string]string{
+					"google_kms_crypto_key.a": "env var.env_level <nil> <nil>",
+					"google_kms_crypto_key.b": "tfvars var.file_level terraform.tfvars 2",
+				}
+				if diff := cmp.Diff(wantJSON, got); diff != "" {
+					t.Errorf("provenance (-want +got):\n%s", diff)
+				}
+			case "sarif":
+				want = []string{`"text": "value set here (var.file_level)"`, `"kind": "env"`}
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the %s report lacks %q:\n%s", format, w, out)
+				}
+			}
+		})
+	}
 }

@@ -142,6 +142,11 @@ func ReadExport(ctx context.Context, data []byte, file, base string) (*scanner.G
 	var resources []*scanner.Resource
 	for _, r := range mergeRecords(recs) {
 		res, ds := mapAssetAs(r.asset, r.partial)
+		// Every value of these resources came from this record.
+		rec := &scanner.Origin{Kind: scanner.OriginRecord, Name: r.asset.Name, File: file, Line: r.line}
+		for _, x := range res {
+			x.Record = rec
+		}
 		resources = append(resources, res...)
 		diags = append(diags, ds...)
 	}

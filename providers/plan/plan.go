@@ -145,6 +145,8 @@ func build(doc *document, file string) (*scanner.Graph, omissions) {
 			Address: inst.address, Mode: inst.addr.Mode, Type: inst.addr.Type, Name: inst.addr.Name,
 			Body: b.resourceBody(inst, cr), DefRange: head, Range: head,
 			Calls: planCalls(inst.addr.Module, cfg, head), Source: scanner.SourcePlan,
+			// Every value is the plan's (or state's) record of the instance.
+			Record: &scanner.Origin{Kind: scanner.OriginRecord, Name: inst.address, File: file},
 		}
 		if p, ok := r.Body.Attrs["project"].Str(); ok {
 			r.Project = p

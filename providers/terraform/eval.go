@@ -91,6 +91,15 @@ type scope struct {
 	// invalid holds the attributes whose value Terraform would refuse,
 	// with the reason (noteInvalid).
 	invalid map[*scanner.Attr]string
+	// litArgs are the variables set by a literal module argument, whose
+	// values carry no origin mark (variable).
+	litArgs []litArg
+}
+
+// litArg is a variable set by a literal module argument, and its origin.
+type litArg struct {
+	name   string
+	origin *originInfo
 }
 
 type resInstance struct {
@@ -190,16 +199,26 @@ func (s *scope) variable(name string) cty.Value {
 	return s.memoize("var."+name, decl.rng, func() cty.Value {
 		raw, found := cty.NilVal, false
 		fromVariable := true // the value is a variable's, not a literal passed in
+		// origin says where this module's value was set: the module
+		// argument, or the default (a root variable's value carries its
+		// own). It is marked after conversion, which then has one mark
+		// fewer to carry.
+		var origin *scanner.Origin
 		if s.parent == nil {
 			raw, found = s.l.rootVars[name]
 		} else if a := s.callInputs[name]; a != nil {
 			raw, found, fromVariable = s.parent.eval(a.Expr, s.parentInst), true, false
+			origin = &scanner.Origin{Kind: scanner.OriginModuleArg, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+				File: a.Range.Filename, Line: a.Range.Start.Line}
 		}
 		if !found || (raw.IsKnown() && raw.IsNull() && !decl.nullable) {
 			fromVariable = true
 			switch {
 			case decl.def != nil:
 				raw = s.eval(decl.def, instCtx{})
+				r := decl.def.Range()
+				origin = &scanner.Origin{Kind: scanner.OriginVarDefault, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+					File: r.Filename, Line: r.Start.Line}
 			case !found:
 				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
 			}
@@ -212,13 +231,27 @@ func (s *scope) variable(name string) cty.Value {
 			s.diag(scanner.DiagError, "invalid value for variable "+name, err.Error(), decl.rng)
 			v = cty.UnknownVal(decl.ty)
 		}
+		if origin != nil && !fromVariable && !decl.sensitive && !raw.ContainsMarked() {
+			// A literal passed to the module: marking it would make every
+			// operation on it pay for marks. convertAttr names the
+			// argument for the attributes that read the variable.
+			s.litArgs = append(s.litArgs, litArg{name, newOriginMark(*origin).o})
+			return v
+		}
+		if !decl.sensitive && !fromVariable && origin == nil {
+			return v
+		}
+		marks := make(cty.ValueMarks, 3)
 		if decl.sensitive {
-			v = v.Mark(sensitiveMark)
+			marks[sensitiveMark] = struct{}{}
 		}
 		if fromVariable {
-			v = v.Mark(varMark{})
+			marks[varMark{}] = struct{}{}
 		}
-		return v
+		if origin != nil {
+			marks[newOriginMark(*origin)] = struct{}{}
+		}
+		return v.WithMarks(marks)
 	})
 }
 
@@ -605,12 +638,13 @@ func (s *scope) undeclared(t hcl.Traversal, kind, name, detail string) {
 	s.diag(scanner.DiagError, "Reference to undeclared "+kind, fmt.Sprintf(detail, name), t.SourceRange())
 }
 
-// collectMarks adds the resource marks found anywhere in v.
+// collectMarks adds the resource and origin marks found anywhere in v.
 func collectMarks(into cty.ValueMarks, v cty.Value) cty.ValueMarks {
 	_, pvms := v.UnmarkDeepWithPaths()
 	for _, pvm := range pvms {
 		for m := range pvm.Marks {
-			if _, ok := m.(refMark); ok {
+			switch m.(type) {
+			case refMark, originMark:
 				into[m] = struct{}{}
 			}
 		}

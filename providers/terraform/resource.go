@@ -648,8 +648,11 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	}
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
-		Literal: true}
+		Literal: true, Origins: originsOf(marks)}
 	s.noteInvalid(a, marks)
+	if len(s.litArgs) > 0 {
+		a.Origins = s.literalArgOrigins(trs, a.Origins)
+	}
 	// Literal unless a variable's value or a resource's reached it; for a
 	// map or object, key by key.
 	for _, pvm := range pvms {
@@ -671,6 +674,37 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	return a
 }
 
+// literalArgOrigins adds to origins the literal module arguments an
+// expression reads directly (var.NAME), which carry no mark. A single
+// origin's slice is shared; a new one is made to add to others.
+func (s *scope) literalArgOrigins(trs []hcl.Traversal, origins []scanner.Origin) []scanner.Origin {
+	added := false
+	for _, t := range trs {
+		if t.RootName() != "var" {
+			continue
+		}
+		n := stepName(t, 1)
+		for _, la := range s.litArgs {
+			switch {
+			case la.name != n:
+				continue
+			case len(origins) == 0:
+				origins = la.origin.one
+			case !added:
+				origins = append(append(make([]scanner.Origin, 0, len(origins)+2), origins...), la.origin.one[0])
+				added = true
+			default:
+				origins = append(origins, la.origin.one[0])
+			}
+			break
+		}
+	}
+	if added {
+		return scanner.SortOrigins(origins)
+	}
+	return origins
+}
+
 // tainted reports whether marks say a value came from a variable or a
 // resource rather than a literal.
 func tainted(marks cty.ValueMarks) bool {
@@ -690,7 +724,7 @@ func taintOnly(marks cty.ValueMarks) cty.ValueMarks {
 	out := cty.ValueMarks{}
 	for m := range marks {
 		switch m.(type) {
-		case varMark, refMark:
+		case varMark, refMark, originMark:
 			out[m] = struct{}{}
 		}
 	}

@@ -31,7 +31,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 		name = strings.TrimPrefix(name, "TF_VAR_")
 		if d := m.vars[name]; d != nil {
 			if v, ok := l.rawValue(d, raw, "TF_VAR_"+name); ok {
-				vals[name] = v.Mark(sensitiveMark)
+				vals[name] = v.WithMarks(cty.NewValueMarks(sensitiveMark, newOriginMark(scanner.Origin{Kind: scanner.OriginEnv, Name: "var." + name})))
 			}
 		}
 	}
@@ -85,7 +85,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 			continue
 		}
 		if v, ok := l.rawValue(d, raw, "--var "+d.name); ok {
-			vals[d.name] = v
+			vals[d.name] = withOrigin(v, scanner.Origin{Kind: scanner.OriginVarFlag, Name: "var." + d.name})
 		}
 	}
 	return vals
@@ -192,7 +192,7 @@ func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals 
 		if d.HasErrors() {
 			v = cty.DynamicVal // unknown, never silently the default
 		}
-		vals[name] = v
+		vals[name] = withOrigin(v, varFileOrigin(name, shown, arg, attrs[name].Range))
 	}
 }
 

@@ -133,10 +133,14 @@ func csvSkippedRow(d scanner.Diagnostic) []string {
 func csvReason(f scanner.Finding) string {
 	switch f.Status {
 	case scanner.StatusFail:
-		if note := expiredNote(f); note != "" {
-			return f.Message + " (" + note + ")"
+		msg := f.Message
+		if from := provenanceFrom(f); from != "" {
+			msg += " (" + from + ")"
 		}
-		return f.Message
+		if note := expiredNote(f); note != "" {
+			return msg + " (" + note + ")"
+		}
+		return msg
 	case scanner.StatusIgnored:
 		reason := f.Reason
 		if reason == "" && f.Suppression != nil {

@@ -72,7 +72,7 @@ func TestCSVRows(t *testing.T) {
 				"Set encryption.default_kms_key_name to a Cloud KMS key in an HSM."}},
 		{"no CASA test case", "GCP-KMS-006 google_storage_bucket.logs FAIL",
 			[]string{"M4", "GCP-KMS-006", "Data store protected by a software key", "MEDIUM", "CWE-320", "6.4.2", "none",
-				"google_storage_bucket.logs", "main.tf:12", "FAIL", "google_storage_bucket.logs: CMEK key google_kms_crypto_key.app is a software key",
+				"google_storage_bucket.logs", "main.tf:12", "FAIL", "google_storage_bucket.logs: CMEK key google_kms_crypto_key.app is a software key (from an attribute of google_kms_crypto_key.app declared at main.tf:5)",
 				"Point the data store at an HSM-backed key."}},
 	}
 	for _, tc := range cases {

@@ -84,9 +84,11 @@ type htmlCheck struct {
 
 type htmlFinding struct {
 	CheckID, Title, Severity, Resource, Location, Link, Message string
-	Note, Why, Remediation, Fix                                 string
-	Related                                                     []string
-	Reason, Expires, Origin, OriginAt                           string
+	// Value is the judged value and where it came from (provenanceNote).
+	Value                             string
+	Note, Why, Remediation, Fix       string
+	Related                           []string
+	Reason, Expires, Origin, OriginAt string
 }
 
 type htmlDiag struct{ Where, Severity, Text string }
@@ -260,7 +262,7 @@ func htmlFindingOf(res *scanner.Result, f scanner.Finding, opts Options) htmlFin
 		Resource: clean(f.Resource), Location: clean(f.Location.String()), Message: clean(f.Message),
 		Note: clean(expiredNote(f)), Why: oneLine(c.Why, 400),
 		Remediation: strings.Join(strings.Fields(c.Remediation), " "), Fix: c.Fix,
-		Reason: clean(f.Reason),
+		Reason: clean(f.Reason), Value: clean(provenanceNote(f)),
 	}
 	if opts.LinkBase != "" && f.Location.StartLine > 0 {
 		hf.Link = forgeLink(opts.LinkBase, f.Location)

@@ -37,7 +37,15 @@ const JSONSchemaVersion = "1"
 //	    "fingerprint": "3f1c...",       // stable across runs: check, resource, attribute; no lines
 //	    "suppression": {"kind": "inSource", "justification": "...", "expires": "2026-12-31",
 //	                    "expired": true, "location": {...}},  // IGNORED, or FAIL with an expired ignore
-//	    "reason": "..."                 // why UNKNOWN, OUT_OF_SCOPE or IGNORED
+//	    "reason": "...",                // why UNKNOWN, OUT_OF_SCOPE or IGNORED
+//	    "provenance": {                 // the value judged; absent for a resource as a whole or an unset attribute
+//	      "value": "SOFTWARE",          // as shown: "(redacted)" for a secret, "(known after apply)"
+//	      "origins": [{                 // where it came from, nearest first
+//	        "kind": "tfvars",           // module_argument, tfvars, var_file, var_flag, env, variable_default,
+//	                                    // computed, data_source, provider_default, literal, record, more
+//	        "name": "var.protection",   // the variable, resource or record
+//	        "module": "module.kms",     // the module instance of a module's variable
+//	        "file": "envs/prod/terraform.tfvars", "line": 3}]}
 //	  }],
 //	  "diagnostics": [{"severity": "error", "summary": "...", "detail": "...",
 //	                   "file": "main.tf", "line": 4, "column": 2, "subject": "...", "skipped": true}],

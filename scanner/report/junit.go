@@ -165,6 +165,9 @@ func junitCase(c *scanner.Check, f scanner.Finding) junitTestcase {
 	switch f.Status {
 	case scanner.StatusFail:
 		text := "at " + where + "\n" + clean(f.Message)
+		if note := provenanceNote(f); note != "" {
+			text += "\nvalue: " + clean(note)
+		}
 		if note := expiredNote(f); note != "" {
 			text += "\nnote: " + clean(note) + "; it no longer suppresses this finding"
 		}

@@ -99,6 +99,9 @@ func mdFailures(p *printer, res *scanner.Result, base string) {
 		}
 		c := checkFor(res, f)
 		problem := mdEscape(f.Message)
+		if from := provenanceFrom(f); from != "" {
+			problem += " _(" + mdEscape(from) + ")_"
+		}
 		if note := expiredNote(f); note != "" {
 			problem += " _(" + mdEscape(note) + ")_"
 		}

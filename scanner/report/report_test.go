@@ -109,12 +109,15 @@ func testResult() *scanner.Result {
 	livePass := add(finding(checkACC002, scanner.StatusPass, liveBucket, "google_storage_bucket", "", "passes", loc(livePath, 0, 0, 0, 0, liveBucket)))
 	livePass.Source = scanner.SourceLive
 
-	add(finding(checkKMS001, scanner.StatusFail, "google_kms_crypto_key.app", "google_kms_crypto_key", "version_template.protection_level",
+	kms1 := add(finding(checkKMS001, scanner.StatusFail, "google_kms_crypto_key.app", "google_kms_crypto_key", "version_template.protection_level",
 		"protection level is SOFTWARE (want HSM)", loc("main.tf", 5, 1, 5, 40, "google_kms_crypto_key.app")))
+	kms1.Provenance = &scanner.Provenance{Value: "SOFTWARE", Origins: []scanner.Origin{{Kind: scanner.OriginTFVars, Name: "var.protection", File: "envs/prod/terraform.tfvars", Line: 3}}}
 	kms6 := add(finding(checkKMS006, scanner.StatusFail, "google_storage_bucket.logs", "google_storage_bucket", "encryption.default_kms_key_name",
 		"CMEK key google_kms_crypto_key.app is a software key", loc("main.tf", 12, 5, 12, 60, "google_storage_bucket.logs")))
 	kms6.Related = []scanner.Location{{File: "main.tf", StartLine: 5, StartCol: 1, EndLine: 5, EndCol: 40,
 		Address: "google_kms_crypto_key.app", Kind: "resource", Message: "related resource google_kms_crypto_key.app"}}
+	kms6.Provenance = &scanner.Provenance{Value: "(known after apply)",
+		Origins: []scanner.Origin{{Kind: scanner.OriginComputed, Name: "google_kms_crypto_key.app", File: "main.tf", Line: 5}}}
 	unk := add(finding(checkLOG001, scanner.StatusUnknown, "google_sql_database_instance.db", "google_sql_database_instance", "settings.database_flags",
 		"database_flags is known only after apply", loc("main.tf", 20, 3, 24, 4, "google_sql_database_instance.db")))
 	unk.Reason = "database_flags is known only after apply"
@@ -140,6 +143,8 @@ func testResult() *scanner.Result {
 	acc2 := add(finding(checkACC002, scanner.StatusFail, mailBucket, "google_storage_bucket", "public_access_prevention",
 		`public_access_prevention is "inherited" (want "enforced")`, loc(modFile, 3, 1, 3, 38, mailBucket)))
 	acc2.Related = []scanner.Location{moduleCall("mail|archive")}
+	// Written on the finding's own line: no provenance line in the text.
+	acc2.Provenance = &scanner.Provenance{Value: "inherited", Origins: []scanner.Origin{{Kind: scanner.OriginLiteral, File: modFile, Line: 3}}}
 	scanner.SortFindings(fs)
 
 	diags := []scanner.Diagnostic{

@@ -406,6 +406,15 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 		}
 		r.AddRelatedLocation(l)
 	}
+	for i, o := range originLocations(f) {
+		l := sarifLocation(o).WithId(len(f.Related) + i + 1).WithMessage(sarif.NewTextMessage(o.Message))
+		if o.Address != "" {
+			l.WithLogicalLocations([]*sarif.LogicalLocation{
+				sarif.NewLogicalLocation().WithFullyQualifiedName(o.Address).WithKind(o.Kind),
+			})
+		}
+		r.AddRelatedLocation(l)
+	}
 	// One map, set whole: SetPartialFingerPrint would write into a nil map.
 	r.WithPartialFingerPrints(map[string]any{fingerprintKey: f.Fingerprint})
 	if f.Status == scanner.StatusIgnored && f.Suppression != nil {
@@ -423,6 +432,11 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 	}
 	if s := f.Suppression; s != nil && s.Expired {
 		props["ignoreExpired"] = true
+	}
+	if f.Provenance != nil {
+		// Where the judged value came from, as data, with the value as
+		// shown (redacted for a secret).
+		props["provenance"] = sarifProvenance(f.Provenance)
 	}
 	r.Properties = props
 	return r

@@ -102,6 +102,9 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 		t.field("root", clean(f.RootModule))
 	}
 	t.field("problem", clean(f.Message))
+	if note := provenanceNote(f); note != "" {
+		t.field("value", clean(note))
+	}
 	for _, rel := range f.Related {
 		label := "related"
 		if rel.Kind == "module" {

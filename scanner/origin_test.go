@@ -1,0 +1,128 @@
+package scanner
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestResourceOrigins: one rule gives every attribute its provenance: the
+// origins the source recorded, then the resources it refers to (a data
+// source told from a managed resource by its address), else a literal's
+// own expression, else the record of a plan, export or live resource.
+func TestResourceOrigins(t *testing.T) {
+	expr := hcl.Range{Filename: "main.tf", Start: hcl.Pos{Line: 4, Column: 22}, End: hcl.Pos{Line: 4, Column: 31}}
+	tfvars := Origin{Kind: OriginTFVars, Name: "var.p", File: "terraform.tfvars", Line: 1}
+	tf := &Resource{Address: "google_x.a", Source: SourceTerraform}
+	live := &Resource{Address: "//storage.googleapis.com/b", Source: SourceLive}
+	tests := []struct {
+		name string
+		r    *Resource
+		a    *Attr
+		want []Origin
+	}{
+		{"literal", tf, &Attr{Value: cty.StringVal("x"), ExprRange: expr},
+			[]Origin{{Kind: OriginLiteral, File: "main.tf", Line: 4}}},
+		{"variable", tf, &Attr{Value: cty.StringVal("x"), ExprRange: expr, Origins: []Origin{tfvars}}, []Origin{tfvars}},
+		{"references", tf, &Attr{Value: cty.DynamicVal, ExprRange: expr,
+			Refs: []string{"module.m.data.google_y.d", "module.data.google_z.z"}, Origins: []Origin{tfvars}},
+			[]Origin{tfvars, {Kind: OriginComputed, Name: "module.data.google_z.z"}, {Kind: OriginDataSource, Name: "module.m.data.google_y.d"}}},
+		{"live record", live, &Attr{Value: cty.StringVal("x")}, []Origin{{Kind: OriginRecord, Name: "//storage.googleapis.com/b"}}},
+		{"nil", tf, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.r.Origins(tc.a)); diff != "" {
+				t.Errorf("Origins (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSortOrigins: nearest place first, duplicates once, and a value
+// built from many variables names a few and counts the rest.
+func TestSortOrigins(t *testing.T) {
+	def := Origin{Kind: OriginVarDefault, Name: "var.d", File: "v.tf", Line: 2}
+	arg := Origin{Kind: OriginModuleArg, Name: "var.a", Module: "module.m", File: "main.tf", Line: 7}
+	if diff := cmp.Diff([]Origin{arg, def}, SortOrigins([]Origin{def, arg, def})); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	var many []Origin
+	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		many = append(many, Origin{Kind: OriginVarFlag, Name: "var." + n})
+	}
+	got := SortOrigins(many)
+	if len(got) != maxOrigins || got[len(got)-1] != (Origin{Kind: OriginMore, Name: "3 more"}) {
+		t.Errorf("SortOrigins of 8 = %v", got)
+	}
+}
+
+func TestOriginString(t *testing.T) {
+	tests := []struct {
+		o    Origin
+		want string
+	}{
+		{Origin{Kind: OriginTFVars, Name: "var.protection", File: "envs/prod/terraform.tfvars", Line: 3}, "var.protection, set in envs/prod/terraform.tfvars:3"},
+		{Origin{Kind: OriginVarFile, Name: "var.p", File: "/etc/prod.tfvars", Line: 2}, "var.p, set in /etc/prod.tfvars:2 (--var-file)"},
+		{Origin{Kind: OriginVarFlag, Name: "var.p"}, "var.p, set by --var"},
+		{Origin{Kind: OriginEnv, Name: "var.p"}, "var.p, set by TF_VAR_p"},
+		{Origin{Kind: OriginVarDefault, Name: "var.p", Module: "module.kms", File: "kms/main.tf", Line: 3}, "var.p of module.kms, its default at kms/main.tf:3"},
+		{Origin{Kind: OriginModuleArg, Name: "var.p", Module: "module.kms", File: "main.tf", Line: 7}, "var.p of module.kms, the module argument at main.tf:7"},
+		{Origin{Kind: OriginComputed, Name: "google_kms_crypto_key.k", File: "kms.tf", Line: 1}, "an attribute of google_kms_crypto_key.k declared at kms.tf:1"},
+		{Origin{Kind: OriginDataSource, Name: "data.google_x.d"}, "the data source data.google_x.d"},
+		{Origin{Kind: OriginProviderDefault}, "the provider default"},
+		{Origin{Kind: OriginLiteral, File: "main.tf", Line: 4}, "written at main.tf:4"},
+		{Origin{Kind: OriginRecord, Name: "//storage.googleapis.com/b", File: "export.ndjson", Line: 8}, "the record of //storage.googleapis.com/b in export.ndjson:8"},
+	}
+	for _, tc := range tests {
+		if got := tc.o.String(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.o, got, tc.want)
+		}
+	}
+}
+
+// TestRunProvenance: a finding carries the judged value (redacted for a
+// secret: a sensitive value, a check about secrets, an attribute named
+// like a credential) and its provenance, with a referenced resource placed
+// at its block.
+func TestRunProvenance(t *testing.T) {
+	tfvars := Origin{Kind: OriginTFVars, Name: "var.level", File: "envs/prod/terraform.tfvars", Line: 3}
+	key := &Resource{Address: "google_kms_crypto_key.k", Type: "google_kms_crypto_key", Body: NewBody(), Source: SourceTerraform,
+		DefRange: hcl.Range{Filename: "kms.tf", Start: hcl.Pos{Line: 9, Column: 1}}}
+	b := bucket("google_storage_bucket.a", 1, nil)
+	b.Body.Attrs["level"] = &Attr{Name: "level", Value: cty.StringVal("SOFTWARE"), Origins: []Origin{tfvars}}
+	b.Body.Attrs["key"] = &Attr{Name: "key", Value: cty.UnknownVal(cty.String), Refs: []string{key.Address}}
+	b.Body.Attrs["password"] = &Attr{Name: "password", Value: cty.StringVal("hunter2"), Origins: []Origin{tfvars}}
+	b.Body.Attrs["token"] = &Attr{Name: "token", Value: cty.StringVal("x"), Sensitive: true, Origins: []Origin{{Kind: OriginEnv, Name: "var.t"}}}
+	g := &Graph{Resources: []*Resource{b, key}}
+	g.Index()
+	check := func(measure Measure) *Check {
+		return &Check{ID: "GCP-KMS-001", Title: "t", Severity: High, CWE: 320, Measures: []Measure{measure},
+			Types: []string{"google_storage_bucket"},
+			Test: func(*Graph, *Resource) []Problem {
+				return []Problem{Fail("level", "bad"), Fail("key", "bad"), Fail("password", "bad"), Fail("token", "bad"), Fail("missing", "bad")}
+			}}
+	}
+	res := Run([]*Check{check(M4)}, []*Graph{g}, Options{})
+	byAttr := map[string]*Provenance{}
+	for _, f := range res.Findings {
+		byAttr[f.Attribute] = f.Provenance
+	}
+	want := map[string]*Provenance{
+		"level":    {"SOFTWARE", []Origin{tfvars}},
+		"key":      {"(known after apply)", []Origin{{Kind: OriginComputed, Name: key.Address, File: "kms.tf", Line: 9}}},
+		"password": {Redacted, []Origin{tfvars}},
+		"token":    {Redacted, []Origin{{Kind: OriginEnv, Name: "var.t"}}},
+		"missing":  nil,
+	}
+	if diff := cmp.Diff(want, byAttr); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, f := range Run([]*Check{check(M3)}, []*Graph{g}, Options{}).Findings {
+		if f.Attribute == "level" && f.Provenance.Value != Redacted {
+			t.Errorf("a check about secrets shows the value %q", f.Provenance.Value)
+		}
+	}
+}
