@@ -276,8 +276,8 @@ func TestRunCheckPanics(t *testing.T) {
 		Types: []string{"google_storage_bucket"},
 		Test: func(g *Graph, r *Resource) []Problem {
 			if r.Address == "google_storage_bucket.b" {
-				var m map[string]int
-				m["boom"] = 1 // a nil-map write: a runtime panic
+				var none []int
+				_ = none[len(r.Address)] // an index out of range: a runtime panic
 			}
 			return nil
 		},
