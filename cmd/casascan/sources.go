@@ -15,6 +15,7 @@ import (
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/providers/link"
 	"github.com/casascan/casascan/providers/plan"
+	"github.com/casascan/casascan/providers/plan/plansource"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 )
@@ -284,7 +285,7 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 		if src == "" && hasTerraformFiles(tree, filepath.Dir(s.path)) {
 			src = filepath.Dir(s.path)
 		}
-		return one(plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
+		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
 	case kindExport:
 		data, err := tree.ReadArg(s.path, s.arg)
 		if err != nil {

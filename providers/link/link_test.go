@@ -10,7 +10,7 @@ import (
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/providers/gcp"
-	"github.com/casascan/casascan/providers/plan"
+	"github.com/casascan/casascan/providers/plan/plansource"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/google/go-cmp/cmp"
@@ -46,10 +46,10 @@ func loadExport(t *testing.T, dir string) *scanner.Graph {
 	return g
 }
 
-func loadState(t *testing.T, dir string, opts plan.Options) *scanner.Graph {
+func loadState(t *testing.T, dir string, opts plansource.Options) *scanner.Graph {
 	t.Helper()
 	opts.Base = dir
-	g, err := plan.Load(context.Background(), filepath.Join(dir, "state.json"), opts)
+	g, err := plansource.Load(context.Background(), filepath.Join(dir, "state.json"), opts)
 	if err != nil {
 		t.Fatalf("loading the state in %s: %v", dir, err)
 	}
@@ -115,7 +115,7 @@ func TestLinkByHCL(t *testing.T) {
 
 func TestLinkByState(t *testing.T) {
 	dir := filepath.Join(fixtures, "state")
-	live, st := loadExport(t, dir), loadState(t, dir, plan.Options{})
+	live, st := loadExport(t, dir), loadState(t, dir, plansource.Options{})
 	n, diags := Link([]*scanner.Graph{live}, []*scanner.Graph{st})
 	if len(diags) > 0 {
 		t.Errorf("unexpected diagnostics: %v", diags)
@@ -142,7 +142,7 @@ func TestLinkByState(t *testing.T) {
 // places rather than all pointing at the state file's first line.
 func TestLinkStateWithoutSource(t *testing.T) {
 	dir := filepath.Join(fixtures, "state")
-	live, st := loadExport(t, dir), loadState(t, dir, plan.Options{NoSource: true})
+	live, st := loadExport(t, dir), loadState(t, dir, plansource.Options{NoSource: true})
 	if n, _ := Link([]*scanner.Graph{live}, []*scanner.Graph{st}); n != 3 {
 		t.Fatalf("Link matched %d, want 3", n)
 	}
