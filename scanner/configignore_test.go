@@ -11,7 +11,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// globMatch stands in for config.Match (which scanner cannot import): a
+// globMatch stands in for the CLI's config.Match (which scanner must not import): a
 // path.Match on the whole name, or on a leading directory.
 func globMatch(pattern, file string) bool {
 	pattern = strings.TrimSuffix(pattern, "/**")

@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/cmd/casascan/internal/config"
 	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/baseline"
-	"github.com/casascan/casascan/scanner/config"
 )
 
 // maxConfigSize bounds a configuration file: it comes from the scanned,

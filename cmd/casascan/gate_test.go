@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casascan/casascan/cmd/casascan/internal/config"
 	"github.com/casascan/casascan/scanner"
-	"github.com/casascan/casascan/scanner/config"
 )
 
 // TestGate: --fail-on and --soft-fail decide the exit code apart from what

@@ -15,6 +15,7 @@ import (
 	"github.com/casascan/casascan/providers/gcp"
 	"github.com/casascan/casascan/providers/link"
 	"github.com/casascan/casascan/providers/plan"
+	"github.com/casascan/casascan/providers/plan/plansource"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 )
@@ -242,8 +243,21 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 		}
 	}
 	if len(l.declared) > 0 && len(l.deployed) > 0 {
-		_, diags := link.Link(l.deployed, l.declared)
-		l.deployed[0].Diagnostics = append(l.deployed[0].Diagnostics, diags...)
+		// Linking makes new graphs rather than changing the loaded ones,
+		// which are indexed and so immutable; its warnings go in a graph
+		// of their own, as Run reports every graph's diagnostics together.
+		linked, _, diags := link.Graphs(l.deployed, l.declared)
+		for i, g := range l.deployed {
+			if g == l.live {
+				l.live = linked[i]
+			}
+		}
+		l.deployed = linked
+		if len(diags) > 0 {
+			dg := &scanner.Graph{Diagnostics: diags}
+			dg.Index()
+			l.deployed = append(l.deployed, dg)
+		}
 	}
 	return l, nil
 }
@@ -284,7 +298,7 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 		if src == "" && hasTerraformFiles(tree, filepath.Dir(s.path)) {
 			src = filepath.Dir(s.path)
 		}
-		return one(plan.Load(ctx, s.path, plan.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
+		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
 	case kindExport:
 		data, err := tree.ReadArg(s.path, s.arg)
 		if err != nil {

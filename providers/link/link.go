@@ -24,27 +24,36 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
 )
 
-// Link matches every live or exported resource of the live graphs with the
-// Terraform (or plan, or state) resource of the declared graphs that
-// declares it. For each pair it sets the live resource's Declared field
-// and, when the declaration is in a Terraform file, its DefRange, Range
-// and Calls and each attribute's and nested block's range to those of the
-// same path in the declaration (a path the declaration lacks points at the
-// innermost block the declaration has, or at the resource's block header),
-// and adds the declared graph's ignore comments to the live graph, so that
-// findings point at the .tf file and line and inline ignores apply to them.
-// The live address (the full resource name) never changes. A live resource
-// without a match keeps its gcp/ pseudo-path.
+// Graphs matches every live or exported resource of the live graphs with
+// the Terraform (or plan, or state) resource of the declared graphs that
+// declares it, and returns the live graphs linked, one for each of live in
+// the same order. A linked resource is a copy of the live one whose
+// Declared field is the declaration and, when the declaration is in a
+// Terraform file, whose DefRange, Range and Calls and each attribute's and
+// nested block's range are those of the same path in the declaration (a
+// path the declaration lacks points at the innermost block the declaration
+// has, or at the resource's block header); its graph also holds the
+// declared graph's ignore comments, so that findings point at the .tf file
+// and line and inline ignores apply to them. The live address (the full
+// resource name) never changes. A live resource without a match keeps its
+// gcp/ pseudo-path.
 //
-// It returns the number of pairs made and warnings about ambiguous matches.
-// Call it once, after every graph is loaded and before scanner.Run.
-func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags []scanner.Diagnostic) {
+// Neither the live nor the declared graphs are changed: they are indexed,
+// hence immutable (scanner's invariants). A live graph in which nothing
+// was linked is returned as it is; any other is a new indexed graph that
+// shares the resources that were not linked with the old one.
+//
+// It also returns the number of pairs made and warnings about ambiguous
+// matches. Call it once, after every graph is loaded and before
+// scanner.Run, and judge the graphs it returns in place of live.
+func Graphs(live []*scanner.Graph, declared []*scanner.Graph) (linked []*scanner.Graph, matched int, diags []scanner.Diagnostic) {
 	idx := indexDeclared(declared)
 	type proposal struct {
 		l    *scanner.Resource
@@ -71,6 +80,8 @@ func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags 
 			}
 		}
 	}
+	pairs := map[*scanner.Resource]*scanner.Resource{} // live → declaration
+	touched := map[*scanner.Graph]bool{}
 	linkedIgnores := map[*scanner.Graph]map[*scanner.Graph]bool{}
 	for _, d := range order {
 		ps := proposals[d.r]
@@ -93,7 +104,8 @@ func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags 
 			continue
 		}
 		p := tied[0]
-		place(p.l, d.r)
+		pairs[p.l] = d.r
+		touched[p.lg] = true
 		matched++
 		if inSource(d.r) {
 			if linkedIgnores[p.lg] == nil {
@@ -102,14 +114,47 @@ func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags 
 			linkedIgnores[p.lg][d.g] = true
 		}
 	}
-	for _, lg := range live {
+	linked = make([]*scanner.Graph, len(live))
+	for i, lg := range live {
+		if !touched[lg] {
+			linked[i] = lg
+			continue
+		}
+		ng := &scanner.Graph{
+			Root: lg.Root, RootModule: lg.RootModule,
+			Ignores:     slices.Clone(lg.Ignores),
+			Diagnostics: slices.Clone(lg.Diagnostics),
+			Resources:   make([]*scanner.Resource, len(lg.Resources)),
+		}
+		for j, r := range lg.Resources {
+			if d := pairs[r]; d != nil {
+				r = placed(r, d)
+			}
+			ng.Resources[j] = r
+		}
 		for _, dg := range declared {
 			if linkedIgnores[lg][dg] {
-				lg.Ignores = mergeIgnores(lg.Ignores, dg.Ignores)
+				ng.Ignores = mergeIgnores(ng.Ignores, dg.Ignores)
 			}
 		}
+		ng.Index()
+		linked[i] = ng
 	}
 	scanner.SortDiagnostics(diags)
+	return linked, matched, diags
+}
+
+// Link is Graphs for callers that judge the live graphs they passed in:
+// it puts each linked graph in place of the live one it replaces, which
+// changes an indexed graph. It is kept only until its last caller
+// (checks/checks_test.go) moves to Graphs; use Graphs.
+func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags []scanner.Diagnostic) {
+	linked, matched, diags := Graphs(live, declared)
+	for i, g := range linked {
+		if g != live[i] {
+			*live[i] = *g
+		}
+	}
 	return matched, diags
 }
 

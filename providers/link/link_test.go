@@ -10,7 +10,7 @@ import (
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/providers/gcp"
-	"github.com/casascan/casascan/providers/plan"
+	"github.com/casascan/casascan/providers/plan/plansource"
 	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/google/go-cmp/cmp"
@@ -46,14 +46,22 @@ func loadExport(t *testing.T, dir string) *scanner.Graph {
 	return g
 }
 
-func loadState(t *testing.T, dir string, opts plan.Options) *scanner.Graph {
+func loadState(t *testing.T, dir string, opts plansource.Options) *scanner.Graph {
 	t.Helper()
 	opts.Base = dir
-	g, err := plan.Load(context.Background(), filepath.Join(dir, "state.json"), opts)
+	g, err := plansource.Load(context.Background(), filepath.Join(dir, "state.json"), opts)
 	if err != nil {
 		t.Fatalf("loading the state in %s: %v", dir, err)
 	}
 	return g
+}
+
+// link links the live graph with one declared graph through Graphs and
+// puts the linked live graph in *live.
+func link(live **scanner.Graph, declared *scanner.Graph) (int, []scanner.Diagnostic) {
+	linked, n, diags := Graphs([]*scanner.Graph{*live}, []*scanner.Graph{declared})
+	*live = linked[0]
+	return n, diags
 }
 
 // links renders, for every live resource of g, the declared address it was
@@ -76,7 +84,7 @@ func links(g *scanner.Graph) map[string]string {
 func TestLinkByHCL(t *testing.T) {
 	dir := filepath.Join(fixtures, "hcl")
 	live, tf := loadExport(t, dir), loadTF(t, dir)
-	n, diags := Link([]*scanner.Graph{live}, []*scanner.Graph{tf})
+	n, diags := link(&live, tf)
 	if len(diags) > 0 {
 		t.Errorf("unexpected diagnostics: %v", diags)
 	}
@@ -115,8 +123,8 @@ func TestLinkByHCL(t *testing.T) {
 
 func TestLinkByState(t *testing.T) {
 	dir := filepath.Join(fixtures, "state")
-	live, st := loadExport(t, dir), loadState(t, dir, plan.Options{})
-	n, diags := Link([]*scanner.Graph{live}, []*scanner.Graph{st})
+	live, st := loadExport(t, dir), loadState(t, dir, plansource.Options{})
+	n, diags := link(&live, st)
 	if len(diags) > 0 {
 		t.Errorf("unexpected diagnostics: %v", diags)
 	}
@@ -142,8 +150,8 @@ func TestLinkByState(t *testing.T) {
 // places rather than all pointing at the state file's first line.
 func TestLinkStateWithoutSource(t *testing.T) {
 	dir := filepath.Join(fixtures, "state")
-	live, st := loadExport(t, dir), loadState(t, dir, plan.Options{NoSource: true})
-	if n, _ := Link([]*scanner.Graph{live}, []*scanner.Graph{st}); n != 3 {
+	live, st := loadExport(t, dir), loadState(t, dir, plansource.Options{NoSource: true})
+	if n, _ := link(&live, st); n != 3 {
 		t.Fatalf("Link matched %d, want 3", n)
 	}
 	r := live.Lookup("//compute.googleapis.com/projects/acme-prod/global/sslPolicies/modern-tls")
@@ -181,7 +189,7 @@ func TestLinkAmbiguous(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(fixtures, tc.dir)
 			live, tf := loadExport(t, dir), loadTF(t, dir)
-			n, diags := Link([]*scanner.Graph{live}, []*scanner.Graph{tf})
+			n, diags := link(&live, tf)
 			if n != 0 {
 				t.Errorf("Link matched %d, want 0", n)
 			}
@@ -211,7 +219,7 @@ func TestLinkAmbiguous(t *testing.T) {
 func TestLinkedFindings(t *testing.T) {
 	dir := filepath.Join(fixtures, "hcl")
 	live, tf := loadExport(t, dir), loadTF(t, dir)
-	Link([]*scanner.Graph{live}, []*scanner.Graph{tf})
+	link(&live, tf)
 	res := scanner.Run(checks.All(), []*scanner.Graph{live, tf}, scanner.Options{})
 	type where struct{ loc, related string }
 	got := map[string]where{}
@@ -249,7 +257,7 @@ resource "google_storage_bucket" "assets" {
 `)
 	write(t, filepath.Join(dir, "assets.ndjson"), `{"name":"//storage.googleapis.com/acme-assets","asset_type":"storage.googleapis.com/Bucket","resource":{"data":{"name":"acme-assets"}}}`+"\n")
 	live, tf := loadExport(t, dir), loadTF(t, dir)
-	if n, _ := Link([]*scanner.Graph{live}, []*scanner.Graph{tf}); n != 1 {
+	if n, _ := link(&live, tf); n != 1 {
 		t.Fatalf("Link matched %d, want 1", n)
 	}
 	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-ENC-001")}, []*scanner.Graph{live}, scanner.Options{})

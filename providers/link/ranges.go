@@ -8,31 +8,36 @@ import (
 // maxDepth bounds how deep nested blocks are walked.
 const maxDepth = 32
 
-// place records that d declares l and, when d is in a Terraform file, moves
-// l's ranges onto it.
-func place(l, d *scanner.Resource) {
-	l.Declared = d
+// placed returns a copy of l that records that d declares it and, when d
+// is in a Terraform file, has its ranges moved onto d. l is not changed.
+func placed(l, d *scanner.Resource) *scanner.Resource {
+	c := *l
+	c.Declared = d
 	if !inSource(d) {
-		return
+		return &c
 	}
-	l.DefRange, l.Range = d.DefRange, d.Range
-	l.Calls = append([]scanner.ModuleCall(nil), d.Calls...)
-	placeBody(l.Body, d.Body, d.DefRange, 0)
+	c.DefRange, c.Range = d.DefRange, d.Range
+	c.Calls = append([]scanner.ModuleCall(nil), d.Calls...)
+	c.Body = placeBody(l.Body, d.Body, d.DefRange, 0)
+	return &c
 }
 
-// placeBody gives each attribute and nested block of a live body the range
-// of the same path in the declared body. What the declaration does not
-// write gets the header of the innermost block it does write (fallback), so
-// a finding about it points where the missing attribute belongs, as it
-// would on the Terraform itself. Repeated blocks pair up by position.
-func placeBody(l, d *scanner.Body, fallback hcl.Range, depth int) {
+// placeBody returns a copy of a live body in which each attribute and
+// nested block has the range of the same path in the declared body. What
+// the declaration does not write gets the header of the innermost block it
+// does write (fallback), so a finding about it points where the missing
+// attribute belongs, as it would on the Terraform itself. Repeated blocks
+// pair up by position. Below maxDepth the live body is shared as it is.
+func placeBody(l, d *scanner.Body, fallback hcl.Range, depth int) *scanner.Body {
 	if l == nil || depth > maxDepth {
-		return
+		return l
 	}
 	if d == nil {
 		d = scanner.NewBody()
 	}
-	for name, a := range l.Attrs {
+	out := &scanner.Body{Attrs: make(map[string]*scanner.Attr, len(l.Attrs))}
+	for name, la := range l.Attrs {
+		a := *la
 		switch da, blocks := d.Attrs[name], d.BlocksNamed(name); {
 		case da != nil:
 			a.Range, a.ExprRange = da.Range, da.ExprRange
@@ -41,17 +46,24 @@ func placeBody(l, d *scanner.Body, fallback hcl.Range, depth int) {
 		default:
 			a.Range, a.ExprRange = fallback, fallback
 		}
+		out.Attrs[name] = &a
+	}
+	if l.Blocks != nil {
+		out.Blocks = make([]*scanner.Block, len(l.Blocks))
 	}
 	seen := map[string]int{}
-	for _, blk := range l.Blocks {
+	for k, lb := range l.Blocks {
+		blk := *lb
 		i := seen[blk.Type]
 		seen[blk.Type]++
 		if dbs := d.BlocksNamed(blk.Type); i < len(dbs) {
 			blk.DefRange, blk.Range = dbs[i].DefRange, dbs[i].Range
-			placeBody(blk.Body, dbs[i].Body, dbs[i].DefRange, depth+1)
-			continue
+			blk.Body = placeBody(lb.Body, dbs[i].Body, dbs[i].DefRange, depth+1)
+		} else {
+			blk.DefRange, blk.Range = fallback, fallback
+			blk.Body = placeBody(lb.Body, nil, fallback, depth+1)
 		}
-		blk.DefRange, blk.Range = fallback, fallback
-		placeBody(blk.Body, nil, fallback, depth+1)
+		out.Blocks[k] = &blk
 	}
+	return out
 }

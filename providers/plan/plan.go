@@ -12,21 +12,21 @@
 // resources are its current values; its edges come from values that name
 // another resource's id.
 //
-// When the Terraform source is at hand (Options.SourceDir, or .tf files
-// beside the plan) each resource, attribute and nested block is given the
-// file and line of its declaration there, and the source's ignore comments
-// apply; otherwise every finding points at the plan file.
+// Load never reads the Terraform source: every finding points at the plan
+// file. Mapping a plan to the source it was made from needs the Terraform
+// evaluator, which this package does not import; package plansource does it
+// (Read, then MapSource with the graph providers/terraform loads, then
+// Graph), so that each resource, attribute and nested block is given the
+// file and line of its declaration there and the source's ignore comments
+// apply.
 package plan
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/casascan/casascan/internal/treefs"
-	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -36,22 +36,12 @@ type Options struct {
 	// Base is the directory file names are made relative to; "" means the
 	// directory of the plan file.
 	Base string
-	// SourceDir, when set, is the Terraform configuration the plan was made
-	// from; findings are then mapped to the file and line of each resource.
-	// When it is empty and the plan file's directory holds .tf files, that
-	// directory is used.
-	SourceDir string
-	// NoSource, when true, never reads the Terraform source: every finding
-	// points at the plan file.
+	// NoSource says the caller wants no Terraform source read. Load never
+	// reads it, so it changes nothing here; plansource.Options has the same
+	// field, and callers written before the split still compile.
 	NoSource bool
-	// MapIgnoreID maps tfsec/trivy ignore IDs in the source to casascan
-	// check IDs, as terraform.Options.MapIgnoreID does; nil honours only
-	// casascan's own ignore comments.
-	MapIgnoreID scanner.IgnoreIDMapper
 	// FS is the scanned tree: the plan file is read through it when it
-	// lies inside it, and the Terraform source always is. With no FS, the
-	// plan is read as an ordinary file and the source through a tree
-	// rooted at Base (or the source directory).
+	// lies inside it. With no FS, the plan is read as an ordinary file.
 	FS *treefs.FS
 }
 
@@ -60,12 +50,33 @@ type Options struct {
 // resource_changes or prior_state.
 func Detect(data []byte) bool { return detect(data) }
 
-// Load reads a plan or state JSON file. A file that cannot be read or is
-// not terraform show -json output is an error naming it (a *ParseError,
-// with the line, when it cannot be parsed); problems inside it
-// (an address that cannot be parsed, a source without a resource's block)
+// Load reads a plan or state JSON file into an indexed graph, without its
+// Terraform source. A file that cannot be read or is not terraform show
+// -json output is an error naming it (a *ParseError, with the line, when it
+// cannot be parsed); problems inside it (an address that cannot be parsed)
 // are diagnostics of the graph.
 func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error) {
+	p, err := Read(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Graph(), nil
+}
+
+// Plan is a plan or state file read but not yet indexed: MapSource may
+// still give its resources the places of their Terraform source. Graph
+// ends it.
+type Plan struct {
+	g       *scanner.Graph
+	omitted omissions
+	vars    []string
+	base    string
+	done    bool
+}
+
+// Read reads a plan or state JSON file as Load does, and stops before the
+// graph is indexed.
+func Read(ctx context.Context, path string, opts Options) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -92,20 +103,35 @@ func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error
 	}
 	g, omitted := build(doc, name)
 	g.Root = base
-	if dir := sourceDir(path, opts); dir != "" {
-		n, err := mapSource(ctx, g, omitted, dir, terraform.Options{Base: base, Vars: varArgs(doc.Variables), MapIgnoreID: opts.MapIgnoreID, FS: opts.FS})
-		switch {
-		case err != nil:
-			g.Diagnostics = append(g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning,
-				Summary: "the Terraform source beside the plan cannot be read; findings point at the plan file",
-				Detail:  err.Error(), Subject: relName(base, dir)})
-		case n > 0:
-			g.Diagnostics = append(g.Diagnostics, unmatchedDiag(n, relName(base, dir)))
-		}
+	return &Plan{g: g, omitted: omitted, vars: varArgs(doc.Variables), base: base}, nil
+}
+
+// Base is the absolute directory the plan's file names are relative to;
+// the source's names must be relative to it too.
+func (p *Plan) Base() string { return p.base }
+
+// Vars are the plan's root variable values as --var arguments (NAME=VALUE),
+// so that the source, evaluated with them, expands count and for_each to
+// the plan's own instances.
+func (p *Plan) Vars() []string { return p.vars }
+
+// SourceUnreadable records that the Terraform source in dir could not be
+// loaded: findings point at the plan file.
+func (p *Plan) SourceUnreadable(dir string, err error) {
+	p.g.Diagnostics = append(p.g.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagWarning,
+		Summary: "the Terraform source beside the plan cannot be read; findings point at the plan file",
+		Detail:  err.Error(), Subject: relName(p.base, dir)})
+}
+
+// Graph sorts the diagnostics, indexes the graph and returns it; the Plan
+// is not to be changed afterwards.
+func (p *Plan) Graph() *scanner.Graph {
+	if !p.done {
+		p.done = true
+		scanner.SortDiagnostics(p.g.Diagnostics)
+		p.g.Index()
 	}
-	scanner.SortDiagnostics(g.Diagnostics)
-	g.Index()
-	return g, nil
+	return p.g
 }
 
 // build makes the graph of a decoded file; file names the plan file in
@@ -169,34 +195,6 @@ func planCalls(steps []scanner.ModuleStep, cfg map[string]*configModule, head hc
 		out = append(out, c)
 	}
 	return out
-}
-
-// sourceDir is the Terraform configuration to map a plan to: the one given,
-// or the plan file's own directory when it holds .tf files.
-func sourceDir(path string, opts Options) string {
-	if opts.NoSource {
-		return ""
-	}
-	if opts.SourceDir != "" {
-		return opts.SourceDir
-	}
-	dir := filepath.Dir(path)
-	var entries []os.DirEntry
-	var err error
-	if opts.FS != nil {
-		entries, err = opts.FS.ReadDir(dir)
-	} else {
-		entries, err = os.ReadDir(dir)
-	}
-	if err != nil {
-		return ""
-	}
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
-			return dir
-		}
-	}
-	return ""
 }
 
 // relName names a file relative to base with forward slashes, or as given

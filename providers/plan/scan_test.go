@@ -8,18 +8,19 @@ import (
 	"testing"
 
 	"github.com/casascan/casascan/checks"
-	"github.com/casascan/casascan/providers/plan"
+	"github.com/casascan/casascan/providers/plan/plansource"
 	"github.com/casascan/casascan/scanner"
 	"github.com/google/go-cmp/cmp"
 )
 
 const fixtures = "../../fixtures/plan"
 
-// scan loads a fixture and runs every check on it, as casascan scan FILE does.
+// scan loads a fixture (with its Terraform source where there is one) and
+// runs every check on it, as casascan scan FILE does.
 func scan(t *testing.T, name, file string) *scanner.Result {
 	t.Helper()
 	dir := filepath.Join(fixtures, name)
-	g, err := plan.Load(context.Background(), filepath.Join(dir, file), plan.Options{Base: dir})
+	g, err := plansource.Load(context.Background(), filepath.Join(dir, file), plansource.Options{Base: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

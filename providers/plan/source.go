@@ -1,32 +1,40 @@
 package plan
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/casascan/casascan/providers/terraform"
 	"github.com/casascan/casascan/scanner"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// mapSource loads the Terraform configuration in dir and gives each plan
-// resource the file and line of its block there, each attribute and nested
-// block the line of the same path, and the graph the ignore comments of the
-// source, so findings on a plan point at the Terraform a person edits and
-// inline ignores apply as they do to the configuration itself.
+// MapSource gives each plan resource the file and line of its block in hg,
+// the graph of the Terraform configuration in dir the plan was made from
+// (loaded by the caller with providers/terraform, with names relative to
+// Base and the plan's Vars, so count and for_each expand to the plan's own
+// instances), each attribute and nested block the line of the same path,
+// and the graph the ignore comments of the source, so findings on a plan
+// point at the Terraform a person edits and inline ignores apply as they do
+// to the configuration itself. hg is only read.
 //
-// topts should carry the root variables the plan was made with (varArgs),
-// so count and for_each expand to the plan's own instances. It returns the
-// number of resources that found no block.
-func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir string, topts terraform.Options) (int, error) {
-	hg, err := terraform.Load(ctx, dir, topts)
-	if err != nil {
-		return 0, err
+// It returns the number of resources that found no block, and says so in a
+// diagnostic naming dir. It panics after Graph: an indexed graph is not
+// changed.
+func (p *Plan) MapSource(dir string, hg *scanner.Graph) int {
+	if p.done {
+		panic("plan: MapSource after Graph")
 	}
+	n := mapSource(p.g, p.omitted, hg)
+	if n > 0 {
+		p.g.Diagnostics = append(p.g.Diagnostics, unmatchedDiag(n, relName(p.base, dir)))
+	}
+	return n
+}
+
+func mapSource(g *scanner.Graph, omitted omissions, hg *scanner.Graph) int {
 	exact := map[string]*scanner.Resource{}
 	loose := map[string]*scanner.Resource{}
 	for _, h := range hg.Resources {
@@ -62,7 +70,7 @@ func mapSource(ctx context.Context, g *scanner.Graph, omitted omissions, dir str
 			g.Diagnostics = append(g.Diagnostics, d)
 		}
 	}
-	return unmatched, nil
+	return unmatched
 }
 
 // looseKey is an address without instance keys: where evaluation of the

@@ -1,4 +1,4 @@
-package plan
+package plansource
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the graph.golden files")
-
-const fixtures = "../../fixtures/plan"
 
 // fixtureFile returns the plan or state file of a fixture directory.
 func fixtureFile(t *testing.T, dir string) string {
@@ -31,7 +29,8 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// TestGolden loads every fixture and compares the whole graph with its
+// TestGolden loads every fixture of providers/plan (with its Terraform
+// source where there is one, as casascan scan does) and compares the whole graph with its
 // graph.golden: addresses, values with their unknowns, references, flags,
 // places, diagnostics and ignore comments.
 func TestGolden(t *testing.T) {
