@@ -82,6 +82,18 @@ var providerDefaults = []ProviderDefault{
 		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. The default is set to false.`},
 	{Type: "google_compute_region_url_map", Path: "default_url_redirect.https_redirect", Value: cty.False, InBlock: true,
 		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. The default is set to false.`},
+	{Type: "google_compute_url_map", Path: "path_matcher.default_url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
+	{Type: "google_compute_url_map", Path: "path_matcher.path_rule.url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
+	{Type: "google_compute_url_map", Path: "path_matcher.route_rules.url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
+	{Type: "google_compute_region_url_map", Path: "path_matcher.default_url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
+	{Type: "google_compute_region_url_map", Path: "path_matcher.path_rule.url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
+	{Type: "google_compute_region_url_map", Path: "path_matcher.route_rules.url_redirect.https_redirect", Value: cty.False, InBlock: true,
+		Doc: `https_redirect: If set to true, the URL scheme in the redirected request is set to https. If set to false, the URL scheme of the redirected request will remain the same as that of the request. The default is set to false.`},
 }
 
 // defaultsByType indexes the table by type, then path.
