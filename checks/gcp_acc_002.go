@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpACC002 = &scanner.Check{
@@ -29,13 +28,13 @@ var gcpACC002 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "public_access_prevention"
-		v, known := strOrDefault(r.Get(path), "inherited")
-		switch {
-		case !known:
+		pap := r.Slot(path)
+		switch pap.StrIn("enforced") {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown(path, "public_access_prevention is not known before apply")}
-		case strings.EqualFold(v, "enforced"):
+		case judge.Pass:
 			return nil
 		}
-		return []scanner.Problem{scanner.Fail(path, "public_access_prevention is %s, not enforced", shown(r.Get(path), "inherited"))}
+		return []scanner.Problem{scanner.Fail(path, "public_access_prevention is %s, not enforced", pap.Show())}
 	},
 }

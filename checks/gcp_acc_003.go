@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpACC003 = &scanner.Check{
 	ID:       "GCP-ACC-003",
@@ -24,13 +27,13 @@ var gcpACC003 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "uniform_bucket_level_access"
-		on, known := boolOrDefault(r.Get(path), false)
-		switch {
-		case !known:
+		ubla := r.Slot(path)
+		switch ubla.BoolIs(true) {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown(path, "uniform_bucket_level_access is not known before apply")}
-		case on:
+		case judge.Pass:
 			return nil
 		}
-		return []scanner.Problem{scanner.Fail(path, "uniform_bucket_level_access is %s, so object ACLs decide access", shown(r.Get(path), "false"))}
+		return []scanner.Problem{scanner.Fail(path, "uniform_bucket_level_access is %s, so object ACLs decide access", ubla.Show())}
 	},
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpACC004 = &scanner.Check{
@@ -42,17 +43,16 @@ var gcpACC004 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		var out []scanner.Problem
-		nets, unknown := blocksAt(r.Body, "settings.ip_configuration.authorized_networks.*")
-		if unknown != "" {
-			out = append(out, scanner.Unknown(unknown, "the authorized networks are not known before apply"))
-		}
-		for _, n := range nets {
-			a, path := n.Attr("value")
-			switch s, _ := a.Str(); {
-			case !a.Null() && !a.Known():
-				out = append(out, scanner.Unknown(path, "an authorized network is not known before apply"))
-			case isAnyAddress(s):
-				out = append(out, scanner.Fail(path, "authorized network %s admits every address on the internet", scanner.Display(a)))
+		for _, n := range r.Lookup("settings.ip_configuration.authorized_networks.*.value").Slots {
+			if n.Whole {
+				out = append(out, scanner.Unknown(n.Path, "the authorized networks are not known before apply"))
+				continue
+			}
+			switch n.StrIs(isAnyAddress) {
+			case judge.Unknown:
+				out = append(out, scanner.Unknown(n.Path, "an authorized network is not known before apply"))
+			case judge.Pass:
+				out = append(out, scanner.Fail(n.Path, "authorized network %s admits every address on the internet", scanner.Display(n.Attr)))
 			}
 		}
 		return out

@@ -40,23 +40,25 @@ func testDatasetPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	switch r.Type {
 	case "google_bigquery_dataset":
 		var out []scanner.Problem
-		entries, unknown := blocksAt(r.Body, "access.*")
-		if unknown != "" {
-			out = append(out, scanner.Unknown(unknown, "the dataset's access entries are not known before apply"))
+		entries := r.Body.Reach("access.*")
+		if entries.WholePath != "" {
+			out = append(out, scanner.Unknown(entries.WholePath, "the dataset's access entries are not known before apply"))
 		}
-		for _, acc := range entries {
-			out = append(out, datasetAccessProblems(acc)...)
+		for _, acc := range entries.Blocks {
+			if acc.Body != nil {
+				out = append(out, datasetAccessProblems(acc)...)
+			}
 		}
 		return out
 	case "google_bigquery_dataset_access":
-		return datasetAccessProblems(pathBlock{Body: r.Body})
+		return datasetAccessProblems(scanner.BlockSlot{Body: r.Body})
 	}
 	return publicGrant(g, r, "dataset")
 }
 
 // datasetAccessProblems judges one access entry: special_group or iam_member
 // naming allUsers or allAuthenticatedUsers.
-func datasetAccessProblems(acc pathBlock) []scanner.Problem {
+func datasetAccessProblems(acc scanner.BlockSlot) []scanner.Problem {
 	var out []scanner.Problem
 	for _, name := range []string{"special_group", "iam_member"} {
 		a := acc.Body.Attrs[name]

@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpACC007 = &scanner.Check{
 	ID:       "GCP-ACC-007",
@@ -27,14 +30,14 @@ var gcpACC007 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "auth_enabled"
-		on, known := boolOrDefault(r.Get(path), false)
-		switch {
-		case !known:
+		auth := r.Slot(path)
+		switch auth.BoolIs(true) {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown(path, "auth_enabled is not known before apply")}
-		case on:
+		case judge.Pass:
 			return nil
 		}
 		return []scanner.Problem{scanner.Fail(path, "auth_enabled is %s: clients connect without AUTH, so anyone who reaches the network can read the cache",
-			shown(r.Get(path), "false"))}
+			auth.Show())}
 	},
 }

@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpDEL001 = &scanner.Check{
 	ID:       "GCP-DEL-001",
@@ -31,11 +34,10 @@ var gcpDEL001 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "retention_policy.is_locked"
-		locked, known := boolOrDefault(getAttr(r.Body, path), false)
-		switch {
-		case !known:
+		switch r.Slot(path).BoolIs(true) {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown(path, "whether the retention policy is locked is not known before apply")}
-		case locked:
+		case judge.Pass:
 			return []scanner.Problem{scanner.Fail(path, "retention policy is locked: no object can be deleted before its retention period ends, even when a user asks")}
 		}
 		return nil

@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpDEL002 = &scanner.Check{
@@ -44,74 +43,58 @@ var gcpDEL002 = &scanner.Check{
 
 func testNoncurrentCleanup(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	const path = "versioning.enabled"
-	on, known := boolOrDefault(getAttr(r.Body, path), false)
-	if known && !on {
+	versioned := r.Slot(path).BoolIs(true)
+	if versioned == judge.Fail {
 		return nil
 	}
-	rules, unknownRules := blocksAt(r.Body, "lifecycle_rule.*")
-	unknown := !known || unknownRules != ""
-	for _, rule := range rules {
-		yes, maybe := deletesNoncurrent(rule.Body)
-		if yes {
-			return nil
+	rules := r.Body.Reach("lifecycle_rule.*")
+	cleaned := judge.Any(rules.Blocks, func(rule scanner.BlockSlot) judge.Verdict {
+		if rule.Body == nil {
+			return judge.Fail
 		}
-		unknown = unknown || maybe
+		return deletesNoncurrent(rule.Body)
+	})
+	if rules.WholePath != "" {
+		cleaned = cleaned.Or(judge.Unknown)
 	}
-	if unknown {
+	switch versioned.And(cleaned.Not()) {
+	case judge.Fail:
+		return nil
+	case judge.Unknown:
 		return []scanner.Problem{scanner.Unknown(path, "whether noncurrent versions are ever deleted depends on values not known before apply")}
 	}
 	return []scanner.Problem{scanner.Fail(path, "versioning is on but no lifecycle rule deletes noncurrent versions, so deleted objects are kept forever")}
 }
 
-// deletesNoncurrent reports whether a lifecycle rule certainly deletes
-// noncurrent versions (yes), or might, depending on unknown values (maybe).
-// A zero days_since_noncurrent_time counts only with
+// deletesNoncurrent judges whether a lifecycle rule deletes noncurrent
+// versions. A zero days_since_noncurrent_time counts only with
 // send_days_since_noncurrent_time_if_zero, and a zero num_newer_versions not
 // at all: the provider does not send them otherwise.
-func deletesNoncurrent(rule *scanner.Body) (yes, maybe bool) {
-	action, known := strOrDefault(getAttr(rule, "action.type"), "")
-	if !known {
-		maybe = true
-	} else if !strings.EqualFold(action, "Delete") {
-		return false, false
-	}
-	targets, unsure := targetsNoncurrent(rule)
-	if !known {
-		return false, targets || unsure
-	}
-	return targets, unsure
+func deletesNoncurrent(rule *scanner.Body) judge.Verdict {
+	slot := func(path string) scanner.Slot { return rule.Lookup(path).Slots[0] }
+	return slot("action.type").StrIn("Delete").And(targetsNoncurrent(slot))
 }
 
-func targetsNoncurrent(rule *scanner.Body) (yes, maybe bool) {
-	sendZero, zeroKnown := boolOrDefault(getAttr(rule, "condition.send_days_since_noncurrent_time_if_zero"), false)
-	minDays := int64(1)
-	if sendZero {
-		minDays = 0
-	}
-	for _, attr := range []string{"days_since_noncurrent_time", "num_newer_versions", "noncurrent_time_before", "with_state"} {
-		a := getAttr(rule, "condition."+attr)
-		var ok, known bool
-		switch attr {
-		case "days_since_noncurrent_time":
-			n, k := intOrDefault(a, -1)
-			ok, known = n >= minDays, k
-			if n == 0 && !zeroKnown {
-				known = false // 0 counts only when send_..._if_zero is true, which is not known
-			}
-		case "num_newer_versions":
-			n, k := intOrDefault(a, 0)
-			ok, known = n > 0, k
-		case "noncurrent_time_before":
-			s, k := strOrDefault(a, "")
-			ok, known = s != "", k
-		default:
-			s, k := strOrDefault(a, "")
-			ok, known = strings.EqualFold(s, "ARCHIVED"), k
+func targetsNoncurrent(slot func(string) scanner.Slot) judge.Verdict {
+	sendZero := slot("condition.send_days_since_noncurrent_time_if_zero").BoolIs(true)
+	days := intVerdict(slot("condition.days_since_noncurrent_time").Attr, -1, func(n int64) judge.Verdict {
+		if n == 0 {
+			return sendZero // 0 counts only when send_..._if_zero is true
 		}
-		if ok && known {
-			return true, false
-		}
-		maybe = maybe || !known
+		return judge.Bool(n >= 1)
+	})
+	newer := intVerdict(slot("condition.num_newer_versions").Attr, 0, func(n int64) judge.Verdict { return judge.Bool(n > 0) })
+	before := slot("condition.noncurrent_time_before").StrIs(func(s string) bool { return s != "" })
+	archived := slot("condition.with_state").StrIn("ARCHIVED")
+	return judge.Or(days, newer, before, archived)
+}
+
+// intVerdict judges a whole-number attribute (def when absent) with f;
+// Unknown when its value is not known or not a number.
+func intVerdict(a *scanner.Attr, def int64, f func(int64) judge.Verdict) judge.Verdict {
+	n, known := intOrDefault(a, def)
+	if !known {
+		return judge.Unknown
 	}
-	return false, maybe
+	return f(n)
 }

@@ -41,13 +41,13 @@ var gcpDFT001 = scanner.Check{
 type unsetRule int
 
 const (
-	// unsetDefault: the provider default applies (def; "" for no value, so
-	// a value set outside Terraform is drift: the next apply removes it).
+	// unsetDefault: the provider default applies (scanner's defaults
+	// table; no value when it has none, so a value set outside Terraform
+	// is drift: the next apply removes it). When the table says the
+	// default applies only inside its block (InBlock), an attribute whose
+	// enclosing block is not written is the provider's to compute.
 	//lint:ignore U1000 the zero value, named for the reader of the table
 	unsetDefault unsetRule = iota
-	// unsetInBlock: the default applies when the enclosing block is
-	// written; without it the attribute is the provider's to compute.
-	unsetInBlock
 	// unsetSkip: the provider computes the attribute (Optional and
 	// Computed), so a value set outside Terraform is not drift.
 	unsetSkip
@@ -55,9 +55,7 @@ const (
 
 // driftAttr is one security-relevant attribute the check compares.
 type driftAttr struct {
-	path string
-	// def is the value an absent attribute stands for, on either side.
-	def   string
+	path  string
 	unset unsetRule
 	// name marks a value naming another resource (a key), compared by its
 	// relative name whatever the spelling (self link, version suffix).
@@ -69,32 +67,32 @@ type driftAttr struct {
 // weakens what the evidence shows.
 var driftAttrs = map[string][]driftAttr{
 	"google_kms_crypto_key": {
-		{path: "version_template.protection_level", def: "SOFTWARE", unset: unsetInBlock},
+		{path: "version_template.protection_level"},
 		{path: "rotation_period"},
 	},
 	"google_storage_bucket": {
 		{path: "encryption.default_kms_key_name", name: true},
-		{path: "uniform_bucket_level_access", def: "false", unset: unsetSkip},
-		{path: "public_access_prevention", def: "inherited", unset: unsetSkip},
+		{path: "uniform_bucket_level_access", unset: unsetSkip},
+		{path: "public_access_prevention", unset: unsetSkip},
 	},
 	"google_sql_database_instance": {
 		{path: "encryption_key_name", name: true, unset: unsetSkip},
 		{path: "settings.ip_configuration.ssl_mode", unset: unsetSkip},
-		{path: "settings.ip_configuration.ipv4_enabled", def: "true", unset: unsetInBlock},
+		{path: "settings.ip_configuration.ipv4_enabled"},
 	},
-	"google_compute_ssl_policy":                {{path: "min_tls_version", def: "TLS_1_0"}, {path: "profile", def: "COMPATIBLE"}},
-	"google_compute_region_ssl_policy":         {{path: "min_tls_version", def: "TLS_1_0"}, {path: "profile", def: "COMPATIBLE"}},
+	"google_compute_ssl_policy":                {{path: "min_tls_version"}, {path: "profile"}},
+	"google_compute_region_ssl_policy":         {{path: "min_tls_version"}, {path: "profile"}},
 	"google_compute_target_https_proxy":        {{path: "ssl_policy", name: true}},
 	"google_compute_region_target_https_proxy": {{path: "ssl_policy", name: true}},
 	"google_pubsub_topic":                      {{path: "kms_key_name", name: true}},
 	"google_bigquery_dataset":                  {{path: "default_encryption_configuration.kms_key_name", name: true}},
 	"google_redis_instance": {
-		{path: "transit_encryption_mode", def: "DISABLED"},
-		{path: "auth_enabled", def: "false"},
+		{path: "transit_encryption_mode"},
+		{path: "auth_enabled"},
 		{path: "customer_managed_key", name: true, unset: unsetSkip},
 	},
 	"google_container_cluster": {
-		{path: "enable_legacy_abac", def: "false"},
+		{path: "enable_legacy_abac"},
 		{path: "database_encryption.state", unset: unsetSkip},
 		{path: "database_encryption.key_name", name: true, unset: unsetSkip},
 	},
@@ -149,7 +147,8 @@ func compareAttr(r *scanner.Resource, da driftAttr) (scanner.Problem, bool) {
 	if !ok {
 		return scanner.Problem{}, false
 	}
-	got, ok := valueSide(getAttr(r.Body, da.path), da.def)
+	def, _ := driftDefault(r.Type, da.path)
+	got, ok := valueSide(r.Slot(da.path).Attr, def)
 	if !ok || sameValue(want.text, got.text, da.name) {
 		return scanner.Problem{}, false
 	}
@@ -160,18 +159,31 @@ func compareAttr(r *scanner.Resource, da driftAttr) (scanner.Problem, bool) {
 // declaredSide reads the declared value; ok is false when it is not known
 // or the attribute is left to the provider.
 func declaredSide(d *scanner.Resource, da driftAttr) (side, bool) {
-	a := getAttr(d.Body, da.path)
+	a := d.Slot(da.path).Attr
+	def, inBlock := driftDefault(d.Type, da.path)
 	if isAbsent(a) {
-		switch da.unset {
-		case unsetSkip:
+		switch {
+		case da.unset == unsetSkip:
 			return side{}, false
-		case unsetInBlock:
+		case inBlock:
 			if dir, _, nested := cutLast(da.path); nested && len(d.Body.All(dir)) == 0 {
 				return side{}, false
 			}
 		}
 	}
-	return valueSide(a, da.def)
+	return valueSide(a, def)
+}
+
+// driftDefault is the value an absent attribute stands for, on either side:
+// the provider default from scanner's table ("" for none), and whether it
+// applies only once the enclosing block is written.
+func driftDefault(typ, path string) (def string, inBlock bool) {
+	d, ok := scanner.DefaultOf(typ, path)
+	if !ok {
+		return "", false
+	}
+	def, _ = scanner.ValueString(d.Value)
+	return def, d.InBlock
 }
 
 // valueSide reads one side: absent is the default, unknown is not ok.

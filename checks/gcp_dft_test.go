@@ -68,3 +68,28 @@ func TestDriftSameValue(t *testing.T) {
 		})
 	}
 }
+
+// TestDriftDefaultsFromTable: the defaults drift compares an absent
+// attribute with come from scanner's one table, as they did when they were
+// literals here.
+func TestDriftDefaultsFromTable(t *testing.T) {
+	for _, c := range []struct{ typ, path, want string }{
+		{"google_kms_crypto_key", "version_template.protection_level", "SOFTWARE"},
+		{"google_storage_bucket", "uniform_bucket_level_access", "false"},
+		{"google_storage_bucket", "public_access_prevention", "inherited"},
+		{"google_sql_database_instance", "settings.ip_configuration.ipv4_enabled", "true"},
+		{"google_compute_ssl_policy", "min_tls_version", "TLS_1_0"},
+		{"google_compute_region_ssl_policy", "profile", "COMPATIBLE"},
+		{"google_redis_instance", "transit_encryption_mode", "DISABLED"},
+		{"google_redis_instance", "auth_enabled", "false"},
+		{"google_container_cluster", "enable_legacy_abac", "false"},
+		{"google_storage_bucket", "encryption.default_kms_key_name", ""},
+	} {
+		if got, _ := driftDefault(c.typ, c.path); got != c.want {
+			t.Errorf("%s.%s: default %q, want %q", c.typ, c.path, got, c.want)
+		}
+	}
+	if _, inBlock := driftDefault("google_kms_crypto_key", "version_template.protection_level"); !inBlock {
+		t.Error("protection_level's default should apply only inside version_template")
+	}
+}

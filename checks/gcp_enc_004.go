@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpENC004 = scanner.Check{
 	ID:       "GCP-ENC-004",
@@ -76,7 +79,7 @@ func gkePathApplies(r *scanner.Resource, path string) (bool, *scanner.Problem) {
 	if r.Type != "google_container_cluster" || (path != gkeDefaultPoolKey && path != gkeAutopilotKey) {
 		return true, nil
 	}
-	autopilot, known := boolAttr(r, "enable_autopilot", false)
+	autopilot, known := boolAttr(r, "enable_autopilot")
 	if !known {
 		p := scanner.Unknown("enable_autopilot", "enable_autopilot is not known before apply, so which node boot disks need %s cannot be decided", path)
 		return false, &p
@@ -87,7 +90,7 @@ func gkePathApplies(r *scanner.Resource, path string) (bool, *scanner.Problem) {
 	if autopilot {
 		return false, nil
 	}
-	removed, known := boolAttr(r, "remove_default_node_pool", false)
+	removed, known := boolAttr(r, "remove_default_node_pool")
 	if !known {
 		p := scanner.Unknown("remove_default_node_pool", "remove_default_node_pool is not known before apply, so whether the default node pool's boot disks need a key cannot be decided")
 		return false, &p
@@ -95,12 +98,10 @@ func gkePathApplies(r *scanner.Resource, path string) (bool, *scanner.Problem) {
 	return !removed, nil
 }
 
-// boolAttr reads a bool attribute, def when it is absent; known is false when
-// its value is not known before apply.
-func boolAttr(r *scanner.Resource, path string, def bool) (v, known bool) {
-	a := getAttr(r.Body, path)
-	if a.Null() {
-		return def, true
-	}
-	return a.Bool()
+// boolAttr reads a bool attribute through the lookup: the provider default
+// when absent, else false; known is false when its value is not known
+// before apply.
+func boolAttr(r *scanner.Resource, path string) (v, known bool) {
+	on := r.Slot(path).BoolIs(true)
+	return on == judge.Pass, on != judge.Unknown
 }

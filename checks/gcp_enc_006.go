@@ -43,7 +43,7 @@ resource "google_secret_manager_secret" "oauth_refresh_tokens" {
 		out := missingKeys(r, "GCP-ENC-006", nil)
 		// Provider versions before 5.0 wrote automatic replication as
 		// replication.automatic = true, which has no place for a key.
-		if auto, known := boolAttr(r, "replication.automatic", false); known && auto {
+		if auto, known := boolAttr(r, "replication.automatic"); known && auto {
 			out = append(out, scanner.Fail("replication.automatic",
 				"replication.automatic = true cannot take a customer-managed key; the secret is encrypted only with a Google-managed key"))
 		}

@@ -23,7 +23,7 @@ var gcpKMS001 = scanner.Check{
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "version_template.protection_level"
 		soft, known := keyIsSoftware(r)
-		a := getAttr(r.Body, path)
+		a := r.Slot(path).Attr
 		switch {
 		case !known:
 			return []scanner.Problem{scanner.Unknown(path, "%s is not known before apply", path)}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpKMS002 = scanner.Check{
@@ -32,14 +33,13 @@ var gcpKMS002 = scanner.Check{
 const maxRotation = 90 * 24 * 60 * 60
 
 func testKMS002(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	purpose := getAttr(r.Body, "purpose")
-	if !purpose.Null() && !purpose.Known() {
+	switch r.Slot("purpose").StrIs(func(p string) bool { return p == "ENCRYPT_DECRYPT" }) {
+	case judge.Unknown:
 		return []scanner.Problem{scanner.Unknown("purpose", "purpose is not known before apply, so whether the key must rotate cannot be decided")}
-	}
-	if p, ok := purpose.Str(); ok && p != "" && p != "ENCRYPT_DECRYPT" {
+	case judge.Fail:
 		return nil // asymmetric, MAC and raw keys cannot rotate automatically
 	}
-	rp := getAttr(r.Body, "rotation_period")
+	rp := r.Slot("rotation_period").Attr
 	if !rp.Set() {
 		return []scanner.Problem{scanner.Fail("rotation_period",
 			"rotation_period is not set: the ENCRYPT_DECRYPT key is never rotated automatically")}

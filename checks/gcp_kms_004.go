@@ -34,7 +34,7 @@ var gcpKMS004 = scanner.Check{
 			// to the Terraform source beside it.
 			return []scanner.Problem{scanner.Unknown(path, "prevent_destroy is a setting of the Terraform configuration, which is not beside this plan")}
 		}
-		a := getAttr(r.Body, path)
+		a := r.Slot(path).Attr
 		v, ok := a.Bool()
 		switch {
 		case a.Null():

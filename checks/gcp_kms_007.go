@@ -41,7 +41,7 @@ resource "google_kms_crypto_key" "token_signing" {
 `,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "version_template.algorithm"
-		a := getAttr(r.Body, path)
+		a := r.Slot(path).Attr
 		s, ok := a.Str()
 		switch {
 		case a.Null():

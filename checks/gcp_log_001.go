@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpLOG001 = &scanner.Check{
@@ -65,28 +66,28 @@ func flagOn(v string) bool {
 
 func testStatementLogging(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
-	flags, unknown := blocksAt(r.Body, "settings.database_flags.*")
-	if unknown != "" {
-		out = append(out, scanner.Unknown(unknown, "the database flags are not known before apply"))
-	}
-	for _, f := range flags {
-		nameAttr, namePath := f.Attr("name")
-		value, valuePath := f.Attr("value")
-		name, nameKnown := strOrDefault(nameAttr, "")
-		if !nameKnown {
-			out = append(out, scanner.Unknown(namePath, "a database flag's name is not known before apply"))
+	for _, f := range r.Lookup("settings.database_flags.*.name").Slots {
+		if f.Whole {
+			out = append(out, scanner.Unknown(f.Path, "the database flags are not known before apply"))
 			continue
 		}
+		nameValue := f.Value()
+		if !nameValue.IsWhollyKnown() {
+			out = append(out, scanner.Unknown(f.Path, "a database flag's name is not known before apply"))
+			continue
+		}
+		name, _ := scanner.ValueString(nameValue)
 		fails := loggingFlags[strings.ToLower(strings.TrimSpace(name))]
 		if fails == nil {
 			continue
 		}
-		v, known := strOrDefault(value, "")
-		switch {
-		case !known:
+		valuePath := strings.TrimSuffix(f.Path, "name") + "value"
+		value := f.Block.Lookup("value").Slots[0]
+		switch value.StrIs(func(v string) bool { return fails(strings.ToLower(strings.TrimSpace(v))) }) {
+		case judge.Unknown:
 			out = append(out, scanner.Unknown(valuePath, "the value of database flag %s is not known before apply", name))
-		case fails(strings.ToLower(strings.TrimSpace(v))):
-			out = append(out, scanner.Fail(valuePath, "database flag %s = %s writes SQL statements and their data to the logs", name, scanner.Display(value)))
+		case judge.Pass:
+			out = append(out, scanner.Fail(valuePath, "database flag %s = %s writes SQL statements and their data to the logs", name, scanner.Display(value.Attr)))
 		}
 	}
 	return out

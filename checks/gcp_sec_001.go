@@ -111,9 +111,11 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 		}
 	}
 	for _, pattern := range envBlocks[r.Type] {
-		envs, _ := blocksAt(r.Body, pattern)
-		for _, env := range envs {
-			value, path := env.Attr("value")
+		for _, env := range r.Body.Reach(pattern).Blocks {
+			if env.Body == nil {
+				continue
+			}
+			value, path := env.Body.Attrs["value"], joinPath(env.Path, "value")
 			na := env.Body.Attrs["name"]
 			name, _ := na.Str()
 			if p, ok := envProblem(name, na != nil && na.Sensitive, value, path); ok {
@@ -122,8 +124,10 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 		}
 	}
 	for _, path := range envMaps[r.Type] {
-		maps, _ := blocksAt(r.Body, path)
-		for _, m := range maps {
+		for _, m := range r.Body.Reach(path).Blocks {
+			if m.Body == nil {
+				continue
+			}
 			names := make([]string, 0, len(m.Body.Attrs))
 			for n := range m.Body.Attrs {
 				names = append(names, n)

@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpSEC004 = &scanner.Check{
 	ID:       "GCP-SEC-004",
@@ -39,23 +42,18 @@ var gcpSEC004 = &scanner.Check{
 // a cluster without the block gets no certificate (the provider and the API
 // default to false since GKE 1.12).
 func testSEC004(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	blocks, unknown := blocksAt(r.Body, "master_auth.client_certificate_config")
-	if len(blocks) == 0 {
-		if unknown != "" {
-			return []scanner.Problem{scanner.Unknown(unknown, "%s is not known before apply, so whether a client certificate is issued cannot be decided", unknown)}
-		}
-		return nil
+	s := r.Slot("master_auth.client_certificate_config.issue_client_certificate")
+	if s.Whole {
+		return []scanner.Problem{scanner.Unknown(s.Path, "%s is not known before apply, so whether a client certificate is issued cannot be decided", s.Path)}
 	}
-	a, path := blocks[0].Attr("issue_client_certificate")
-	on, known := boolOrDefault(a, false)
-	switch {
-	case !known:
-		return []scanner.Problem{scanner.Unknown(path, "issue_client_certificate is not known before apply")}
-	case on:
+	switch s.BoolIs(true) {
+	case judge.Unknown:
+		return []scanner.Problem{scanner.Unknown(s.Path, "issue_client_certificate is not known before apply")}
+	case judge.Pass:
 		// The message states the judged value rather than Display it: a
 		// plan marks all of master_auth sensitive for its client_key, and
 		// the failure says the flag is true anyway.
-		return []scanner.Problem{scanner.Fail(path, "issue_client_certificate is true: the cluster issues a cluster-admin client certificate whose key is stored in the Terraform state")}
+		return []scanner.Problem{scanner.Fail(s.Path, "issue_client_certificate is true: the cluster issues a cluster-admin client certificate whose key is stored in the Terraform state")}
 	}
 	return nil
 }

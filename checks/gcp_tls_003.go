@@ -54,7 +54,7 @@ func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	}
 	reasons, unknowns := map[*scanner.Resource]string{}, map[*scanner.Resource]string{}
 	v := judge.OneOf(maps, func(m *scanner.Resource) judge.Verdict {
-		reason, unknown := urlMapServes(m.Body)
+		reason, unknown := urlMapServes(m)
 		switch {
 		case reason != "":
 			reasons[m] = reason
@@ -88,22 +88,29 @@ func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 // HTTPS (reason), or the path of an unknown value that blocks the verdict.
 // The map's default and every path matcher, path rule and route rule must
 // be an HTTPS redirect; a service or route action anywhere serves content.
-func urlMapServes(b *scanner.Body) (reason, unknown string) {
-	levels := []pathBlock{{Body: b}}
-	matchers, unknown := blocksAt(b, "path_matcher.*")
-	for _, pm := range matchers {
+func urlMapServes(m *scanner.Resource) (reason, unknown string) {
+	levels := []scanner.BlockSlot{{Body: m.Body}}
+	matchers := m.Body.Reach("path_matcher.*")
+	unknown = matchers.WholePath
+	for _, pm := range matchers.Blocks {
+		if pm.Body == nil {
+			continue
+		}
 		levels = append(levels, pm)
 		for _, name := range []string{"path_rule.*", "route_rules.*"} {
-			rules, u := blocksAt(pm.Body, name)
-			unknown = firstOf(unknown, joinPathIf(pm.Path, u))
-			for _, rule := range rules {
+			rules := pm.Body.Reach(name)
+			unknown = firstOf(unknown, joinPathIf(pm.Path, rules.WholePath))
+			for _, rule := range rules.Blocks {
+				if rule.Body == nil {
+					continue
+				}
 				rule.Path = joinPath(pm.Path, rule.Path)
 				levels = append(levels, rule)
 			}
 		}
 	}
 	for _, lv := range levels {
-		r, u := levelServes(lv)
+		r, u := levelServes(m, lv)
 		if r != "" {
 			return r, ""
 		}
@@ -115,13 +122,14 @@ func urlMapServes(b *scanner.Body) (reason, unknown string) {
 // levelServes judges one routing level: the map itself or a path matcher
 // (default_service, default_route_action, default_url_redirect), or a path
 // or route rule (service, route_action, url_redirect). A service or route
-// action serves content; a redirect must set https_redirect = true.
-func levelServes(pb pathBlock) (reason, unknown string) {
+// action serves content; a redirect must set https_redirect = true (the
+// provider default is false).
+func levelServes(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
 	service, action, redirect := "default_service", "default_route_action", "default_url_redirect"
 	if strings.Contains(pb.Path, "path_rule") || strings.Contains(pb.Path, "route_rules") {
 		service, action, redirect = "service", "route_action", "url_redirect"
 	}
-	if a, p := pb.Attr(service); a.Set() {
+	if a, p := pb.Body.Attrs[service], joinPath(pb.Path, service); a.Set() {
 		if pb.Unexpanded && !a.Known() {
 			// From an element of a for_each not known before apply,
 			// which may not set it.
@@ -129,26 +137,35 @@ func levelServes(pb pathBlock) (reason, unknown string) {
 		}
 		return "sends requests to a backend service (" + p + ")", ""
 	}
-	actions, u := blocksAt(pb.Body, action)
-	if len(actions) > 0 {
+	actions := pb.Body.Reach(action)
+	if hasBody(actions.Blocks) {
 		return "routes requests to backends (" + joinPath(pb.Path, action) + ")", ""
 	}
-	reds, u2 := blocksAt(pb.Body, redirect)
-	if u = firstOf(u, u2); u != "" {
+	reds := pb.Body.Reach(redirect)
+	if u := firstOf(actions.WholePath, reds.WholePath); u != "" {
 		return "", joinPath(pb.Path, u)
 	}
-	if len(reds) == 0 {
+	if !hasBody(reds.Blocks) {
 		return "", ""
 	}
 	path := joinPath(pb.Path, redirect+".https_redirect")
-	https, known := boolOrDefault(reds[0].Body.Attrs["https_redirect"], false)
-	switch {
-	case !known:
+	switch m.Slot(path).BoolIs(true) {
+	case judge.Unknown:
 		return "", path
-	case !https:
+	case judge.Fail:
 		return "redirects without https_redirect = true (" + path + ")", ""
 	}
 	return "", ""
+}
+
+// hasBody reports whether some block slot is a block that is there.
+func hasBody(bs []scanner.BlockSlot) bool {
+	for _, b := range bs {
+		if b.Body != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func firstOf(a, b string) string {

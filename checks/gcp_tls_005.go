@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS005 = &scanner.Check{
@@ -30,14 +29,13 @@ var gcpTLS005 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "transit_encryption_mode"
-		mode, known := strOrDefault(r.Get(path), "DISABLED")
-		switch {
-		case !known:
-			return []scanner.Problem{scanner.Unknown(path, "transit_encryption_mode is not known before apply")}
-		case strings.EqualFold(mode, "SERVER_AUTHENTICATION"):
+		mode := r.Slot(path)
+		switch mode.StrIn("SERVER_AUTHENTICATION") {
+		case judge.Pass:
 			return nil
+		case judge.Unknown:
+			return []scanner.Problem{scanner.Unknown(path, "transit_encryption_mode is not known before apply")}
 		}
-		return []scanner.Problem{scanner.Fail(path, "transit_encryption_mode is %s: clients connect without TLS",
-			shown(r.Get(path), "DISABLED"))}
+		return []scanner.Problem{scanner.Fail(path, "transit_encryption_mode is %s: clients connect without TLS", mode.Show())}
 	},
 }

@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS006 = &scanner.Check{
@@ -35,19 +34,17 @@ var gcpTLS006 = &scanner.Check{
 
 func testFunctionHTTPS(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	const path = "https_trigger_security_level"
-	httpTrigger, trigKnown := boolOrDefault(r.Get("trigger_http"), false)
-	if trigKnown && !httpTrigger {
-		return nil
-	}
-	level, known := strOrDefault(r.Get(path), "SECURE_OPTIONAL")
+	httpTrigger := r.Slot("trigger_http").BoolIs(true)
+	level := r.Slot(path)
+	secure := level.StrIn("SECURE_ALWAYS")
 	switch {
-	case known && strings.EqualFold(level, "SECURE_ALWAYS"):
+	case httpTrigger == judge.Fail || secure == judge.Pass:
 		return nil
-	case !known:
+	case secure == judge.Unknown:
 		return []scanner.Problem{scanner.Unknown(path, "https_trigger_security_level is not known before apply")}
-	case !trigKnown:
+	case httpTrigger == judge.Unknown:
 		return []scanner.Problem{scanner.Unknown("trigger_http", "whether the function is HTTP-triggered is not known before apply")}
 	}
 	return []scanner.Problem{scanner.Fail(path, "HTTP-triggered function has https_trigger_security_level %s, so it answers plain http:// requests",
-		shown(r.Get(path), "SECURE_OPTIONAL"))}
+		level.Show())}
 }

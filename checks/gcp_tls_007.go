@@ -1,9 +1,8 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS007 = &scanner.Check{
@@ -43,18 +42,16 @@ var gcpTLS007 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		var out []scanner.Problem
-		handlers, unknown := blocksAt(r.Body, "handlers.*")
-		if unknown != "" {
-			out = append(out, scanner.Unknown(unknown, "the handlers are not known before apply"))
-		}
-		for _, h := range handlers {
-			a, path := h.Attr("security_level")
-			level, known := strOrDefault(a, "SECURE_DEFAULT")
-			switch {
-			case !known:
-				out = append(out, scanner.Unknown(path, "the handler's security_level is not known before apply"))
-			case !strings.EqualFold(level, "SECURE_ALWAYS"):
-				out = append(out, scanner.Fail(path, "handler has security_level %s, so it answers plain http:// requests", shown(a, "SECURE_DEFAULT")))
+		for _, h := range r.Lookup("handlers.*.security_level").Slots {
+			if h.Whole {
+				out = append(out, scanner.Unknown(h.Path, "the handlers are not known before apply"))
+				continue
+			}
+			switch h.StrIn("SECURE_ALWAYS") {
+			case judge.Unknown:
+				out = append(out, scanner.Unknown(h.Path, "the handler's security_level is not known before apply"))
+			case judge.Fail:
+				out = append(out, scanner.Fail(h.Path, "handler has security_level %s, so it answers plain http:// requests", h.Show()))
 			}
 		}
 		return out

@@ -1,9 +1,11 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS008 = &scanner.Check{
@@ -43,64 +45,110 @@ var negTypes = []string{
 	"google_compute_region_network_endpoint_group",
 }
 
-// negDefaultType is the network_endpoint_type each NEG resource gets when it
-// is omitted. Global NEGs only hold internet endpoints.
-var negDefaultType = map[string]string{
-	"google_compute_global_network_endpoint_group": "INTERNET_IP_PORT",
-	"google_compute_network_endpoint_group":        "GCE_VM_IP_PORT",
-	"google_compute_region_network_endpoint_group": "SERVERLESS",
-}
-
-// testBackendProtocol follows every backend.N.group to its network endpoint
-// group. One problem per service, at protocol, names every internet NEG.
+// testBackendProtocol follows every backend.N.group to the network endpoint
+// groups it may be. One problem per service, at protocol, names every
+// internet NEG. The condition is "the protocol is plain text and some
+// backend is an internet NEG", judged with Kleene logic: a group that is
+// one of several candidates (a condition or an index not known before
+// apply) is an internet NEG only when every candidate is (judge.OneOf).
+// network_endpoint_type and protocol come from the defaults table when
+// omitted.
 func testBackendProtocol(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	proto, protoKnown := strOrDefault(r.Get("protocol"), "HTTP")
-	if protoKnown && !strings.EqualFold(proto, "HTTP") && !strings.EqualFold(proto, "TCP") {
+	proto := r.Slot("protocol")
+	plain := proto.StrIn("HTTP", "TCP")
+	if plain == judge.Fail {
 		return nil
 	}
-	internet, unknown := internetBackends(g, r)
-	switch {
-	case len(internet) > 0 && protoKnown:
-		names := make([]string, len(internet))
-		for i, n := range internet {
-			names[i] = n.Address
-		}
+	internet, anyInternet, unknown, maybe := internetBackends(g, r)
+	switch plain.And(anyInternet) {
+	case judge.Pass:
 		p := scanner.Fail("protocol", "uses protocol %s to reach internet network endpoint group %s: traffic leaves Google's network unencrypted",
-			shown(r.Get("protocol"), "HTTP"), strings.Join(names, ", "))
+			proto.Show(), addressList(internet))
 		p.Related = internet
 		return []scanner.Problem{p}
-	case len(internet) > 0:
-		return []scanner.Problem{scanner.Unknown("protocol", "the backend protocol is not known before apply and a backend is an internet network endpoint group")}
-	case unknown != "":
-		return []scanner.Problem{scanner.Unknown(unknown, "a backend is not known before apply, so whether it is an internet network endpoint group cannot be told")}
+	case judge.Fail:
+		return nil
 	}
-	return nil
+	if anyInternet == judge.Pass {
+		return []scanner.Problem{scanner.Unknown("protocol", "the backend protocol is not known before apply and a backend is an internet network endpoint group")}
+	}
+	if len(maybe) > 0 {
+		p := scanner.Unknown(unknown, "%s may be internet network endpoint group %s or another group, depending on values not known before apply",
+			unknown, addressList(maybe))
+		p.Related = maybe
+		return []scanner.Problem{p}
+	}
+	return []scanner.Problem{scanner.Unknown(unknown, "a backend is not known before apply, so whether it is an internet network endpoint group cannot be told")}
 }
 
-// internetBackends returns the internet NEGs among the backends, and the path
-// of the first backend group that cannot be resolved or judged.
-func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanner.Resource, unknown string) {
-	backends, unknown := blocksAt(r.Body, "backend.*")
-	for _, b := range backends {
-		a, path := b.Attr("group")
-		if a == nil {
-			continue
+func addressList(rs []*scanner.Resource) string {
+	names := make([]string, len(rs))
+	for i, n := range rs {
+		names[i] = n.Address
+	}
+	return strings.Join(names, ", ")
+}
+
+// internetBackends judges whether some backend group is an internet NEG:
+// internet lists the NEGs of the backends that surely are one, unknown is
+// the path of the first backend that may or may not be, and maybe the
+// internet NEGs among its candidates.
+func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanner.Resource, any judge.Verdict, unknown string, maybe []*scanner.Resource) {
+	groups := r.Lookup("backend.*.group")
+	any = judge.Fail
+	for _, s := range groups.Slots {
+		v, negs := groupIsInternet(g, s)
+		if s.Whole {
+			v = judge.Unknown // the backends are a value not known before apply
 		}
-		negs := g.FollowAttr(a, negTypes...)
-		if len(negs) == 0 && groupUnresolved(g, a) && unknown == "" {
-			unknown = path
-		}
-		for _, n := range negs {
-			typ, known := strOrDefault(n.Get("network_endpoint_type"), negDefaultType[n.Type])
-			switch {
-			case !known && unknown == "":
-				unknown = path
-			case strings.HasPrefix(strings.ToUpper(typ), "INTERNET_"):
-				internet = append(internet, n)
+		switch v {
+		case judge.Pass:
+			internet = append(internet, negs...)
+		case judge.Unknown:
+			if unknown == "" {
+				unknown = s.Path
+				if !s.Whole {
+					maybe = negs
+				}
 			}
 		}
+		any = any.Or(v)
 	}
-	return internet, unknown
+	return internet, any, unknown, maybe
+}
+
+// groupIsInternet judges whether a backend group is an internet NEG. The
+// group is one of the resources its value refers to: a NEG is internet by
+// its network_endpoint_type, anything else (an instance group) is not.
+func groupIsInternet(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []*scanner.Resource) {
+	a := s.Attr
+	if a.Null() {
+		return judge.Fail, nil
+	}
+	var cands []*scanner.Resource
+	for _, ref := range a.Refs {
+		if t := g.Lookup(ref); t != nil {
+			cands = append(cands, t)
+		}
+	}
+	if len(cands) == 0 || len(g.FollowAttr(a, negTypes...)) == 0 {
+		if groupUnresolved(g, a) {
+			return judge.Unknown, nil
+		}
+		return judge.Fail, nil
+	}
+	var negs []*scanner.Resource
+	v := judge.OneOf(cands, func(c *scanner.Resource) judge.Verdict {
+		if !slices.Contains(negTypes, c.Type) {
+			return judge.Fail
+		}
+		iv := c.Slot("network_endpoint_type").StrIs(func(t string) bool { return strings.HasPrefix(strings.ToUpper(t), "INTERNET_") })
+		if iv == judge.Pass {
+			negs = append(negs, c)
+		}
+		return iv
+	})
+	return v, negs
 }
 
 // groupUnresolved reports whether a backend group reference cannot be judged:

@@ -6,6 +6,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpTLS009 = &scanner.Check{
@@ -58,16 +59,15 @@ func testPushEndpoint(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		return testTasksScheme(r)
 	}
 	path := pushURLs[r.Type]
-	a := getAttr(r.Body, path)
+	a := r.Slot(path).Attr
 	if a.Null() {
 		return nil
 	}
 	if r.Type == "google_monitoring_notification_channel" {
-		typ, known := strOrDefault(r.Get("type"), "")
-		if known && !strings.HasPrefix(strings.ToLower(typ), "webhook") {
+		switch r.Slot("type").StrIs(func(t string) bool { return strings.HasPrefix(strings.ToLower(t), "webhook") }) {
+		case judge.Fail:
 			return nil
-		}
-		if !known {
+		case judge.Unknown:
 			return unknownIfHTTP(a, path, "the channel type is not known before apply")
 		}
 	}
@@ -98,15 +98,14 @@ func plainHTTP(a *scanner.Attr) (plain, known bool) {
 }
 
 // testTasksScheme fails a queue whose HTTP target override forces the scheme
-// to HTTP; without an override, tasks keep their own https:// URLs.
+// to HTTP; without an override (no provider default: the scheme is left
+// alone), tasks keep their own https:// URLs.
 func testTasksScheme(r *scanner.Resource) []scanner.Problem {
 	const path = "http_target.uri_override.scheme"
-	a := getAttr(r.Body, path)
-	scheme, known := strOrDefault(a, "HTTPS")
-	switch {
-	case !known:
+	switch r.Slot(path).StrIn("HTTP") {
+	case judge.Unknown:
 		return []scanner.Problem{scanner.Unknown(path, "the uri_override scheme is not known before apply")}
-	case strings.EqualFold(scheme, "HTTP"):
+	case judge.Pass:
 		return []scanner.Problem{scanner.Fail(path, "uri_override rewrites every task's URL to plain HTTP")}
 	}
 	return nil

@@ -285,18 +285,6 @@ func cmekSlotsOf(r *scanner.Resource, check string) []cmekSlot {
 	return out
 }
 
-// getAttr is the attribute at the first slot a path reaches (see
-// scanner.Body.Lookup): when a block on the way is an attribute whose value
-// is not known before apply, that attribute, so the caller judges it
-// unknown rather than missing.
-func getAttr(b *scanner.Body, path string) *scanner.Attr {
-	ss := b.Lookup(path).Slots
-	if len(ss) == 0 {
-		return nil
-	}
-	return ss[0].Attr
-}
-
 // hsmLevels are the protection levels that keep key material out of
 // software.
 var hsmLevels = []string{"HSM", "HSM_SINGLE_TENANT", "EXTERNAL", "EXTERNAL_VPC"}

@@ -322,7 +322,8 @@ resource "google_kms_crypto_key" "k" {
 	}
 }
 
-func TestGetAttr(t *testing.T) {
+// TestSlotAttr: the attribute a check reads through Resource.Slot.
+func TestSlotAttr(t *testing.T) {
 	_, r := loadRes(t, `
 variable "later" {}
 resource "google_sql_database_instance" "x" {
@@ -349,8 +350,8 @@ resource "google_sql_database_instance" "x" {
 		{"later.x.y", "(known after apply)"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			if got := scanner.Display(getAttr(r.Body, tc.path)); got != tc.want {
-				t.Errorf("getAttr(%q) = %s, want %s", tc.path, got, tc.want)
+			if got := scanner.Display(r.Slot(tc.path).Attr); got != tc.want {
+				t.Errorf("Slot(%q).Attr = %s, want %s", tc.path, got, tc.want)
 			}
 		})
 	}

@@ -8,41 +8,9 @@ import (
 )
 
 // This file holds the small readers the SEC, TLS, ACC, DEL and LOG checks
-// share: attribute values with the provider default filled in, and repeated
-// nested blocks enumerated with their indexes so that each gets its own
-// finding path.
-
-// strOrDefault returns an attribute's string value, or def when the attribute
-// is absent, null or empty (the provider then applies its default). known is
-// false when the value cannot be known before apply.
-func strOrDefault(a *scanner.Attr, def string) (s string, known bool) {
-	if a.Null() {
-		return def, true
-	}
-	if !a.Known() {
-		return "", false
-	}
-	s, ok := a.Str()
-	if !ok {
-		return "", false
-	}
-	if s == "" {
-		return def, true
-	}
-	return s, true
-}
-
-// boolOrDefault returns an attribute's bool value, or def when it is absent
-// or null. known is false when the value cannot be known before apply.
-func boolOrDefault(a *scanner.Attr, def bool) (b bool, known bool) {
-	if a.Null() {
-		return def, true
-	}
-	if !a.Known() {
-		return false, false
-	}
-	return a.Bool()
-}
+// share beyond scanner's Slot and judge: whole numbers, string lists, URLs
+// and IAM grants. Provider defaults come from scanner's table through
+// Resource.Lookup, never from literals here.
 
 // intOrDefault returns an attribute's whole-number value, or def when it is
 // absent or null. known is false when the value is unknown or not a number.
@@ -87,40 +55,6 @@ func stringList(a *scanner.Attr) (items []string, known bool) {
 	return items, known
 }
 
-// pathBlock is a nested block reached by blocksAt, with the path that names
-// it, repeated levels indexed ("settings.database_flags.2").
-type pathBlock struct {
-	Path string
-	Body *scanner.Body
-	// Unexpanded: the block stands for the blocks of a dynamic block whose
-	// for_each is not known before apply (scanner.BlockSlot).
-	Unexpanded bool
-}
-
-// Attr returns the block's attribute and the full path a problem names it by.
-func (p pathBlock) Attr(name string) (*scanner.Attr, string) {
-	return p.Body.Attrs[name], joinPath(p.Path, name)
-}
-
-// blocksAt is scanner.Body.Reach for checks that walk blocks: each block a
-// pattern reaches ("settings.database_flags.*"), with its indexed path; a
-// name without "*" follows the first block only. A dynamic block whose
-// for_each is not known is one unexpanded block, whose content is known
-// where it does not depend on the iterator.
-//
-// unknown is the path of the first place where a value not known before
-// apply stands for the blocks (a whole object from a variable with no
-// value), so a check can tell "none" from "not known".
-func blocksAt(b *scanner.Body, pattern string) (out []pathBlock, unknown string) {
-	reach := b.Reach(pattern)
-	for _, bs := range reach.Blocks {
-		if bs.Body != nil {
-			out = append(out, pathBlock{Path: bs.Path, Body: bs.Body, Unexpanded: bs.Unexpanded})
-		}
-	}
-	return out, reach.WholePath
-}
-
 // joinPath joins a path prefix ("" for the resource itself) and a path.
 func joinPath(prefix, path string) string {
 	if prefix == "" {
@@ -132,15 +66,6 @@ func joinPath(prefix, path string) string {
 // isHTTPURL reports whether a known URL uses plain http://.
 func isHTTPURL(s string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "http://")
-}
-
-// shown renders an attribute's value for a message through scanner.Display,
-// or names the provider default when the attribute is omitted.
-func shown(a *scanner.Attr, def string) string {
-	if a.Null() {
-		return def + " (the provider default)"
-	}
-	return scanner.Display(a)
 }
 
 // iamTypes returns the member, binding and policy resource types of each IAM

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,6 +107,20 @@ func TestRunProvenance(t *testing.T) {
 			}}
 	}
 	res := Run([]*Check{check(M4)}, []*Graph{g}, Options{})
+	pol := &Resource{Address: "google_compute_ssl_policy.p", Type: "google_compute_ssl_policy", Body: NewBody(), Source: SourceTerraform}
+	pg := &Graph{Resources: []*Resource{pol}}
+	pg.Index()
+	dflt := Run([]*Check{{ID: "GCP-TLS-001", Title: "t", Severity: High, CWE: 326, Measures: []Measure{M2},
+		Types: []string{"google_compute_ssl_policy"},
+		Test:  func(*Graph, *Resource) []Problem { return []Problem{Fail("min_tls_version", "bad")} }}}, []*Graph{pg}, Options{})
+	d, _ := DefaultOf("google_compute_ssl_policy", "min_tls_version")
+	wantDefault := &Provenance{"TLS_1_0", []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+	if len(dflt.Findings) != 1 || !cmp.Equal(dflt.Findings[0].Provenance, wantDefault) {
+		t.Errorf("a defaulted attribute's provenance: got %+v, want %+v", dflt.Findings, wantDefault)
+	}
+	if s := wantDefault.Origins[0].String(); !strings.HasPrefix(s, "the provider default (min_tls_version: ") {
+		t.Errorf("provider default origin reads %q", s)
+	}
 	byAttr := map[string]*Provenance{}
 	for _, f := range res.Findings {
 		byAttr[f.Attribute] = f.Provenance

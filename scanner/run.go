@@ -503,6 +503,13 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 		return
 	}
 	a := res.Body.Get(path)
+	if d := defaultOf(res.Type, path); d != nil && (a.Null() || a.Value == cty.NilVal) {
+		// An attribute left out that the defaults table fills: the value
+		// judged is the provider default, and the table's wording says so.
+		shown, _ := ValueString(d.Value)
+		f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+		return
+	}
 	if a == nil || a.Value == cty.NilVal {
 		return
 	}
