@@ -389,9 +389,9 @@ func loadCase(t *testing.T, dir string) ([]*scanner.Graph, []scanner.Diagnostic)
 	if err != nil {
 		t.Fatalf("loading %s: %v", export, err)
 	}
-	_, linkDiags := link.Link([]*scanner.Graph{live}, []*scanner.Graph{g})
+	linked, _, linkDiags := link.Graphs([]*scanner.Graph{live}, []*scanner.Graph{g})
 	diags := append(append(append([]scanner.Diagnostic(nil), g.Diagnostics...), live.Diagnostics...), linkDiags...)
-	return []*scanner.Graph{live, g}, diags
+	return []*scanner.Graph{linked[0], g}, diags
 }
 
 func describe(res *scanner.Result) string {

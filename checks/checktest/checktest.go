@@ -125,7 +125,7 @@ func Plan(t testing.TB, planJSON string, opts ...Option) *scanner.Graph {
 		opt(&o)
 	}
 	dir := writeFiles(t, map[string]string{"plan.json": planJSON})
-	g, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{Base: dir, NoSource: true})
+	g, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{Base: dir})
 	if err != nil {
 		t.Fatalf("reading the plan: %v", err)
 	}

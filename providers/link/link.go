@@ -144,20 +144,6 @@ func Graphs(live []*scanner.Graph, declared []*scanner.Graph) (linked []*scanner
 	return linked, matched, diags
 }
 
-// Link is Graphs for callers that judge the live graphs they passed in:
-// it puts each linked graph in place of the live one it replaces, which
-// changes an indexed graph. It is kept only until its last caller
-// (checks/checks_test.go) moves to Graphs; use Graphs.
-func Link(live []*scanner.Graph, declared []*scanner.Graph) (matched int, diags []scanner.Diagnostic) {
-	linked, matched, diags := Graphs(live, declared)
-	for i, g := range linked {
-		if g != live[i] {
-			*live[i] = *g
-		}
-	}
-	return matched, diags
-}
-
 // linkable reports whether a resource is a live one of a type link knows
 // that is not linked yet.
 func linkable(r *scanner.Resource) bool {

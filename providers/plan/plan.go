@@ -36,10 +36,6 @@ type Options struct {
 	// Base is the directory file names are made relative to; "" means the
 	// directory of the plan file.
 	Base string
-	// NoSource says the caller wants no Terraform source read. Load never
-	// reads it, so it changes nothing here; plansource.Options has the same
-	// field, and callers written before the split still compile.
-	NoSource bool
 	// FS is the scanned tree: the plan file is read through it when it
 	// lies inside it. With no FS, the plan is read as an ordinary file.
 	FS *treefs.FS

@@ -14,7 +14,7 @@ import (
 func loadFixture(t *testing.T, name string) *scanner.Graph {
 	t.Helper()
 	dir := filepath.Join(fixtures, name)
-	g, err := Load(context.Background(), fixtureFile(t, dir), Options{Base: dir, NoSource: true})
+	g, err := Load(context.Background(), fixtureFile(t, dir), Options{Base: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
