@@ -21,13 +21,7 @@ var gcpACC007 = &scanner.Check{
 	Remediation: "Set auth_enabled = true, give clients the AUTH string " +
 		"(the instance's auth_string, kept in Secret Manager rather than in code), and " +
 		"enable in-transit encryption so the AUTH string is not sent in clear text.",
-	Fix: `resource "google_redis_instance" "cache" {
-  name                    = "sessions"
-  tier                    = "STANDARD_HA"
-  memory_size_gb          = 4
-  auth_enabled            = true
-  transit_encryption_mode = "SERVER_AUTHENTICATION"
-}`,
+	Fix: fixRedis,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "auth_enabled"
 		auth := r.Slot(path)

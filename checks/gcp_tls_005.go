@@ -20,13 +20,7 @@ var gcpTLS005 = &scanner.Check{
 	Remediation: "Set transit_encryption_mode = \"SERVER_AUTHENTICATION\" and connect " +
 		"with TLS using the instance's server CA. The mode can only be chosen when the " +
 		"instance is created, so plan a migration for existing instances.",
-	Fix: `resource "google_redis_instance" "cache" {
-  name                    = "sessions"
-  tier                    = "STANDARD_HA"
-  memory_size_gb          = 4
-  auth_enabled            = true
-  transit_encryption_mode = "SERVER_AUTHENTICATION"
-}`,
+	Fix: fixRedis,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "transit_encryption_mode"
 		mode := r.Slot(path)
@@ -39,3 +33,13 @@ var gcpTLS005 = &scanner.Check{
 		return []scanner.Problem{scanner.Fail(path, "transit_encryption_mode is %s: clients connect without TLS", mode.Show())}
 	},
 }
+
+// fixRedis is a Memorystore instance that passes both Redis checks: AUTH
+// on (GCP-ACC-007) and in-transit encryption (GCP-TLS-005).
+const fixRedis = `resource "google_redis_instance" "cache" {
+  name                    = "sessions"
+  tier                    = "STANDARD_HA"
+  memory_size_gb          = 4
+  auth_enabled            = true
+  transit_encryption_mode = "SERVER_AUTHENTICATION"
+}`

@@ -2,6 +2,7 @@ package scannertest
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,4 +25,18 @@ func Golden(t *testing.T, path, got string, update bool) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("differs from %s (-want +got):\n%s", path, diff)
 	}
+}
+
+// PlanFile returns the plan or state file (plan.json, else state.json) of
+// a plan fixture directory.
+func PlanFile(t *testing.T, dir string) string {
+	t.Helper()
+	for _, name := range []string{"plan.json", "state.json"} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatalf("%s has no plan.json or state.json", dir)
+	return ""
 }

@@ -3,7 +3,6 @@ package plansource
 import (
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,21 +12,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the graph.golden files")
 
 // fixtureFile returns the plan or state file of a fixture directory.
-func fixtureFile(t *testing.T, dir string) string {
-	t.Helper()
-	for _, name := range []string{"plan.json", "state.json"} {
-		if p := filepath.Join(dir, name); fileExists(p) {
-			return p
-		}
-	}
-	t.Fatalf("%s has no plan.json or state.json", dir)
-	return ""
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
+func fixtureFile(t *testing.T, dir string) string { return scannertest.PlanFile(t, dir) }
 
 // TestGolden loads every fixture of providers/plan (with its Terraform
 // source where there is one, as casascan scan does) and compares the whole graph with its
