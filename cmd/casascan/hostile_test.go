@@ -85,11 +85,14 @@ func runHostile(t testing.TB, dir string, lim hostileLimits, args ...string) hos
 	if lim.Time == 0 {
 		lim.Time = defaultHostileLimits.Time
 	}
-	if raceEnabled {
-		lim.Time *= 4 // the race detector slows everything down
-	}
 	if lim.Memory == 0 {
 		lim.Memory = defaultHostileLimits.Memory
+	}
+	if raceEnabled {
+		// The race detector slows everything down and keeps shadow memory
+		// beside the heap; the plain run holds the real limits.
+		lim.Time *= 4
+		lim.Memory *= 4
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lim.Time)
 	defer cancel()
