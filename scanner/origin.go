@@ -33,6 +33,11 @@ const (
 	// OriginComputed is an attribute of another resource (Name is its
 	// address): known after apply when it is unknown.
 	OriginComputed OriginKind = "computed"
+	// OriginOneOf is one of several instances of a resource block, not
+	// known which before apply: Name names them compactly (see
+	// Graph.CandidateNames: google_kms_crypto_key.k[*]) and File:Line is
+	// the block.
+	OriginOneOf OriginKind = "one_of"
 	// OriginDataSource is an attribute of a data source (Name is its
 	// address), read at apply time.
 	OriginDataSource OriginKind = "data_source"
@@ -53,7 +58,7 @@ const (
 // then what set the variable), then resources, then literals and records.
 var kindRank = map[OriginKind]int{
 	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6,
-	OriginComputed: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
+	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
 }
 
 // Origin is one place a value came from. It names places, never values, so
@@ -112,6 +117,11 @@ func (o Origin) String() string {
 		return name + ", its default" + at(" at ")
 	case OriginComputed:
 		return "an attribute of " + o.Name + at(" declared at ")
+	case OriginOneOf:
+		if w := o.Where(); w != "" {
+			return "one of " + o.Name + " (" + w + ")"
+		}
+		return "one of " + o.Name
 	case OriginDataSource:
 		return "the data source " + o.Name + at(" declared at ")
 	case OriginProviderDefault:
@@ -144,6 +154,8 @@ func (o Origin) Related() string {
 		return "module argument set here (" + o.Name + ")"
 	case OriginComputed, OriginDataSource:
 		return "value comes from " + o.Name
+	case OriginOneOf:
+		return "value is one of " + o.Name
 	case OriginLiteral:
 		return "value written here"
 	case OriginRecord:
@@ -192,7 +204,12 @@ func ProvenanceText(os []Origin) string {
 // sources), and otherwise its own expression as a literal in a Terraform
 // file, or the record of a plan, export or live resource. Everything a check
 // reads has an origin by this one rule.
-func (r *Resource) Origins(a *Attr) []Origin {
+func (r *Resource) Origins(a *Attr) []Origin { return r.originsIn(nil, a) }
+
+// originsIn is Origins with the graph r belongs to, when there is one: the
+// references to several instances of one resource block (the value is one
+// of them) become one OriginOneOf origin.
+func (r *Resource) originsIn(g *Graph, a *Attr) []Origin {
 	if a == nil {
 		return nil
 	}
@@ -204,6 +221,9 @@ func (r *Resource) Origins(a *Attr) []Origin {
 			kind = OriginDataSource
 		}
 		out = append(out, Origin{Kind: kind, Name: ref})
+	}
+	if g != nil && len(a.Refs) > 1 {
+		out = g.groupCandidates(out)
 	}
 	if len(out) == 0 {
 		switch {

@@ -513,7 +513,7 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 	if a == nil || a.Value == cty.NilVal {
 		return
 	}
-	p := &Provenance{Value: displaySecret(c, path, a), Origins: res.Origins(a)}
+	p := &Provenance{Value: displaySecret(c, path, a), Origins: res.originsIn(r.g, a)}
 	if p.Origins == nil {
 		p.Origins = []Origin{}
 	}

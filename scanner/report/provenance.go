@@ -106,6 +106,12 @@ func originLocations(f scanner.Finding) []scanner.Location {
 		if o.Kind == scanner.OriginComputed || o.Kind == scanner.OriginDataSource {
 			l.Address, l.Kind = o.Name, "resource"
 		}
+		if o.Kind == scanner.OriginOneOf {
+			l.Kind = "resource"
+			if block, ok := strings.CutSuffix(o.Name, "[*]"); ok {
+				l.Address = block
+			}
+		}
 		out = append(out, l)
 	}
 	return out
