@@ -78,7 +78,7 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 	case v == judge.Fail && len(keys) == 1:
 		p = scanner.Fail(path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", path, addresses(soft))
 	case v == judge.Fail:
-		p = scanner.Fail(path, "%s is one of keys %s, all SOFTWARE keys: the data is not protected by an HSM-backed key", path, addresses(soft))
+		p = scanner.Fail(path, "%s is one of %s, all SOFTWARE: the data is not protected by an HSM-backed key", path, g.CandidateNames(resourceAddrs(soft)))
 	case len(soft) == 0:
 		p = scanner.Unknown(path, "the protection level of key %s is not known before apply", addresses(unknown))
 	default:
@@ -89,11 +89,15 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 }
 
 func addresses(rs []*scanner.Resource) string {
+	return strings.Join(resourceAddrs(rs), " or ")
+}
+
+func resourceAddrs(rs []*scanner.Resource) []string {
 	names := make([]string, len(rs))
 	for i, r := range rs {
 		names[i] = r.Address
 	}
-	return strings.Join(names, " or ")
+	return names
 }
 
 // cmekTypes lists the types cmekPaths knows, sorted.

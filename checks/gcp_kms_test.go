@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -232,6 +234,42 @@ resource "google_storage_bucket" "b" {
 	}
 	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestKMS006OneOfAllSoftware: a bucket whose key is one of k[*], not known
+// which before apply, every one SOFTWARE, fails, and the message and the
+// provenance name the candidates the same compact way, the block once.
+func TestKMS006OneOfAllSoftware(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(fixtureRoot, "GCP-KMS-006/fail/zipmap_index_unknown_key_all_software/main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := checktest.Run(t, &gcpKMS006, []*scanner.Graph{checktest.HCL(t, string(src))})
+	var got []scanner.Finding
+	for _, f := range res.Findings {
+		if f.CheckID == gcpKMS006.ID && f.Status != scanner.StatusPass {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("findings = %v, want one", got)
+	}
+	f := got[0]
+	const msg = "google_storage_bucket.b: encryption.default_kms_key_name is one of google_kms_crypto_key.k[*], all SOFTWARE: " +
+		"the data is not protected by an HSM-backed key"
+	if f.Status != scanner.StatusFail || f.Message != msg {
+		t.Errorf("finding = %s %q, want FAIL %q", f.Status, f.Message, msg)
+	}
+	want := &scanner.Provenance{Value: "(known after apply)", Origins: []scanner.Origin{
+		{Kind: scanner.OriginOneOf, Name: "google_kms_crypto_key.k[*]", File: "main.tf", Line: 7},
+		{Kind: scanner.OriginComputed, Name: "random_id.s", File: "main.tf", Line: 3},
+	}}
+	if diff := cmp.Diff(want, f.Provenance); diff != "" {
+		t.Errorf("provenance (-want +got):\n%s", diff)
+	}
+	if s := scanner.ProvenanceText(f.Provenance.Origins); !strings.HasPrefix(s, "one of google_kms_crypto_key.k[*] (main.tf:7); ") {
+		t.Errorf("provenance text = %q", s)
 	}
 }
 
