@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpACC001 = &scanner.Check{
@@ -50,12 +51,11 @@ func testBucketPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	case "google_storage_bucket_acl":
 		return testBucketACL(r)
 	case "google_storage_bucket_access_control", "google_storage_default_object_access_control":
-		a := r.Get("entity")
-		switch s, _ := a.Str(); {
-		case memberUndecided(a):
+		switch v, public := memberPrivate(r.Slot("entity")); v {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown("entity", "the entity granted access is not known before apply")}
-		case isPublicMember(s):
-			return []scanner.Problem{scanner.Fail("entity", "grants access to %s, so anyone can read the bucket's objects", s)}
+		case judge.Fail:
+			return []scanner.Problem{scanner.Fail("entity", "grants access to %s, so anyone can read the bucket's objects", public[0])}
 		}
 		return nil
 	}
