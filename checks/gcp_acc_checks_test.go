@@ -31,6 +31,12 @@ resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_
 		{"public default object acl", `resource "google_storage_bucket_acl" "a" { default_acl = "publicRead" }`,
 			[]string{"google_storage_bucket_acl.a default_acl FAIL"}},
 		{"private predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "projectPrivate" }`, nil},
+		{"unknown predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = var.acl }
+variable "acl" { type = string }`, []string{"google_storage_bucket_acl.a predefined_acl UNKNOWN"}},
+		{"role entity with an unknown entry", `resource "google_storage_bucket_acl" "a" {
+  role_entity = ["OWNER:user-a@example.com", var.entity]
+}
+variable "entity" { type = string }`, []string{"google_storage_bucket_acl.a role_entity UNKNOWN"}},
 		{"role entity", `resource "google_storage_bucket_acl" "a" {
   role_entity = ["OWNER:user-a@example.com", "READER:allUsers"]
 }`, []string{"google_storage_bucket_acl.a role_entity FAIL"}},
