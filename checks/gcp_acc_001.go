@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpACC001 = &scanner.Check{
@@ -50,12 +51,11 @@ func testBucketPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	case "google_storage_bucket_acl":
 		return testBucketACL(r)
 	case "google_storage_bucket_access_control", "google_storage_default_object_access_control":
-		a := r.Get("entity")
-		switch s, _ := a.Str(); {
-		case memberUndecided(a):
+		switch v, public := memberPrivate(r.Slot("entity")); v {
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown("entity", "the entity granted access is not known before apply")}
-		case isPublicMember(s):
-			return []scanner.Problem{scanner.Fail("entity", "grants access to %s, so anyone can read the bucket's objects", s)}
+		case judge.Fail:
+			return []scanner.Problem{scanner.Fail("entity", "grants access to %s, so anyone can read the bucket's objects", public[0])}
 		}
 		return nil
 	}
@@ -67,14 +67,15 @@ func testBucketPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 func testBucketACL(r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
 	for _, name := range []string{"predefined_acl", "default_acl"} {
-		acl := r.Get(name)
-		if s, ok := acl.Str(); ok && publicACLs[strings.ToLower(strings.TrimSpace(s))] {
-			out = append(out, scanner.Fail(name, "%s is the public ACL %s", name, scanner.Display(acl)))
-		} else if !acl.Null() && !acl.Known() {
+		acl := r.Slot(name)
+		switch acl.StrIs(func(s string) bool { return !publicACLs[strings.ToLower(strings.TrimSpace(s))] }) {
+		case judge.Fail:
+			out = append(out, scanner.Fail(name, "%s is the public ACL %s", name, acl.Show()))
+		case judge.Unknown:
 			out = append(out, scanner.Unknown(name, "%s is not known before apply", name))
 		}
 	}
-	entities, known := stringList(r.Get("role_entity"))
+	entities, known := stringList(r.Slot("role_entity").Attr)
 	var public []string
 	for _, e := range entities {
 		if _, entity, ok := strings.Cut(e, ":"); ok && isPublicMember(entity) {

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpACC005 = &scanner.Check{
@@ -57,17 +58,18 @@ func testDatasetPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 }
 
 // datasetAccessProblems judges one access entry: special_group or iam_member
-// naming allUsers or allAuthenticatedUsers.
+// naming allUsers or allAuthenticatedUsers (memberPrivate: an entry of a
+// dynamic whose for_each is not known is public only in some outcomes).
 func datasetAccessProblems(acc scanner.BlockSlot) []scanner.Problem {
 	var out []scanner.Problem
 	for _, name := range []string{"special_group", "iam_member"} {
-		a := acc.Body.Attrs[name]
 		path := joinPath(acc.Path, name)
-		switch s, _ := a.Str(); {
-		case memberUndecided(a):
+		s := scanner.Slot{Path: path, Attr: acc.Body.Attrs[name], Block: acc.Body, Unexpanded: acc.Unexpanded, MaybeMissing: acc.MaybeMissing}
+		switch v, public := memberPrivate(s); v {
+		case judge.Unknown:
 			out = append(out, scanner.Unknown(path, "the dataset access entry's %s is not known before apply", name))
-		case isPublicMember(s):
-			out = append(out, scanner.Fail(path, "gives %s access to the dataset, so anyone can query it", s))
+		case judge.Fail:
+			out = append(out, scanner.Fail(path, "gives %s access to the dataset, so anyone can query it", public[0]))
 		}
 	}
 	return out

@@ -31,6 +31,12 @@ resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_
 		{"public default object acl", `resource "google_storage_bucket_acl" "a" { default_acl = "publicRead" }`,
 			[]string{"google_storage_bucket_acl.a default_acl FAIL"}},
 		{"private predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = "projectPrivate" }`, nil},
+		{"unknown predefined acl", `resource "google_storage_bucket_acl" "a" { predefined_acl = var.acl }
+variable "acl" { type = string }`, []string{"google_storage_bucket_acl.a predefined_acl UNKNOWN"}},
+		{"role entity with an unknown entry", `resource "google_storage_bucket_acl" "a" {
+  role_entity = ["OWNER:user-a@example.com", var.entity]
+}
+variable "entity" { type = string }`, []string{"google_storage_bucket_acl.a role_entity UNKNOWN"}},
 		{"role entity", `resource "google_storage_bucket_acl" "a" {
   role_entity = ["OWNER:user-a@example.com", "READER:allUsers"]
 }`, []string{"google_storage_bucket_acl.a role_entity FAIL"}},
@@ -45,6 +51,72 @@ resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_
 		{"unknown entity", `resource "google_storage_bucket_access_control" "a" { entity = var.e }
 variable "e" {}`,
 			[]string{"google_storage_bucket_access_control.a entity UNKNOWN"}},
+		{"policy dynamic binding with unknown for_each and public member", `
+variable "roles" { type = set(string) }
+data "google_iam_policy" "p" {
+  dynamic "binding" {
+    for_each = var.roles
+    content {
+      role    = binding.value
+      members = ["allUsers"]
+    }
+  }
+}
+resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
+			[]string{"google_storage_bucket_iam_policy.p policy_data UNKNOWN -> data.google_iam_policy.p"}},
+		{"policy dynamic binding with unknown for_each beside a public binding", `
+variable "roles" { type = set(string) }
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["allAuthenticatedUsers"]
+  }
+  dynamic "binding" {
+    for_each = var.roles
+    content {
+      role    = binding.value
+      members = ["user:a@example.com"]
+    }
+  }
+}
+resource "google_storage_bucket_iam_policy" "p" { policy_data = data.google_iam_policy.p.policy_data }`,
+			[]string{"google_storage_bucket_iam_policy.p policy_data FAIL -> data.google_iam_policy.p"}},
+		{"policy one of two data sources only one public", `
+variable "open" { type = bool }
+data "google_iam_policy" "public" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["allUsers"]
+  }
+}
+data "google_iam_policy" "private" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["user:a@example.com"]
+  }
+}
+resource "google_storage_bucket_iam_policy" "p" {
+  policy_data = var.open ? data.google_iam_policy.public.policy_data : data.google_iam_policy.private.policy_data
+}`,
+			[]string{"google_storage_bucket_iam_policy.p policy_data UNKNOWN -> data.google_iam_policy.private -> data.google_iam_policy.public"}},
+		{"policy one of two data sources both public", `
+variable "open" { type = bool }
+data "google_iam_policy" "a" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["allUsers"]
+  }
+}
+data "google_iam_policy" "b" {
+  binding {
+    role    = "roles/storage.objectViewer"
+    members = ["allAuthenticatedUsers"]
+  }
+}
+resource "google_storage_bucket_iam_policy" "p" {
+  policy_data = var.open ? data.google_iam_policy.a.policy_data : data.google_iam_policy.b.policy_data
+}`,
+			[]string{"google_storage_bucket_iam_policy.p policy_data FAIL -> data.google_iam_policy.a -> data.google_iam_policy.b"}},
 	})
 }
 
@@ -143,6 +215,17 @@ func TestACC005PublicDataset(t *testing.T) {
   role   = "roles/bigquery.dataViewer"
   member = "allUsers"
 }`, []string{"google_bigquery_dataset_iam_member.m member FAIL"}},
+		{"dynamic access with unknown for_each and public group", `
+variable "readers" { type = set(string) }
+resource "google_bigquery_dataset" "d" {
+  dynamic "access" {
+    for_each = var.readers
+    content {
+      role          = "READER"
+      special_group = "allAuthenticatedUsers"
+    }
+  }
+}`, []string{"google_bigquery_dataset.d access.0.special_group UNKNOWN"}},
 	})
 }
 

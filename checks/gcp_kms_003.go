@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpKMS003 = scanner.Check{
@@ -32,12 +33,12 @@ resource "google_kms_crypto_key_iam_member" "storage_agent" {
 }
 `,
 	Test: func(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-		members, path, unknown := publicMembers(g, r)
-		switch {
-		case len(members) > 0:
+		v, members, path := publicMembers(g, r)
+		switch v {
+		case judge.Fail:
 			return []scanner.Problem{scanner.Fail(path,
 				"grants %s to %s: anyone can use the Cloud KMS key%s", roleOf(r), strings.Join(members, " and "), ringNote(r))}
-		case unknown:
+		case judge.Unknown:
 			return []scanner.Problem{scanner.Unknown(path, "members are not known before apply, so a public grant cannot be ruled out")}
 		}
 		return nil
@@ -47,8 +48,8 @@ resource "google_kms_crypto_key_iam_member" "storage_agent" {
 // roleOf names the role an IAM member or binding grants, or "a role" for a
 // policy, whose roles are many.
 func roleOf(r *scanner.Resource) string {
-	if a := r.Get("role"); a != nil {
-		return scanner.Display(a)
+	if s := r.Slot("role"); s.Attr != nil {
+		return s.Show()
 	}
 	return "a role"
 }

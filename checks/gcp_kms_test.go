@@ -133,6 +133,24 @@ variable "policy" { type = string }
     { role = "roles/cloudkms.cryptoKeyEncrypter", members = ["user:a@example.com"] },
   ] })
 }`, []string{"google_project_iam_policy.p policy_data FAIL"}},
+		{"policy dynamic binding with unknown for_each holds the admin role", `
+data "google_iam_policy" "p" {
+  binding {
+    role    = "roles/cloudkms.cryptoKeyEncrypter"
+    members = ["user:a@example.com"]
+  }
+  dynamic "binding" {
+    for_each = var.admins
+    content {
+      role    = "roles/cloudkms.admin"
+      members = ["user:a@example.com"]
+    }
+  }
+}
+resource "google_project_iam_policy" "p" {
+  project     = "p"
+  policy_data = data.google_iam_policy.p.policy_data
+}`, []string{"google_project_iam_policy.p policy_data UNKNOWN"}},
 		{"projects not known", `
 resource "google_project" "app" {
   name       = "app"

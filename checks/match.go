@@ -32,7 +32,10 @@ type iamBinding struct {
 	Role string
 	// Members are the members whose value is known, sorted.
 	Members []string
-	// Partial is true when some members are not known before apply.
+	// Partial is true when some members are not known before apply, or when
+	// the binding may not exist: a binding block of a dynamic whose for_each
+	// is not known, or one of several policies the resource may use. Such a
+	// binding lists no members, since none is granted in every outcome.
 	Partial bool
 	// Sensitive is true when the members come from a sensitive value: a
 	// message shows them only through scanner.Redacted.
@@ -47,31 +50,39 @@ type iamBinding struct {
 func iamBindings(g *scanner.Graph, r *scanner.Resource) (bs []iamBinding, path string, unknown bool) {
 	switch {
 	case strings.HasSuffix(r.Type, "_iam_member"):
-		return []iamBinding{bindingOf(r.Body, "member")}, "member", false
+		return []iamBinding{bindingOf(r.Slot("role"), r.Slot("member"))}, "member", false
 	case strings.HasSuffix(r.Type, "_iam_binding"):
-		return []iamBinding{bindingOf(r.Body, "members")}, "members", false
+		return []iamBinding{bindingOf(r.Slot("role"), r.Slot("members"))}, "members", false
 	case strings.HasSuffix(r.Type, "_iam_policy"):
-		bs, unknown := policyBindings(g, r.Get("policy_data"))
+		bs, unknown := policyBindings(g, r.Slot("policy_data"))
 		return bs, "policy_data", unknown
 	}
 	return nil, "", false
 }
 
-// bindingOf reads role and the members attribute named attr of one body: an
-// IAM member or binding resource, or a binding block of a policy document.
-func bindingOf(b *scanner.Body, attr string) iamBinding {
+// bindingOf reads a role and the members slot beside it: of an IAM member or
+// binding resource, or of a binding block of a policy document. A binding in
+// a block that may not exist is Partial and lists no members.
+func bindingOf(role, members scanner.Slot) iamBinding {
 	var out iamBinding
-	if role, ok := b.Attrs["role"].Str(); ok {
-		out.Role = role
+	if s, ok := scanner.ValueString(role.Value()); ok && role.Known() {
+		out.Role = s
 	}
-	a := b.Attrs[attr]
-	if a == nil {
+	if members.Attr.Null() {
 		return out
 	}
-	out.Members, out.Partial = memberValues(a.Value)
-	out.Sensitive = a.Sensitive
+	out.Members, out.Partial = memberValues(members.Value())
+	out.Sensitive = members.Attr.Sensitive
+	if maybeAbsent(members) {
+		out.Members, out.Partial = nil, true
+	}
 	return out
 }
+
+// maybeAbsent reports whether the block a slot is in may not exist: it stands
+// for the blocks of a dynamic whose for_each is not known (zero or more), or
+// a block on the way may be missing.
+func maybeAbsent(s scanner.Slot) bool { return s.MaybeMissing || s.Unexpanded }
 
 // memberValues lists the known strings of a member or members value (a
 // string, or a list, set or tuple of strings) and says whether any part of it
@@ -114,55 +125,157 @@ func couldBePublic(v cty.Value) bool {
 	return strings.HasPrefix("allUsers", prefix) || strings.HasPrefix("allAuthenticatedUsers", prefix)
 }
 
-// policyBindings reads the bindings of a policy_data attribute: a known JSON
-// policy document, or the data.google_iam_policy it was taken from.
-func policyBindings(g *scanner.Graph, a *scanner.Attr) (bs []iamBinding, unknown bool) {
-	if a == nil || a.Null() {
+// memberPrivate judges a member or members slot (an IAM member, an ACL
+// entity, a dataset access entry, a policy binding's members): FAIL when it
+// names allUsers or allAuthenticatedUsers in every outcome, and public lists
+// them; UNKNOWN when a member not known before apply might be public, or
+// when the block it is in may not exist; PASS when no member can be public.
+func memberPrivate(s scanner.Slot) (v judge.Verdict, public []string) {
+	if s.Attr.Null() {
+		return judge.Pass, nil
+	}
+	known, partial := memberValues(s.Value())
+	for _, m := range known {
+		if isPublicMember(m) {
+			public = append(public, m)
+		}
+	}
+	switch {
+	case len(public) > 0 && !maybeAbsent(s):
+		return judge.Fail, public
+	case len(public) > 0 || partial:
+		return judge.Unknown, nil
+	}
+	return judge.Pass, nil
+}
+
+// policyBindings reads the bindings of a policy_data slot: a known JSON
+// policy document, or the data.google_iam_policy it was taken from. When it
+// may be one of several data sources, every binding is Partial: no member is
+// granted in every outcome.
+func policyBindings(g *scanner.Graph, s scanner.Slot) (bs []iamBinding, unknown bool) {
+	if s.Attr.Null() {
 		return nil, false
 	}
-	if s, ok := a.Str(); ok && a.Known() {
-		var doc struct {
-			Bindings []struct {
-				Role    string   `json:"role"`
-				Members []string `json:"members"`
-			} `json:"bindings"`
-		}
-		if err := json.Unmarshal([]byte(s), &doc); err != nil {
+	if s.Known() {
+		doc, ok := policyDoc(s)
+		if !ok {
 			return nil, true
 		}
-		for _, b := range doc.Bindings {
-			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members), Sensitive: a.Sensitive})
+		for _, b := range doc {
+			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members), Sensitive: s.Attr.Sensitive})
 		}
 		return bs, false
 	}
-	var found bool
-	for _, p := range g.FollowAttr(a, "google_iam_policy") {
-		if p.Mode != scanner.Data {
-			continue
-		}
-		found = true
-		for _, blk := range p.Body.BlocksNamed("binding") {
-			bs = append(bs, bindingOf(blk.Body, "members"))
+	docs := policySources(g, s)
+	for _, p := range docs {
+		for _, sl := range p.Lookup("binding.*.members").Slots {
+			b := bindingOf(p.Slot(strings.TrimSuffix(sl.Path, "members")+"role"), sl)
+			if len(docs) > 1 && len(b.Members) > 0 {
+				b.Members, b.Partial = nil, true
+			}
+			bs = append(bs, b)
 		}
 	}
-	return bs, !found
+	return bs, len(docs) == 0
 }
 
-// publicMembers returns the public members (allUsers, allAuthenticatedUsers)
-// an IAM member, binding or policy resource grants a role to, sorted, and the
-// attribute they are in. unknown is true when some members could not be known
-// before apply, so the absence of a public member is not certain.
-func publicMembers(g *scanner.Graph, r *scanner.Resource) (members []string, path string, unknown bool) {
-	bs, path, unknown := iamBindings(g, r)
-	for _, b := range bs {
-		unknown = unknown || b.Partial
-		for _, m := range b.Members {
-			if isPublicMember(m) {
-				members = append(members, m)
-			}
+// policyBinding is one binding of a known JSON policy document.
+type policyBinding struct {
+	Role    string   `json:"role"`
+	Members []string `json:"members"`
+}
+
+// policyDoc parses a known policy_data; ok is false when it is not a policy
+// document.
+func policyDoc(s scanner.Slot) (bs []policyBinding, ok bool) {
+	str, isStr := scanner.ValueString(s.Value())
+	if !isStr {
+		return nil, false
+	}
+	var doc struct {
+		Bindings []policyBinding `json:"bindings"`
+	}
+	if err := json.Unmarshal([]byte(str), &doc); err != nil {
+		return nil, false
+	}
+	return doc.Bindings, true
+}
+
+// policySources are the data.google_iam_policy candidates a policy_data not
+// known before apply refers to: several when it is one of several.
+func policySources(g *scanner.Graph, s scanner.Slot) []*scanner.Resource {
+	var out []*scanner.Resource
+	for _, p := range g.FollowAttr(s.Attr, "google_iam_policy") {
+		if p.Mode == scanner.Data {
+			out = append(out, p)
 		}
 	}
-	return sortedUnique(members), path, unknown
+	return out
+}
+
+// policyPrivate judges a policy_data slot as memberPrivate judges members:
+// a known JSON document by its bindings; else the data.google_iam_policy it
+// refers to, each binding block's members (a dynamic binding whose for_each
+// is not known counts only where it must exist); when it is one of several
+// data sources, FAIL needs every candidate public (judge.OneOf). No data
+// source to follow is UNKNOWN.
+func policyPrivate(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []string) {
+	if s.Attr.Null() {
+		return judge.Pass, nil
+	}
+	if s.Known() {
+		doc, ok := policyDoc(s)
+		if !ok {
+			return judge.Unknown, nil
+		}
+		var public []string
+		for _, b := range doc {
+			for _, m := range b.Members {
+				if isPublicMember(m) {
+					public = append(public, m)
+				}
+			}
+		}
+		if len(public) > 0 {
+			return judge.Fail, public
+		}
+		return judge.Pass, nil
+	}
+	var public []string
+	v := judge.OneOf(policySources(g, s), func(p *scanner.Resource) judge.Verdict {
+		v := judge.Pass // every slot, not judge.All: the message lists every public member
+		for _, sl := range p.Lookup("binding.*.members").Slots {
+			w, pub := memberPrivate(sl)
+			v, public = v.And(w), append(public, pub...)
+		}
+		return v
+	})
+	if v != judge.Fail {
+		public = nil
+	}
+	return v, public
+}
+
+// publicMembers judges an IAM member, binding or policy resource: v is FAIL
+// when it grants a role to allUsers or allAuthenticatedUsers in every
+// outcome, with those members (sorted), UNKNOWN when some outcome might, PASS
+// when none can. path is the attribute the members are in.
+func publicMembers(g *scanner.Graph, r *scanner.Resource) (v judge.Verdict, members []string, path string) {
+	switch {
+	case strings.HasSuffix(r.Type, "_iam_member"):
+		path = "member"
+		v, members = memberPrivate(r.Slot(path))
+	case strings.HasSuffix(r.Type, "_iam_binding"):
+		path = "members"
+		v, members = memberPrivate(r.Slot(path))
+	case strings.HasSuffix(r.Type, "_iam_policy"):
+		path = "policy_data"
+		v, members = policyPrivate(g, r.Slot(path))
+	default:
+		return judge.Pass, nil, ""
+	}
+	return v, sortedUnique(members), path
 }
 
 func sortedUnique(ss []string) []string {

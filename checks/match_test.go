@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -115,12 +116,19 @@ func TestPublicMembers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, r := loadRes(t, iamPolicies+tc.src, tc.addr)
-			members, path, unk := publicMembers(g, r)
+			v, members, path := publicMembers(g, r)
 			if diff := cmp.Diff(tc.wantMembers, members); diff != "" {
 				t.Errorf("members (-want +got):\n%s", diff)
 			}
-			if path != tc.wantPath || unk != tc.wantUnknown {
-				t.Errorf("path, unknown = %q, %v; want %q, %v", path, unk, tc.wantPath, tc.wantUnknown)
+			want := judge.Pass
+			switch {
+			case len(tc.wantMembers) > 0:
+				want = judge.Fail
+			case tc.wantUnknown:
+				want = judge.Unknown
+			}
+			if path != tc.wantPath || v != want {
+				t.Errorf("path, verdict = %q, %v; want %q, %v", path, v, tc.wantPath, want)
 			}
 		})
 	}

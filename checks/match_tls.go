@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 // This file holds the small readers the SEC, TLS, ACC, DEL and LOG checks
@@ -79,36 +80,26 @@ func iamTypes(parents ...string) []string {
 }
 
 // publicGrant judges an IAM member, binding or policy resource with
-// publicMembers: a public member is a failure at the attribute it is in; a
-// member list that is not fully known and holds no public member is unknown.
-// what names the protected thing for the message. A policy built from a
+// publicMembers: public in every outcome is a failure at the attribute the
+// members are in; public in some outcome is unknown. what names the
+// protected thing for the message. A policy built from a
 // data.google_iam_policy names that data source as related.
 func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.Problem {
-	members, path, unknown := publicMembers(g, r)
+	v, members, path := publicMembers(g, r)
 	role := "a role"
-	if a := r.Get("role"); a != nil && a.Known() {
-		role = scanner.Display(a)
+	if s := r.Slot("role"); s.Attr != nil && s.Known() {
+		role = s.Show()
 	}
-	related := g.Follow(r, "policy_data", "google_iam_policy")
-	switch {
-	case len(members) > 0:
+	related := g.FollowAttr(r.Slot("policy_data").Attr, "google_iam_policy")
+	switch v {
+	case judge.Fail:
 		p := scanner.Fail(path, "grants %s on the %s to %s, so anyone can reach it", role, what, strings.Join(members, " and "))
 		p.Related = related
 		return []scanner.Problem{p}
-	case unknown:
+	case judge.Unknown:
 		p := scanner.Unknown(path, "the members granted access to the %s are not all known before apply", what)
 		p.Related = related
 		return []scanner.Problem{p}
 	}
 	return nil
-}
-
-// memberUndecided reports whether an IAM member or ACL entity attribute is not
-// known before apply and might still be allUsers or allAuthenticatedUsers. A
-// template such as "user-${var.email}" has a known prefix that rules both out.
-func memberUndecided(a *scanner.Attr) bool {
-	if a.Null() || a.Known() {
-		return false
-	}
-	return couldBePublic(a.Value)
 }
