@@ -132,9 +132,6 @@ func defaultOf(typ, path string) *ProviderDefault {
 	return byPath[stripIndexes(path)]
 }
 
-// ProviderDefaults lists the table, in its order.
-func ProviderDefaults() []ProviderDefault { return append([]ProviderDefault(nil), providerDefaults...) }
-
 // stripIndexes drops the numeric segments of a dotted path.
 func stripIndexes(path string) string {
 	if !strings.ContainsAny(path, "0123456789") {
