@@ -345,19 +345,20 @@ func decodeVariable(blk *hcl.Block) (*varDecl, hcl.Diagnostics) {
 	if a := c.Attributes["default"]; a != nil {
 		v.def = a.Expr
 	}
-	for _, name := range []string{"nullable", "sensitive"} {
-		dst := map[string]*bool{"sensitive": &v.sensitive, "nullable": &v.nullable}[name]
-		if a := c.Attributes[name]; a != nil {
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"nullable", &v.nullable}, {"sensitive", &v.sensitive}} {
+		if a := c.Attributes[f.name]; a != nil {
 			b, ok := literalBool(a)
 			if !ok {
 				// Terraform refuses it; a secret is never shown for it.
-				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for " + name,
-					Detail: "it must be true or false, written literally" + map[string]string{
-						"sensitive": "; the variable is treated as sensitive", "nullable": "; the variable is treated as nullable"}[name],
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for " + f.name,
+					Detail:  "it must be true or false, written literally; the variable is treated as " + f.name,
 					Subject: a.Expr.Range().Ptr()})
 				b = true
 			}
-			*dst = b
+			*f.dst = b
 		}
 	}
 	return v, diags

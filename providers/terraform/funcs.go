@@ -3,6 +3,7 @@ package terraform
 import (
 	"errors"
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/casascan/casascan/internal/treefs"
@@ -166,17 +167,9 @@ func passThrough(f function.Function, pre func(args []cty.Value) error) function
 // anySensitive reports whether a sensitive value is among args, at any
 // depth.
 func anySensitive(args []cty.Value) bool {
-	for _, a := range args {
-		if !a.ContainsMarked() {
-			continue
-		}
-		if _, marks := a.UnmarkDeep(); len(marks) > 0 {
-			if _, ok := marks[sensitiveMark]; ok {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(args, func(a cty.Value) bool {
+		return a.ContainsMarked() && a.HasMarkDeep(sensitiveMark)
+	})
 }
 
 // hideArguments replaces the error of a call that had a sensitive

@@ -346,13 +346,19 @@ func estimateEncode(m *meter, args []cty.Value) (cost, bool) {
 
 func estimateFormat(m *meter, args []cty.Value) (cost, bool) {
 	sh, ok := measureArgs(m, args...)
-	verbs := int64(0)
+	verbs := formatVerbs(args)
+	return cost{steps: sh.nodes, bytes: 2*sh.bytes + 8*sh.nodes + verbs*maxFormatWidth}, ok
+}
+
+// formatVerbs counts the verbs (at most) of a format call's known format
+// string, its first argument.
+func formatVerbs(args []cty.Value) int64 {
 	if len(args) > 0 {
 		if f, known := knownString(args[0]); known {
-			verbs = int64(strings.Count(f, "%"))
+			return int64(strings.Count(f, "%"))
 		}
 	}
-	return cost{steps: sh.nodes, bytes: 2*sh.bytes + 8*sh.nodes + verbs*maxFormatWidth}, ok
+	return 0
 }
 
 // estimateFormatList: formatlist formats once per element of its longest
@@ -371,12 +377,7 @@ func estimateFormatList(m *meter, args []cty.Value) (cost, bool) {
 	}
 	ls, ok1 := measureArgs(m, lists...)
 	ss, ok2 := measureArgs(m, scalars...)
-	verbs := int64(0)
-	if len(args) > 0 {
-		if f, known := knownString(args[0]); known {
-			verbs = int64(strings.Count(f, "%"))
-		}
-	}
+	verbs := formatVerbs(args)
 	per := 2*ss.bytes + 8*ss.nodes + verbs*maxFormatWidth
 	if per > 0 && n > (1<<62)/per {
 		m.fail(hitBytes)

@@ -610,11 +610,7 @@ func (l *tree) parseDirs(dirs []string, isRoot bool) error {
 				l.add(*f.skipped)
 			}
 			for _, diag := range f.diags {
-				// A file with a syntax error (or one that cannot be read)
-				// is not judged whole: the scan is incomplete.
-				d := fromHCL(diag)
-				d.Skipped = d.Severity == scanner.DiagError
-				l.add(d)
+				l.parseDiag(diag)
 			}
 		}
 		for _, diag := range diags[i] {
@@ -707,6 +703,15 @@ func (t *tree) diag(sev scanner.DiagSeverity, summary, detail string, rng hcl.Ra
 
 // hclDiag records an HCL diagnostic.
 func (t *tree) hclDiag(d *hcl.Diagnostic) { t.add(fromHCL(d)) }
+
+// parseDiag records an HCL diagnostic raised reading or parsing a file (a
+// configuration or variables file): an error leaves the file not judged
+// whole, so the scan is incomplete.
+func (t *tree) parseDiag(d *hcl.Diagnostic) {
+	sd := fromHCL(d)
+	sd.Skipped = sd.Severity == scanner.DiagError
+	t.add(sd)
+}
 
 // add records d unless a diagnostic with its place and summary is there.
 func (t *tree) add(d scanner.Diagnostic) {

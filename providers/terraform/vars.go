@@ -167,14 +167,14 @@ func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals 
 		f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
 	for _, d := range diags {
-		l.varFileDiag(d)
+		l.parseDiag(d)
 	}
 	if f == nil || f.Body == nil {
 		return
 	}
 	attrs, diags := f.Body.JustAttributes()
 	for _, d := range diags {
-		l.varFileDiag(d)
+		l.parseDiag(d)
 	}
 	for _, name := range sortedKeys(attrs) {
 		if m.vars[name] == nil {
@@ -194,12 +194,4 @@ func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals 
 		}
 		vals[name] = withOrigin(v, varFileOrigin(name, shown, arg, attrs[name].Range))
 	}
-}
-
-// varFileDiag records an error reading a variables file as not judged: the
-// values it sets are not known, so a clean result cannot be trusted.
-func (l *loader) varFileDiag(d *hcl.Diagnostic) {
-	sd := fromHCL(d)
-	sd.Skipped = sd.Severity == scanner.DiagError
-	l.add(sd)
 }
