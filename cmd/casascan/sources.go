@@ -294,11 +294,9 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 	}
 	switch s.kind {
 	case kindPlan:
-		src := planSource
-		if src == "" && hasTerraformFiles(tree, filepath.Dir(s.path)) {
-			src = filepath.Dir(s.path)
-		}
-		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
+		// With no Terraform directory given beside it, plansource maps the
+		// plan to the .tf files in its own directory, if any.
+		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: planSource, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
 	case kindExport:
 		data, err := tree.ReadArg(s.path, s.arg)
 		if err != nil {
@@ -364,19 +362,6 @@ func relTo(base, path string) string {
 		return filepath.ToSlash(path)
 	}
 	return filepath.ToSlash(rel)
-}
-
-func hasTerraformFiles(tree *treefs.FS, dir string) bool {
-	entries, err := tree.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *scanPlan) gcpOptions(c *cli) gcp.Options {
