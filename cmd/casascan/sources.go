@@ -38,6 +38,8 @@ type source struct {
 	// base is what file names in the report are relative to (setBases).
 	base string
 	kind sourceKind
+	// data is an export's content, read once when it was classified.
+	data []byte
 }
 
 const pathHint = "give a Terraform directory, a plan JSON file (terraform show -json) or an asset export file, for example: casascan scan ."
@@ -154,7 +156,7 @@ func (c *cli) classify(arg string) (source, error) {
 	case plan.Detect(data):
 		s.kind = kindPlan
 	case gcp.DetectExport(data):
-		s.kind = kindExport
+		s.kind, s.data = kindExport, data
 	default:
 		return source{}, usageErrorf("%s is neither a plan JSON file (terraform show -json) nor an asset export (gcloud asset export); to scan Terraform, give its directory: casascan scan %s",
 			arg, filepath.Dir(arg))
@@ -294,17 +296,11 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 	}
 	switch s.kind {
 	case kindPlan:
-		src := planSource
-		if src == "" && hasTerraformFiles(tree, filepath.Dir(s.path)) {
-			src = filepath.Dir(s.path)
-		}
-		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: src, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
+		// With no Terraform directory given beside it, plansource maps the
+		// plan to the .tf files in its own directory, if any.
+		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: planSource, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
 	case kindExport:
-		data, err := tree.ReadArg(s.path, s.arg)
-		if err != nil {
-			return nil, pathErr(err)
-		}
-		return one(gcp.ReadExport(ctx, data, relTo(s.base, s.path), s.base))
+		return one(gcp.ReadExport(ctx, s.data, relTo(s.base, s.path), s.base))
 	}
 	return terraform.LoadTree(ctx, s.path, terraform.Options{
 		VarArgs: p.varArgs(), Env: c.environ, Base: s.base,
@@ -364,19 +360,6 @@ func relTo(base, path string) string {
 		return filepath.ToSlash(path)
 	}
 	return filepath.ToSlash(rel)
-}
-
-func hasTerraformFiles(tree *treefs.FS, dir string) bool {
-	entries, err := tree.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *scanPlan) gcpOptions(c *cli) gcp.Options {

@@ -181,11 +181,7 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 	if s.NoInlineIgnores {
 		ignores = "not honoured"
 	}
-	notJudged := len(res.NotJudged())
-	nj := "0"
-	if notJudged > 0 {
-		nj = itoa(notJudged) + " (incomplete scan: see the NOT_JUDGED rows)"
-	}
+	nj := csvNotJudgedValue(len(res.NotJudged()))
 	var rows [][]string
 	add := func(field, value string) {
 		row := make([]string, len(csvHeader))
@@ -253,4 +249,13 @@ func splitLocation(loc string) (string, int) {
 		return loc, 0
 	}
 	return loc[:i], n
+}
+
+// csvNotJudgedValue is the scope record's not_judged field, as the writer
+// and MergeCSV both write it.
+func csvNotJudgedValue(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	return itoa(n) + " (incomplete scan: see the NOT_JUDGED rows)"
 }

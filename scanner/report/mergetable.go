@@ -177,11 +177,7 @@ func MergeCSV(w io.Writer, inputs ...io.Reader) error {
 			notJudged++
 		}
 	}
-	nj := "0"
-	if notJudged > 0 {
-		nj = itoa(notJudged) + " (incomplete scan: see the NOT_JUDGED rows)"
-	}
-	scope["not_judged"] = []string{nj}
+	scope["not_judged"] = []string{csvNotJudgedValue(notJudged)}
 	if ins := scope["input"]; len(ins) > 1 {
 		ins = slices.DeleteFunc(ins, func(s string) bool { return s == "not recorded" })
 		slices.Sort(ins)
