@@ -10,6 +10,7 @@ import (
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/cmd/casascan/internal/config"
 	"github.com/casascan/casascan/internal/safetext"
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/baseline"
 )
@@ -160,7 +161,7 @@ func (c *cli) configTree(p *scanPlan) string {
 // display names a path for messages: relative to the working directory
 // when inside it.
 func (c *cli) display(path string) string {
-	if rel, err := filepath.Rel(c.dir, path); err == nil && within(c.dir, path) {
+	if rel, err := filepath.Rel(c.dir, path); err == nil && treefs.Within(c.dir, path) {
 		return rel
 	}
 	return path

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner/report"
 )
 
@@ -93,7 +94,7 @@ func (c *cli) sourceReader(p *scanPlan) func(string) []byte {
 		}
 		abs := filepath.Join(p.sources[0].base, filepath.FromSlash(file))
 		for _, s := range p.sources {
-			if !within(s.root, abs) {
+			if !treefs.Within(s.root, abs) {
 				continue
 			}
 			tree, err := c.tree(s.root)

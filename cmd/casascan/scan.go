@@ -325,7 +325,7 @@ func (c *cli) scanRoot(args []string, f *scanFlags, p *scanPlan) string {
 	var parts []string
 	for _, a := range args {
 		if filepath.IsAbs(a) {
-			if rel, err := filepath.Rel(c.dir, a); err == nil && within(c.dir, a) {
+			if rel, err := filepath.Rel(c.dir, a); err == nil && treefs.Within(c.dir, a) {
 				a = rel
 			}
 		}

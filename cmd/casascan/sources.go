@@ -51,12 +51,6 @@ func (c *cli) abs(p string) string {
 	return filepath.Join(c.dir, p)
 }
 
-// within reports whether p lies in (or is) dir, as written.
-func within(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && (rel == "." || filepath.IsLocal(rel))
-}
-
 // treeRoot returns the tree a source in dir belongs to, which is all that
 // may be read on its behalf (modules, tfvars, file()): the top of the git
 // work tree holding dir, as CI checks a repository out; else the working
@@ -72,7 +66,7 @@ func (c *cli) treeRoot(dir string) string {
 		}
 		d = parent
 	}
-	if within(c.dir, dir) {
+	if treefs.Within(c.dir, dir) {
 		return c.dir
 	}
 	return dir
@@ -88,13 +82,13 @@ func (c *cli) setBases(srcs []source) {
 	base := ""
 	for _, s := range srcs {
 		d := s.root
-		if within(c.dir, d) {
+		if treefs.Within(c.dir, d) {
 			d = c.dir
 		}
 		if base == "" {
 			base = d
 		}
-		for !within(base, d) {
+		for !treefs.Within(base, d) {
 			base = filepath.Dir(base)
 		}
 	}

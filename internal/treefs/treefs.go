@@ -84,6 +84,13 @@ func (f *FS) Contains(name string) bool {
 	return ok
 }
 
+// Within reports whether the path p lies in (or is) dir, as written: no
+// symbolic link is followed.
+func Within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || filepath.IsLocal(rel))
+}
+
 // Abs returns the absolute path of name, a path relative to the tree's top
 // (forward slashes allowed) or already absolute.
 func (f *FS) Abs(name string) string {

@@ -227,7 +227,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 		budget: newBudget(opts.Limits)}
 	if t.fs == nil {
 		top := root
-		if within(base, root) {
+		if treefs.Within(base, root) {
 			top = base
 		}
 		if t.fs, err = treefs.Open(top, opts.MaxFileSize); err != nil {
@@ -269,12 +269,6 @@ func (t *tree) close() {
 	if t.ownFS {
 		t.fs.Close()
 	}
-}
-
-// within reports whether p lies in (or is) dir, as written.
-func within(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && (rel == "." || filepath.IsLocal(rel))
 }
 
 // configDirs lists the directories under top that hold configuration
