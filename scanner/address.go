@@ -102,16 +102,17 @@ func (a Address) String() string {
 	return b.String()
 }
 
-// ParseAddress is the inverse of Address.String.
+// ParseAddress is the inverse of Address.String. It reads through the
+// same lexer as references (ParseSteps), and takes only static keys.
 func ParseAddress(s string) (Address, error) {
 	var a Address
 	rest := s
 	for strings.HasPrefix(rest, "module.") {
-		name, key, tail, err := parseStep(rest[len("module."):])
+		st, tail, err := addrStep(rest[len("module."):])
 		if err != nil {
 			return Address{}, fmt.Errorf("parsing address %q: %w", s, err)
 		}
-		a.Module = append(a.Module, ModuleStep{Name: name, Key: key})
+		a.Module = append(a.Module, ModuleStep{Name: st.Name, Key: st.Key})
 		if !strings.HasPrefix(tail, ".") {
 			return Address{}, fmt.Errorf("parsing address %q: module path without resource", s)
 		}
@@ -126,57 +127,28 @@ func ParseAddress(s string) (Address, error) {
 		return Address{}, fmt.Errorf("parsing address %q: want TYPE.NAME", s)
 	}
 	a.Type = rest[:dot]
-	name, key, tail, err := parseStep(rest[dot+1:])
+	st, tail, err := addrStep(rest[dot+1:])
 	if err != nil {
 		return Address{}, fmt.Errorf("parsing address %q: %w", s, err)
 	}
 	if tail != "" {
 		return Address{}, fmt.Errorf("parsing address %q: unexpected %q", s, tail)
 	}
-	a.Name, a.Key = name, key
+	a.Name, a.Key = st.Name, st.Key
 	return a, nil
 }
 
-// parseStep reads NAME optionally followed by [KEY] and returns what follows.
-func parseStep(s string) (name string, key Key, tail string, err error) {
-	end := strings.IndexAny(s, ".[")
-	if end < 0 {
-		return s, nil, "", nilIfEmpty(s)
+// addrStep reads NAME optionally followed by one static [KEY] and returns
+// what follows.
+func addrStep(s string) (RefStep, string, error) {
+	st, more, tail, err := cutStep(s)
+	switch {
+	case err != nil:
+		return RefStep{}, "", err
+	case more > 0:
+		return RefStep{}, "", fmt.Errorf("several keys in %q", s)
+	case st.Indexed && st.Key == nil:
+		return RefStep{}, "", fmt.Errorf("bad index in %q", s)
 	}
-	name, tail = s[:end], s[end:]
-	if name == "" {
-		return "", nil, "", fmt.Errorf("empty name")
-	}
-	if !strings.HasPrefix(tail, "[") {
-		return name, nil, tail, nil
-	}
-	if strings.HasPrefix(tail, `["`) {
-		// A quoted key may itself contain '.', '[' or ']'.
-		q, err := strconv.QuotedPrefix(tail[1:])
-		if err != nil {
-			return "", nil, "", fmt.Errorf("bad key in %q", s)
-		}
-		v, _ := strconv.Unquote(q)
-		rest := tail[1+len(q):]
-		if !strings.HasPrefix(rest, "]") {
-			return "", nil, "", fmt.Errorf("unclosed key in %q", s)
-		}
-		return name, StringKey(v), rest[1:], nil
-	}
-	closeAt := strings.IndexByte(tail, ']')
-	if closeAt < 0 {
-		return "", nil, "", fmt.Errorf("unclosed key in %q", s)
-	}
-	n, err := strconv.Atoi(tail[1:closeAt])
-	if err != nil {
-		return "", nil, "", fmt.Errorf("bad index in %q", s)
-	}
-	return name, IntKey(n), tail[closeAt+1:], nil
-}
-
-func nilIfEmpty(s string) error {
-	if s == "" {
-		return fmt.Errorf("empty name")
-	}
-	return nil
+	return st, tail, nil
 }

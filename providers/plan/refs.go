@@ -2,42 +2,22 @@ package plan
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
 )
 
 // resolver turns the references of configuration expressions into the
-// addresses of resource instances in the graph: the edges. A reference to a
-// module output is followed through the output's expression into the child
-// module; a reference to a module variable is followed through the calling
-// module block's argument into the parent module.
+// addresses of resource instances in the graph: the edges. Which instances
+// a reference picks is scanner's decision (scanner.Instances); what is
+// particular to a plan is followed here: a reference to a module output
+// goes through the output's expression into the child module, and a
+// reference to a module variable through the calling module block's
+// argument into the parent module.
 type resolver struct {
-	cfg       map[string]*configModule     // by call path without keys ("" root, "a.b")
-	instances map[string]*keyed[*instance] // module instance + "\x00" + resourceKey → its instances
-	modules   map[string]*keyed[modInst]   // module instance + "\x00" + call name → child instances
-	memo      map[string][]string          // resolved outputs and variables; nil while in progress
-}
-
-// keyed holds the instances of one resource or module call, in order and
-// by instance key, so picking one instance costs a lookup, not a scan.
-type keyed[T any] struct {
-	all   []T
-	byKey map[string]T
-}
-
-func (k *keyed[T]) add(key scanner.Key, x T) {
-	k.all = append(k.all, x)
-	if key != nil {
-		k.byKey[key.String()] = x
-	}
-}
-
-// modInst is one module instance.
-type modInst struct {
-	path  string // module.a["x"].module.b
-	steps []scanner.ModuleStep
+	cfg  map[string]*configModule // by call path without keys ("" root, "a.b")
+	ix   *scanner.Instances
+	memo map[string][]string // resolved outputs and variables; nil while in progress
 }
 
 // scope is where an expression is evaluated: the module instance, and the
@@ -49,38 +29,13 @@ type scope struct {
 	forEach []string
 }
 
-// newResolver indexes the instances (sorted by address) by module instance
-// and resource, and the module instances by parent and call.
+// newResolver indexes the instances (sorted by address).
 func newResolver(cfg map[string]*configModule, insts []*instance) *resolver {
-	rv := &resolver{cfg: cfg, instances: map[string]*keyed[*instance]{}, modules: map[string]*keyed[modInst]{}, memo: map[string][]string{}}
-	seenMod := map[string]bool{}
-	for _, inst := range insts {
-		a := inst.addr
-		k := scanner.ModulePath(a.Module) + "\x00" + resourceKey(a.Mode == scanner.Data, a.Type, a.Name)
-		getKeyed(rv.instances, k).add(a.Key, inst)
-		for i := range a.Module {
-			child := scanner.ModulePath(a.Module[:i+1])
-			if seenMod[child] {
-				continue
-			}
-			seenMod[child] = true
-			pk := scanner.ModulePath(a.Module[:i]) + "\x00" + a.Module[i].Name
-			getKeyed(rv.modules, pk).add(a.Module[i].Key, modInst{path: child, steps: a.Module[:i+1]})
-		}
+	addrs := make([]scanner.Address, len(insts))
+	for i, inst := range insts {
+		addrs[i] = inst.addr
 	}
-	for _, k := range rv.modules {
-		sort.Slice(k.all, func(i, j int) bool { return k.all[i].path < k.all[j].path })
-	}
-	return rv
-}
-
-func getKeyed[T any](m map[string]*keyed[T], k string) *keyed[T] {
-	x := m[k]
-	if x == nil {
-		x = &keyed[T]{byKey: map[string]T{}}
-		m[k] = x
-	}
-	return x
+	return &resolver{cfg: cfg, ix: scanner.NewInstances(addrs), memo: map[string][]string{}}
 }
 
 // staticPath is a module instance's call path without keys: the key of its
@@ -97,6 +52,9 @@ func staticPath(steps []scanner.ModuleStep) string {
 // module call: the static instance keys named, and whether any reference
 // names no key.
 type refGroup struct {
+	mode    scanner.Mode
+	typ     string
+	name    string
 	keys    []scanner.Key
 	outputs map[string]bool // module outputs named
 }
@@ -123,39 +81,39 @@ func (rv *resolver) resolve(sc scope, refs []string) []string {
 	modules := map[string]*refGroup{}
 	var vars []string
 	for _, ref := range refs {
-		steps, ok := parseRef(ref)
+		steps, ok := scanner.ParseSteps(ref)
 		if !ok || len(steps) < 2 {
 			continue
 		}
-		switch steps[0].name {
+		switch steps[0].Name {
 		case "var":
-			vars = append(vars, steps[1].name)
+			vars = append(vars, steps[1].Name)
 		case "module":
-			g := group(modules, steps[1].name)
-			g.keys = append(g.keys, steps[1].key)
+			g := group(modules, steps[1].Name, scanner.Managed, "", steps[1].Name)
+			g.keys = append(g.keys, steps[1].Key)
 			if len(steps) > 2 {
-				g.outputs[steps[2].name] = true
+				g.outputs[steps[2].Name] = true
 			}
 		case "data":
 			if len(steps) > 2 {
-				g := group(resources, resourceKey(true, steps[1].name, steps[2].name))
-				g.keys = append(g.keys, steps[2].key)
+				g := group(resources, resourceKey(true, steps[1].Name, steps[2].Name), scanner.Data, steps[1].Name, steps[2].Name)
+				g.keys = append(g.keys, steps[2].Key)
 			}
 		case "local", "count", "each", "path", "terraform", "self":
 		default:
-			g := group(resources, resourceKey(false, steps[0].name, steps[1].name))
-			g.keys = append(g.keys, steps[1].key)
+			g := group(resources, resourceKey(false, steps[0].Name, steps[1].Name), scanner.Managed, steps[0].Name, steps[1].Name)
+			g.keys = append(g.keys, steps[1].Key)
 		}
 	}
 	out := map[string]bool{}
-	modPath := scanner.ModulePath(sc.mod)
-	for rk, g := range resources {
-		for _, inst := range pickKeys(rv.instances[modPath+"\x00"+rk], g.keys, sc.key, perKey) {
-			out[inst.address] = true
+	for _, g := range resources {
+		for _, a := range rv.ix.Resource(sc.mod, g.mode, g.typ, g.name, scanner.Pick{Keys: g.keys, Self: sc.key, PerKey: perKey}).Addrs {
+			out[a] = true
 		}
 	}
-	for name, g := range modules {
-		for _, child := range pickKeys(rv.modules[modPath+"\x00"+name], g.keys, sc.key, perKey) {
+	for _, g := range modules {
+		children, _ := rv.ix.Calls(sc.mod, g.name, scanner.Pick{Keys: g.keys, Self: sc.key, PerKey: perKey})
+		for _, child := range children {
 			for _, a := range rv.outputs(child, g.outputs) {
 				out[a] = true
 			}
@@ -169,53 +127,19 @@ func (rv *resolver) resolve(sc scope, refs []string) []string {
 	return sortedSet(out)
 }
 
-func group(m map[string]*refGroup, k string) *refGroup {
+func group(m map[string]*refGroup, k string, mode scanner.Mode, typ, name string) *refGroup {
 	g := m[k]
 	if g == nil {
-		g = &refGroup{outputs: map[string]bool{}}
+		g = &refGroup{mode: mode, typ: typ, name: name, outputs: map[string]bool{}}
 		m[k] = g
 	}
 	return g
 }
 
-// pickKeys chooses the instances a group of references goes to (see
-// resolve).
-func pickKeys[T any](k *keyed[T], keys []scanner.Key, self scanner.Key, perKey bool) []T {
-	if k == nil {
-		return nil
-	}
-	var want []string
-	for _, key := range keys {
-		if key != nil {
-			want = append(want, key.String())
-		}
-	}
-	if len(want) == 0 {
-		if x, ok := k.byKey[keyString(self)]; ok && perKey && self != nil {
-			return []T{x}
-		}
-		return k.all
-	}
-	var out []T
-	for _, w := range want {
-		if x, ok := k.byKey[w]; ok {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func keyString(k scanner.Key) string {
-	if k == nil {
-		return ""
-	}
-	return k.String()
-}
-
 // outputs resolves the named outputs of a module instance, or all of them
 // when none is named (the whole module object was referenced).
-func (rv *resolver) outputs(child modInst, names map[string]bool) []string {
-	m := rv.cfg[staticPath(child.steps)]
+func (rv *resolver) outputs(child []scanner.ModuleStep, names map[string]bool) []string {
+	m := rv.cfg[staticPath(child)]
 	if m == nil {
 		return nil
 	}
@@ -228,12 +152,12 @@ func (rv *resolver) outputs(child modInst, names map[string]bool) []string {
 	sort.Strings(list)
 	out := map[string]bool{}
 	for _, name := range list {
-		key := "output\x00" + child.path + "\x00" + name
+		key := "output\x00" + scanner.ModulePath(child) + "\x00" + name
 		res, done := rv.memo[key]
 		if !done {
 			rv.memo[key] = nil // a cycle resolves to nothing
 			if o := m.Outputs[name]; o != nil {
-				res = rv.resolve(scope{mod: child.steps}, o.Expression.allRefs())
+				res = rv.resolve(scope{mod: child}, o.Expression.allRefs())
 			}
 			rv.memo[key] = res
 		}
@@ -277,73 +201,4 @@ func sortedSet(set map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// refStep is one step of a reference: a name and the first static index
-// after it, if any.
-type refStep struct {
-	name string
-	key  scanner.Key
-}
-
-// parseRef splits a reference as Terraform writes it in the configuration
-// (module.kms["a"].key_id, google_kms_crypto_key.k[0].id) into steps.
-func parseRef(s string) ([]refStep, bool) {
-	var out []refStep
-	for s != "" {
-		end := strings.IndexAny(s, ".[")
-		if end == 0 {
-			return nil, false
-		}
-		step := refStep{name: s}
-		if end > 0 {
-			step.name, s = s[:end], s[end:]
-		} else {
-			s = ""
-		}
-		for first := true; strings.HasPrefix(s, "["); first = false {
-			k, rest, ok := parseIndex(s)
-			if !ok {
-				return nil, false
-			}
-			if first {
-				step.key = k
-			}
-			s = rest
-		}
-		out = append(out, step)
-		if s == "" {
-			break
-		}
-		if s[0] != '.' || len(s) == 1 {
-			return nil, false
-		}
-		s = s[1:]
-	}
-	return out, len(out) > 0
-}
-
-// parseIndex reads [0] or ["key"] at the start of s. An index that is
-// neither an integer nor a quoted string reads as no key.
-func parseIndex(s string) (scanner.Key, string, bool) {
-	if strings.HasPrefix(s, `["`) {
-		q, err := strconv.QuotedPrefix(s[1:])
-		if err != nil {
-			return nil, "", false
-		}
-		v, err := strconv.Unquote(q)
-		rest := s[1+len(q):]
-		if err != nil || !strings.HasPrefix(rest, "]") {
-			return nil, "", false
-		}
-		return scanner.StringKey(v), rest[1:], true
-	}
-	end := strings.IndexByte(s, ']')
-	if end < 0 {
-		return nil, "", false
-	}
-	if n, err := strconv.Atoi(s[1:end]); err == nil {
-		return scanner.IntKey(n), s[end+1:], true
-	}
-	return nil, s[end+1:], true
 }

@@ -8,40 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseRef(t *testing.T) {
-	tests := []struct {
-		ref  string
-		want []refStep
-		ok   bool
-	}{
-		{"google_kms_crypto_key.k.id", []refStep{{name: "google_kms_crypto_key"}, {name: "k"}, {name: "id"}}, true},
-		{"google_kms_crypto_key.k[0]", []refStep{{name: "google_kms_crypto_key"}, {name: "k", key: scanner.IntKey(0)}}, true},
-		{`module.kms["a.b]"].key_id`, []refStep{{name: "module"}, {name: "kms", key: scanner.StringKey("a.b]")}, {name: "key_id"}}, true},
-		{"data.google_iam_policy.p.policy_data", []refStep{{name: "data"}, {name: "google_iam_policy"}, {name: "p"}, {name: "policy_data"}}, true},
-		{"x.y[1][2].z", []refStep{{name: "x"}, {name: "y", key: scanner.IntKey(1)}, {name: "z"}}, true},
-		{"x.y[1e+10]", []refStep{{name: "x"}, {name: "y"}}, true},
-		{"count.index", []refStep{{name: "count"}, {name: "index"}}, true},
-		{"", nil, false},
-		{".x", nil, false},
-		{"x.", nil, false},
-		{"x..y", nil, false},
-		{`x.y["open`, nil, false},
-		{"x.y[0", nil, false},
-		{"x.y[0]z", nil, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.ref, func(t *testing.T) {
-			got, ok := parseRef(tc.ref)
-			if ok != tc.ok {
-				t.Fatalf("parseRef ok = %v, want %v", ok, tc.ok)
-			}
-			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(refStep{})); diff != "" {
-				t.Errorf("parseRef (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 // refsPlan is a plan whose configuration exercises every kind of reference:
 // count and for_each instances, indexed and unindexed references, each.value
 // over a resource, module outputs and variables, and a module output cycle.

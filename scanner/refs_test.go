@@ -1,0 +1,182 @@
+package scanner
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseSteps(t *testing.T) {
+	tests := []struct {
+		ref  string
+		want []RefStep
+		ok   bool
+	}{
+		{"google_kms_crypto_key.k.id", []RefStep{{Name: "google_kms_crypto_key"}, {Name: "k"}, {Name: "id"}}, true},
+		{"google_kms_crypto_key.k[0]", []RefStep{{Name: "google_kms_crypto_key"}, {Name: "k", Key: IntKey(0), Indexed: true}}, true},
+		{`module.kms["a.b]"].key_id`, []RefStep{{Name: "module"}, {Name: "kms", Key: StringKey("a.b]"), Indexed: true}, {Name: "key_id"}}, true},
+		{"data.google_iam_policy.p.policy_data", []RefStep{{Name: "data"}, {Name: "google_iam_policy"}, {Name: "p"}, {Name: "policy_data"}}, true},
+		{"x.y[1][2].z", []RefStep{{Name: "x"}, {Name: "y", Key: IntKey(1), Indexed: true}, {Name: "z"}}, true},
+		{"x.y[1e+10]", []RefStep{{Name: "x"}, {Name: "y", Indexed: true}}, true},
+		{"count.index", []RefStep{{Name: "count"}, {Name: "index"}}, true},
+		// A splat or an index that is not static is one of the instances.
+		{"google_kms_crypto_key.k[*].id", []RefStep{{Name: "google_kms_crypto_key"}, {Name: "k", Indexed: true}, {Name: "id"}}, true},
+		{"x.y[each.key].id", []RefStep{{Name: "x"}, {Name: "y", Indexed: true}, {Name: "id"}}, true},
+		// Changed shape: brackets nest and quotes hide brackets inside a
+		// dynamic index (plan's copy stopped at the first ']').
+		{`x.y[local.m["a]"]].id`, []RefStep{{Name: "x"}, {Name: "y", Indexed: true}, {Name: "id"}}, true},
+		{"", nil, false},
+		{".x", nil, false},
+		{"x.", nil, false},
+		{"x..y", nil, false},
+		{`x.y["open`, nil, false},
+		{"x.y[0", nil, false},
+		{"x.y[0]z", nil, false},
+		// Changed shape: an empty index is no traversal (plan's copy read it
+		// as no key; ParseAddress refused it).
+		{"x.y[]", nil, false},
+		{"x.y]", nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.ref, func(t *testing.T) {
+			got, ok := ParseSteps(tc.ref)
+			if ok != tc.ok {
+				t.Fatalf("ParseSteps ok = %v, want %v", ok, tc.ok)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ParseSteps (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	r, err := ParseRef(`module.a["x"].module.b[*].data.google_kms_crypto_key.k[0].version_template.protection_level`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Ref{
+		Module: []RefStep{{Name: "a", Key: StringKey("x"), Indexed: true}, {Name: "b", Indexed: true}},
+		Mode:   Data, Type: "google_kms_crypto_key", Name: RefStep{Name: "k", Key: IntKey(0), Indexed: true},
+		Attr: "version_template.protection_level",
+	}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("ParseRef (-want +got):\n%s", diff)
+	}
+	for _, s := range []string{"", "var", "google_x", "module.a", "google_x[0].y", "module.a.b.c[", "x.y[]"} {
+		if _, err := ParseRef(s); err == nil {
+			t.Errorf("ParseRef(%q): want error", s)
+		}
+	}
+}
+
+func refGraph() *Graph {
+	g := &Graph{}
+	for _, a := range []string{
+		`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`,
+		`google_kms_crypto_key.n[0]`, `google_kms_crypto_key.n[1]`,
+		`google_kms_crypto_key.one`,
+		`module.m["x"].google_kms_crypto_key.k`, `module.m["y"].google_kms_crypto_key.k`,
+		`module.m["x"].module.inner.google_kms_crypto_key.k[0]`,
+		`data.google_kms_crypto_key.d`,
+		`//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k`,
+	} {
+		g.Resources = append(g.Resources, &Resource{Address: a, Type: "google_kms_crypto_key"})
+	}
+	g.Index()
+	return g
+}
+
+// TestResolveRef: a static reference to one instance is exact; a splat, an
+// index that is not static, or no index on a keyed block is one of every
+// instance; module paths match step by step; a reference to nothing in the
+// graph resolves to no candidate.
+func TestResolveRef(t *testing.T) {
+	g := refGraph()
+	tests := []struct {
+		ref   string
+		want  []string
+		exact bool
+	}{
+		{`google_kms_crypto_key.k["a"].id`, []string{`google_kms_crypto_key.k["a"]`}, true},
+		{`google_kms_crypto_key.one.id`, []string{`google_kms_crypto_key.one`}, true},
+		{`google_kms_crypto_key.n[1]`, []string{`google_kms_crypto_key.n[1]`}, true},
+		{`google_kms_crypto_key.k[*].id`, []string{`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`}, false},
+		{`google_kms_crypto_key.k[each.key].id`, []string{`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`}, false},
+		{`google_kms_crypto_key.n.id`, []string{`google_kms_crypto_key.n[0]`, `google_kms_crypto_key.n[1]`}, false},
+		{`module.m["y"].google_kms_crypto_key.k.id`, []string{`module.m["y"].google_kms_crypto_key.k`}, true},
+		{`module.m[*].google_kms_crypto_key.k.id`, []string{`module.m["x"].google_kms_crypto_key.k`, `module.m["y"].google_kms_crypto_key.k`}, false},
+		{`module.m[*].module.inner.google_kms_crypto_key.k[*].id`, []string{`module.m["x"].module.inner.google_kms_crypto_key.k[0]`}, false},
+		{`data.google_kms_crypto_key.d.id`, []string{`data.google_kms_crypto_key.d`}, true},
+		{`google_kms_crypto_key.d.id`, nil, false},
+		{`google_kms_crypto_key.k["c"].id`, nil, false},
+		{`module.z.google_kms_crypto_key.k.id`, nil, false},
+		{`google_storage_bucket.k.name`, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.ref, func(t *testing.T) {
+			got, err := g.ResolveRef(tc.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got.Addrs); diff != "" {
+				t.Errorf("candidates (-want +got):\n%s", diff)
+			}
+			if got.Exact != tc.exact || got.OneOf() != (!tc.exact && len(tc.want) > 0) || got.None() != (len(tc.want) == 0) {
+				t.Errorf("exact = %v, one of = %v, none = %v; want exact %v", got.Exact, got.OneOf(), got.None(), tc.exact)
+			}
+		})
+	}
+}
+
+// TestInstancesPick: a source that resolves before its graph exists picks
+// instances by static key, by the referring instance's own key, or all.
+func TestInstancesPick(t *testing.T) {
+	var addrs []Address
+	for _, s := range []string{
+		`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`, `google_kms_crypto_key.one`,
+		`module.m[0].google_kms_crypto_key.k`, `module.m[1].google_kms_crypto_key.k`,
+	} {
+		a, err := ParseAddress(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, a)
+	}
+	ix := NewInstances(addrs)
+	tests := []struct {
+		name  string
+		typ   string
+		block string
+		p     Pick
+		want  []string
+		exact bool
+	}{
+		{"static key", "google_kms_crypto_key", "k", Pick{Keys: []Key{nil, StringKey("b"), StringKey("b")}}, []string{`google_kms_crypto_key.k["b"]`}, true},
+		{"missing key", "google_kms_crypto_key", "k", Pick{Keys: []Key{StringKey("c")}}, nil, false},
+		{"own key", "google_kms_crypto_key", "k", Pick{Keys: []Key{nil}, Self: StringKey("a"), PerKey: true}, []string{`google_kms_crypto_key.k["a"]`}, true},
+		{"own key not used", "google_kms_crypto_key", "k", Pick{Self: StringKey("a")}, []string{`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`}, false},
+		{"no key", "google_kms_crypto_key", "one", Pick{}, []string{`google_kms_crypto_key.one`}, true},
+		{"no block", "google_storage_bucket", "k", Pick{}, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ix.Resource(nil, Managed, tc.typ, tc.block, tc.p)
+			if diff := cmp.Diff(tc.want, got.Addrs); diff != "" || got.Exact != tc.exact {
+				t.Errorf("Resource = %v exact %v, want exact %v (-want +got):\n%s", got.Addrs, got.Exact, tc.exact, diff)
+			}
+		})
+	}
+	calls, exact := ix.Calls(nil, "m", Pick{})
+	if len(calls) != 2 || exact || ModulePath(calls[1]) != "module.m[1]" {
+		t.Errorf("Calls = %v (exact %v), want both instances of module.m", calls, exact)
+	}
+	calls, exact = ix.Calls(nil, "m", Pick{Keys: []Key{IntKey(1)}})
+	if len(calls) != 1 || !exact {
+		t.Errorf("Calls[1] = %v (exact %v), want module.m[1]", calls, exact)
+	}
+	in := ix.Resource(calls[0], Managed, "google_kms_crypto_key", "k", Pick{})
+	if diff := cmp.Diff([]string{`module.m[1].google_kms_crypto_key.k`}, in.Addrs); diff != "" || !in.Exact {
+		t.Errorf("in module.m[1]: %v", in)
+	}
+}
