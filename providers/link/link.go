@@ -156,7 +156,7 @@ type index map[string][]entry
 
 type entry struct {
 	d decl
-	p pattern
+	p scanner.Name
 }
 
 func indexKey(typ, own string) string { return typ + "\x00" + own }
@@ -170,7 +170,7 @@ func indexDeclared(graphs []*scanner.Graph) index {
 			}
 			d := decl{r: r, g: g}
 			if p, ok := declaredPattern(d); ok {
-				k := indexKey(r.Type, p.own())
+				k := indexKey(r.Type, p.Own())
 				idx[k] = append(idx[k], entry{d, p})
 			}
 		}
@@ -187,8 +187,8 @@ func candidates(l *scanner.Resource, idx index) ([]decl, int) {
 	}
 	var best []decl
 	low := -1
-	for _, e := range idx[indexKey(l.Type, name.own())] {
-		ok, wild := match(name, e.p)
+	for _, e := range idx[indexKey(l.Type, name.Own())] {
+		ok, wild := name.Match(e.p)
 		switch {
 		case !ok:
 		case low < 0 || wild < low:

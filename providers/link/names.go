@@ -1,6 +1,10 @@
 package link
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+)
 
 // A spec says how a Terraform resource type is named in Cloud Asset
 // Inventory: the service host and the relative name as a template whose
@@ -172,22 +176,21 @@ func lastOf(name string) source {
 	}
 }
 
-// within reads the segment after kind in an attribute holding a relative
-// name: within("key_ring", "locations") of projects/p/locations/us/keyRings/r
-// is us.
+// within reads the segment after kind in an attribute holding a resource
+// name (scanner.ParseName): within("key_ring", "locations") of
+// projects/p/locations/us/keyRings/r is us.
 func within(name, kind string) source {
 	return func(_ *env, d decl) (string, bool) {
 		s, ok := d.r.Body.Attrs[name].Str()
 		if !ok {
 			return "", false
 		}
-		parts := strings.Split(s, "/")
-		for i := 0; i+1 < len(parts); i++ {
-			if parts[i] == kind && parts[i+1] != "" {
-				return parts[i+1], true
-			}
+		n, ok := scanner.ParseName(s)
+		if !ok {
+			return "", false
 		}
-		return "", false
+		v := n.After(kind)
+		return v, v != ""
 	}
 }
 

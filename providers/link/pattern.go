@@ -13,26 +13,10 @@ type decl struct {
 	g *scanner.Graph
 }
 
-// pattern is a full resource name some of whose segments may be unknown
-// (""), such as a project that only the provider block names.
-type pattern struct {
-	service string
-	segs    []string
-}
-
-func (p pattern) String() string {
-	segs := make([]string, len(p.segs))
-	for i, s := range p.segs {
-		if s == "" {
-			s = "*"
-		}
-		segs[i] = s
-	}
-	return "//" + p.service + "/" + strings.Join(segs, "/")
-}
-
-// own is the resource's own name, the last segment.
-func (p pattern) own() string { return p.segs[len(p.segs)-1] }
+// A pattern is the full resource name a declared resource stands for,
+// some of whose segments may be unknown (""), such as a project that only
+// the provider block names: a scanner.Name, read and matched by scanner's
+// one resolver of resource names.
 
 // declaredPattern computes the full resource name a declared resource
 // stands for: exactly from its self_link or id when those are known and
@@ -40,23 +24,23 @@ func (p pattern) own() string { return p.segs[len(p.segs)-1] }
 // that exist), else from its identifying attributes, an unknown one (a
 // project left to the provider block) becoming a wildcard. ok is false when
 // the type is not in the table or the resource's own name is not known.
-func declaredPattern(d decl) (pattern, bool) {
+func declaredPattern(d decl) (scanner.Name, bool) {
 	sp := specs[d.r.Type]
 	if sp == nil {
-		return pattern{}, false
+		return scanner.Name{}, false
 	}
 	tmpl := strings.Split(sp.path, "/")
 	if sp.selfLink {
 		if s, ok := d.r.Body.Attrs["self_link"].Str(); ok {
-			if segs, ok := fits(tmpl, fromProjects(s)); ok {
-				return pattern{service: sp.service, segs: segs}, true
+			if n, ok := fits(sp, tmpl, s); ok {
+				return n, true
 			}
 		}
 	}
 	if sp.id {
 		if s, ok := d.r.Body.Attrs["id"].Str(); ok {
-			if segs, ok := fits(tmpl, s); ok {
-				return pattern{service: sp.service, segs: segs}, true
+			if n, ok := fits(sp, tmpl, s); ok {
+				return n, true
 			}
 		}
 	}
@@ -71,96 +55,43 @@ func declaredPattern(d decl) (pattern, bool) {
 		v, _ := e.value(d, strings.TrimSuffix(name, "}"))
 		segs[i] = v
 	}
-	p := pattern{service: sp.service, segs: segs}
-	if p.own() == "" {
-		return pattern{}, false
+	p := scanner.Name{Service: sp.service, Segs: segs}
+	if p.Own() == "" {
+		return scanner.Name{}, false
 	}
 	return p, true
 }
 
-// fits splits a relative name and checks it against a template: the same
-// number of segments, the same literal segments, no empty one.
-func fits(tmpl []string, rel string) ([]string, bool) {
-	segs := strings.Split(strings.Trim(rel, "/"), "/")
-	if len(segs) != len(tmpl) {
-		return nil, false
+// fits reads a name in any spelling scanner.ParseName takes (a relative
+// name, a self link, a full name) and checks it against a type's template:
+// the same service when the spelling says one, the same number of
+// segments, the same literal segments, none unknown.
+func fits(sp *spec, tmpl []string, s string) (scanner.Name, bool) {
+	n, ok := scanner.ParseName(s)
+	if !ok || (n.Service != "" && n.Service != sp.service) || len(n.Segs) != len(tmpl) {
+		return scanner.Name{}, false
 	}
 	for i, t := range tmpl {
-		if segs[i] == "" || (!strings.HasPrefix(t, "{") && segs[i] != t) {
-			return nil, false
+		if n.Segs[i] == "" || (!strings.HasPrefix(t, "{") && n.Segs[i] != t) {
+			return scanner.Name{}, false
 		}
 	}
-	return segs, true
+	return scanner.Name{Service: sp.service, Segs: n.Segs}, true
 }
 
-// fromProjects returns the part of a name or URL from "projects/" on:
-// https://www.googleapis.com/compute/v1/projects/p/global/sslPolicies/x
-// gives projects/p/global/sslPolicies/x.
-func fromProjects(s string) string {
-	if strings.HasPrefix(s, "projects/") {
-		return s
+// liveName reads a live resource's full resource name, with the spellings
+// Cloud Asset Inventory varies on made uniform: a project number is
+// replaced by the project ID the resource knows (and scanner.ParseName reads
+// a zonal GKE cluster's zones/ as locations/).
+func liveName(r *scanner.Resource) (scanner.Name, bool) {
+	if !strings.HasPrefix(r.Address, "//") {
+		return scanner.Name{}, false
 	}
-	if i := strings.Index(s, "/projects/"); i >= 0 {
-		return s[i+1:]
-	}
-	return ""
-}
-
-// liveName splits a live resource's full resource name into its service
-// and segments, with the spellings Cloud Asset Inventory varies on made
-// uniform: a project number is replaced by the project ID the resource
-// knows, and a zonal GKE cluster's zones/ is read as locations/.
-func liveName(r *scanner.Resource) (pattern, bool) {
-	rest, ok := strings.CutPrefix(r.Address, "//")
+	n, ok := scanner.ParseName(r.Address)
 	if !ok {
-		return pattern{}, false
+		return scanner.Name{}, false
 	}
-	service, rel, ok := strings.Cut(rest, "/")
-	if !ok || rel == "" {
-		return pattern{}, false
-	}
-	segs := strings.Split(rel, "/")
-	if len(segs) > 1 && segs[0] == "projects" && isNumber(segs[1]) && r.Project != "" && !isNumber(r.Project) {
-		segs[1] = r.Project
-	}
-	if service == "container.googleapis.com" && len(segs) > 2 && segs[2] == "zones" {
-		segs[2] = "locations"
-	}
-	return pattern{service: service, segs: segs}, true
-}
-
-// match tells whether a live name fits a declared pattern, and how loosely:
-// wild counts the segments taken on trust (unknown in the declaration, or a
-// project number the live resource could not resolve to an ID).
-func match(live, decl pattern) (ok bool, wild int) {
-	if live.service != decl.service || len(live.segs) != len(decl.segs) {
-		return false, 0
-	}
-	for i, want := range decl.segs {
-		got := live.segs[i]
-		switch {
-		case want == "":
-			wild++
-		case got == want:
-		case i > 0 && decl.segs[i-1] == "projects" && isNumber(got):
-			wild++
-		default:
-			return false, 0
-		}
-	}
-	return true, wild
-}
-
-func isNumber(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return n.WithProject(r.Project), true
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -52,6 +52,14 @@ func TestDeclaredPattern(t *testing.T) {
 			"//compute.googleapis.com/projects/*/zones/us-east1-b/disks/d", false},
 		{"regional ssl policy", resource("google_compute_region_ssl_policy", map[string]string{"name": "s", "region": "?", "project": "p"}),
 			"//compute.googleapis.com/projects/p/regions/*/sslPolicies/s", false},
+		// Changed shape (scanner.ParseName): an id spelled as a full
+		// resource name fits exactly; the old copy took only relative names.
+		{"key ring from a full-name id", resource("google_kms_key_ring", map[string]string{
+			"id": "//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r", "name": "r", "location": "us"}),
+			"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r", true},
+		{"an id of another service falls back to attributes", resource("google_pubsub_topic", map[string]string{
+			"id": "//storage.googleapis.com/projects/p/topics/t", "name": "t"}),
+			"//pubsub.googleapis.com/projects/*/topics/t", false},
 		{"type link does not know", resource("google_dns_managed_zone", map[string]string{"name": "z"}), "", false},
 	}
 	for _, tc := range tests {
@@ -66,7 +74,7 @@ func TestDeclaredPattern(t *testing.T) {
 			if !ok || p.String() != tc.want {
 				t.Fatalf("pattern = %s (%v), want %s", p, ok, tc.want)
 			}
-			if _, wild := match(p, p); (wild == 0) != tc.exact {
+			if _, wild := p.Match(p); (wild == 0) != tc.exact {
 				t.Errorf("exact = %v, want %v", wild == 0, tc.exact)
 			}
 		})
@@ -94,6 +102,12 @@ func TestMatch(t *testing.T) {
 		{name: "unresolved project number is taken on trust", ok: true, wild: 1,
 			live: &scanner.Resource{Address: "//secretmanager.googleapis.com/projects/123/secrets/s", Project: "123"},
 			decl: resource("google_secret_manager_secret", map[string]string{"secret_id": "s", "project": "p"})},
+		// Changed shape (scanner.Name.Match): a declared project number
+		// against a live project ID is taken on trust, as a live number
+		// against a declared ID always was; the old copy refused it.
+		{name: "declared project number is taken on trust", ok: true, wild: 1,
+			live: &scanner.Resource{Address: "//secretmanager.googleapis.com/projects/p/secrets/s", Project: "p"},
+			decl: resource("google_secret_manager_secret", map[string]string{"secret_id": "s", "project": "123"})},
 		{name: "zonal GKE cluster", ok: true,
 			live: &scanner.Resource{Address: "//container.googleapis.com/projects/p/zones/us-east1-b/clusters/c", Project: "p"},
 			decl: resource("google_container_cluster", map[string]string{"name": "c", "location": "us-east1-b", "project": "p"})},
@@ -114,10 +128,21 @@ func TestMatch(t *testing.T) {
 			if !ok {
 				t.Fatalf("no pattern for %s", tc.decl.Type)
 			}
-			got, wild := match(ln, p)
+			got, wild := ln.Match(p)
 			if got != tc.ok || (got && wild != tc.wild) {
 				t.Errorf("match(%s, %s) = %v, %d; want %v, %d", tc.live.Address, p, got, wild, tc.ok, tc.wild)
 			}
 		})
+	}
+}
+
+// TestLiveNameWithEmptySegment: a live address with an empty segment is no
+// resource name (changed shape: the old copy split it and could match the
+// empty segment against a declared wildcard).
+func TestLiveNameWithEmptySegment(t *testing.T) {
+	for _, addr := range []string{"//pubsub.googleapis.com/projects//topics/t", "//pubsub.googleapis.com/", "google_pubsub_topic.t"} {
+		if n, ok := liveName(&scanner.Resource{Address: addr}); ok {
+			t.Errorf("liveName(%q) = %v, want none", addr, n)
+		}
 	}
 }
