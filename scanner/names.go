@@ -81,7 +81,11 @@ func urlService(hostPath string) string {
 	if host != "www.googleapis.com" {
 		return host
 	}
-	if svc, _, _ := strings.Cut(path, "/"); svc != "" {
+	switch svc, _, _ := strings.Cut(path, "/"); svc {
+	case "":
+	case "compute": // the self links of most resources that have one
+		return "compute.googleapis.com"
+	default:
 		return svc + ".googleapis.com"
 	}
 	return ""
@@ -150,16 +154,15 @@ func (n Name) Match(p Name) (ok bool, wild int) {
 	return true, wild
 }
 
-// WithProject returns the name with a project number replaced by the
-// project ID id, when id is one (not itself a number): Cloud Asset
-// Inventory names some resources by project number, configuration by ID.
-func (n Name) WithProject(id string) Name {
-	if len(n.Segs) < 2 || n.Segs[0] != "projects" || !isDigits(n.Segs[1]) || id == "" || isDigits(id) {
-		return n
+// ParseNameIn is ParseName for the name of a resource that knows its
+// project ID: a project number in the name (Cloud Asset Inventory names
+// some resources so; configuration names them by ID) is replaced by the ID.
+func ParseNameIn(s, projectID string) (Name, bool) {
+	n, ok := ParseName(s)
+	if ok && len(n.Segs) > 1 && n.Segs[0] == "projects" && isDigits(n.Segs[1]) && projectID != "" && !isDigits(projectID) {
+		n.Segs[1] = projectID // the segments are n's own
 	}
-	segs := append([]string(nil), n.Segs...)
-	segs[1] = id
-	return Name{Service: n.Service, Segs: segs}
+	return n, ok
 }
 
 func isDigits(s string) bool {

@@ -29,6 +29,7 @@ func TestParseName(t *testing.T) {
 		{"//", "", ""},
 		{"//cloudkms.googleapis.com/", "", ""},
 		{"https://example.com/x", "", ""},
+		{"https://www.googleapis.com/sql/v1beta4/projects/p/instances/db", "//sql.googleapis.com/projects/p/instances/db", "db"},
 		// An empty segment is no name (it would read as a wildcard).
 		{"projects//locations/us", "", ""},
 		{"//storage.googleapis.com/b/", "", ""},
@@ -49,6 +50,12 @@ func TestParseName(t *testing.T) {
 				t.Errorf("Own = %q, want %q", n.Own(), tc.own)
 			}
 		})
+	}
+	if n, _ := ParseNameIn("//pubsub.googleapis.com/projects/123/topics/t", "acme"); n.String() != "//pubsub.googleapis.com/projects/acme/topics/t" {
+		t.Errorf("ParseNameIn with an ID = %v", n)
+	}
+	if n, _ := ParseNameIn("//pubsub.googleapis.com/projects/123/topics/t", "456"); n.String() != "//pubsub.googleapis.com/projects/123/topics/t" {
+		t.Errorf("ParseNameIn with a number = %v", n)
 	}
 	n, _ := ParseName("projects/p/locations/us/keyRings/r")
 	if n.After("locations") != "us" || n.After("keyRings") != "r" || n.After("cryptoKeys") != "" {

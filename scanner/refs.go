@@ -46,7 +46,7 @@ func (s RefStep) String() string {
 // steps. Only the first index after a name is kept: x.y[1][2] is instance 1
 // of y, then a value inside it. ok is false when s is not a traversal.
 func ParseSteps(s string) ([]RefStep, bool) {
-	var out []RefStep
+	out := make([]RefStep, 0, strings.Count(s, ".")+1)
 	for s != "" {
 		st, _, rest, err := cutStep(s)
 		if err != nil {
@@ -61,7 +61,10 @@ func ParseSteps(s string) ([]RefStep, bool) {
 		}
 		s = rest[1:]
 	}
-	return out, len(out) > 0
+	if len(out) == 0 {
+		return nil, false
+	}
+	return out, true
 }
 
 // cutStep reads one step at the start of s: a name and the indexes after
@@ -273,20 +276,29 @@ type Instances struct {
 // and by instance key.
 type keyed[T any] struct {
 	all   []T
-	byKey map[Key]T
+	byKey map[Key]int // index in all
 }
 
 func (k *keyed[T]) add(key Key, x T) {
-	k.all = append(k.all, x)
 	if key != nil {
-		k.byKey[key] = x
+		k.byKey[key] = len(k.all)
 	}
+	k.all = append(k.all, x)
+}
+
+func (k *keyed[T]) at(key Key) (T, bool) {
+	i, ok := k.byKey[key]
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return k.all[i], true
 }
 
 func getKeyed[T any](m map[string]*keyed[T], k string) *keyed[T] {
 	x := m[k]
 	if x == nil {
-		x = &keyed[T]{byKey: map[Key]T{}}
+		x = &keyed[T]{byKey: map[Key]int{}}
 		m[k] = x
 	}
 	return x
@@ -299,13 +311,16 @@ func blockKey(mod string, mode Mode, typ, name string) string {
 	return mod + "\x00" + typ + "." + name
 }
 
-// NewInstances indexes instance addresses, kept in the order given (sort
-// them first for a deterministic resolution).
-func NewInstances(addrs []Address) *Instances {
+// NewInstances indexes n instances, the i-th given by at: its address and
+// that address rendered (Address.String), which a source usually has at
+// hand. They are kept in the order given: give them sorted for a
+// deterministic resolution.
+func NewInstances(n int, at func(i int) (Address, string)) *Instances {
 	ix := &Instances{blocks: map[string]*keyed[string]{}, modules: map[string]*keyed[[]ModuleStep]{}}
 	seenMod := map[string]bool{}
-	for _, a := range addrs {
-		getKeyed(ix.blocks, blockKey(ModulePath(a.Module), a.Mode, a.Type, a.Name)).add(a.Key, a.String())
+	for i := range n {
+		a, name := at(i)
+		getKeyed(ix.blocks, blockKey(ModulePath(a.Module), a.Mode, a.Type, a.Name)).add(a.Key, name)
 		for i := range a.Module {
 			child := ModulePath(a.Module[:i+1])
 			if seenMod[child] {
@@ -365,14 +380,14 @@ func pick[T any](k *keyed[T], p Pick) ([]T, bool) {
 	if want := staticKeys(p.Keys); len(want) > 0 {
 		var out []T
 		for _, w := range want {
-			if x, ok := k.byKey[w]; ok {
+			if x, ok := k.at(w); ok {
 				out = append(out, x)
 			}
 		}
 		return out, len(out) == 1
 	}
 	if p.PerKey && p.Self != nil {
-		if x, ok := k.byKey[p.Self]; ok {
+		if x, ok := k.at(p.Self); ok {
 			return []T{x}, true
 		}
 	}

@@ -143,7 +143,7 @@ func TestInstancesPick(t *testing.T) {
 		}
 		addrs = append(addrs, a)
 	}
-	ix := NewInstances(addrs)
+	ix := NewInstances(len(addrs), func(i int) (Address, string) { return addrs[i], addrs[i].String() })
 	tests := []struct {
 		name  string
 		typ   string

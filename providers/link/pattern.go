@@ -87,11 +87,7 @@ func liveName(r *scanner.Resource) (scanner.Name, bool) {
 	if !strings.HasPrefix(r.Address, "//") {
 		return scanner.Name{}, false
 	}
-	n, ok := scanner.ParseName(r.Address)
-	if !ok {
-		return scanner.Name{}, false
-	}
-	return n.WithProject(r.Project), true
+	return scanner.ParseNameIn(r.Address, r.Project)
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -31,11 +31,8 @@ type scope struct {
 
 // newResolver indexes the instances (sorted by address).
 func newResolver(cfg map[string]*configModule, insts []*instance) *resolver {
-	addrs := make([]scanner.Address, len(insts))
-	for i, inst := range insts {
-		addrs[i] = inst.addr
-	}
-	return &resolver{cfg: cfg, ix: scanner.NewInstances(addrs), memo: map[string][]string{}}
+	ix := scanner.NewInstances(len(insts), func(i int) (scanner.Address, string) { return insts[i].addr, insts[i].address })
+	return &resolver{cfg: cfg, ix: ix, memo: map[string][]string{}}
 }
 
 // staticPath is a module instance's call path without keys: the key of its
