@@ -38,7 +38,8 @@ type source struct {
 	// base is what file names in the report are relative to (setBases).
 	base string
 	kind sourceKind
-	// data is an export's content, read once when it was classified.
+	// data is a plan's or an export's content, read once when it was
+	// classified; load drops it once the source is read.
 	data []byte
 }
 
@@ -148,7 +149,7 @@ func (c *cli) classify(arg string) (source, error) {
 	}
 	switch {
 	case plan.Detect(data):
-		s.kind = kindPlan
+		s.kind, s.data = kindPlan, data
 	case gcp.DetectExport(data):
 		s.kind, s.data = kindExport, data
 	default:
@@ -209,11 +210,12 @@ func (l *loaded) all() []*scanner.Graph { return append(slices.Clone(l.declared)
 func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 	l := &loaded{}
 	planSource := c.planSourceDir(p.sources)
-	for _, s := range p.sources {
+	for i, s := range p.sources {
 		if s.kind == kindTerraform && s.path == planSource {
 			continue // the plan given beside it already stands for it
 		}
 		gs, err := c.loadSource(ctx, p, s, planSource)
+		p.sources[i].data = nil // read: not kept for the rest of the scan
 		if d, ok := notParsed(s, err); ok {
 			// A plan file that does not parse is not judged: the scan
 			// goes on with the rest and is incomplete (exit 3).
@@ -292,7 +294,7 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 	case kindPlan:
 		// With no Terraform directory given beside it, plansource maps the
 		// plan to the .tf files in its own directory, if any.
-		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: planSource, MapIgnoreID: checks.MapIgnoreID, FS: tree}))
+		return one(plansource.Load(ctx, s.path, plansource.Options{Base: s.base, SourceDir: planSource, MapIgnoreID: checks.MapIgnoreID, FS: tree, Data: s.data}))
 	case kindExport:
 		return one(gcp.ReadExport(ctx, s.data, relTo(s.base, s.path), s.base))
 	}

@@ -39,6 +39,10 @@ type Options struct {
 	// FS is the scanned tree: the plan file is read through it when it
 	// lies inside it. With no FS, the plan is read as an ordinary file.
 	FS *treefs.FS
+	// Data, when not nil, is the file's content, already read through the
+	// tree by a caller that classified the file (Detect): the file is not
+	// read a second time.
+	Data []byte
 }
 
 // Detect reports whether data looks like terraform show -json output: a
@@ -84,10 +88,12 @@ func Read(ctx context.Context, path string, opts Options) (*Plan, error) {
 		return nil, fmt.Errorf("resolving %s: %w", opts.Base, err)
 	}
 	name := relName(base, path)
-	var data []byte
-	if opts.FS != nil {
+	data := opts.Data
+	switch {
+	case data != nil:
+	case opts.FS != nil:
 		data, err = opts.FS.ReadArg(path, name)
-	} else {
+	default:
 		data, err = treefs.ReadRegular(path, name, treefs.DefaultMaxFileSize)
 	}
 	if err != nil {

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"context"
 	"encoding/json"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -45,5 +47,17 @@ func TestLooseKey(t *testing.T) {
 				t.Errorf("looseKey = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// TestReadData: content given in Options.Data is used as the file's; the
+// path only names it (here it does not exist).
+func TestReadData(t *testing.T) {
+	p, err := Read(context.Background(), filepath.Join(t.TempDir(), "gone.json"), Options{Data: []byte(refsPlan)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := p.Graph(); g.Lookup("google_pubsub_topic.fixed") == nil {
+		t.Errorf("resources %d, want the plan's", len(g.Resources))
 	}
 }

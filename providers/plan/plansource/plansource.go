@@ -44,6 +44,9 @@ type Options struct {
 	// plan is read as an ordinary file and the source through a tree
 	// rooted at Base (or the source directory).
 	FS *treefs.FS
+	// Data, when not nil, is the plan file's content, already read through
+	// FS (plan.Options.Data): the file is not read again.
+	Data []byte
 }
 
 // Load reads a plan or state file as plan.Load does and, when its
@@ -52,7 +55,7 @@ type Options struct {
 // be loaded is a warning of the graph, not an error: findings then point at
 // the plan file.
 func Load(ctx context.Context, path string, opts Options) (*scanner.Graph, error) {
-	p, err := plan.Read(ctx, path, plan.Options{Base: opts.Base, FS: opts.FS})
+	p, err := plan.Read(ctx, path, plan.Options{Base: opts.Base, FS: opts.FS, Data: opts.Data})
 	if err != nil {
 		return nil, err
 	}
