@@ -12,14 +12,17 @@ import (
 	"github.com/casascan/casascan/scanner/report"
 )
 
-// namedReader gives report.MergeSARIF the file name as the user typed it,
-// for its messages.
+// namedReader gives the report's merge functions the file name as the user
+// typed it, for their messages, and the content read from the file, which
+// they use as it is (Bytes) rather than copy it again.
 type namedReader struct {
 	io.Reader
 	name string
+	data []byte
 }
 
-func (r namedReader) Name() string { return r.name }
+func (r namedReader) Name() string  { return r.name }
+func (r namedReader) Bytes() []byte { return r.data }
 
 func (c *cli) mergeCommand() *cobra.Command {
 	var output string
@@ -63,7 +66,7 @@ func (c *cli) merge(paths []string, output string) error {
 		} else if f != format {
 			return usageErrorf("%s is a %s report, %s a %s one: merge reports of one format", safetext.Line(p), f, safetext.Line(paths[0]), format)
 		}
-		inputs = append(inputs, namedReader{Reader: bytes.NewReader(data), name: p})
+		inputs = append(inputs, namedReader{Reader: bytes.NewReader(data), name: p, data: data})
 	}
 	merge := map[string]func(io.Writer, ...io.Reader) error{
 		"sarif": report.MergeSARIF, "json": report.MergeJSON, "csv": report.MergeCSV,

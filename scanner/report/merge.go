@@ -84,14 +84,31 @@ func inputName(in io.Reader, i int) string {
 	return "input " + strconv.Itoa(i+1)
 }
 
-// readMergeInput decodes one input and checks that casascan wrote it.
-func readMergeInput(in io.Reader, name string) (mergeInput, error) {
-	data, err := io.ReadAll(io.LimitReader(in, maxMergeInput+1))
-	if err != nil {
-		return mergeInput{}, fmt.Errorf("reading %s: %w", name, err)
+// mergeData returns the content of one input: the bytes themselves when
+// the reader holds them in memory (a Bytes() []byte method, as the CLI's
+// inputs, each read once from its file, have), so that no input is copied
+// a second time; otherwise what it reads, up to maxMergeInput.
+func mergeData(in io.Reader, name, format string) ([]byte, error) {
+	var data []byte
+	if b, ok := in.(interface{ Bytes() []byte }); ok {
+		data = b.Bytes()
+	} else {
+		var err error
+		if data, err = io.ReadAll(io.LimitReader(in, maxMergeInput+1)); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", name, err)
+		}
 	}
 	if len(data) > maxMergeInput {
-		return mergeInput{}, fmt.Errorf("reading %s: larger than %d bytes, the limit of a SARIF input", name, maxMergeInput)
+		return nil, fmt.Errorf("reading %s: larger than %d bytes, the limit of a %s input", name, maxMergeInput, format)
+	}
+	return data, nil
+}
+
+// readMergeInput decodes one input and checks that casascan wrote it.
+func readMergeInput(in io.Reader, name string) (mergeInput, error) {
+	data, err := mergeData(in, name, "SARIF")
+	if err != nil {
+		return mergeInput{}, err
 	}
 	if line, ok := jsonTooDeep(data, maxMergeDepth); ok {
 		return mergeInput{}, fmt.Errorf("reading %s:%d: nested more than %d levels deep, which casascan's SARIF never is", name, line, maxMergeDepth)

@@ -22,16 +22,16 @@ func MergeFormat(name string, data []byte) (string, error) {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		var probe struct {
-			Version       *string          `json:"version"`
-			Runs          *json.RawMessage `json:"runs"`
-			SchemaVersion *string          `json:"schema_version"`
-			Findings      *json.RawMessage `json:"findings"`
+			Version       *string `json:"version"`
+			Runs          present `json:"runs"`
+			SchemaVersion *string `json:"schema_version"`
+			Findings      present `json:"findings"`
 		}
 		if err := json.Unmarshal(trimmed, &probe); err == nil {
 			switch {
-			case probe.Runs != nil && probe.Version != nil:
+			case bool(probe.Runs) && probe.Version != nil:
 				return "sarif", nil
-			case probe.SchemaVersion != nil && probe.Findings != nil:
+			case probe.SchemaVersion != nil && bool(probe.Findings):
 				return "json", nil
 			}
 		}
@@ -51,6 +51,15 @@ func MergeFormat(name string, data []byte) (string, error) {
 	return "", errors.New("not a casascan SARIF, JSON or CSV report")
 }
 
+// present records that a JSON field is there and not null, without
+// keeping (copying) its value, which is most of a report.
+type present bool
+
+func (p *present) UnmarshalJSON(b []byte) error {
+	*p = string(b) != "null"
+	return nil
+}
+
 // MergeJSON joins casascan JSON reports (the outputs of the shards of one
 // scan) into the report one unsharded scan writes: the checks united by
 // ID, findings and diagnostics concatenated, exact repeats dropped, sorted
@@ -65,9 +74,12 @@ func MergeJSON(w io.Writer, inputs ...io.Reader) error {
 	seenF, seenD := map[string]bool{}, map[string]bool{}
 	for i, in := range inputs {
 		name := inputName(in, i)
+		data, err := mergeData(in, name, "JSON")
+		if err != nil {
+			return err
+		}
 		var doc jsonReport
-		dec := json.NewDecoder(in)
-		if err := dec.Decode(&doc); err != nil {
+		if err := json.Unmarshal(data, &doc); err != nil {
 			return fmt.Errorf("reading %s: not a casascan JSON report: %w", name, err)
 		}
 		if doc.SchemaVersion != JSONSchemaVersion {
