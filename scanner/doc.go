@@ -25,6 +25,11 @@
 //     states where it reads the attribute.
 //   - Values from variables declared sensitive, from TF_VAR_* and values that
 //     look like secrets are never printed: messages use Display, which redacts.
+//   - References are resolved here, once (refs.go, names.go): a reference or
+//     address (module.a["x"].google_kms_crypto_key.k[*].id) and a Google
+//     Cloud resource name in any spelling (a full name, a self link, a
+//     relative or project-less name) resolve to the graph's candidates, one
+//     exactly or one of several, by the same rules for every source.
 //   - Results are sorted, and nothing in them depends on time, map order or
 //     the machine, so identical input gives byte-identical output.
 package scanner
