@@ -35,7 +35,10 @@ func TestAddressParts(t *testing.T) {
 }
 
 func TestParseAddressErrors(t *testing.T) {
-	for _, s := range []string{"", "google_x", "module.a", "google_x.y[", `google_x.y["a`, "google_x.y[a]", "google_x.y.z"} {
+	for _, s := range []string{"", "google_x", "module.a", "google_x.y[", `google_x.y["a`, "google_x.y[a]", "google_x.y.z",
+		// Changed shapes (one lexer with references): a name holding ']'
+		// and an empty index are errors; two indexes still are.
+		"google_x.y]", "google_x.y[]", "google_x.y[0][1]", "module.a[*].google_x.y"} {
 		if _, err := ParseAddress(s); err == nil {
 			t.Errorf("ParseAddress(%q): want error", s)
 		}

@@ -60,6 +60,11 @@ func TestDeclaredPattern(t *testing.T) {
 		{"an id of another service falls back to attributes", resource("google_pubsub_topic", map[string]string{
 			"id": "//storage.googleapis.com/projects/p/topics/t", "name": "t"}),
 			"//pubsub.googleapis.com/projects/*/topics/t", false},
+		// Changed shape: a key ring that is not a resource name gives no
+		// part of the key's name (the old copy split any string on '/').
+		{"key with a key ring that is no name", resource("google_kms_crypto_key", map[string]string{
+			"name": "k", "key_ring": "x/locations/eu/keyRings/r"}),
+			"//cloudkms.googleapis.com/projects/*/locations/*/keyRings/*/cryptoKeys/k", false},
 		{"type link does not know", resource("google_dns_managed_zone", map[string]string{"name": "z"}), "", false},
 	}
 	for _, tc := range tests {

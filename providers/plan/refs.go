@@ -45,9 +45,9 @@ func staticPath(steps []scanner.ModuleStep) string {
 	return strings.Join(names, ".")
 }
 
-// refGroup gathers the references of one expression to one resource or
-// module call: the static instance keys named, and whether any reference
-// names no key.
+// refGroup gathers the references of one expression to one resource block
+// or module call: the block, the keys of the references (nil for one
+// without a static key), and the module outputs named.
 type refGroup struct {
 	mode    scanner.Mode
 	typ     string
