@@ -180,3 +180,31 @@ func TestInstancesPick(t *testing.T) {
 		t.Errorf("in module.m[1]: %v", in)
 	}
 }
+
+// FuzzParse: no input panics the lexer, the reference parser or the name
+// reader, and an address that parses renders back to one that parses to
+// the same address.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`module.a["x"].google_kms_crypto_key.k[0].id`, `google_kms_crypto_key.k[*].id`, `x.y[local.m["a]"]].id`,
+		`//cloudkms.googleapis.com/projects/p/locations/l/keyRings/r/cryptoKeys/k`, "global/sslPolicies/x",
+		"https://www.googleapis.com/compute/v1/projects/p/zones/z/instances/vm", `x.y["\u00e9"]`, "[[[[", `x["]`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ParseSteps(s)
+		ParseRef(s)
+		if n, ok := ParseName(s); ok && (len(n.Segs) == 0 || n.Own() == "") {
+			t.Errorf("ParseName(%q) = %v: a name without its own segment", s, n)
+		}
+		a, err := ParseAddress(s)
+		if err != nil {
+			return
+		}
+		b, err := ParseAddress(a.String())
+		if err != nil || b.String() != a.String() {
+			t.Errorf("ParseAddress(%q) renders %q, which parses to %q (%v)", s, a.String(), b.String(), err)
+		}
+	})
+}
