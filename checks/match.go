@@ -2,6 +2,7 @@ package checks
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -404,17 +405,16 @@ var hsmLevels = []string{"HSM", "HSM_SINGLE_TENANT", "EXTERNAL", "EXTERNAL_VPC"}
 
 // keyIsHSM judges whether a google_kms_crypto_key keeps its material outside
 // software: version_template.protection_level (the provider default,
-// SOFTWARE, when missing) is HSM, HSM_SINGLE_TENANT, EXTERNAL or
-// EXTERNAL_VPC.
+// SOFTWARE, when missing) is exactly one of HSM, HSM_SINGLE_TENANT, EXTERNAL
+// or EXTERNAL_VPC. Anything else fails: SOFTWARE,
+// PROTECTION_LEVEL_UNSPECIFIED, or a value the API does not know.
 func keyIsHSM(key *scanner.Resource) judge.Verdict {
-	return key.Slot("version_template.protection_level").StrIn(hsmLevels...)
+	return key.Slot("version_template.protection_level").StrIs(func(s string) bool { return slices.Contains(hsmLevels, s) })
 }
 
-// keyIsSoftware reports whether a google_kms_crypto_key keeps its material in
-// software: version_template.protection_level missing (the API's default is
-// SOFTWARE) or SOFTWARE. HSM, HSM_SINGLE_TENANT, EXTERNAL and EXTERNAL_VPC are
-// not. known is false when the protection level is not known before apply.
-func keyIsSoftware(key *scanner.Resource) (software, known bool) {
-	v := key.Slot("version_template.protection_level").StrIn("SOFTWARE", "")
-	return v == judge.Pass, v != judge.Unknown
+// keyIsExternal judges whether a google_kms_crypto_key's material lives in
+// an external key manager (EXTERNAL, EXTERNAL_VPC), which rotates it: Cloud
+// KMS cannot.
+func keyIsExternal(key *scanner.Resource) judge.Verdict {
+	return key.Slot("version_template.protection_level").StrIs(func(s string) bool { return s == "EXTERNAL" || s == "EXTERNAL_VPC" })
 }
