@@ -306,6 +306,37 @@ func TestKMS003LiveBinding(t *testing.T) {
 	}
 }
 
+// TestKMS003PolicyNotJSON: a policy_data that is not a JSON policy document
+// is UNKNOWN and says so, naming where the document breaks but never its
+// text; a policy not known before apply still says that.
+func TestKMS003PolicyNotJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, policy, want string
+	}{
+		{"truncated", `"{\"bindings\": [{\"members\": [\"allUsers\"]}"`, "policy_data is not valid JSON (syntax error at byte"},
+		{"not JSON at all", `"s3cr3t-not-json"`, "policy_data is not valid JSON (syntax error at byte 1)"},
+		{"wrong shape", `"{\"bindings\": \"allUsers\"}"`, "policy_data is JSON but not an IAM policy document (bindings is a JSON string)"},
+		{"not known", `var.policy`, "members are not known before apply"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := checktest.HCL(t, `
+variable "policy" { type = string }
+resource "google_kms_crypto_key_iam_policy" "p" {
+  crypto_key_id = "projects/p/locations/us/keyRings/r/cryptoKeys/k"
+  policy_data   = `+tc.policy+`
+}`)
+			res := checktest.Run(t, &gcpKMS003, []*scanner.Graph{g}, "s3cr3t")
+			unknown := res.WithStatus(scanner.StatusUnknown)
+			if len(unknown) != 1 || unknown[0].Attribute != "policy_data" {
+				t.Fatalf("got %v, want one UNKNOWN on policy_data", checktest.Lines(res, gcpKMS003.ID, true))
+			}
+			if msg := unknown[0].Message; !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q should say %q", msg, tc.want)
+			}
+		})
+	}
+}
+
 func TestKMS007Algorithms(t *testing.T) {
 	for _, tc := range []struct {
 		alg  string // HCL expression

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -188,19 +190,51 @@ type policyBinding struct {
 }
 
 // policyDoc parses a known policy_data; ok is false when it is not a policy
-// document.
+// document (see policyDocError).
 func policyDoc(s scanner.Slot) (bs []policyBinding, ok bool) {
+	bs, err := parsePolicyDoc(s)
+	return bs, err == nil
+}
+
+// parsePolicyDoc parses a known policy_data as a JSON policy document.
+func parsePolicyDoc(s scanner.Slot) ([]policyBinding, error) {
 	str, isStr := scanner.ValueString(s.Value())
 	if !isStr {
-		return nil, false
+		return nil, errors.New("policy_data is not a string")
 	}
 	var doc struct {
 		Bindings []policyBinding `json:"bindings"`
 	}
 	if err := json.Unmarshal([]byte(str), &doc); err != nil {
-		return nil, false
+		return nil, err
 	}
-	return doc.Bindings, true
+	return doc.Bindings, nil
+}
+
+// policyDocError says why a known policy_data is not a policy document, or
+// "" when it is one (or is not known): a finding says the document is
+// broken instead of calling it "not known before apply". It names byte
+// offsets and JSON types, never the document's text, which may be secret.
+func policyDocError(s scanner.Slot) string {
+	if s.Attr.Null() || !s.Known() {
+		return ""
+	}
+	_, err := parsePolicyDoc(s)
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("policy_data is not valid JSON (syntax error at byte %d), so its members cannot be read", syntax.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Sprintf("policy_data is JSON but not an IAM policy document (%s is a JSON %s), so its members cannot be read", field, typ.Value)
+	}
+	return "policy_data is not a JSON IAM policy document, so its members cannot be read"
 }
 
 // policySources are the data.google_iam_policy candidates a policy_data not
