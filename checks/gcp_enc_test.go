@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/checks/checktest"
@@ -184,5 +186,33 @@ func TestENCTypesMatchCMEKPaths(t *testing.T) {
 		if diff := cmp.Diff(want, sortedUnique(c.Types)); diff != "" {
 			t.Errorf("%s: Types differ from cmekPaths (-cmekPaths +Types):\n%s", c.ID, diff)
 		}
+	}
+}
+
+// TestENC003ExportTableInheritsDatasetKey: in an export, a table with no key
+// of its own is judged by the default key of its dataset asset in the same
+// export; a table whose dataset is not in the export is UNKNOWN, naming it.
+func TestENC003ExportTableInheritsDatasetKey(t *testing.T) {
+	const (
+		ds  = `{"name":"//bigquery.googleapis.com/projects/acme-data/datasets/%s","assetType":"bigquery.googleapis.com/Dataset","resource":{"version":"v1","discoveryName":"Dataset","data":{"datasetReference":{"projectId":"acme-data","datasetId":"%s"},"location":"US"%s}},"ancestors":["projects/314159265358"]}`
+		tbl = `{"name":"//bigquery.googleapis.com/projects/acme-data/datasets/%s/tables/t","assetType":"bigquery.googleapis.com/Table","resource":{"version":"v1","discoveryName":"Table","data":{"tableReference":{"projectId":"acme-data","datasetId":"%s","tableId":"t"}}},"ancestors":["projects/314159265358"]}`
+		key = `,"defaultEncryptionConfiguration":{"kmsKeyName":"projects/acme-kms/locations/us/keyRings/data/cryptoKeys/bq"}`
+	)
+	lines := []string{
+		fmt.Sprintf(ds, "keyed", "keyed", key), fmt.Sprintf(tbl, "keyed", "keyed"),
+		fmt.Sprintf(ds, "plain", "plain", ""), fmt.Sprintf(tbl, "plain", "plain"),
+		fmt.Sprintf(tbl, "absent", "absent"),
+	}
+	g := checktest.Export(t, strings.Join(lines, "\n")+"\n")
+	const bq = "//bigquery.googleapis.com/projects/acme-data/datasets/"
+	want := map[string]scanner.Status{
+		bq + "keyed":           scanner.StatusPass,
+		bq + "keyed/tables/t":  scanner.StatusPass,
+		bq + "plain":           scanner.StatusFail,
+		bq + "plain/tables/t":  scanner.StatusFail,
+		bq + "absent/tables/t": scanner.StatusUnknown,
+	}
+	if diff := cmp.Diff(want, checktest.Verdicts(t, &gcpENC003, g)); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
 	}
 }

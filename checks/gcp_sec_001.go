@@ -159,7 +159,11 @@ func envProblem(name string, nameSensitive bool, value *scanner.Attr, path strin
 	case name != "" && scanner.LooksLikeCredentialName(name) && !plainSetting(v):
 		return scanner.Fail(path, "%s is named like a credential and its value is written in plain text %s", label, plainTextWhere(value)), true
 	case scanner.LooksLikeSecret(v):
-		return scanner.Fail(path, "%s holds a value written %s that is shaped like a credential (API key, OAuth token or private key)", label, plainTextWhere(value)), true
+		msg := label + " holds a literal value shaped like a credential (API key, OAuth token or private key)"
+		if !value.Literal {
+			msg += ", written " + plainTextWhere(value)
+		}
+		return scanner.Fail(path, "%s", msg), true
 	}
 	return scanner.Problem{}, false
 }
