@@ -385,7 +385,20 @@ var cmekPaths = map[string][]cmekPath{
 	"google_dataflow_flex_template_job":            {{"GCP-ENC-017", "kms_key_name"}},
 	"google_composer_environment":                  {{"GCP-ENC-017", "config.encryption_config.kms_key_name"}},
 	"google_vertex_ai_dataset":                     {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
-	"google_workbench_instance":                    {{"GCP-ENC-017", "gce_setup.boot_disk.kms_key"}},
+	"google_vertex_ai_metadata_store":              {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_endpoint":                    {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_featurestore":                {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_tensorboard":                 {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_index":                       {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	// A Workbench instance always has a data disk (the API creates one when
+	// data_disks is left out), so a missing data_disks block fails too.
+	"google_workbench_instance": {
+		{"GCP-ENC-017", "gce_setup.boot_disk.kms_key"},
+		{"GCP-ENC-017", "gce_setup.data_disks.kms_key"},
+	},
+	"google_notebooks_instance":    {{"GCP-ENC-017", "kms_key"}},
+	"google_notebooks_runtime":     {{"GCP-ENC-017", "virtual_machine.virtual_machine_config.encryption_config.kms_key"}},
+	"google_document_ai_processor": {{"GCP-ENC-017", "kms_key_name"}},
 }
 
 // The two GKE cluster paths that apply only to some clusters: the default
