@@ -41,6 +41,9 @@ resource "google_storage_bucket" "mail_exports" {
 			if s.Attr == nil {
 				continue
 			}
+			if elsewhere, _ := gkePoolElsewhere(g, r, s.Path); elsewhere {
+				continue // the node pool's disks are judged where the pool is
+			}
 			if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
 				out = append(out, p)
 			}
