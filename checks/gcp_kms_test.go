@@ -255,6 +255,42 @@ resource "google_storage_bucket" "b" {
 	}
 }
 
+// TestKMS006NodePoolOnce: a node pool listed on its cluster and as a
+// separate google_container_node_pool, with a software key, is reported
+// once, on the separate resource; so is node_config, which beside node
+// pools is no pool of its own.
+func TestKMS006NodePoolOnce(t *testing.T) {
+	g := checktest.HCL(t, `
+resource "google_kms_crypto_key" "soft" { name = "soft" }
+resource "google_container_cluster" "app" {
+  name     = "app"
+  location = "us-central1"
+  node_config {
+    boot_disk_kms_key = google_kms_crypto_key.soft.id
+  }
+  node_pool {
+    name = "workers"
+    node_config {
+      boot_disk_kms_key = google_kms_crypto_key.soft.id
+    }
+  }
+}
+resource "google_container_node_pool" "workers" {
+  name    = "workers"
+  cluster = google_container_cluster.app.id
+  node_config {
+    boot_disk_kms_key = google_kms_crypto_key.soft.id
+  }
+}
+`)
+	want := []string{
+		"google_container_node_pool.workers node_config.boot_disk_kms_key FAIL -> google_kms_crypto_key.soft",
+	}
+	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 // TestKMS006OneOfAllSoftware: a bucket whose key is one of k[*], not known
 // which before apply, every one SOFTWARE, fails, and the message and the
 // provenance name the candidates the same compact way, the block once.

@@ -92,8 +92,8 @@ func checkSecretsFound(t *testing.T, data []byte) {
 	t.Helper()
 	var doc struct {
 		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Status   string `json:"status"`
+			CheckID   string `json:"check_id"`
+			Status    string `json:"status"`
 			Resource  string `json:"resource"`
 			Attribute string `json:"attribute"`
 		} `json:"findings"`
