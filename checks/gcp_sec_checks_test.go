@@ -242,6 +242,33 @@ resource "google_sql_user" "u" {
 	}
 }
 
+// TestSEC001MixedMap: in one environment map, each entry has its own
+// provenance: a password from a variable's default fails and names only that
+// variable; a token given by --var beside it does not fail.
+func TestSEC001MixedMap(t *testing.T) {
+	g := checktest.HCL(t, `
+variable "db_pass" {
+  type    = string
+  default = "`+fakePassword+`"
+}
+variable "api_token" { type = string }
+resource "google_cloudfunctions_function" "f" {
+  environment_variables = {
+    DB_PASS   = var.db_pass
+    API_TOKEN = var.api_token
+    REGION    = "europe-west1"
+  }
+}`, checktest.Vars("api_token=cli-token-FAKE-0123456789"))
+	res := checktest.Run(t, gcpSEC001, []*scanner.Graph{g}, fakePassword, "cli-token-FAKE")
+	fails := res.WithStatus(scanner.StatusFail)
+	if len(fails) != 1 || fails[0].Attribute != "environment_variables.DB_PASS" {
+		t.Fatalf("got %v, want one FAIL on environment_variables.DB_PASS", checktest.Lines(res, gcpSEC001.ID, true))
+	}
+	if msg := fails[0].Message; !strings.HasSuffix(msg, "in the configuration (var.db_pass, its default at main.tf:4)") {
+		t.Errorf("message %q should name var.db_pass's default, and nothing else", msg)
+	}
+}
+
 func TestSEC002ServiceAccountKey(t *testing.T) {
 	runTF(t, gcpSEC002, []tfCase{
 		{"key", `resource "google_service_account_key" "k" { service_account_id = "sa" }`,
