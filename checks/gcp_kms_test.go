@@ -291,6 +291,25 @@ resource "google_container_node_pool" "workers" {
 	}
 }
 
+// TestKMS006FlexTemplateParameter: a flex template job's key given as the
+// template parameter dataflow_kms_key is followed like kms_key_name.
+func TestKMS006FlexTemplateParameter(t *testing.T) {
+	g := checktest.HCL(t, `
+resource "google_kms_crypto_key" "soft" { name = "soft" }
+resource "google_dataflow_flex_template_job" "j" {
+  name = "j"
+  parameters = {
+    dataflow_kms_key = google_kms_crypto_key.soft.id
+    output           = "gs://acme/out"
+  }
+}
+`)
+	want := []string{"google_dataflow_flex_template_job.j parameters.dataflow_kms_key FAIL -> google_kms_crypto_key.soft"}
+	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 // TestKMS006OneOfAllSoftware: a bucket whose key is one of k[*], not known
 // which before apply, every one SOFTWARE, fails, and the message and the
 // provenance name the candidates the same compact way, the block once.
