@@ -65,8 +65,15 @@ resource "google_compute_instance" "worker" {
   }
 }
 `,
-	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-		return missingKeys(r, "GCP-ENC-004", gkePathApplies)
+	Test: func(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+		return missingKeys(r, "GCP-ENC-004", func(r *scanner.Resource, path string) (bool, *scanner.Problem) {
+			ok, p := gkePathApplies(r, path)
+			if !ok || p != nil {
+				return ok, p
+			}
+			elsewhere, p := gkePoolElsewhere(g, r, path)
+			return !elsewhere && p == nil, p
+		})
 	},
 }
 

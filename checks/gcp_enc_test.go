@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/casascan/casascan/checks/checktest"
@@ -184,5 +186,106 @@ func TestENCTypesMatchCMEKPaths(t *testing.T) {
 		if diff := cmp.Diff(want, sortedUnique(c.Types)); diff != "" {
 			t.Errorf("%s: Types differ from cmekPaths (-cmekPaths +Types):\n%s", c.ID, diff)
 		}
+	}
+}
+
+// TestENC003ExportTableInheritsDatasetKey: in an export, a table with no key
+// of its own is judged by the default key of its dataset asset in the same
+// export; a table whose dataset is not in the export is UNKNOWN, naming it.
+func TestENC003ExportTableInheritsDatasetKey(t *testing.T) {
+	const (
+		ds  = `{"name":"//bigquery.googleapis.com/projects/acme-data/datasets/%s","assetType":"bigquery.googleapis.com/Dataset","resource":{"version":"v1","discoveryName":"Dataset","data":{"datasetReference":{"projectId":"acme-data","datasetId":"%s"},"location":"US"%s}},"ancestors":["projects/314159265358"]}`
+		tbl = `{"name":"//bigquery.googleapis.com/projects/acme-data/datasets/%s/tables/t","assetType":"bigquery.googleapis.com/Table","resource":{"version":"v1","discoveryName":"Table","data":{"tableReference":{"projectId":"acme-data","datasetId":"%s","tableId":"t"}}},"ancestors":["projects/314159265358"]}`
+		key = `,"defaultEncryptionConfiguration":{"kmsKeyName":"projects/acme-kms/locations/us/keyRings/data/cryptoKeys/bq"}`
+	)
+	lines := []string{
+		fmt.Sprintf(ds, "keyed", "keyed", key), fmt.Sprintf(tbl, "keyed", "keyed"),
+		fmt.Sprintf(ds, "plain", "plain", ""), fmt.Sprintf(tbl, "plain", "plain"),
+		fmt.Sprintf(tbl, "absent", "absent"),
+	}
+	g := checktest.Export(t, strings.Join(lines, "\n")+"\n")
+	const bq = "//bigquery.googleapis.com/projects/acme-data/datasets/"
+	want := map[string]scanner.Status{
+		bq + "keyed":           scanner.StatusPass,
+		bq + "keyed/tables/t":  scanner.StatusPass,
+		bq + "plain":           scanner.StatusFail,
+		bq + "plain/tables/t":  scanner.StatusFail,
+		bq + "absent/tables/t": scanner.StatusUnknown,
+	}
+	if diff := cmp.Diff(want, checktest.Verdicts(t, &gcpENC003, g)); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
+	}
+}
+
+// TestENC004ExportNodePoolsOnce: an export lists a cluster's pools in the
+// cluster asset (nodePools, and nodeConfig mirroring the first) and as
+// NodePool assets. Each pool's disks are judged once: on its NodePool asset
+// when there is one, else on the cluster's nodePools entry.
+func TestENC004ExportNodePoolsOnce(t *testing.T) {
+	const (
+		c       = "//container.googleapis.com/projects/acme-apps/locations/us-east1/clusters/gke"
+		key     = `"bootDiskKmsKey":"projects/acme-apps/locations/us-east1/keyRings/r/cryptoKeys/k"`
+		cluster = `{"name":"` + c + `","assetType":"container.googleapis.com/Cluster","resource":{"version":"v1","discoveryName":"Cluster","data":{"name":"gke","location":"us-east1","nodeConfig":{"machineType":"e2-small"},"nodePools":[{"name":"plain","config":{"machineType":"e2-small"}},{"name":"keyed","config":{` + key + `}},{"name":"unlisted","config":{"machineType":"e2-small"}}]}},"ancestors":["projects/1"]}`
+		plain   = `{"name":"` + c + `/nodePools/plain","assetType":"container.googleapis.com/NodePool","resource":{"version":"v1","discoveryName":"NodePool","data":{"name":"plain","config":{"machineType":"e2-small"}}},"ancestors":["projects/1"]}`
+		keyed   = `{"name":"` + c + `/nodePools/keyed","assetType":"container.googleapis.com/NodePool","resource":{"version":"v1","discoveryName":"NodePool","data":{"name":"keyed","config":{` + key + `}}},"ancestors":["projects/1"]}`
+	)
+	g := checktest.Export(t, cluster+"\n"+plain+"\n"+keyed+"\n")
+	got := checktest.Judge(t, &gcpENC004, g)
+	want := []string{
+		// The pool with no NodePool asset of its own is judged on the cluster.
+		c + " node_pool.2.node_config.boot_disk_kms_key FAIL",
+		c + "/nodePools/plain node_config.boot_disk_kms_key FAIL",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestENC004PlanNodePoolsOnce: a plan (or state) lists every pool of a
+// cluster in its node_pool, those managed as google_container_node_pool
+// resources included, and node_config mirrors the first pool. The pool is
+// judged once, on its own resource.
+func TestENC004PlanNodePoolsOnce(t *testing.T) {
+	g := checktest.Plan(t, `{
+ "format_version": "1.2",
+ "terraform_version": "1.9.5",
+ "planned_values": {
+  "root_module": {
+   "resources": [
+    {
+     "address": "google_container_cluster.app",
+     "mode": "managed",
+     "type": "google_container_cluster",
+     "name": "app",
+     "provider_name": "registry.terraform.io/hashicorp/google",
+     "values": {
+      "name": "app",
+      "location": "us-central1",
+      "remove_default_node_pool": null,
+      "node_config": [{"machine_type": "e2-standard-4", "boot_disk_kms_key": ""}],
+      "node_pool": [{"name": "workers", "node_config": [{"machine_type": "e2-standard-4", "boot_disk_kms_key": ""}]}]
+     }
+    },
+    {
+     "address": "google_container_node_pool.workers",
+     "mode": "managed",
+     "type": "google_container_node_pool",
+     "name": "workers",
+     "provider_name": "registry.terraform.io/hashicorp/google",
+     "values": {
+      "name": "workers",
+      "cluster": "projects/acme/locations/us-central1/clusters/app",
+      "location": "us-central1",
+      "node_config": [{"machine_type": "e2-standard-4", "boot_disk_kms_key": ""}]
+     }
+    }
+   ]
+  }
+ }
+}`)
+	got := checktest.Judge(t, &gcpENC004, g)
+	want := []string{"google_container_node_pool.workers node_config.boot_disk_kms_key FAIL"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,11 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"strings"
+
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpKMS001 = scanner.Check{
 	ID:       "GCP-KMS-001",
@@ -22,18 +27,21 @@ var gcpKMS001 = scanner.Check{
 	Fix: fixKey,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "version_template.protection_level"
-		soft, known := keyIsSoftware(r)
-		a := r.Slot(path).Attr
-		switch {
-		case !known:
+		s := r.Slot(path)
+		switch keyIsHSM(r) {
+		case judge.Pass:
+			return nil
+		case judge.Unknown:
+			if s.Known() && s.MaybeMissing {
+				return []scanner.Problem{scanner.Unknown(path, "version_template comes from a dynamic block whose for_each is not known before apply, so the key may have the default protection level SOFTWARE")}
+			}
 			return []scanner.Problem{scanner.Unknown(path, "%s is not known before apply", path)}
-		case soft && a.Null():
+		}
+		if s.Defaulted() {
 			return []scanner.Problem{scanner.Fail(path,
 				"%s is not set, so the key's versions default to SOFTWARE: key material is not held in an HSM", path)}
-		case soft:
-			return []scanner.Problem{scanner.Fail(path,
-				"%s is %s: key material is not held in an HSM", path, scanner.Display(a))}
 		}
-		return nil
+		return []scanner.Problem{scanner.Fail(path,
+			"%s is %s, not one of %s: key material is not held in an HSM or an external key manager", path, s.Show(), strings.Join(hsmLevels, ", "))}
 	},
 }

@@ -41,8 +41,20 @@ resource "google_storage_bucket" "mail_exports" {
 			if s.Attr == nil {
 				continue
 			}
+			if elsewhere, _ := gkePoolElsewhere(g, r, s.Path); elsewhere {
+				continue // the node pool's disks are judged where the pool is
+			}
 			if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
 				out = append(out, p)
+			}
+		}
+		// A flex template job may name its key as a template parameter
+		// (GCP-ENC-017).
+		if r.Type == "google_dataflow_flex_template_job" {
+			if s := r.Slot(flexKMSParam); s.Attr != nil && !s.Whole {
+				if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
+					out = append(out, p)
+				}
 			}
 		}
 		return out

@@ -255,6 +255,61 @@ resource "google_storage_bucket" "b" {
 	}
 }
 
+// TestKMS006NodePoolOnce: a node pool listed on its cluster and as a
+// separate google_container_node_pool, with a software key, is reported
+// once, on the separate resource; so is node_config, which beside node
+// pools is no pool of its own.
+func TestKMS006NodePoolOnce(t *testing.T) {
+	g := checktest.HCL(t, `
+resource "google_kms_crypto_key" "soft" { name = "soft" }
+resource "google_container_cluster" "app" {
+  name     = "app"
+  location = "us-central1"
+  node_config {
+    boot_disk_kms_key = google_kms_crypto_key.soft.id
+  }
+  node_pool {
+    name = "workers"
+    node_config {
+      boot_disk_kms_key = google_kms_crypto_key.soft.id
+    }
+  }
+}
+resource "google_container_node_pool" "workers" {
+  name    = "workers"
+  cluster = google_container_cluster.app.id
+  node_config {
+    boot_disk_kms_key = google_kms_crypto_key.soft.id
+  }
+}
+`)
+	want := []string{
+		"google_container_node_pool.workers node_config.boot_disk_kms_key FAIL -> google_kms_crypto_key.soft",
+	}
+	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestKMS006FlexTemplateParameter: a flex template job's key given as the
+// template parameter dataflow_kms_key is followed like kms_key_name.
+func TestKMS006FlexTemplateParameter(t *testing.T) {
+	g := checktest.HCL(t, `
+resource "google_kms_crypto_key" "soft" { name = "soft" }
+resource "google_dataflow_flex_template_job" "j" {
+  name = "j"
+  parameters = {
+    dataflow_kms_key = google_kms_crypto_key.soft.id
+    output           = "gs://acme/out"
+  }
+}
+`)
+	want := []string{"google_dataflow_flex_template_job.j parameters.dataflow_kms_key FAIL -> google_kms_crypto_key.soft"}
+	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 // TestKMS006OneOfAllSoftware: a bucket whose key is one of k[*], not known
 // which before apply, every one SOFTWARE, fails, and the message and the
 // provenance name the candidates the same compact way, the block once.
@@ -303,6 +358,37 @@ func TestKMS003LiveBinding(t *testing.T) {
 	}
 	if msg := fails[0].Message; !strings.Contains(msg, "allUsers") || !strings.Contains(msg, "roles/cloudkms.cryptoKeyDecrypter") {
 		t.Errorf("message %q should name the member and the role", msg)
+	}
+}
+
+// TestKMS003PolicyNotJSON: a policy_data that is not a JSON policy document
+// is UNKNOWN and says so, naming where the document breaks but never its
+// text; a policy not known before apply still says that.
+func TestKMS003PolicyNotJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, policy, want string
+	}{
+		{"truncated", `"{\"bindings\": [{\"members\": [\"allUsers\"]}"`, "policy_data is not valid JSON (syntax error at byte"},
+		{"not JSON at all", `"s3cr3t-not-json"`, "policy_data is not valid JSON (syntax error at byte 1)"},
+		{"wrong shape", `"{\"bindings\": \"allUsers\"}"`, "policy_data is JSON but not an IAM policy document (bindings is a JSON string)"},
+		{"not known", `var.policy`, "members are not known before apply"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := checktest.HCL(t, `
+variable "policy" { type = string }
+resource "google_kms_crypto_key_iam_policy" "p" {
+  crypto_key_id = "projects/p/locations/us/keyRings/r/cryptoKeys/k"
+  policy_data   = `+tc.policy+`
+}`)
+			res := checktest.Run(t, &gcpKMS003, []*scanner.Graph{g}, "s3cr3t")
+			unknown := res.WithStatus(scanner.StatusUnknown)
+			if len(unknown) != 1 || unknown[0].Attribute != "policy_data" {
+				t.Fatalf("got %v, want one UNKNOWN on policy_data", checktest.Lines(res, gcpKMS003.ID, true))
+			}
+			if msg := unknown[0].Message; !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q should say %q", msg, tc.want)
+			}
+		})
 	}
 }
 

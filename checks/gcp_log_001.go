@@ -47,13 +47,21 @@ var gcpLOG001 = &scanner.Check{
 	Test: testStatementLogging,
 }
 
-// loggingFlags maps each database flag that logs statement data to the test
-// its value fails.
-var loggingFlags = map[string]func(string) bool{
-	"log_statement":              func(v string) bool { return v == "all" || v == "mod" },
-	"log_min_duration_statement": func(v string) bool { return v != "-1" },
-	"pgaudit.log_parameter":      flagOn,
-	"general_log":                flagOn,
+// loggingFlag is a database flag that logs statement data on one engine:
+// fails says which of its values do.
+type loggingFlag struct {
+	engine string // the database_version prefix of the engine that has it
+	fails  func(string) bool
+}
+
+// loggingFlags maps each database flag that logs statement data to its
+// engine and the test its value fails. A flag is judged only on its own
+// engine: a PostgreSQL flag on a MySQL instance is not this check's business.
+var loggingFlags = map[string]loggingFlag{
+	"log_statement":              {"POSTGRES", func(v string) bool { return v == "all" || v == "mod" }},
+	"log_min_duration_statement": {"POSTGRES", func(v string) bool { return v != "-1" }},
+	"pgaudit.log_parameter":      {"POSTGRES", flagOn},
+	"general_log":                {"MYSQL", flagOn},
 }
 
 func flagOn(v string) bool {
@@ -66,6 +74,7 @@ func flagOn(v string) bool {
 
 func testStatementLogging(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	var out []scanner.Problem
+	version := r.Slot("database_version")
 	for _, f := range r.Lookup("settings.database_flags.*.name").Slots {
 		if f.Whole {
 			out = append(out, scanner.Unknown(f.Path, "the database flags are not known before apply"))
@@ -77,18 +86,36 @@ func testStatementLogging(_ *scanner.Graph, r *scanner.Resource) []scanner.Probl
 			continue
 		}
 		name, _ := scanner.ValueString(nameValue)
-		fails := loggingFlags[strings.ToLower(strings.TrimSpace(name))]
-		if fails == nil {
+		flag, ok := loggingFlags[strings.ToLower(strings.TrimSpace(name))]
+		if !ok {
 			continue
 		}
 		valuePath := strings.TrimSuffix(f.Path, "name") + "value"
 		value := f.Block.Lookup("value").Slots[0]
-		switch value.StrIs(func(v string) bool { return fails(strings.ToLower(strings.TrimSpace(v))) }) {
-		case judge.Unknown:
+		logs := value.StrIs(func(v string) bool { return flag.fails(strings.ToLower(strings.TrimSpace(v))) })
+		if logs == judge.Fail {
+			continue
+		}
+		engine := version.StrIs(func(v string) bool { return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v)), flag.engine+"_") })
+		switch {
+		case engine == judge.Fail && version.Known() && !version.Attr.Null():
+			continue // another engine's flag
+		case engine != judge.Pass:
+			out = append(out, scanner.Unknown("database_version",
+				"database flag %s logs statement data on %s, and the instance's engine is not known (database_version %s)", name, engineName(flag.engine), version.Show()))
+		case logs == judge.Unknown:
 			out = append(out, scanner.Unknown(valuePath, "the value of database flag %s is not known before apply", name))
-		case judge.Pass:
+		default:
 			out = append(out, scanner.Fail(valuePath, "database flag %s = %s writes SQL statements and their data to the logs", name, scanner.Display(value.Attr)))
 		}
 	}
 	return out
+}
+
+// engineName names an engine by its database_version prefix.
+func engineName(prefix string) string {
+	if prefix == "POSTGRES" {
+		return "PostgreSQL"
+	}
+	return "MySQL"
 }

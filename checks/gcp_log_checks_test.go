@@ -3,8 +3,9 @@ package checks
 import "testing"
 
 func TestLOG001StatementLogging(t *testing.T) {
-	sql := func(flags ...[2]string) string {
+	sqlOn := func(version string, flags ...[2]string) string {
 		s := `resource "google_sql_database_instance" "db" {
+  database_version = ` + version + `
   settings {
 `
 		for _, f := range flags {
@@ -12,6 +13,7 @@ func TestLOG001StatementLogging(t *testing.T) {
 		}
 		return s + "  }\n}"
 	}
+	sql := func(flags ...[2]string) string { return sqlOn(`"POSTGRES_16"`, flags...) }
 	const db = "google_sql_database_instance.db "
 	runTF(t, gcpLOG001, []tfCase{
 		{"safe flags", sql([2]string{`"log_statement"`, `"ddl"`}, [2]string{`"log_min_duration_statement"`, `"-1"`}, [2]string{`"max_connections"`, `"100"`}), nil},
@@ -20,7 +22,14 @@ func TestLOG001StatementLogging(t *testing.T) {
 		{"min duration", sql([2]string{`"log_min_duration_statement"`, `"0"`}), []string{db + "settings.database_flags.0.value FAIL"}},
 		{"pgaudit parameters", sql([2]string{`"pgaudit.log_parameter"`, `"on"`}), []string{db + "settings.database_flags.0.value FAIL"}},
 		{"pgaudit parameters off", sql([2]string{`"pgaudit.log_parameter"`, `"off"`}), nil},
-		{"mysql general log", sql([2]string{`"general_log"`, `"ON"`}), []string{db + "settings.database_flags.0.value FAIL"}},
+		{"mysql general log", sqlOn(`"MYSQL_8_0"`, [2]string{`"general_log"`, `"ON"`}), []string{db + "settings.database_flags.0.value FAIL"}},
+		{"general log on postgres", sql([2]string{`"general_log"`, `"on"`}), nil},
+		{"postgres flags on mysql", sqlOn(`"MYSQL_8_0"`, [2]string{`"log_statement"`, `"all"`}, [2]string{`"pgaudit.log_parameter"`, `"on"`}), nil},
+		{"engine unknown", sqlOn(`var.version`, [2]string{`"log_statement"`, `"all"`}) + `
+variable "version" {}`, []string{db + "database_version UNKNOWN"}},
+		{"engine unknown, flag harmless", sqlOn(`var.version`, [2]string{`"log_statement"`, `"ddl"`}) + `
+variable "version" {}`, nil},
+		{"engine not set", sqlOn(`null`, [2]string{`"general_log"`, `"on"`}), []string{db + "database_version UNKNOWN"}},
 		{"no flags", `resource "google_sql_database_instance" "db" { name = "db" }`, nil},
 		{"unknown value", sql([2]string{`"log_statement"`, `var.level`}) + `
 variable "level" {}`, []string{db + "settings.database_flags.0.value UNKNOWN"}},

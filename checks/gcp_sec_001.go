@@ -107,7 +107,7 @@ func testLiteralSecrets(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 	var out []scanner.Problem
 	for _, name := range secretAttrs[r.Type] {
 		if a := r.Get(name); literalString(a) != "" {
-			out = append(out, scanner.Fail(name, "%s is written in plain text in the configuration", name))
+			out = append(out, scanner.Fail(name, "%s is written in plain text %s", name, plainTextWhere(a)))
 		}
 	}
 	for _, pattern := range envBlocks[r.Type] {
@@ -157,9 +157,13 @@ func envProblem(name string, nameSensitive bool, value *scanner.Attr, path strin
 	}
 	switch {
 	case name != "" && scanner.LooksLikeCredentialName(name) && !plainSetting(v):
-		return scanner.Fail(path, "%s is named like a credential and its value is written in plain text in the configuration", label), true
+		return scanner.Fail(path, "%s is named like a credential and its value is written in plain text %s", label, plainTextWhere(value)), true
 	case scanner.LooksLikeSecret(v):
-		return scanner.Fail(path, "%s holds a literal value shaped like a credential (API key, OAuth token or private key)", label), true
+		msg := label + " holds a literal value shaped like a credential (API key, OAuth token or private key)"
+		if !value.Literal {
+			msg += ", written " + plainTextWhere(value)
+		}
+		return scanner.Fail(path, "%s", msg), true
 	}
 	return scanner.Problem{}, false
 }
@@ -194,11 +198,53 @@ func plainSetting(v string) bool {
 }
 
 // literalString returns an attribute's value when it is a non-empty string
-// constant written in the configuration, and "" otherwise.
+// written in the configuration, and "" otherwise (see writtenInTree).
 func literalString(a *scanner.Attr) string {
-	if a == nil || !a.Literal || !a.Known() {
+	if a == nil || !a.Known() || !(a.Literal || writtenInTree(a)) {
 		return ""
 	}
 	s, _ := a.Str()
 	return s
+}
+
+// writtenInTree reports whether a value that is not a literal where it is
+// used was still written in the scanned tree: every place it came from is a
+// variable's declared default, a tfvars file the root module loads, a
+// --var-file inside the tree, or a module argument (whose own origins
+// follow it), and it refers to no resource. A value given by --var,
+// TF_VAR_* or a --var-file outside the tree is an input to the scan, not
+// configuration, and so is anything computed or read at apply time.
+func writtenInTree(a *scanner.Attr) bool {
+	if len(a.Refs) > 0 || len(a.Origins) == 0 {
+		return false
+	}
+	for _, o := range a.Origins {
+		switch o.Kind {
+		case scanner.OriginVarDefault, scanner.OriginTFVars, scanner.OriginModuleArg, scanner.OriginLiteral:
+		case scanner.OriginVarFile:
+			if o.Outside {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plainTextWhere says where a literal secret is written: "in the
+// configuration", or, for one that reaches the attribute through variables,
+// where those were set ("in var.db_password, its default at variables.tf:3").
+// It names places, never the value.
+func plainTextWhere(a *scanner.Attr) string {
+	if a.Literal {
+		return "in the configuration"
+	}
+	var via []scanner.Origin
+	for _, o := range a.Origins {
+		if o.Kind != scanner.OriginLiteral {
+			via = append(via, o)
+		}
+	}
+	return "in the configuration (" + scanner.ProvenanceText(via) + ")"
 }

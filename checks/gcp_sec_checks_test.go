@@ -1,6 +1,16 @@
 package checks
 
-import "testing"
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/casascan/casascan/checks/checktest"
+	"github.com/casascan/casascan/providers/terraform"
+	"github.com/casascan/casascan/scanner"
+)
 
 // Fake credentials shaped like real ones, for tests only.
 const (
@@ -151,6 +161,112 @@ variable "env" {}`, nil},
   environment_variables = { API_KEY = "" }
 }`, nil},
 	}, fakeAPIKey, fakeRefreshToken, fakePassword, "FAKEFAKE")
+}
+
+// TestSEC001ValueInputs: a password that reaches google_sql_user.password
+// through a variable is a literal in the configuration when it was written
+// in the tree (a tfvars file, a --var-file inside the tree, the variable's
+// default, in fixtures/checks/GCP-SEC-001/fail/from_variable_default) and not when it is an input to the scan (--var, TF_VAR_*, a
+// --var-file outside the tree). The message names where it was written,
+// never the value.
+func TestSEC001ValueInputs(t *testing.T) {
+	const main = `variable "pw" {
+  type      = string
+  sensitive = true
+}
+resource "google_sql_user" "u" {
+  name     = "app"
+  password = var.pw
+}
+`
+	outside := t.TempDir()
+	outsideFile := filepath.Join(outside, "prod.tfvars")
+	if err := os.WriteFile(outsideFile, []byte(`pw = "`+fakePassword+`"`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		varFiles []string // relative to the root, or absolute
+		vars     []string
+		env      []string
+		want     string // the message's provenance, "" for no finding
+	}{
+		{name: "terraform.tfvars", files: map[string]string{"terraform.tfvars": `pw = "` + fakePassword + `"`},
+			want: "(var.pw, set in terraform.tfvars:1)"},
+		{name: "auto tfvars", files: map[string]string{"secrets.auto.tfvars": `pw = "` + fakePassword + `"`},
+			want: "(var.pw, set in secrets.auto.tfvars:1)"},
+		{name: "var file inside the tree", files: map[string]string{"envs/prod.tfvars": `pw = "` + fakePassword + `"`},
+			varFiles: []string{"envs/prod.tfvars"}, want: "(var.pw, set in envs/prod.tfvars:1 (--var-file))"},
+		{name: "var file outside the tree", varFiles: []string{outsideFile}},
+		{name: "--var", vars: []string{"pw=" + fakePassword}},
+		{name: "TF_VAR_", env: []string{"TF_VAR_pw=" + fakePassword}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"main.tf": main}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			dir := t.TempDir()
+			for name, src := range files {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var varFiles []string
+			for _, f := range tc.varFiles {
+				if !filepath.IsAbs(f) {
+					f = filepath.Join(dir, filepath.FromSlash(f))
+				}
+				varFiles = append(varFiles, f)
+			}
+			g, err := terraform.Load(context.Background(), dir, terraform.Options{Base: dir, VarFiles: varFiles, Vars: tc.vars, Env: tc.env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := checktest.Run(t, gcpSEC001, []*scanner.Graph{g}, fakePassword)
+			fails := res.WithStatus(scanner.StatusFail)
+			switch {
+			case tc.want == "" && len(fails) > 0:
+				t.Errorf("got %q, want no finding", fails[0].Message)
+			case tc.want != "" && len(fails) != 1:
+				t.Errorf("got %v, want one FAIL", checktest.Lines(res, gcpSEC001.ID, true))
+			case tc.want != "" && !strings.Contains(fails[0].Message, "written in plain text in the configuration "+tc.want):
+				t.Errorf("message %q should end with where the value was written, %s", fails[0].Message, tc.want)
+			}
+		})
+	}
+}
+
+// TestSEC001MixedMap: in one environment map, each entry has its own
+// provenance: a password from a variable's default fails and names only that
+// variable; a token given by --var beside it does not fail.
+func TestSEC001MixedMap(t *testing.T) {
+	g := checktest.HCL(t, `
+variable "db_pass" {
+  type    = string
+  default = "`+fakePassword+`"
+}
+variable "api_token" { type = string }
+resource "google_cloudfunctions_function" "f" {
+  environment_variables = {
+    DB_PASS   = var.db_pass
+    API_TOKEN = var.api_token
+    REGION    = "europe-west1"
+  }
+}`, checktest.Vars("api_token=cli-token-FAKE-0123456789"))
+	res := checktest.Run(t, gcpSEC001, []*scanner.Graph{g}, fakePassword, "cli-token-FAKE")
+	fails := res.WithStatus(scanner.StatusFail)
+	if len(fails) != 1 || fails[0].Attribute != "environment_variables.DB_PASS" {
+		t.Fatalf("got %v, want one FAIL on environment_variables.DB_PASS", checktest.Lines(res, gcpSEC001.ID, true))
+	}
+	if msg := fails[0].Message; !strings.HasSuffix(msg, "in the configuration (var.db_pass, its default at main.tf:4)") {
+		t.Errorf("message %q should name var.db_pass's default, and nothing else", msg)
+	}
 }
 
 func TestSEC002ServiceAccountKey(t *testing.T) {

@@ -40,20 +40,40 @@ var gcpTLS007 = &scanner.Check{
     }
   }
 }`,
-	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-		var out []scanner.Problem
-		for _, h := range r.Lookup("handlers.*.security_level").Slots {
-			if h.Whole {
-				out = append(out, scanner.Unknown(h.Path, "the handlers are not known before apply"))
-				continue
-			}
-			switch h.StrIn("SECURE_ALWAYS") {
-			case judge.Unknown:
-				out = append(out, scanner.Unknown(h.Path, "the handler's security_level is not known before apply"))
-			case judge.Fail:
-				out = append(out, scanner.Fail(h.Path, "handler has security_level %s, so it answers plain http:// requests", h.Show()))
-			}
+	Test: testAppEngineHandlers,
+}
+
+// testAppEngineHandlers fails every handler whose security_level is not
+// SECURE_ALWAYS, and a standard app version with no handlers at all: its
+// default handler serves the app over plain HTTP too. A flexible version
+// without handlers is routed by the app itself and not judged here.
+func testAppEngineHandlers(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
+	var out []scanner.Problem
+	slots := r.Lookup("handlers.*.security_level")
+	mayBeNone := true // every handler may not exist (dynamic, for_each not known)
+	for _, h := range slots.Slots {
+		if h.Whole {
+			out = append(out, scanner.Unknown(h.Path, "the handlers are not known before apply"))
+			mayBeNone = false
+			continue
 		}
+		if !h.Unexpanded && !h.MaybeMissing {
+			mayBeNone = false
+		}
+		switch h.StrIn("SECURE_ALWAYS") {
+		case judge.Unknown:
+			out = append(out, scanner.Unknown(h.Path, "the handler's security_level is not known before apply"))
+		case judge.Fail:
+			out = append(out, scanner.Fail(h.Path, "handler has security_level %s, so it answers plain http:// requests", h.Show()))
+		}
+	}
+	if r.Type != "google_app_engine_standard_app_version" || !mayBeNone || len(out) > 0 {
 		return out
-	},
+	}
+	if len(slots.Slots) == 0 && !slots.Open {
+		return []scanner.Problem{scanner.Fail("handlers",
+			"has no handlers block, so the default handler serves the app over plain http:// as well as HTTPS")}
+	}
+	return []scanner.Problem{scanner.Unknown("handlers",
+		"the handlers come from a dynamic block whose for_each is not known before apply; with none, the default handler serves plain http://")}
 }

@@ -59,7 +59,9 @@ func TestTLS007AppEngine(t *testing.T) {
 			"google_app_engine_flexible_app_version.v handlers.1.security_level FAIL",
 			"google_app_engine_flexible_app_version.v handlers.2.security_level FAIL",
 		}},
-		{"no handlers", `resource "google_app_engine_standard_app_version" "v" { runtime = "go122" }`, nil},
+		{"standard without handlers", `resource "google_app_engine_standard_app_version" "v" { runtime = "go122" }`,
+			[]string{"google_app_engine_standard_app_version.v handlers FAIL"}},
+		{"flexible without handlers", `resource "google_app_engine_flexible_app_version" "v" { runtime = "custom" }`, nil},
 		{"unknown level", `resource "google_app_engine_standard_app_version" "v" {
   handlers {
     security_level = var.level

@@ -2,6 +2,9 @@ package checks
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -187,19 +190,51 @@ type policyBinding struct {
 }
 
 // policyDoc parses a known policy_data; ok is false when it is not a policy
-// document.
+// document (see policyDocError).
 func policyDoc(s scanner.Slot) (bs []policyBinding, ok bool) {
+	bs, err := parsePolicyDoc(s)
+	return bs, err == nil
+}
+
+// parsePolicyDoc parses a known policy_data as a JSON policy document.
+func parsePolicyDoc(s scanner.Slot) ([]policyBinding, error) {
 	str, isStr := scanner.ValueString(s.Value())
 	if !isStr {
-		return nil, false
+		return nil, errors.New("policy_data is not a string")
 	}
 	var doc struct {
 		Bindings []policyBinding `json:"bindings"`
 	}
 	if err := json.Unmarshal([]byte(str), &doc); err != nil {
-		return nil, false
+		return nil, err
 	}
-	return doc.Bindings, true
+	return doc.Bindings, nil
+}
+
+// policyDocError says why a known policy_data is not a policy document, or
+// "" when it is one (or is not known): a finding says the document is
+// broken instead of calling it "not known before apply". It names byte
+// offsets and JSON types, never the document's text, which may be secret.
+func policyDocError(s scanner.Slot) string {
+	if s.Attr.Null() || !s.Known() {
+		return ""
+	}
+	_, err := parsePolicyDoc(s)
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("policy_data is not valid JSON (syntax error at byte %d), so its members cannot be read", syntax.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Sprintf("policy_data is JSON but not an IAM policy document (%s is a JSON %s), so its members cannot be read", field, typ.Value)
+	}
+	return "policy_data is not a JSON IAM policy document, so its members cannot be read"
 }
 
 // policySources are the data.google_iam_policy candidates a policy_data not
@@ -350,7 +385,20 @@ var cmekPaths = map[string][]cmekPath{
 	"google_dataflow_flex_template_job":            {{"GCP-ENC-017", "kms_key_name"}},
 	"google_composer_environment":                  {{"GCP-ENC-017", "config.encryption_config.kms_key_name"}},
 	"google_vertex_ai_dataset":                     {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
-	"google_workbench_instance":                    {{"GCP-ENC-017", "gce_setup.boot_disk.kms_key"}},
+	"google_vertex_ai_metadata_store":              {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_endpoint":                    {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_featurestore":                {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_tensorboard":                 {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	"google_vertex_ai_index":                       {{"GCP-ENC-017", "encryption_spec.kms_key_name"}},
+	// A Workbench instance always has a data disk (the API creates one when
+	// data_disks is left out), so a missing data_disks block fails too.
+	"google_workbench_instance": {
+		{"GCP-ENC-017", "gce_setup.boot_disk.kms_key"},
+		{"GCP-ENC-017", "gce_setup.data_disks.kms_key"},
+	},
+	"google_notebooks_instance":    {{"GCP-ENC-017", "kms_key"}},
+	"google_notebooks_runtime":     {{"GCP-ENC-017", "virtual_machine.virtual_machine_config.encryption_config.kms_key"}},
+	"google_document_ai_processor": {{"GCP-ENC-017", "kms_key_name"}},
 }
 
 // The two GKE cluster paths that apply only to some clusters: the default
@@ -404,17 +452,16 @@ var hsmLevels = []string{"HSM", "HSM_SINGLE_TENANT", "EXTERNAL", "EXTERNAL_VPC"}
 
 // keyIsHSM judges whether a google_kms_crypto_key keeps its material outside
 // software: version_template.protection_level (the provider default,
-// SOFTWARE, when missing) is HSM, HSM_SINGLE_TENANT, EXTERNAL or
-// EXTERNAL_VPC.
+// SOFTWARE, when missing) is exactly one of HSM, HSM_SINGLE_TENANT, EXTERNAL
+// or EXTERNAL_VPC. Anything else fails: SOFTWARE,
+// PROTECTION_LEVEL_UNSPECIFIED, or a value the API does not know.
 func keyIsHSM(key *scanner.Resource) judge.Verdict {
-	return key.Slot("version_template.protection_level").StrIn(hsmLevels...)
+	return key.Slot("version_template.protection_level").StrIs(func(s string) bool { return slices.Contains(hsmLevels, s) })
 }
 
-// keyIsSoftware reports whether a google_kms_crypto_key keeps its material in
-// software: version_template.protection_level missing (the API's default is
-// SOFTWARE) or SOFTWARE. HSM, HSM_SINGLE_TENANT, EXTERNAL and EXTERNAL_VPC are
-// not. known is false when the protection level is not known before apply.
-func keyIsSoftware(key *scanner.Resource) (software, known bool) {
-	v := key.Slot("version_template.protection_level").StrIn("SOFTWARE", "")
-	return v == judge.Pass, v != judge.Unknown
+// keyIsExternal judges whether a google_kms_crypto_key's material lives in
+// an external key manager (EXTERNAL, EXTERNAL_VPC), which rotates it: Cloud
+// KMS cannot.
+func keyIsExternal(key *scanner.Resource) judge.Verdict {
+	return key.Slot("version_template.protection_level").StrIs(func(s string) bool { return s == "EXTERNAL" || s == "EXTERNAL_VPC" })
 }

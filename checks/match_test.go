@@ -289,31 +289,36 @@ func TestCMEKPathsAreWellFormed(t *testing.T) {
 	}
 }
 
-func TestKeyIsSoftware(t *testing.T) {
+// TestKeyIsHSM: only HSM, HSM_SINGLE_TENANT, EXTERNAL and EXTERNAL_VPC pass;
+// anything else, the default SOFTWARE included, fails.
+func TestKeyIsHSM(t *testing.T) {
 	template := func(body string) string {
 		return "version_template {\n" + body + "\n}"
 	}
 	for _, tc := range []struct {
-		name          string
-		body          string // of the google_kms_crypto_key block
-		soft, isKnown bool
+		name string
+		body string // of the google_kms_crypto_key block
+		want judge.Verdict
 	}{
-		{"no version_template", "", true, true},
-		{"no protection_level", template(`algorithm = "GOOGLE_SYMMETRIC_ENCRYPTION"`), true, true},
-		{"SOFTWARE", template(`protection_level = "SOFTWARE"`), true, true},
-		{"empty", template(`protection_level = ""`), true, true},
-		{"null", template(`protection_level = null`), true, true},
-		{"HSM", template(`protection_level = "HSM"`), false, true},
-		{"HSM_SINGLE_TENANT", template(`protection_level = "HSM_SINGLE_TENANT"`), false, true},
-		{"EXTERNAL", template(`protection_level = "EXTERNAL"`), false, true},
-		{"EXTERNAL_VPC", template(`protection_level = "EXTERNAL_VPC"`), false, true},
-		{"unknown", template(`protection_level = var.level`), false, false},
+		{"no version_template", "", judge.Fail},
+		{"no protection_level", template(`algorithm = "GOOGLE_SYMMETRIC_ENCRYPTION"`), judge.Fail},
+		{"SOFTWARE", template(`protection_level = "SOFTWARE"`), judge.Fail},
+		{"empty", template(`protection_level = ""`), judge.Fail},
+		{"null", template(`protection_level = null`), judge.Fail},
+		{"PROTECTION_LEVEL_UNSPECIFIED", template(`protection_level = "PROTECTION_LEVEL_UNSPECIFIED"`), judge.Fail},
+		{"unrecognised", template(`protection_level = "HARDWARE"`), judge.Fail},
+		{"lower case", template(`protection_level = "hsm"`), judge.Fail},
+		{"HSM", template(`protection_level = "HSM"`), judge.Pass},
+		{"HSM_SINGLE_TENANT", template(`protection_level = "HSM_SINGLE_TENANT"`), judge.Pass},
+		{"EXTERNAL", template(`protection_level = "EXTERNAL"`), judge.Pass},
+		{"EXTERNAL_VPC", template(`protection_level = "EXTERNAL_VPC"`), judge.Pass},
+		{"unknown", template(`protection_level = var.level`), judge.Unknown},
 		{"unknown template object", `dynamic "version_template" {
   for_each = var.templates
   content {
     protection_level = version_template.value
   }
-}`, false, false},
+}`, judge.Unknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, k := loadRes(t, `
@@ -322,9 +327,8 @@ variable "templates" {}
 resource "google_kms_crypto_key" "k" {
 `+tc.body+`
 }`, "google_kms_crypto_key.k")
-			soft, known := keyIsSoftware(k)
-			if soft != tc.soft || known != tc.isKnown {
-				t.Errorf("keyIsSoftware = %v, %v; want %v, %v", soft, known, tc.soft, tc.isKnown)
+			if got := keyIsHSM(k); got != tc.want {
+				t.Errorf("keyIsHSM = %v, want %v", got, tc.want)
 			}
 		})
 	}

@@ -98,6 +98,9 @@ func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.P
 		return []scanner.Problem{p}
 	case judge.Unknown:
 		p := scanner.Unknown(path, "the members granted access to the %s are not all known before apply", what)
+		if why := policyDocError(r.Slot("policy_data")); why != "" && path == "policy_data" {
+			p = scanner.Unknown(path, "%s: a public grant on the %s cannot be ruled out", why, what)
+		}
 		p.Related = related
 		return []scanner.Problem{p}
 	}

@@ -40,6 +40,12 @@ type Attr struct {
 	// tells for each key whether its value is a literal, so a literal secret
 	// in one environment variable is told from a variable in another.
 	LiteralKeys map[string]bool
+	// KeyOrigins and KeyRefs, for such an object or map, hold the origins
+	// and references of each key whose value is not a literal, so that one
+	// entry's provenance is not another's; nil when the whole value shares
+	// Origins and Refs.
+	KeyOrigins map[string][]Origin
+	KeyRefs    map[string][]string
 	// Sensitive is true when the value came from a sensitive variable, from
 	// TF_VAR_*, or is otherwise never to be printed.
 	Sensitive bool
@@ -274,16 +280,18 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 		}
 		name := k.AsString()
 		lit := parent.Literal
-		origins := parent.Origins
+		origins, refs := parent.Origins, parent.Refs
 		if l, ok := parent.LiteralKeys[name]; ok {
 			lit = l
 			if l {
-				origins = nil // a literal beside variables: its origin is the expression
+				origins, refs = nil, nil // a literal beside variables: its origin is the expression
+			} else if o, ok := parent.KeyOrigins[name]; ok {
+				origins, refs = o, parent.KeyRefs[name]
 			}
 		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: parent.Refs, Literal: lit, Sensitive: parent.Sensitive, Origins: origins,
+			Refs: refs, Literal: lit, Sensitive: parent.Sensitive, Origins: origins,
 		}
 	}
 	return body

@@ -76,6 +76,10 @@ type Origin struct {
 	// is named as given).
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
+	// Outside is true for a --var-file that lies outside the scanned tree
+	// (File is then the path as given): what it sets is an input to the
+	// scan, not configuration written in the tree.
+	Outside bool `json:"outside,omitempty"`
 }
 
 // Where returns "file:line", "file", or "".

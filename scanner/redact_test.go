@@ -109,3 +109,43 @@ func BenchmarkAddressStringShortKey(b *testing.B) {
 		_ = a.String()
 	}
 }
+
+// TestLooksLikeCredentialName: the long credential names match anywhere in
+// a name; PASS and PWD only as whole word parts, so words that merely
+// contain them are not credentials.
+func TestLooksLikeCredentialName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"DB_PASS", true},
+		{"todo_pass", true},
+		{"dbPass", true},
+		{"DBPass", true},
+		{"smtp-pass", true},
+		{"db.pwd", true},
+		{"MYSQL_PWD", true},
+		{"PWD", true},
+		{"pass", true},
+		{"PASS2", true},
+		{"x_PASS_y", true},
+		{"DB_PASSWORD", true},
+		{"dbpasswd", true},
+		{"GITHUB_TOKEN", true},
+		{"apikey", true},
+		{"PASSPORT_ID", false},
+		{"COMPASS_URL", false},
+		{"BYPASS_CACHE", false},
+		{"PASSTHROUGH", false},
+		{"passenger_count", false},
+		{"PWDEBUG", false},
+		{"SURPASS", false},
+		{"dbpass", false}, // one word: not split, and not PASSWORD
+		{"LOG_LEVEL", false},
+		{"", false},
+	} {
+		if got := LooksLikeCredentialName(tc.name); got != tc.want {
+			t.Errorf("LooksLikeCredentialName(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

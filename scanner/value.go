@@ -135,8 +135,72 @@ func containsFold(s, sub string) bool {
 
 var credentialName = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL|CLIENT_SECRET|REFRESH)`)
 
+// credentialWords are credential names too short to match inside other
+// words: they count only as a whole word part of a name (see wordParts), so
+// DB_PASS, todo_pass, dbPass and MYSQL_PWD look like credentials while
+// PASSPORT_ID, COMPASS_URL, BYPASS_CACHE and PWDEBUG do not.
+var credentialWords = []string{"PASS", "PWD"}
+
 // LooksLikeCredentialName reports whether a variable or setting name says it
-// holds a credential (TOKEN, SECRET, PASSWORD, API_KEY, ...).
+// holds a credential: it contains TOKEN, SECRET, PASSWORD, PASSWD, API_KEY,
+// APIKEY, PRIVATE_KEY, CREDENTIAL or REFRESH, or has PASS or PWD as a word
+// part.
 func LooksLikeCredentialName(name string) bool {
-	return credentialName.MatchString(strings.ReplaceAll(name, "-", "_"))
+	if credentialName.MatchString(strings.ReplaceAll(name, "-", "_")) {
+		return true
+	}
+	found := false
+	wordParts(name, func(w string) bool {
+		for _, c := range credentialWords {
+			if strings.EqualFold(w, c) {
+				found = true
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// wordParts calls yield with each word part of a name, until it returns
+// false. Word parts are separated by any character other than an ASCII
+// letter or digit (DB_PASS, smtp-pass, db.pwd), by a change from lower to
+// upper case (dbPass), by the last capital of a run of capitals followed by
+// a lower-case letter (DBPass: DB, Pass) and by a change between letters
+// and digits (PASS2: PASS, 2).
+func wordParts(name string, yield func(string) bool) {
+	class := func(c byte) int {
+		switch {
+		case 'a' <= c && c <= 'z':
+			return 1
+		case 'A' <= c && c <= 'Z':
+			return 2
+		case '0' <= c && c <= '9':
+			return 3
+		}
+		return 0
+	}
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		c := 0
+		if i < len(name) {
+			c = class(name[i])
+		}
+		if start >= 0 {
+			prev := class(name[i-1])
+			split := c == 0 ||
+				(prev == 1 && c == 2) ||
+				((prev == 3) != (c == 3)) ||
+				(prev == 2 && c == 2 && i+1 < len(name) && class(name[i+1]) == 1)
+			if split {
+				if !yield(name[start:i]) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start < 0 && c != 0 {
+			start = i
+		}
+	}
 }

@@ -52,7 +52,9 @@ func TestExportChecks(t *testing.T) {
 	// functions/secure-hook, services/web, the system-managed key, queues/mail,
 	// notificationChannels/2, buckets/audit, clusters/ledger, instances/share,
 	// instances/main and tables/clicks (their resources; not their IAM), and
-	// the private IAM of databases/users and instances/metrics.
+	// the private IAM of databases/users and instances/metrics. The default
+	// pool of clusters/plain is judged once, on its NodePool asset, not again
+	// as the cluster's nodeConfig and nodePools entry.
 	a := "//%s.googleapis.com/projects/acme-apps/"
 	at := func(svc, rest string) string { return fmt.Sprintf(a, svc) + rest }
 	apps := map[string][]string{
@@ -67,7 +69,7 @@ func TestExportChecks(t *testing.T) {
 		at("cloudfunctions", "locations/us-east1/functions/webhook"):                                 {"GCP-TLS-006"},
 		at("cloudscheduler", "locations/us-east1/jobs/digest"):                                       {"GCP-TLS-009"},
 		at("compute", "zones/us-east1-b/disks/scratch"):                                              {"GCP-ENC-004"},
-		at("container", "locations/us-east1/clusters/plain"):                                         {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007", "GCP-SEC-004"},
+		at("container", "locations/us-east1/clusters/plain"):                                         {"GCP-ENC-007", "GCP-SEC-004"},
 		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):                  {"GCP-ENC-004"},
 		at("dataproc", "regions/us-east1/clusters/etl"):                                              {"GCP-ENC-011"},
 		at("dataproc", "regions/us-east1/clusters/etl/iam/roles/dataproc.viewer"):                    {"GCP-ACC-008"},

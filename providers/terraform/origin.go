@@ -78,7 +78,7 @@ func varFileOrigin(name, shown string, arg bool, rng hcl.Range) scanner.Origin {
 	}
 	o := rangeOrigin(scanner.OriginVarFile, "var."+name, rng)
 	if f := filepath.ToSlash(o.File); f == ".." || strings.HasPrefix(f, "../") || filepath.IsAbs(o.File) {
-		o.File = filepath.ToSlash(shown)
+		o.File, o.Outside = filepath.ToSlash(shown), true
 	}
 	return o
 }

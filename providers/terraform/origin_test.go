@@ -92,7 +92,7 @@ resource "google_kms_crypto_key" "m" {
 		want       []scanner.Origin
 	}{
 		{"google_kms_crypto_key.k", "version_template.protection_level", []scanner.Origin{tfvars}},
-		{"google_x.each", "a", []scanner.Origin{{Kind: scanner.OriginVarFile, Name: "var.from_file", File: filepath.ToSlash(varFile), Line: 2}}},
+		{"google_x.each", "a", []scanner.Origin{{Kind: scanner.OriginVarFile, Name: "var.from_file", File: filepath.ToSlash(varFile), Line: 2, Outside: true}}},
 		{"google_x.each", "b", []scanner.Origin{flag}},
 		{"google_x.each", "c", []scanner.Origin{{Kind: scanner.OriginEnv, Name: "var.from_env"}}},
 		{"google_x.each", "d", []scanner.Origin{defaulted}},

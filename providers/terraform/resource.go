@@ -655,13 +655,14 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	}
 	// Literal unless a variable's value or a resource's reached it; for a
 	// map or object, key by key.
+	var keyMarks map[string]cty.ValueMarks
 	for _, pvm := range pvms {
 		if !tainted(pvm.Marks) {
 			continue
 		}
 		a.Literal = false
 		if len(pvm.Path) == 0 {
-			a.LiteralKeys = nil
+			a.LiteralKeys, keyMarks = nil, nil
 			break
 		}
 		if a.LiteralKeys == nil {
@@ -669,6 +670,24 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 		}
 		if k, ok := pathKey(pvm.Path[0]); ok {
 			a.LiteralKeys[k] = false
+			if keyMarks == nil {
+				keyMarks = map[string]cty.ValueMarks{}
+			}
+			if keyMarks[k] == nil {
+				keyMarks[k] = cty.ValueMarks{}
+			}
+			for m := range pvm.Marks {
+				keyMarks[k][m] = struct{}{}
+			}
+		}
+	}
+	if len(keyMarks) > 0 {
+		// Each key's own provenance: one entry's variable is not another's.
+		a.KeyOrigins = make(map[string][]scanner.Origin, len(keyMarks))
+		a.KeyRefs = make(map[string][]string, len(keyMarks))
+		for k, m := range keyMarks {
+			a.KeyOrigins[k] = originsOf(m)
+			a.KeyRefs[k], _ = refsOf(m)
 		}
 	}
 	return a
