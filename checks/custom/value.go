@@ -161,18 +161,19 @@ func joinPath(a, b string) string {
 func (ev *evaluation) resourceObject(r *scanner.Resource, name string, depth int) *object {
 	o := ev.body(r, r.Body, "", name, depth)
 	ev.applyDefaults(o, r.Type)
-	if _, ok := o.m["labels"]; !ok || o.m["labels"] == types.NullValue {
+	if v, ok := o.m["labels"]; !ok || v == types.NullValue {
+		// Labels by whatever name the type gives them; none is no labels.
+		var labels ref.Val = ev.newObject(r, "labels", name+".labels", depth)
+		if s, ok := o.m["settings"].(*object); ok && s.m["user_labels"] != nil && s.m["user_labels"] != types.NullValue {
+			labels = s.m["user_labels"]
+		}
 		for _, alt := range []string{"user_labels", "resource_labels"} {
 			if v, ok := o.m[alt]; ok && v != types.NullValue {
-				o.set("labels", v)
+				labels = v
 				break
 			}
 		}
-		if s, ok := o.m["settings"].(*object); ok && o.m["labels"] == nil {
-			if v, ok := s.m["user_labels"]; ok {
-				o.set("labels", v)
-			}
-		}
+		o.set("labels", labels)
 	}
 	o.set("address", types.String(r.Address))
 	o.set("type", types.String(r.Type))
