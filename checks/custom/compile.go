@@ -14,6 +14,7 @@ import (
 	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/ext"
 
 	"github.com/casascan/casascan/scanner"
@@ -139,7 +140,7 @@ func Compile(s *Spec) (*scanner.Check, error) {
 	if err == nil && (est.Min > CostLimit || (est.Max > CostLimit && est.Max < unbounded)) {
 		return nil, s.exprError(1, 0, fmt.Sprintf("fails_when: may cost %d to evaluate, over the limit of %d (comprehensions nested too deep, or over too large a list)", est.Max, CostLimit))
 	}
-	prg, err := e.Program(a, cel.CostLimit(CostLimit), cel.EvalOptions(cel.OptTrackCost))
+	prg, err := e.Program(a, cel.CostLimit(CostLimit), cel.CostTracking(resultCost{}))
 	if err != nil {
 		return nil, s.exprError(1, 0, "fails_when: "+err.Error())
 	}
@@ -176,6 +177,30 @@ type estimator struct{}
 func (estimator) EstimateSize(checker.AstNode) *checker.SizeEstimate { return nil }
 func (estimator) EstimateCallCost(string, string, *checker.AstNode, []checker.AstNode) *checker.CallEstimate {
 	return nil
+}
+
+// resultCost charges a call by the size of what it built, whatever the
+// overload: resource is dyn, so CEL's own tracker cannot tell a string
+// concatenation (charged by size) from an addition (charged 1), and an
+// expression doubling a string from the tree would grow unchecked.
+type resultCost struct{}
+
+func (resultCost) CallCost(_, _ string, _ []ref.Val, result ref.Val) *uint64 {
+	var n uint64
+	switch v := result.(type) {
+	case types.String:
+		n = uint64(len(v))/10 + 1
+	case types.Bytes:
+		n = uint64(len(v))/10 + 1
+	case traits.Sizer:
+		if size, ok := v.Size().(types.Int); ok && size > 0 {
+			n = uint64(size) + 1
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
 
 // exprError places a problem at line and column (1-based line, 0-based

@@ -205,16 +205,24 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	var unknown []string
 	var failure string
 	runs := 0
+	var spent uint64
 	for {
 		if runs++; runs > maxRuns {
 			unknown = append(unknown, fmt.Sprintf("which resources references refer to (more than %d combinations)", maxRuns))
 			break
 		}
 		ev.startRun()
-		out, _, err := p.prg.Eval(act)
+		out, det, err := p.prg.Eval(act)
 		if err != nil {
 			failure = err.Error()
 			break
+		}
+		if det != nil && det.ActualCost() != nil {
+			// The runs over combinations of references share one limit.
+			if spent += *det.ActualCost(); spent > CostLimit {
+				failure = "cost limit exceeded over the combinations of references"
+				break
+			}
 		}
 		switch v := out.(type) {
 		case types.Bool:
