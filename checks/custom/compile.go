@@ -244,6 +244,9 @@ func hasField(x, f ref.Val) ref.Val {
 	case types.Null:
 		return types.False
 	}
+	if l, ok := x.(traits.Lister); ok && l.Size() == types.Int(0) {
+		return types.False // no block (a plan writes a missing block as [])
+	}
 	if m, ok := x.(interface{ Find(ref.Val) (ref.Val, bool) }); ok {
 		_, found := m.Find(f)
 		return types.Bool(found)

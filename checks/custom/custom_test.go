@@ -275,3 +275,73 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestEverySource: the same expression reads a plan's and an export's
+// resources by the same names, with address, type and labels.
+func TestEverySource(t *testing.T) {
+	c := compile(t, "google_storage_bucket",
+		`resource.type == "google_storage_bucket" && resource.address != "" && size(resource.labels) == 0 && (!has(resource.encryption.default_kms_key_name) || resource.encryption.default_kms_key_name != "k")`)
+	plan := checktest.Plan(t, `{
+ "format_version": "1.2",
+ "terraform_version": "1.9.5",
+ "planned_values": {"root_module": {"resources": [
+  {"address": "google_storage_bucket.a", "mode": "managed", "type": "google_storage_bucket", "name": "a",
+   "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 0,
+   "values": {"name": "a", "encryption": [{"default_kms_key_name": "k"}]}},
+  {"address": "google_storage_bucket.b", "mode": "managed", "type": "google_storage_bucket", "name": "b",
+   "provider_name": "registry.terraform.io/hashicorp/google", "schema_version": 0,
+   "values": {"name": "b", "encryption": []}}
+ ]}}
+}`)
+	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{plan}, scanner.Options{})
+	got := map[string]scanner.Status{}
+	for _, f := range res.Findings {
+		got[f.Resource] = f.Status
+	}
+	if got["google_storage_bucket.a"] != scanner.StatusPass || got["google_storage_bucket.b"] != scanner.StatusFail {
+		t.Errorf("plan: %v", got)
+	}
+
+	key := compile(t, "google_kms_crypto_key",
+		`resource.address.startsWith("//cloudkms.googleapis.com/") && resource.type == "google_kms_crypto_key" && resource.version_template.protection_level == "SOFTWARE"`)
+	live := checktest.Export(t, `{"name":"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k","assetType":"cloudkms.googleapis.com/CryptoKey","resource":{"version":"v1","discoveryName":"CryptoKey","parent":"//cloudresourcemanager.googleapis.com/projects/123","data":{"name":"projects/p/locations/us/keyRings/r/cryptoKeys/k","purpose":"ENCRYPT_DECRYPT","versionTemplate":{"protectionLevel":"SOFTWARE","algorithm":"GOOGLE_SYMMETRIC_ENCRYPTION"}}},"ancestors":["projects/123"]}
+`)
+	res = scanner.Run([]*scanner.Check{key}, []*scanner.Graph{live}, scanner.Options{})
+	if len(res.Findings) != 1 || res.Findings[0].Status != scanner.StatusFail {
+		t.Fatalf("export: %+v", res.Findings)
+	}
+}
+
+// TestProvenanceAndScope: a finding names where the judged value came
+// from, and a check of M1 is narrowed by scope labels like a built-in.
+func TestProvenanceAndScope(t *testing.T) {
+	c := compile(t, "google_kms_key_ring", `resource.location != "europe-west1"`)
+	c.Measures = []scanner.Measure{scanner.M1}
+	g := checktest.HCL(t, `
+variable "region" {
+  type    = string
+  default = "us-east1"
+}
+resource "google_kms_key_ring" "r" {
+  name     = "r"
+  location = var.region
+  labels   = { data = "gmail" }
+}
+resource "google_kms_key_ring" "other" {
+  name     = "other"
+  location = "us-east1"
+}
+`)
+	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{g}, scanner.Options{ScopeLabels: map[string]string{"data": "gmail"}})
+	got := map[string]scanner.Finding{}
+	for _, f := range res.Findings {
+		got[f.Resource] = f
+	}
+	f := got["google_kms_key_ring.r"]
+	if f.Status != scanner.StatusFail || f.Provenance == nil || !strings.Contains(scanner.ProvenanceText(f.Provenance.Origins), "var.region") {
+		t.Errorf("r: %s, provenance %+v", f.Status, f.Provenance)
+	}
+	if s := got["google_kms_key_ring.other"].Status; s != scanner.StatusOutOfScope {
+		t.Errorf("other: %s, want OUT_OF_SCOPE", s)
+	}
+}

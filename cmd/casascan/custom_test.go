@@ -156,6 +156,14 @@ func TestCustomCheckScan(t *testing.T) {
 		}
 	}
 
+	// A baseline accepts its findings like a built-in check's.
+	if code, _, errOut := runIn(t, dir, "scan", ".", "--checks", "ACME-KMS-002", "--write-baseline", "base.json"); code != 0 {
+		t.Fatalf("--write-baseline: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := runIn(t, dir, "scan", ".", "--checks", "ACME-KMS-002", "--baseline", "base.json"); code != 0 {
+		t.Fatalf("--baseline: exit %d\n%s", code, errOut)
+	}
+
 	// casascan checks lists and explains it.
 	code, out, _ = runIn(t, dir, "checks")
 	if code != 0 || !strings.Contains(out, "ACME-KMS-002") {
