@@ -247,7 +247,7 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	}
 	switch {
 	case failure != "":
-		why := "fails_when of " + p.spec.File + " failed: " + p.safeError(r, failure)
+		why := "fails_when of " + p.spec.File + " failed: " + p.safeError(ev, r, failure)
 		return []scanner.Problem{{Path: path, Message: "not judged: " + why, Unknown: true, NotJudged: why}}
 	case len(unknown) > 0 || (sawTrue && sawFalse):
 		var because []string
@@ -291,12 +291,17 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // safeError is an evaluation error for a diagnostic: CEL may quote a
 // value in it ("cannot convert 'x' to int"), so on a resource holding a
-// sensitive value only the kind of error is kept.
-func (p *program) safeError(r *scanner.Resource, msg string) string {
+// sensitive value (or referring to one that does) only the kind of error
+// is kept.
+func (p *program) safeError(ev *evaluation, r *scanner.Resource, msg string) string {
 	if strings.Contains(msg, "cost limit exceeded") {
 		return fmt.Sprintf("the evaluation stopped at the cost limit of %d (comprehensions nested too deep, or strings or lists built too large)", CostLimit)
 	}
-	if holdsSensitive(r.Body) {
+	sensitive := holdsSensitive(r.Body)
+	for _, o := range ev.objs {
+		sensitive = sensitive || holdsSensitive(o.res.Body)
+	}
+	if sensitive {
 		return "the expression failed on this resource (the message is withheld: the resource holds a sensitive value)"
 	}
 	return scanner.RedactText(msg)

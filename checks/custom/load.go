@@ -22,6 +22,7 @@ package custom
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -360,16 +361,15 @@ type Source struct {
 
 // Files lists the check files a source names, with the names to show.
 func (s Source) Files() (paths, shown []string, err error) {
-	if !s.Tree.IsDir(s.Path) {
-		if s.Tree.IsFile(s.Path) {
-			return []string{s.Path}, []string{s.Shown}, nil
-		}
-		if s.Optional {
-			return nil, nil, nil
-		}
-		if _, err := s.Tree.Stat(s.Path); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", s.Shown, err)
-		}
+	fi, err := s.Tree.Stat(s.Path)
+	switch {
+	case err != nil && s.Optional && errors.Is(err, fs.ErrNotExist) && !treefs.IsOutside(err):
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("%s: %w", s.Shown, err)
+	case fi.Mode().IsRegular():
+		return []string{s.Path}, []string{s.Shown}, nil
+	case !fi.IsDir():
 		return nil, nil, fmt.Errorf("%s: not a check file or a directory of them", s.Shown)
 	}
 	entries, err := s.Tree.ReadDir(s.Path)

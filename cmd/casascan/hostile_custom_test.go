@@ -60,3 +60,25 @@ func TestHostileCustomChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileCustomCheckLinks: check files are read only through the
+// tree: a .casascan/checks (or a check file in it) linking out of the
+// tree is an error, not a silent skip, and nothing outside is shown.
+func TestHostileCustomCheckLinks(t *testing.T) {
+	outsideCheck := strings.Replace(hostileCheck("'true'"), "Hostile", hostileMarker, 1)
+	for name, files := range map[string]map[string]hostileFile{
+		"directory link": {".casascan/checks": {Link: "../../outside/checks"}},
+		"file link":      {".casascan/checks/x.yaml": {Link: "../../../outside/checks/evil.yaml"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ws, tree := hostileWorkspace(t)
+			writeTree(t, ws, map[string]hostileFile{"outside/checks/evil.yaml": {Data: outsideCheck}})
+			files["main.tf"] = hostileFile{Data: publicBucketNamed("inside")}
+			writeTree(t, tree, files)
+			res := runHostile(t, tree, hostileLimits{}, "scan", ".", "--format", "json")
+			assertExit(t, res, 2)
+			assertStderr(t, res, ".casascan/checks")
+			assertNotShown(t, res, hostileMarker)
+		})
+	}
+}
