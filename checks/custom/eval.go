@@ -265,12 +265,30 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 		if ev.tooMany != "" {
 			because = append(because, ev.tooMany)
 		}
+		if u := unknownPath(unknown); u != "" {
+			path = u // the finding points at, and traces, what is not known
+		}
 		return []scanner.Problem{{Path: path, Unknown: true, Related: related,
 			Message: "cannot tell whether it " + p.spec.Message + ": " + strings.Join(because, "; ")}}
 	case sawTrue:
 		return []scanner.Problem{{Path: path, Message: p.spec.Message, Related: related}}
 	}
 	return nil
+}
+
+// unknownPath is the attribute path of the first unknown named on the
+// judged resource itself ("resource.a[0].b" or "refs(resource.a.b)" →
+// "a.0.b", "a.b"); "" when there is none.
+func unknownPath(names []string) string {
+	for _, n := range names {
+		n = strings.TrimSuffix(strings.TrimPrefix(n, "refs("), ")")
+		rest, ok := strings.CutPrefix(n, "resource.")
+		if !ok || strings.ContainsAny(rest, "() ") {
+			continue
+		}
+		return strings.ReplaceAll(strings.ReplaceAll(rest, "[", "."), "]", "")
+	}
+	return ""
 }
 
 func capNames(names []string) string {
