@@ -271,6 +271,9 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 		return []scanner.Problem{{Path: path, Unknown: true, Related: related,
 			Message: "cannot tell whether it " + p.spec.Message + ": " + strings.Join(because, "; ")}}
 	case sawTrue:
+		if d := p.decisivePath(ev, root, act); d != "" {
+			path = d
+		}
 		return []scanner.Problem{{Path: path, Message: p.spec.Message, Related: related}}
 	}
 	return nil
@@ -340,6 +343,52 @@ func holdsSensitive(b *scanner.Body) bool {
 		}
 	}
 	return false
+}
+
+// maxDecisive bounds the attributes decisivePath tries.
+const maxDecisive = 8
+
+// decisivePath is, for a FAIL, the first attribute the expression reads
+// whose value decides it: made unknown, the expression is no longer true.
+// The finding points at it (the profile of an SSL policy, not its
+// min_tls_version, when the profile is what is wrong).
+func (p *program) decisivePath(ev *evaluation, root *object, act map[string]any) string {
+	tried := 0
+	for _, path := range p.paths {
+		o, key := root, ""
+		segs := strings.Split(path, ".")
+		for i, seg := range segs {
+			if i == len(segs)-1 {
+				key = seg
+				break
+			}
+			next, ok := o.m[seg].(*object)
+			if !ok {
+				o = nil
+				break
+			}
+			o = next
+		}
+		if o == nil {
+			continue
+		}
+		old, ok := o.m[key]
+		if !ok {
+			continue
+		}
+		if tried++; tried > maxDecisive {
+			break
+		}
+		o.m[key] = ev.unknown("resource." + path)
+		ev.forced = nil
+		ev.startRun()
+		out, _, err := p.prg.Eval(act)
+		o.m[key] = old
+		if err == nil && out != types.True {
+			return path
+		}
+	}
+	return ""
 }
 
 // pathFor is the attribute a finding points at: the first attribute the
