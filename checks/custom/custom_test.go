@@ -345,3 +345,44 @@ resource "google_kms_key_ring" "other" {
 		t.Errorf("other: %s, want OUT_OF_SCOPE", s)
 	}
 }
+
+// TestBlocks: a block written once is an object, several a list; blocks()
+// reads both, and a missing block as [].
+func TestBlocks(t *testing.T) {
+	hcl := `
+resource "google_compute_instance" "two" {
+  name         = "two"
+  machine_type = "e2-small"
+  zone         = "europe-west1-b"
+  attached_disk {
+    source            = "d1"
+    kms_key_self_link = "k"
+  }
+  attached_disk {
+    source = "d2"
+  }
+}
+resource "google_compute_instance" "one" {
+  name         = "one"
+  machine_type = "e2-small"
+  zone         = "europe-west1-b"
+  attached_disk {
+    source            = "d1"
+    kms_key_self_link = "k"
+  }
+}
+resource "google_compute_instance" "none" {
+  name         = "none"
+  machine_type = "e2-small"
+  zone         = "europe-west1-b"
+}
+`
+	got := verdicts(t, compile(t, "google_compute_instance", `blocks(resource.attached_disk).exists(d, !has(d.kms_key_self_link))`), hcl)
+	want(t, got, "google_compute_instance.two", "FAIL")
+	want(t, got, "google_compute_instance.one", "PASS")
+	want(t, got, "google_compute_instance.none", "PASS")
+	got = verdicts(t, compile(t, "google_compute_instance", `has(resource.attached_disk) && resource.attached_disk.source == "d1"`), hcl)
+	want(t, got, "google_compute_instance.one", "FAIL")
+	want(t, got, "google_compute_instance.none", "PASS")
+	want(t, got, "google_compute_instance.two", "UNKNOWN", "not judged") // a list has no field: the expression fails
+}
