@@ -246,3 +246,19 @@ func TestChecksTestReportsDifferences(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksTestErrors: a check file that does not load, or a check with
+// no fixtures, is a usage error naming the file.
+func TestChecksTestErrors(t *testing.T) {
+	dir := customWorkspace(t, map[string]string{
+		"bad/x.yaml":      strings.Replace(customKeyRing, "severity: HIGH", "severity: URGENT", 1),
+		"nofix/x.yaml":    customKeyRing,
+		"nofix/pass/a.tf": customTree,
+	})
+	for sub, want := range map[string]string{"bad": "bad/x.yaml:3:11: severity", "nofix": "nofix/x.yaml: check ACME-KMS-002 has no fail/ fixtures"} {
+		code, _, errOut := runIn(t, dir, "checks", "test", sub)
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", sub, code, errOut, want)
+		}
+	}
+}
