@@ -194,6 +194,15 @@ func TestCustomCheckSources(t *testing.T) {
 	if code != 1 || len(findingsOf(t, out, "ACME-KMS-002")) != 3 || strings.Contains(out, `"check_id": "GCP-`) {
 		t.Fatalf("custom-checks: exit %d\n%s\n%s", code, errOut, out)
 	}
+	// A central ignore: entry suppresses a custom finding, without warning
+	// that the ID is unknown.
+	if err := os.WriteFile(filepath.Join(dir, ".casascan.yaml"), []byte("custom-checks: [policy]\nignore:\n  - id: ACME-KMS-002\n    resource: google_kms_key_ring.us\n    reason: migrating\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runIn(t, dir, "scan", ".", "--format", "json")
+	if got := findingsOf(t, out, "ACME-KMS-002"); code != 0 || got["google_kms_key_ring.us"] != "IGNORED" || strings.Contains(errOut, "ACME-KMS-002") {
+		t.Fatalf("ignore: entry: exit %d, %v\n%s", code, got, errOut)
+	}
 	if err := os.WriteFile(filepath.Join(dir, ".casascan.yaml"), []byte("custom-checks: [../elsewhere]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
