@@ -168,6 +168,11 @@ type Problem struct {
 	// Related are other resources that explain the problem (the software key
 	// a bucket uses, the SSL policy of a proxy).
 	Related []*Resource
+	// NotJudged, when not empty, says why the check could not judge the
+	// resource at all (a custom check's expression failed or ran out of
+	// its cost limit). The finding is UNKNOWN and Run adds an error
+	// diagnostic, so the scan is incomplete.
+	NotJudged string
 }
 
 // Fail builds a failing Problem.

@@ -124,6 +124,18 @@ func DefaultOf(typ, path string) (d ProviderDefault, ok bool) {
 	return *p, true
 }
 
+// DefaultsOf returns the provider defaults of a resource type, in table
+// order (custom checks fill them into the values their expressions read).
+func DefaultsOf(typ string) []ProviderDefault {
+	var out []ProviderDefault
+	for _, d := range providerDefaults {
+		if d.Type == typ {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 func defaultOf(typ, path string) *ProviderDefault {
 	byPath := defaultsByType[typ]
 	if byPath == nil {

@@ -403,6 +403,12 @@ func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding
 			}
 			for _, p := range problems {
 				p.Resource = res
+				if p.NotJudged != "" {
+					p.Unknown = true
+					*crashes = append(*crashes, Diagnostic{Severity: DiagError, Skipped: true,
+						Summary: "check " + c.ID + " could not judge " + res.Address, Detail: p.NotJudged,
+						File: res.DefRange.Filename, Line: res.DefRange.Start.Line, Column: res.DefRange.Start.Column})
+				}
 				if inv := res.invalidAt(p.Path); inv != nil && !p.Unknown {
 					p.Unknown = true
 					p.Message = p.Message + " (but " + inv.Path + " could not be evaluated: " + inv.Reason + ")"

@@ -15,6 +15,7 @@ import (
 
 func (c *cli) checksCommand() *cobra.Command {
 	var markdown bool
+	var checkDirs []string
 	cmd := &cobra.Command{
 		Use:   "checks [ID]",
 		Short: "List the checks, or explain one (why it matters, how to fix, the fixed Terraform)",
@@ -25,7 +26,14 @@ func (c *cli) checksCommand() *cobra.Command {
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completeCheckID,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			all := checks.All()
+			customs, err := c.workdirCustomChecks(checkDirs)
+			if err != nil {
+				return err
+			}
+			all := catalog(customs)
+			if markdown {
+				all = checks.All() // the reference of casascan's own checks
+			}
 			switch {
 			case markdown && len(args) > 0:
 				return usageErrorf("--markdown writes the whole reference: run casascan checks --markdown")
@@ -50,6 +58,8 @@ func (c *cli) checksCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "write the reference of every check as Markdown (docs/checks.md)")
+	cmd.Flags().StringArrayVar(&checkDirs, "check-dir", nil, "also list custom checks from `DIR` or file (besides ./.casascan/checks; repeatable)")
+	cmd.AddCommand(c.checksTestCommand())
 	return cmd
 }
 

@@ -33,7 +33,14 @@ func (c *cli) configuration(p *scanPlan) (*config.Config, error) {
 		return nil, err
 	}
 	cfg := file.Merge(flags)
-	if err := cfg.ValidateChecks(func(id string) bool { return checks.ByID(id) != nil }); err != nil {
+	if p.custom, err = c.customChecks(p, cfg); err != nil {
+		return nil, err
+	}
+	isCustom := map[string]bool{}
+	for _, ch := range p.custom {
+		isCustom[ch.ID] = true
+	}
+	if err := cfg.ValidateChecks(func(id string) bool { return checks.ByID(id) != nil || isCustom[id] }); err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	if err := checkExitCode(cfg, flags.ExitCode != nil); err != nil {
@@ -145,6 +152,13 @@ func (c *cli) configFile(p *scanPlan) (*config.Config, error) {
 			return nil, usageErrorf("%s: var-files: %s is outside the scanned tree; name it with --var-file instead", name, cfg.VarFiles[i])
 		}
 		cfg.VarFiles[i] = vf
+	}
+	for i, cc := range cfg.CustomChecks {
+		abs := filepath.Join(filepath.Dir(path), filepath.FromSlash(cc))
+		if !tree.Contains(abs) {
+			return nil, usageErrorf("%s: custom-checks: %s is outside the scanned tree; name it with --check-dir instead", name, cc)
+		}
+		cfg.CustomChecks[i] = abs
 	}
 	return cfg, nil
 }

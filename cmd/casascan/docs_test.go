@@ -187,8 +187,9 @@ func checkForeignFlag(t *testing.T, where, flag string) {
 func checkDocCommand(t *testing.T, where string, args []string) {
 	t.Helper()
 	dir := t.TempDir()
-	if args[0] == "merge" {
-		// merge reads SARIF files: only its flags are checked.
+	if args[0] == "merge" || (args[0] == "checks" && len(args) > 1 && args[1] == "test") {
+		// merge reads SARIF files, checks test a user's checks and
+		// fixtures: only their flags are checked.
 		c, _, _ := newTestCLI(dir, nil, testNow)
 		cmd, rest, err := c.rootCommand().Find(args)
 		if err == nil {
@@ -201,6 +202,14 @@ func checkDocCommand(t *testing.T, where string, args []string) {
 	}
 	if args[0] == "scan" {
 		prepareDocTree(t, dir, args)
+	}
+	for i, a := range args {
+		// Custom check directories named: empty ones, no check in them.
+		if v, ok := strings.CutPrefix(a, "--check-dir="); ok {
+			os.MkdirAll(filepath.Join(dir, v), 0o755)
+		} else if a == "--check-dir" && i+1 < len(args) {
+			os.MkdirAll(filepath.Join(dir, args[i+1]), 0o755)
+		}
 	}
 	c, stdout, stderr := newTestCLI(dir, nil, testNow)
 	c.planOnly = true

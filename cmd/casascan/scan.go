@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/cmd/casascan/internal/config"
 	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
@@ -42,6 +41,7 @@ type scanFlags struct {
 	compact                         bool
 	requireReason                   bool
 	config, baseline, writeBaseline string
+	checkDirs                       []string // --check-dir: custom check files or directories
 	maxFileSize                     string
 	// The evaluation budget (terraform.Limits); 0 or "" is the default.
 	maxInstances, maxEvalSteps int64
@@ -65,6 +65,7 @@ type scanPlan struct {
 	shardCount int
 	report     report.Options
 	limits     terraform.Limits // the evaluation budget
+	custom     []*scanner.Check // the custom checks (docs/custom-checks.md)
 }
 
 func (c *cli) scanCommand() *cobra.Command {
@@ -139,6 +140,7 @@ Exit codes:
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "report nothing in paths matching these glob `PATTERNS` (relative to the scan root; ** spans directories)")
 	fl.StringSliceVar(&f.skipDirs, "skip-dirs", nil, "report nothing under these `DIRS` (trivy's flag: --skip-dirs legacy is --exclude 'legacy/**')")
 	fl.BoolVar(&f.scanDownloadedModules, "scan-downloaded-modules", true, "report findings in modules terraform init downloaded (.terraform/modules); =false reports only the repository's own code")
+	fl.StringArrayVar(&f.checkDirs, "check-dir", nil, "load custom checks (YAML, docs/custom-checks.md) from `DIR` or file, besides .casascan/checks at the scan root (repeatable)")
 	fl.StringVar(&f.config, "config", "", "configuration `FILE` (default: .casascan.yaml at the scan root)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the FAIL findings in baseline `FILE` (they then count as accepted)")
@@ -159,7 +161,8 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	selected, err := scanner.Select(checks.All(), p.cfg.Checks, p.cfg.SkipChecks, p.cfg.Severity)
+	all := catalog(p.custom)
+	selected, err := scanner.Select(all, p.cfg.Checks, p.cfg.SkipChecks, p.cfg.Severity)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -169,7 +172,7 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
-	for _, ch := range checks.All() {
+	for _, ch := range all {
 		opts.CheckIDs = append(opts.CheckIDs, ch.ID)
 	}
 	res := scanner.Run(selected, graphs.all(), opts)

@@ -11,6 +11,7 @@
 //	skip-checks: [GCP-DEL-002]           # never run these
 //	severity: [HIGH, CRITICAL]           # run only checks of these severities
 //	var-files: [env/prod.tfvars]         # relative to this file's directory, inside it
+//	custom-checks: [policy/checks]       # custom check files or directories, likewise
 //	exclude: ["legacy/**", "**/examples/**"]
 //	scan-downloaded-modules: true        # read modules under .terraform/modules
 //	scope-labels: {data: gmail}          # narrow M1/M3/M4 checks to labelled resources
@@ -73,6 +74,10 @@ type Config struct {
 	// joins them to that directory, so the file means the same whatever
 	// directory casascan runs in.
 	VarFiles []string
+	// CustomChecks are custom check files or directories of them
+	// (docs/custom-checks.md), relative to the configuration file's
+	// directory and inside it, as written.
+	CustomChecks []string
 	// Exclude are glob patterns of paths not to scan; see Match.
 	Exclude []string
 	// ScanDownloadedModules is true unless the file sets it to false:
@@ -280,6 +285,7 @@ func (c *Config) Merge(f Flags) *Config {
 		out.SkipChecks = slices.Clone(c.SkipChecks)
 		out.Severity = slices.Clone(c.Severity)
 		out.VarFiles = slices.Clone(c.VarFiles)
+		out.CustomChecks = slices.Clone(c.CustomChecks)
 		out.Exclude = slices.Clone(c.Exclude)
 		out.ScopeLabels = maps.Clone(c.ScopeLabels)
 		out.Ignore = slices.Clone(c.Ignore)

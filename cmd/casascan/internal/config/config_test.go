@@ -130,7 +130,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown nested key", "ignores:\n  require-reasons: true\n",
 			[]string{`.casascan.yaml:2: unknown key "ignores.require-reasons" (did you mean "ignores.require-reason"?)`}},
 		{"unknown key far from any", "colour: red\n",
-			[]string{`.casascan.yaml:1: unknown key "colour" (known keys: checks, exclude,`}},
+			[]string{`.casascan.yaml:1: unknown key "colour" (known keys: checks, custom-checks, exclude,`}},
 		{"list given a string", "severity: HIGH\n",
 			[]string{`.casascan.yaml:1: severity: want a list, for example [HIGH, CRITICAL]; found "HIGH"`}},
 		{"bool given a string", "scan-downloaded-modules: yes\n",

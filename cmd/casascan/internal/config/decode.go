@@ -100,6 +100,13 @@ func topFields(d *decoder, c *Config) map[string]field {
 				}
 			})
 		},
+		"custom-checks": func(p string, v *yaml.Node) {
+			c.CustomChecks = d.stringList(p, v, func(item *yaml.Node) {
+				if err := validateCustomChecks(item.Value); err != nil {
+					d.errorf(item, "%s: %v", p, err)
+				}
+			})
+		},
 		"exclude": func(p string, v *yaml.Node) {
 			c.Exclude = d.stringList(p, v, func(item *yaml.Node) {
 				if err := ValidatePattern(item.Value); err != nil {
@@ -348,6 +355,19 @@ func validateVarFile(p string) error {
 	}
 	if c := path.Clean(slash); c == ".." || strings.HasPrefix(c, "../") {
 		return fmt.Errorf("%q leaves the configuration file's directory (give it with --var-file instead)", p)
+	}
+	return nil
+}
+
+// validateCustomChecks keeps custom-checks: entries inside the
+// configuration file's directory, as var files are.
+func validateCustomChecks(p string) error {
+	slash := filepath.ToSlash(p)
+	if filepath.IsAbs(p) || path.IsAbs(slash) || filepath.VolumeName(p) != "" {
+		return fmt.Errorf("%q is absolute: name check files or directories relative to the configuration file (give others with --check-dir)", p)
+	}
+	if c := path.Clean(slash); c == ".." || strings.HasPrefix(c, "../") {
+		return fmt.Errorf("%q leaves the configuration file's directory (give it with --check-dir instead)", p)
 	}
 	return nil
 }

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/checks/custom"
+	"github.com/casascan/casascan/internal/safetext"
+	"github.com/casascan/casascan/internal/treefs"
+	"github.com/casascan/casascan/providers/terraform"
+	"github.com/casascan/casascan/scanner"
+)
+
+func (c *cli) checksTestCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "test DIR|FILE ...",
+		Short: "Run custom checks on their own pass/ and fail/ Terraform fixtures",
+		Long: `Test runs each custom check (a YAML file, see docs/custom-checks.md) on
+the Terraform fixtures next to it: pass/ and fail/, each a Terraform root
+module or a directory of them. In fail/, each line marked "# want: ID" must
+get a FAIL finding of the check and no other line may; "# unknown: ID"
+marks an UNKNOWN one. In pass/, the check must judge at least one resource
+and find nothing unmarked. A directory is searched for check files
+recursively (pass/ and fail/ trees excepted).
+
+Exit codes: 0 every case as marked, 1 a case differs, 2 a check file or a
+fixture cannot be read.`,
+		Example: `  casascan checks test .casascan/checks
+  casascan checks test fixtures/custom/central-key-ring/check.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.testChecks(cmd.Context(), args)
+		},
+	}
+}
+
+// checkCase is one fixture root of one custom check.
+type checkCase struct {
+	check *scanner.Check
+	kind  string // "pass" or "fail"
+	dir   string // absolute
+}
+
+func (c *cli) testChecks(ctx context.Context, args []string) error {
+	defer c.closeTrees()
+	var cases []checkCase
+	taken := map[string]string{}
+	for _, id := range builtinIDs() {
+		taken[id] = "a built-in check"
+	}
+	for _, arg := range args {
+		files, tree, err := c.checkFilesUnder(arg)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			cs, err := custom.Load([]custom.Source{{Tree: tree, Path: f, Shown: c.display(f)}}, nil)
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			for _, ch := range cs {
+				if by := taken[ch.ID]; by != "" {
+					return usageErrorf("%s: id %s is already taken by %s", c.display(f), ch.ID, by)
+				}
+				taken[ch.ID] = c.display(f)
+				more, err := fixtureCases(ch, filepath.Dir(f))
+				if err != nil {
+					return usageErrorf("%s: %v", c.display(f), err)
+				}
+				cases = append(cases, more...)
+			}
+		}
+	}
+	if len(cases) == 0 {
+		return usageErrorf("no custom check files (.yaml) under %s", strings.Join(args, ", "))
+	}
+	failed := 0
+	var b strings.Builder
+	for _, cc := range cases {
+		problems, err := c.runCase(ctx, cc)
+		if err != nil {
+			return err
+		}
+		name := cc.check.ID + " " + c.display(cc.dir)
+		if len(problems) == 0 {
+			fmt.Fprintf(&b, "ok    %s\n", safetext.Line(name))
+			continue
+		}
+		failed++
+		fmt.Fprintf(&b, "FAIL  %s\n", safetext.Line(name))
+		for _, p := range problems {
+			fmt.Fprintf(&b, "      %s\n", safetext.Line(p))
+		}
+	}
+	fmt.Fprintf(&b, "\n%d cases, %d failed\n", len(cases), failed)
+	if _, err := c.stdout.Write([]byte(b.String())); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// checkFilesUnder lists the check files arg names: the file, or the
+// check files under the directory (not inside pass/ or fail/ fixtures,
+// not in hidden directories but .casascan).
+func (c *cli) checkFilesUnder(arg string) ([]string, *treefs.FS, error) {
+	abs := c.abs(arg)
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
+	}
+	root := abs
+	if !fi.IsDir() {
+		root = filepath.Dir(abs)
+	}
+	tree, err := c.tree(root)
+	if err != nil {
+		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
+	}
+	if !fi.IsDir() {
+		return []string{abs}, tree, nil
+	}
+	var files []string
+	err = tree.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			n := d.Name()
+			if p != abs && (n == "pass" || n == "fail" || (strings.HasPrefix(n, ".") && n != ".casascan")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if custom.IsCheckFile(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
+			if len(files) >= custom.MaxFiles {
+				return fmt.Errorf("more than %d check files", custom.MaxFiles)
+			}
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
+	}
+	sort.Strings(files)
+	return files, tree, nil
+}
+
+// fixtureCases are the pass/ and fail/ cases next to a check file: each
+// is a Terraform root module, or a directory of them.
+func fixtureCases(ch *scanner.Check, dir string) ([]checkCase, error) {
+	var out []checkCase
+	for _, kind := range []string{"pass", "fail"} {
+		kd := filepath.Join(dir, kind)
+		entries, err := os.ReadDir(kd)
+		if err != nil {
+			return nil, fmt.Errorf("check %s has no %s/ fixtures beside it (want %s with Terraform marked # want: %s)", ch.ID, kind, kind+"/", ch.ID)
+		}
+		hasTF := false
+		var subs []string
+		for _, e := range entries {
+			switch {
+			case e.IsDir():
+				subs = append(subs, filepath.Join(kd, e.Name()))
+			case strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".tf.json"):
+				hasTF = true
+			}
+		}
+		if hasTF {
+			subs = []string{kd}
+		}
+		if len(subs) == 0 {
+			return nil, fmt.Errorf("check %s: %s/ holds no Terraform", ch.ID, kind)
+		}
+		sort.Strings(subs)
+		for _, s := range subs {
+			out = append(out, checkCase{check: ch, kind: kind, dir: s})
+		}
+	}
+	return out, nil
+}
+
+var caseMarker = regexp.MustCompile(`(?:#|//)\s*(want|unknown):\s*(.*)$`)
+
+// runCase loads one fixture and compares the check's findings with its
+// markers; it returns the differences.
+func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
+	tree, err := c.tree(cc.dir)
+	if err != nil {
+		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
+	}
+	graphs, err := terraform.LoadTree(ctx, cc.dir, terraform.Options{Base: cc.dir, FS: tree, MapIgnoreID: checks.MapIgnoreID})
+	if err != nil {
+		return nil, usageErrorf("%s: %v", c.display(cc.dir), err)
+	}
+	want := map[string]string{} // file:line → FAIL or UNKNOWN
+	err = tree.WalkDir(cc.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
+			return err
+		}
+		src, err := tree.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(cc.dir, p)
+		for i, line := range strings.Split(string(src), "\n") {
+			m := caseMarker.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			for _, id := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '"' }) {
+				if strings.EqualFold(id, cc.check.ID) {
+					status := "FAIL"
+					if m[1] == "unknown" {
+						status = "UNKNOWN"
+					}
+					want[filepath.ToSlash(rel)+":"+strconv.Itoa(i+1)] = status
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
+	}
+	res := scanner.Run([]*scanner.Check{cc.check}, graphs, scanner.Options{Now: c.now(), CheckIDs: []string{cc.check.ID}})
+	var problems []string
+	for _, d := range res.Diagnostics {
+		if d.Severity == scanner.DiagError {
+			problems = append(problems, "error: "+d.String())
+		}
+	}
+	got := map[string]string{}
+	passes := 0
+	for _, f := range res.Findings {
+		switch f.Status {
+		case scanner.StatusPass:
+			passes++
+			continue
+		case scanner.StatusFail, scanner.StatusIgnored:
+			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "FAIL"
+		case scanner.StatusUnknown:
+			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "UNKNOWN"
+		}
+		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
+		if want[key] != got[key] {
+			why := f.Message
+			if f.Reason != "" && f.Status == scanner.StatusUnknown {
+				why = f.Reason
+			}
+			problems = append(problems, fmt.Sprintf("%s: unexpected %s: %s", key, got[key], why))
+		}
+	}
+	for _, key := range sortedStrings(want) {
+		if got[key] != want[key] {
+			problems = append(problems, fmt.Sprintf("%s: want %s, got %s", key, want[key], orNothing(got[key])))
+		}
+	}
+	if cc.kind == "pass" && passes == 0 {
+		problems = append(problems, "the check judged no resource here (a pass fixture must hold one of its types: "+strings.Join(cc.check.Types, ", ")+")")
+	}
+	if cc.kind == "fail" && len(want) == 0 {
+		problems = append(problems, "no line is marked # want: "+cc.check.ID)
+	}
+	return problems, nil
+}
+
+func sortedStrings(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return s
+}
