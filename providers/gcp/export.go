@@ -144,8 +144,17 @@ func ReadExport(ctx context.Context, data []byte, file, base string) (*scanner.G
 		res, ds := mapAssetAs(r.asset, r.partial)
 		// Every value of these resources came from this record.
 		rec := &scanner.Origin{Kind: scanner.OriginRecord, Name: r.asset.Name, File: file, Line: r.line}
+		iamRec := rec
+		if r.iamLine > 0 && r.iamLine != r.line {
+			// The policy was a line of its own (an export's IAM_POLICY
+			// content): its grants came from there.
+			iamRec = &scanner.Origin{Kind: scanner.OriginRecord, Name: r.asset.Name, File: file, Line: r.iamLine}
+		}
 		for _, x := range res {
 			x.Record = rec
+			if x.Grant != nil && strings.Contains(x.Type, "_iam_") {
+				x.Record = iamRec
+			}
 		}
 		resources = append(resources, res...)
 		diags = append(diags, ds...)
@@ -172,6 +181,8 @@ type record struct {
 	asset   Asset
 	partial bool // a search result without the full resource data
 	line    int
+	// iamLine is the line the IAM policy was read from, when it was.
+	iamLine int
 }
 
 // parseExport reads every record of a file: a JSON array element by
@@ -230,6 +241,9 @@ func (c *collector) add(raw []byte, line int) {
 	}
 	if rec != nil {
 		rec.line = line
+		if rec.asset.IAMPolicy != nil {
+			rec.iamLine = line
+		}
 		c.recs = append(c.recs, *rec)
 	}
 }
@@ -410,7 +424,7 @@ func mergeRecord(dst *record, src record) {
 		}
 	}
 	if b.IAMPolicy != nil && a.IAMPolicy == nil {
-		a.IAMPolicy = b.IAMPolicy
+		a.IAMPolicy, dst.iamLine = b.IAMPolicy, src.iamLine
 	}
 	if len(a.Ancestors) == 0 {
 		a.Ancestors = b.Ancestors

@@ -16,7 +16,7 @@ import (
 const (
 	kr       = "//cloudkms.googleapis.com/projects/acme-prod/locations/us/keyRings/casa"
 	compute  = "//compute.googleapis.com/projects/acme-prod/global/"
-	projIAM  = "//cloudresourcemanager.googleapis.com/projects/123456789012/iam/"
+	projIAM  = "//cloudresourcemanager.googleapis.com/projects/123456789012"
 	secrets  = "//secretmanager.googleapis.com/projects/123456789012/secrets/"
 	topics   = "//pubsub.googleapis.com/projects/acme-prod/"
 	cloudSQL = "//cloudsql.googleapis.com/projects/acme-prod/instances/"
@@ -29,23 +29,18 @@ const (
 // web-backend, mail-events, oauth-refresh-tokens).
 func TestExportChecks(t *testing.T) {
 	prod := map[string][]string{
-		kr + "/cryptoKeys/legacy-soft":                                               {"GCP-KMS-001", "GCP-KMS-002"},
-		kr + "/cryptoKeys/legacy-soft/iam/roles/cloudkms.cryptoKeyDecrypter":         {"GCP-KMS-003"},
-		projIAM + "roles/cloudkms.admin":                                             {"GCP-KMS-005"},
-		projIAM + "roles/cloudkms.cryptoKeyEncrypterDecrypter":                       {"GCP-KMS-005"},
-		cloudSQL + "legacy-db":                                                       {"GCP-ACC-004", "GCP-ENC-002", "GCP-LOG-001", "GCP-TLS-004"},
-		compute + "backendServices/ext-backend":                                      {"GCP-TLS-008"},
-		compute + "sslPolicies/legacy-tls":                                           {"GCP-TLS-001"},
-		compute + "targetHttpProxies/legacy-http":                                    {"GCP-TLS-003"},
-		compute + "targetHttpsProxies/api-https":                                     {"GCP-TLS-002"},
-		topics + "subscriptions/partner-push":                                        {"GCP-TLS-009"},
-		topics + "topics/audit-feed":                                                 {"GCP-ENC-005"},
-		topics + "topics/audit-feed/iam/roles/pubsub.subscriber":                     {"GCP-ACC-006"},
-		secrets + "partner-api-key":                                                  {"GCP-ENC-006"},
-		secrets + "partner-api-key/iam/roles/secretmanager.secretAccessor":           {"GCP-SEC-003"},
-		"//storage.googleapis.com/acme-exports":                                      {"GCP-KMS-006"},
-		"//storage.googleapis.com/acme-public-assets":                                {"GCP-ACC-002", "GCP-ACC-003", "GCP-DEL-001", "GCP-DEL-002", "GCP-ENC-001"},
-		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.objectViewer": {"GCP-ACC-001"},
+		kr + "/cryptoKeys/legacy-soft":                {"GCP-KMS-001", "GCP-KMS-002", "GCP-KMS-003"},
+		projIAM:                                       {"GCP-KMS-005", "GCP-KMS-005"},
+		cloudSQL + "legacy-db":                        {"GCP-ACC-004", "GCP-ENC-002", "GCP-LOG-001", "GCP-TLS-004"},
+		compute + "backendServices/ext-backend":       {"GCP-TLS-008"},
+		compute + "sslPolicies/legacy-tls":            {"GCP-TLS-001"},
+		compute + "targetHttpProxies/legacy-http":     {"GCP-TLS-003"},
+		compute + "targetHttpsProxies/api-https":      {"GCP-TLS-002"},
+		topics + "subscriptions/partner-push":         {"GCP-TLS-009"},
+		topics + "topics/audit-feed":                  {"GCP-ACC-006", "GCP-ENC-005"},
+		secrets + "partner-api-key":                   {"GCP-ENC-006", "GCP-SEC-003"},
+		"//storage.googleapis.com/acme-exports":       {"GCP-KMS-006"},
+		"//storage.googleapis.com/acme-public-assets": {"GCP-ACC-001", "GCP-ACC-002", "GCP-ACC-003", "GCP-DEL-001", "GCP-DEL-002", "GCP-ENC-001"},
 	}
 	// acme-apps: the other services, camelCase. Compliant: clusters/secure,
 	// instances/sessions, datasets/mail, databases/users, disks/data,
@@ -56,29 +51,26 @@ func TestExportChecks(t *testing.T) {
 	a := "//%s.googleapis.com/projects/acme-apps/"
 	at := func(svc, rest string) string { return fmt.Sprintf(a, svc) + rest }
 	apps := map[string][]string{
-		"//appengine.googleapis.com/apps/acme-apps/services/default/versions/v1":                     {"GCP-TLS-007"},
-		at("artifactregistry", "locations/us/repositories/images"):                                   {"GCP-ENC-012"},
-		at("artifactregistry", "locations/us/repositories/images/iam/roles/artifactregistry.reader"): {"GCP-ACC-008"},
-		at("bigquery", "datasets/open"):                                                              {"GCP-ACC-005", "GCP-ENC-003"},
-		at("bigquery", "datasets/open/tables/events"):                                                {"GCP-ENC-003"},
-		at("bigquery", "datasets/open/tables/events/iam/roles/bigquery.dataViewer"):                  {"GCP-ACC-008"},
-		at("bigtableadmin", "instances/metrics/tables/clicks/iam/roles/bigtable.reader"):             {"GCP-ACC-008"},
-		at("bigtableadmin", "instances/metrics"):                                                     {"GCP-ENC-009"},
-		at("cloudfunctions", "locations/us-east1/functions/webhook"):                                 {"GCP-TLS-006"},
-		at("cloudscheduler", "locations/us-east1/jobs/digest"):                                       {"GCP-TLS-009"},
-		at("compute", "zones/us-east1-b/disks/scratch"):                                              {"GCP-ENC-004"},
-		at("container", "locations/us-east1/clusters/plain"):                                         {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007", "GCP-SEC-004"},
-		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):                  {"GCP-ENC-004"},
-		at("dataproc", "regions/us-east1/clusters/etl"):                                              {"GCP-ENC-011"},
-		at("dataproc", "regions/us-east1/clusters/etl/iam/roles/dataproc.viewer"):                    {"GCP-ACC-008"},
-		at("firestore", "databases/(default)"):                                                       {"GCP-ENC-015"},
-		at("iam", "serviceAccounts/ci@acme-apps.iam.gserviceaccount.com/keys/0a1b2c3d"):              {"GCP-SEC-002"},
-		at("logging", "locations/global/buckets/_Default"):                                           {"GCP-ENC-014"},
-		at("monitoring", "notificationChannels/1"):                                                   {"GCP-TLS-009"},
-		at("redis", "locations/us-east1/instances/cache"):                                            {"GCP-ACC-007", "GCP-ENC-010", "GCP-TLS-005"},
-		at("run", "locations/us-east1/services/api"):                                                 {"GCP-SEC-001"},
-		at("spanner", "instances/main/databases/scratch"):                                            {"GCP-ENC-008"},
-		at("spanner", "instances/main/iam/roles/spanner.databaseReader"):                             {"GCP-ACC-008"},
+		"//appengine.googleapis.com/apps/acme-apps/services/default/versions/v1":        {"GCP-TLS-007"},
+		at("artifactregistry", "locations/us/repositories/images"):                      {"GCP-ACC-008", "GCP-ENC-012"},
+		at("bigquery", "datasets/open"):                                                 {"GCP-ACC-005", "GCP-ENC-003"},
+		at("bigquery", "datasets/open/tables/events"):                                   {"GCP-ACC-008", "GCP-ENC-003"},
+		at("bigtableadmin", "instances/metrics/tables/clicks"):                          {"GCP-ACC-008"},
+		at("bigtableadmin", "instances/metrics"):                                        {"GCP-ENC-009"},
+		at("cloudfunctions", "locations/us-east1/functions/webhook"):                    {"GCP-TLS-006"},
+		at("cloudscheduler", "locations/us-east1/jobs/digest"):                          {"GCP-TLS-009"},
+		at("compute", "zones/us-east1-b/disks/scratch"):                                 {"GCP-ENC-004"},
+		at("container", "locations/us-east1/clusters/plain"):                            {"GCP-ENC-004", "GCP-ENC-004", "GCP-ENC-007", "GCP-SEC-004"},
+		at("container", "locations/us-east1/clusters/plain/nodePools/default-pool"):     {"GCP-ENC-004"},
+		at("dataproc", "regions/us-east1/clusters/etl"):                                 {"GCP-ACC-008", "GCP-ENC-011"},
+		at("firestore", "databases/(default)"):                                          {"GCP-ENC-015"},
+		at("iam", "serviceAccounts/ci@acme-apps.iam.gserviceaccount.com/keys/0a1b2c3d"): {"GCP-SEC-002"},
+		at("logging", "locations/global/buckets/_Default"):                              {"GCP-ENC-014"},
+		at("monitoring", "notificationChannels/1"):                                      {"GCP-TLS-009"},
+		at("redis", "locations/us-east1/instances/cache"):                               {"GCP-ACC-007", "GCP-ENC-010", "GCP-TLS-005"},
+		at("run", "locations/us-east1/services/api"):                                    {"GCP-SEC-001"},
+		at("spanner", "instances/main/databases/scratch"):                               {"GCP-ENC-008"},
+		at("spanner", "instances/main"):                                                 {"GCP-ACC-008"},
 	}
 	cases := []struct {
 		file string
@@ -92,7 +84,7 @@ func TestExportChecks(t *testing.T) {
 			kr + "/cryptoKeys/search-soft":               {"GCP-KMS-001"},
 		}},
 		{"acme-iam-search.json", map[string][]string{
-			"//storage.googleapis.com/acme-search-plain/iam/roles/storage.objectViewer": {"GCP-ACC-001"},
+			"//storage.googleapis.com/acme-search-plain": {"GCP-ACC-001"},
 		}},
 	}
 	for _, tc := range cases {
@@ -150,10 +142,18 @@ func TestBucketACLChecks(t *testing.T) {
 	var got []string
 	for _, f := range res.Failures() {
 		if f.CheckID == "GCP-ACC-001" {
-			got = append(got, f.Resource)
+			got = append(got, fmt.Sprintf("%s at %s grant=%+v: %s", f.Resource, f.Location, *f.Grant, f.Message))
 		}
 	}
-	want := []string{"//storage.googleapis.com/pub/acl", "//storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers"}
+	// Each ACL entry is a grant of the bucket: the finding names the
+	// bucket at its pseudo-path, with the role and entity.
+	const pub = "//storage.googleapis.com/pub"
+	want := []string{
+		pub + " at gcp/storage.googleapis.com/pub:1 grant={Asset://storage.googleapis.com/pub Role:READER Member:allAuthenticatedUsers}: " +
+			pub + ": grants access to allAuthenticatedUsers, so anyone can read the bucket's objects (READER to allAuthenticatedUsers)",
+		pub + " at gcp/storage.googleapis.com/pub:1 grant={Asset://storage.googleapis.com/pub Role:READER Member:allUsers}: " +
+			pub + ": grants access to allUsers, so anyone can read the bucket's objects (READER to allUsers)",
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GCP-ACC-001 failures (-want +got):\n%s", diff)
 	}
