@@ -49,6 +49,11 @@ type Attr struct {
 	// Refs, a literal's place is ExprRange and a record's is the resource's:
 	// Resource.Origins gives the whole provenance.
 	Origins []Origin
+	// NotCarried, when not empty, says why the source does not tell this
+	// attribute (a gcloud asset search-all-resources record carries no
+	// configuration): its value is unknown and it may as well be absent,
+	// so a check that requires it is UNKNOWN, never PASS (see Slot).
+	NotCarried string
 }
 
 // Known reports whether the whole value is known (no unknown anywhere in it).

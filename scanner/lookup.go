@@ -207,6 +207,9 @@ type Slot struct {
 	// Whole: a value not known before apply stands where blocks on the way
 	// would be; the slot's value is unknown.
 	Whole bool
+	// NotCarried is the attribute's NotCarried: the source does not tell
+	// it, so it may be absent (MaybeMissing is then set too).
+	NotCarried string
 }
 
 // Slots is what a pattern reaches.
@@ -253,6 +256,11 @@ func (b *Body) Lookup(pattern string) Slots {
 			}
 			if s.Attr == nil {
 				s.Attr = bs.Body.Attrs[alts[0]] // present but null, or nil
+			}
+			if s.Attr != nil && s.Attr.NotCarried != "" {
+				// Unknown, and possibly absent: as in a block that may
+				// not exist.
+				s.NotCarried, s.MaybeMissing = s.Attr.NotCarried, true
 			}
 		}
 		out.Slots = append(out.Slots, s)
@@ -369,6 +377,9 @@ func (s Slot) Known() bool { return s.Value().IsWhollyKnown() }
 func (s Slot) IsSet() judge.Verdict {
 	if s.Attr.Null() {
 		return judge.Fail
+	}
+	if s.NotCarried != "" {
+		return judge.Unknown
 	}
 	return judge.Bool(s.Attr.Set())
 }

@@ -280,7 +280,7 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	if partial {
 		for _, p := range e.extraPaths {
 			if m.body.Get(p) == nil {
-				m.set(m.body, p, cty.DynamicVal, nil, false)
+				m.setNotCarried(m.body, p, false)
 			}
 		}
 	}

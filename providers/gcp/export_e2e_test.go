@@ -198,3 +198,76 @@ func TestSearchResultsAuthUnknown(t *testing.T) {
 		})
 	}
 }
+
+// TestPartialRecords: what a record does not carry is unknown, what it
+// reports as absent is absent. A search result carries no configuration
+// (an HTTPS proxy's SSL policy, a secret's replication, an instance's
+// disks: UNKNOWN, never PASS) but lists the CMEK keys of the types that
+// have them (a disk or Spanner database without kmsKeys has no key: FAIL,
+// kms_key_names included); an export without a Bigtable instance's Cluster
+// records cannot tell its clusters' keys; a key in a project the export
+// does not hold has no known protection level.
+func TestPartialRecords(t *testing.T) {
+	const (
+		edge    = "//compute.googleapis.com/projects/acme-edge/"
+		spanner = "//spanner.googleapis.com/projects/acme-edge/instances/main/databases/"
+		secret  = "//secretmanager.googleapis.com/projects/acme-edge/secrets/oauth-client"
+		central = "//cloudkms.googleapis.com/projects/acme-central-kms/locations/us/keyRings/mail/cryptoKeys/mail-data"
+	)
+	ids := []string{"GCP-TLS-002", "GCP-ENC-004", "GCP-ENC-006", "GCP-ENC-008", "GCP-ENC-009", "GCP-KMS-006"}
+	cases := []struct {
+		file string
+		want map[string]scanner.Status
+	}{
+		{"acme-search-partial.json", map[string]scanner.Status{
+			"GCP-TLS-002 " + edge + "global/targetHttpsProxies/web-https ssl_policy":                                  scanner.StatusUnknown,
+			"GCP-ENC-006 " + secret + " replication.auto.0.customer_managed_encryption.kms_key_name":                  scanner.StatusUnknown,
+			"GCP-ENC-006 " + secret + " replication.user_managed.replicas.0.customer_managed_encryption.kms_key_name": scanner.StatusUnknown,
+			"GCP-KMS-006 " + secret + " replication.auto.0.customer_managed_encryption.kms_key_name":                  scanner.StatusUnknown,
+			"GCP-KMS-006 " + secret + " replication.user_managed.replicas.0.customer_managed_encryption.kms_key_name": scanner.StatusUnknown,
+			"GCP-ENC-004 " + edge + "zones/us-east1-b/instances/worker boot_disk.kms_key_self_link":                   scanner.StatusUnknown,
+			"GCP-KMS-006 " + edge + "zones/us-east1-b/instances/worker boot_disk.kms_key_self_link":                   scanner.StatusUnknown,
+			"GCP-ENC-004 " + edge + "zones/us-east1-b/disks/plain-disk disk_encryption_key.kms_key_self_link":         scanner.StatusFail,
+			"GCP-KMS-006 " + edge + "zones/us-east1-b/disks/plain-disk ":                                              scanner.StatusPass,
+			"GCP-ENC-004 " + edge + "zones/us-east1-b/disks/cmek-disk ":                                               scanner.StatusPass,
+			"GCP-KMS-006 " + edge + "zones/us-east1-b/disks/cmek-disk disk_encryption_key.kms_key_self_link":          scanner.StatusUnknown,
+			"GCP-ENC-008 " + spanner + "no-key encryption_config.kms_key_name":                                        scanner.StatusFail,
+			"GCP-KMS-006 " + spanner + "no-key ":                                                                      scanner.StatusPass,
+			"GCP-ENC-008 " + spanner + "with-key ":                                                                    scanner.StatusPass,
+			"GCP-KMS-006 " + spanner + "with-key encryption_config.kms_key_name":                                      scanner.StatusUnknown,
+		}},
+		{"acme-bigtable-no-clusters.ndjson", map[string]scanner.Status{
+			"GCP-ENC-009 //bigtableadmin.googleapis.com/projects/acme-apps/instances/events cluster.0.kms_key_name": scanner.StatusUnknown,
+			"GCP-KMS-006 //bigtableadmin.googleapis.com/projects/acme-apps/instances/events cluster.0.kms_key_name": scanner.StatusUnknown,
+		}},
+		{"acme-central-kms.ndjson", map[string]scanner.Status{
+			"GCP-KMS-006 //storage.googleapis.com/acme-mail-central encryption.default_kms_key_name": scanner.StatusUnknown,
+			"GCP-KMS-006 //storage.googleapis.com/acme-mail-local ":                                  scanner.StatusPass,
+		}},
+	}
+	var sel []*scanner.Check
+	for _, id := range ids {
+		sel = append(sel, checks.ByID(id))
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			res := scanner.Run(sel, []*scanner.Graph{load(t, filepath.Join(fixtures, tc.file))}, scanner.Options{})
+			got := map[string]scanner.Status{}
+			for _, f := range res.Findings {
+				got[f.CheckID+" "+f.Resource+" "+f.Attribute] = f.Status
+				if f.Status == scanner.StatusUnknown && !strings.Contains(f.Reason, "not known") {
+					t.Errorf("%s %s: UNKNOWN without saying what is not known: %q", f.CheckID, f.Resource, f.Reason)
+				}
+				if strings.Contains(f.Reason, "dynamic block") || strings.Contains(f.Reason, "before apply") {
+					t.Errorf("%s %s: a record's unknown worded as Terraform's: %q", f.CheckID, f.Resource, f.Reason)
+				}
+				if f.CheckID == "GCP-KMS-006" && strings.Contains(f.Resource, "acme-mail-central") && !strings.Contains(f.Reason, central) {
+					t.Errorf("GCP-KMS-006 on a key outside the scan should name it: %q", f.Reason)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("statuses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

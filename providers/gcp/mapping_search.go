@@ -180,6 +180,9 @@ func (s searchResult) data() map[string]any {
 	}
 	if e := assetTypes[s.assetType]; e != nil && e.kms != "" {
 		d[absentMarker+e.kms] = true
+		for _, p := range e.kmsAlso {
+			d[absentMarker+p] = true
+		}
 		if key != "" {
 			setPath(d, e.kms, key)
 		}

@@ -131,6 +131,7 @@ var spannerDatabaseEntry = &entry{
 		blk("encryptionConfig", "encryption_config",
 			fr("kmsKeyName", "kms_key_name", kmsRef), fr("kmsKeyNames", "kms_key_names", kmsRef)),
 	},
+	kmsAlso: []string{"encryptionConfig.kmsKeyNames"},
 	extra: func(m *mapper, d obj) {
 		rel := relName(m.name)
 		if inst := parentName(rel, "databases"); inst != "" {
