@@ -1,9 +1,11 @@
 package gcp
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -269,5 +271,79 @@ func TestPartialRecords(t *testing.T) {
 				t.Errorf("statuses (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOtherExportForms: the BigQuery table form (resource.data a JSON
+// string), get-history and real-time feed TemporalAssets (the latest window
+// counts; a deletion is no resource, with a warning) are read as exports.
+func TestOtherExportForms(t *testing.T) {
+	cases := []struct {
+		file  string
+		fails map[string][]string
+		warn  string
+	}{
+		{"acme-bigquery.ndjson", map[string][]string{
+			"//storage.googleapis.com/acme-bq-exports": {"GCP-ACC-001", "GCP-ACC-002", "GCP-ENC-001"},
+			kr + "/cryptoKeys/bq-soft":                 {"GCP-KMS-001"},
+		}, ""},
+		{"acme-history.json", map[string][]string{
+			"//storage.googleapis.com/acme-history": {"GCP-ACC-002", "GCP-ACC-003", "GCP-ENC-001"},
+		}, "1 asset deleted in the latest window of its history: not a resource, not judged"},
+		{"acme-feed.ndjson", map[string][]string{
+			"//storage.googleapis.com/acme-feed": {"GCP-ACC-002", "GCP-ACC-003", "GCP-ENC-001"},
+		}, "1 asset deleted in the latest window of its history: not a resource, not judged"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(fixtures, tc.file)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !DetectExport(data) {
+				t.Errorf("DetectExport does not recognise %s", tc.file)
+			}
+			g := load(t, path)
+			var warns []string
+			for _, d := range g.Diagnostics {
+				if d.Severity == scanner.DiagError {
+					t.Errorf("diagnostic %s", d)
+				}
+				warns = append(warns, d.Summary)
+			}
+			if tc.warn != "" && !slices.Contains(warns, tc.warn) {
+				t.Errorf("diagnostics %q, want %q", warns, tc.warn)
+			}
+			res := scanner.Run(checks.All(), []*scanner.Graph{g}, scanner.Options{})
+			got := map[string][]string{}
+			for _, f := range res.Failures() {
+				got[f.Resource] = append(got[f.Resource], f.CheckID)
+			}
+			for _, ids := range got {
+				sort.Strings(ids)
+			}
+			if diff := cmp.Diff(tc.fails, got); diff != "" {
+				t.Errorf("failing checks per resource (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestEmptyExport: an export without records is a valid, empty input that
+// says it read 0 resources.
+func TestEmptyExport(t *testing.T) {
+	for _, content := range []string{"", "\n", "[]", `{"assets": []}`, `{"results": []}`} {
+		g, err := ReadExport(context.Background(), []byte(content), "empty.ndjson", "")
+		if err != nil {
+			t.Fatalf("%q: %v", content, err)
+		}
+		if len(g.Resources) != 0 || len(g.Diagnostics) != 1 || g.Diagnostics[0].Severity != scanner.DiagWarning ||
+			!strings.Contains(g.Diagnostics[0].Summary, "0 resources") {
+			t.Errorf("%q: %d resources, diagnostics %v; want none and one warning saying 0 resources", content, len(g.Resources), g.Diagnostics)
+		}
+	}
+	if !DetectEmptyExport("assets.ndjson", []byte(" \n")) || DetectEmptyExport("notes.txt", nil) || DetectEmptyExport("a.json", []byte("x")) {
+		t.Error("DetectEmptyExport: want an empty .ndjson only")
 	}
 }
