@@ -347,3 +347,18 @@ func TestEmptyExport(t *testing.T) {
 		t.Error("DetectEmptyExport: want an empty .ndjson only")
 	}
 }
+
+// TestSEC002ExportWording: GCP-SEC-002 on an exported key speaks of the
+// deployed key, not of a Terraform state it may never have been in.
+func TestSEC002ExportWording(t *testing.T) {
+	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-SEC-002")}, []*scanner.Graph{load(t, filepath.Join(fixtures, "acme-apps.ndjson"))}, scanner.Options{})
+	fails := res.Failures()
+	if len(fails) == 0 {
+		t.Fatal("no GCP-SEC-002 failure on the exported key")
+	}
+	for _, f := range fails {
+		if strings.Contains(f.Message, "Terraform") || !strings.Contains(f.Message, "user-managed, long-lived service account key") {
+			t.Errorf("message %q: want the deployed key's wording, no Terraform state", f.Message)
+		}
+	}
+}
