@@ -362,3 +362,40 @@ func TestSEC002ExportWording(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessingExportENC017: the data processing assets map into the
+// Terraform names GCP-ENC-017 reads, so it fires on exports too.
+func TestProcessingExportENC017(t *testing.T) {
+	g := load(t, filepath.Join(fixtures, "acme-processing.ndjson"))
+	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-ENC-017")}, []*scanner.Graph{g}, scanner.Options{})
+	const p = "projects/acme-data/locations/"
+	legacy := "//notebooks.googleapis.com/" + p + "us-central1-a/instances/legacy-nb"
+	got := map[string]scanner.Status{}
+	var legacyStatus []scanner.Status
+	for _, f := range res.Findings {
+		if f.Resource == legacy {
+			legacyStatus = append(legacyStatus, f.Status)
+			continue
+		}
+		got[f.Resource+" "+f.Attribute] = f.Status
+	}
+	want := map[string]scanner.Status{
+		"//dataflow.googleapis.com/" + p + "us-central1/jobs/2026-03-01_02_00_00-111 kms_key_name":                scanner.StatusFail,
+		"//dataflow.googleapis.com/" + p + "us-central1/jobs/2026-03-01_02_00_00-222 ":                            scanner.StatusPass,
+		"//composer.googleapis.com/" + p + "us-central1/environments/flows config.encryption_config.kms_key_name": scanner.StatusFail,
+		"//aiplatform.googleapis.com/" + p + "us-central1/datasets/77 encryption_spec.kms_key_name":               scanner.StatusFail,
+		"//notebooks.googleapis.com/" + p + "us-central1-a/instances/analysis gce_setup.boot_disk.kms_key":        scanner.StatusFail,
+	}
+	// The user-managed notebook maps to google_notebooks_instance (kms_key,
+	// disk_encryption); GCP-ENC-017 fails it once the check reads that type.
+	if slices.Contains(checks.ByID("GCP-ENC-017").Types, "google_notebooks_instance") && !slices.Contains(legacyStatus, scanner.StatusFail) {
+		t.Errorf("legacy notebook without CMEK: %v, want a FAIL", legacyStatus)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GCP-ENC-017 (-want +got):\n%s", diff)
+	}
+	nb := g.Lookup(legacy)
+	if nb == nil || nb.Type != "google_notebooks_instance" || render(nb.Get("disk_encryption")) != "GMEK" || nb.Get("kms_key") != nil {
+		t.Errorf("legacy notebook: %v, want google_notebooks_instance, disk_encryption GMEK, no kms_key", nb)
+	}
+}

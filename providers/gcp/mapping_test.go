@@ -123,7 +123,7 @@ func runMapCases(t *testing.T, cases []mapCase) {
 // TestEveryAssetTypeHasACase keeps the table and its tests together.
 func TestEveryAssetTypeHasACase(t *testing.T) {
 	covered := map[string]bool{}
-	for _, cases := range [][]mapCase{storageCases, computeCases, serviceCases, appCases} {
+	for _, cases := range [][]mapCase{storageCases, computeCases, serviceCases, appCases, processingCases} {
 		for _, c := range cases {
 			covered[c.asset] = true
 		}
