@@ -274,8 +274,15 @@ func (r *Resource) Lookup(pattern string) Slots {
 	if defaultsByType[r.Type] == nil {
 		return out
 	}
+	deployed := r.Source == SourceExport || r.Source == SourceLive
 	for i := range out.Slots {
-		out.Slots[i].Default = defaultOf(r.Type, out.Slots[i].Path)
+		d := defaultOf(r.Type, out.Slots[i].Path)
+		if d != nil && deployed {
+			c := *d
+			c.Deployed = true
+			d = &c
+		}
+		out.Slots[i].Default = d
 	}
 	return out
 }
@@ -465,6 +472,9 @@ func (s Slot) Show() string {
 	if s.Defaulted() {
 		d := s.Default.Value
 		if str, ok := ValueString(d); ok {
+			if s.Default.Deployed {
+				return str + " (absent from the record: the API's default)"
+			}
 			return str + " (the provider default)"
 		}
 	}

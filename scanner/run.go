@@ -516,6 +516,15 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 		// judged is the provider default, and the table's wording says so.
 		shown, _ := ValueString(d.Value)
 		f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+		if (res.Source == SourceExport || res.Source == SourceLive) && res.Record != nil {
+			// A deployed resource: the API's default for a field its
+			// record leaves out, not a Terraform default.
+			rec := *res.Record
+			rec.Kind = OriginAPIDefault
+			f.Provenance.Origins = []Origin{rec}
+		} else if res.Source == SourceExport || res.Source == SourceLive {
+			f.Provenance.Origins = []Origin{{Kind: OriginAPIDefault, Name: res.Address}}
+		}
 		return
 	}
 	if a == nil || a.Value == cty.NilVal {

@@ -399,3 +399,26 @@ func TestProcessingExportENC017(t *testing.T) {
 		t.Errorf("legacy notebook: %v, want google_notebooks_instance, disk_encryption GMEK, no kms_key", nb)
 	}
 }
+
+// TestAPIDefaultWording: a field an exported record leaves out is judged by
+// the API's default, and the finding says so; "(the provider default)" is
+// Terraform's wording only.
+func TestAPIDefaultWording(t *testing.T) {
+	g := load(t, filepath.Join(fixtures, "acme-feed.ndjson"))
+	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-ACC-002"), checks.ByID("GCP-ACC-003")}, []*scanner.Graph{g}, scanner.Options{})
+	fails := res.Failures()
+	if len(fails) != 2 {
+		t.Fatalf("%d failures, want GCP-ACC-002 and GCP-ACC-003 on acme-feed", len(fails))
+	}
+	for _, f := range fails {
+		if strings.Contains(f.Message, "provider default") || !strings.Contains(f.Message, "(absent from the record: the API's default)") {
+			t.Errorf("%s message %q: want the API's default, not the provider's", f.CheckID, f.Message)
+		}
+		p := f.Provenance
+		if p == nil || len(p.Origins) != 1 || p.Origins[0].Kind != scanner.OriginAPIDefault || p.Origins[0].Line != 1 {
+			t.Errorf("%s provenance %+v, want the API's default at the record's line", f.CheckID, p)
+		} else if s := scanner.ProvenanceText(p.Origins); strings.Contains(s, "provider default") {
+			t.Errorf("%s provenance text %q speaks of the provider default", f.CheckID, s)
+		}
+	}
+}
