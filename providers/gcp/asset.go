@@ -300,6 +300,9 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	}
 	if partial {
 		for _, p := range e.extraPaths {
+			if p == e.kmsTF && m.absent[e.kms] {
+				continue // the result lists the keys: none is none
+			}
 			if m.body.Get(p) == nil {
 				m.setNotCarried(m.body, p, false)
 			}

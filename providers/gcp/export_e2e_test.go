@@ -216,7 +216,7 @@ func TestPartialRecords(t *testing.T) {
 		secret  = "//secretmanager.googleapis.com/projects/acme-edge/secrets/oauth-client"
 		central = "//cloudkms.googleapis.com/projects/acme-central-kms/locations/us/keyRings/mail/cryptoKeys/mail-data"
 	)
-	ids := []string{"GCP-TLS-002", "GCP-ENC-004", "GCP-ENC-006", "GCP-ENC-008", "GCP-ENC-009", "GCP-KMS-006"}
+	ids := []string{"GCP-TLS-002", "GCP-ENC-004", "GCP-ENC-006", "GCP-ENC-008", "GCP-ENC-009", "GCP-ENC-011", "GCP-ENC-014", "GCP-KMS-006"}
 	cases := []struct {
 		file string
 		want map[string]scanner.Status
@@ -237,6 +237,13 @@ func TestPartialRecords(t *testing.T) {
 			"GCP-KMS-006 " + spanner + "no-key ":                                                                      scanner.StatusPass,
 			"GCP-ENC-008 " + spanner + "with-key ":                                                                    scanner.StatusPass,
 			"GCP-KMS-006 " + spanner + "with-key encryption_config.kms_key_name":                                      scanner.StatusUnknown,
+			// Types whose key sits, Terraform-side, in a block the result does not carry: no kmsKeys is still no key.
+			"GCP-ENC-009 //bigtableadmin.googleapis.com/projects/acme-edge/instances/metrics cluster.0.kms_key_name":                               scanner.StatusFail,
+			"GCP-KMS-006 //bigtableadmin.googleapis.com/projects/acme-edge/instances/metrics ":                                                     scanner.StatusPass,
+			"GCP-ENC-011 //dataproc.googleapis.com/projects/acme-edge/regions/us-east1/clusters/etl cluster_config.encryption_config.kms_key_name": scanner.StatusFail,
+			"GCP-KMS-006 //dataproc.googleapis.com/projects/acme-edge/regions/us-east1/clusters/etl ":                                              scanner.StatusPass,
+			"GCP-ENC-014 //logging.googleapis.com/projects/acme-edge/locations/global/buckets/audit cmek_settings.kms_key_name":                    scanner.StatusFail,
+			"GCP-KMS-006 //logging.googleapis.com/projects/acme-edge/locations/global/buckets/audit ":                                              scanner.StatusPass,
 		}},
 		{"acme-bigtable-no-clusters.ndjson", map[string]scanner.Status{
 			"GCP-ENC-009 //bigtableadmin.googleapis.com/projects/acme-apps/instances/events cluster.0.kms_key_name": scanner.StatusUnknown,

@@ -24,6 +24,9 @@ type entry struct {
 	// kms is the API path of the resource's CMEK key: a search result's
 	// kmsKeys go there.
 	kms string
+	// kmsTF is the Terraform path of the key when it is among extraPaths:
+	// a search result that lists no key leaves it absent, not unknown.
+	kmsTF string
 	// kmsAlso are other API paths of the key (Spanner's kmsKeyNames): a
 	// search result that lists no key has none there either.
 	kmsAlso []string
