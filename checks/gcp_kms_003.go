@@ -39,6 +39,9 @@ resource "google_kms_crypto_key_iam_member" "storage_agent" {
 			return []scanner.Problem{scanner.Fail(path,
 				"grants %s to %s: anyone can use the Cloud KMS key%s", roleOf(r), strings.Join(members, " and "), ringNote(r))}
 		case judge.Unknown:
+			if why := policyNotJSON(r, path); why != "" {
+				return []scanner.Problem{scanner.Unknown(path, "%s; a public grant cannot be ruled out", why)}
+			}
 			return []scanner.Problem{scanner.Unknown(path, "members are not known before apply, so a public grant cannot be ruled out")}
 		}
 		return nil

@@ -98,6 +98,9 @@ func publicGrant(g *scanner.Graph, r *scanner.Resource, what string) []scanner.P
 		return []scanner.Problem{p}
 	case judge.Unknown:
 		p := scanner.Unknown(path, "the members granted access to the %s are not all known before apply", what)
+		if why := policyNotJSON(r, path); why != "" {
+			p = scanner.Unknown(path, "%s", why)
+		}
 		p.Related = related
 		return []scanner.Problem{p}
 	}
