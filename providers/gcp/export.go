@@ -167,7 +167,7 @@ func ReadExport(ctx context.Context, data []byte, file, base string) (*scanner.G
 		// Valid and empty (an export of a project with nothing in it):
 		// said, not an error.
 		diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagWarning, File: file,
-			Summary: "the export holds no Cloud Asset Inventory records: 0 resources read"})
+			Summary: "the export holds no resource or IAM policy records: 0 resources read"})
 	}
 	recs, diags = latestHistory(recs, file, diags)
 	var resources []*scanner.Resource
