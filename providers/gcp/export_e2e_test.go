@@ -429,3 +429,27 @@ func TestAPIDefaultWording(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryOrder: the latest window wins whatever the order of the lines,
+// and one asset granted the same role to the same member under two
+// conditions gives two grants with fingerprints of their own.
+func TestHistoryOrder(t *testing.T) {
+	const b = "//storage.googleapis.com/acme-order"
+	lines := `{"window":{"startTime":"2026-02-01T00:00:00Z"},"asset":{"name":"` + b + `","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"name":"acme-order"}},` +
+		`"iamPolicy":{"bindings":[{"role":"roles/storage.objectViewer","members":["allUsers"],"condition":{"title":"a","expression":"true"}},` +
+		`{"role":"roles/storage.objectViewer","members":["allUsers"],"condition":{"title":"b","expression":"true"}}]}}}
+{"window":{"startTime":"2026-01-01T00:00:00Z"},"deleted":true,"asset":{"name":"` + b + `","assetType":"storage.googleapis.com/Bucket"}}
+`
+	g, err := ReadExport(context.Background(), []byte(lines), "feed.ndjson", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Lookup(b) == nil {
+		t.Fatalf("the bucket, re-created after its deletion, is missing:\n%s", dumpGraph(g))
+	}
+	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-ACC-001")}, []*scanner.Graph{g}, scanner.Options{})
+	fails := res.Failures()
+	if len(fails) != 2 || fails[0].Resource != b || fails[1].Resource != b || fails[0].Fingerprint == fails[1].Fingerprint {
+		t.Errorf("want two GCP-ACC-001 failures on %s with distinct fingerprints, got %+v", b, fails)
+	}
+}
