@@ -66,6 +66,9 @@ func keySet(a *scanner.Attr) bool {
 
 // keyUnknownReason says why a key slot judged Unknown could not be decided.
 func keyUnknownReason(s cmekSlot) string {
+	if s.Slot.NotCarried != "" {
+		return "whether " + s.Path + " is set is not known: " + s.Slot.NotCarried
+	}
 	if s.Slot.MaybeMissing {
 		return "the block holding " + s.Path + " comes from a dynamic block whose for_each is not known before apply, so it may not exist"
 	}

@@ -44,6 +44,10 @@ resource "google_storage_bucket" "mail_exports" {
 			if elsewhere, _ := gkePoolElsewhere(g, r, s.Path); elsewhere {
 				continue // the node pool's disks are judged where the pool is
 			}
+			if p, ok := keyNotScanned(g, r, s.Path, s.Attr); ok {
+				out = append(out, p)
+				continue
+			}
 			if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
 				out = append(out, p)
 			}
@@ -98,6 +102,25 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 	}
 	p.Related = keys
 	return p, true
+}
+
+// keyNotScanned judges a deployed data store (exported or live) whose key
+// the scan did not read: a key in a project outside what was scanned (a
+// central KMS project is common), or a key name the record does not carry.
+// Its protection level is not known, so the result is UNKNOWN, naming the
+// key, never a PASS.
+func keyNotScanned(g *scanner.Graph, r *scanner.Resource, path string, a *scanner.Attr) (scanner.Problem, bool) {
+	if r.Source != scanner.SourceExport && r.Source != scanner.SourceLive {
+		return scanner.Problem{}, false
+	}
+	if a.NotCarried != "" {
+		return scanner.Unknown(path, "which key %s names is not known: %s", path, a.NotCarried), true
+	}
+	if len(a.Refs) == 0 || len(g.FollowAttr(a, "google_kms_crypto_key")) > 0 {
+		return scanner.Problem{}, false
+	}
+	return scanner.Unknown(path, "%s is key %s, which is outside what was scanned (scan its project too), so its protection level is not known",
+		path, strings.Join(a.Refs, " or ")), true
 }
 
 func addresses(rs []*scanner.Resource) string {

@@ -347,14 +347,14 @@ func TestKMS006OneOfAllSoftware(t *testing.T) {
 }
 
 // TestKMS003LiveBinding judges the live shape, read from an asset export:
-// one *_iam_binding per role binding, addressed by full resource name.
+// one *_iam_member per grant, named by the key's full resource name.
 func TestKMS003LiveBinding(t *testing.T) {
 	g := checktest.Export(t, `{"name":"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k","asset_type":"cloudkms.googleapis.com/CryptoKey","iam_policy":{"version":1,"bindings":[{"role":"roles/cloudkms.cryptoKeyDecrypter","members":["allUsers"]}]},"ancestors":["projects/123"]}
 `)
 	res := checktest.Run(t, &gcpKMS003, []*scanner.Graph{g})
 	fails := res.WithStatus(scanner.StatusFail)
-	if len(fails) != 1 || !strings.HasPrefix(fails[0].Resource, "//cloudkms.googleapis.com/") || fails[0].Attribute != "members" {
-		t.Fatalf("got %v, want one FAIL on members", checktest.Lines(res, gcpKMS003.ID, true))
+	if len(fails) != 1 || fails[0].Resource != "//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k" || fails[0].Attribute != "member" {
+		t.Fatalf("got %v, want one FAIL on the key's member", checktest.Lines(res, gcpKMS003.ID, true))
 	}
 	if msg := fails[0].Message; !strings.Contains(msg, "allUsers") || !strings.Contains(msg, "roles/cloudkms.cryptoKeyDecrypter") {
 		t.Errorf("message %q should name the member and the role", msg)

@@ -50,6 +50,11 @@ resource "google_service_account_iam_member" "ci_impersonation" {
 		if r.Get("public_key_data").Set() {
 			return []scanner.Problem{scanner.Fail("", "registers a long-lived service account key; prefer workload identity or impersonation")}
 		}
+		if r.Source == scanner.SourceExport || r.Source == scanner.SourceLive {
+			// A deployed key: whoever made it holds its private key;
+			// nothing says Terraform did.
+			return []scanner.Problem{scanner.Fail("", "is a user-managed, long-lived service account key whose private key was downloaded when it was created; prefer workload identity or impersonation")}
+		}
 		return []scanner.Problem{scanner.Fail("", "creates a long-lived service account key whose private key is stored in the Terraform state")}
 	},
 }

@@ -1,6 +1,9 @@
 package checks
 
-import "github.com/casascan/casascan/scanner"
+import (
+	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
+)
 
 var gcpTLS002 = &scanner.Check{
 	ID:       "GCP-TLS-002",
@@ -56,10 +59,15 @@ resource "google_compute_target_https_proxy" "web" {
 
 // testProxySSLPolicy only asks that a policy is attached: a weak policy is
 // GCP-TLS-001's finding on the policy itself, so it is never reported twice.
-// An unknown reference counts as attached.
+// An unknown reference counts as attached; a record that does not carry
+// the field (a search-all-resources result) cannot tell.
 func testProxySSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	if r.Get("ssl_policy").Set() {
+	s := r.Slot("ssl_policy")
+	switch s.Required((*scanner.Attr).Set) {
+	case judge.Pass:
 		return nil
+	case judge.Unknown:
+		return []scanner.Problem{scanner.Unknown("ssl_policy", "whether an SSL policy is attached is not known: %s", s.NotCarried)}
 	}
 	return []scanner.Problem{scanner.Fail("ssl_policy",
 		"has no ssl_policy, so the load balancer accepts TLS 1.0 with the default COMPATIBLE ciphers")}

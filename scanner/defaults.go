@@ -22,6 +22,11 @@ type ProviderDefault struct {
 	InBlock bool
 	// Doc is the provider documentation's wording, for the reader.
 	Doc string
+	// Deployed is set on the copy Resource.Lookup gives a deployed
+	// (exported or live) resource: the field is absent from its record and
+	// the API applies the same value; no Terraform default is involved, and
+	// messages say so.
+	Deployed bool
 }
 
 // providerDefaults is the one table of provider defaults. Checks read it

@@ -111,6 +111,10 @@ type Finding struct {
 	// why. Nil when the finding is about the resource as a whole or about
 	// an attribute that is not set.
 	Provenance *Provenance `json:"provenance,omitempty"`
+	// Grant is set when the finding is about one grant of a live or
+	// exported asset's IAM policy or ACL: Resource is then the asset, and
+	// Grant names the role and member.
+	Grant *Grant `json:"grant,omitempty"`
 }
 
 // Provenance is the value a finding judged, as shown, and its origins.

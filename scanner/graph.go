@@ -55,6 +55,11 @@ type Attr struct {
 	// Refs, a literal's place is ExprRange and a record's is the resource's:
 	// Resource.Origins gives the whole provenance.
 	Origins []Origin
+	// NotCarried, when not empty, says why the source does not tell this
+	// attribute (a gcloud asset search-all-resources record carries no
+	// configuration): its value is unknown and it may as well be absent,
+	// so a check that requires it is UNKNOWN, never PASS (see Slot).
+	NotCarried string
 }
 
 // Known reports whether the whole value is known (no unknown anywhere in it).
@@ -348,6 +353,29 @@ type Resource struct {
 	// nil when none does. It lets a check compare what is deployed with
 	// what Terraform asks for (drift), and is never followed by Run.
 	Declared *Resource
+	// Grant, for a resource made from one grant of a live or exported
+	// asset's IAM policy or ACL, is that grant: a finding on it names the
+	// asset (Grant.Asset) and carries the role and member, so an auditor,
+	// baseline or filter matches the asset's own name.
+	Grant *Grant
+}
+
+// Grant is one grant of an asset's IAM policy or ACL: a role (an IAM role,
+// or an ACL role such as READER) to one member (or ACL entity).
+type Grant struct {
+	// Asset is the full resource name of the asset the policy or ACL is on.
+	Asset  string `json:"asset"`
+	Role   string `json:"role"`
+	Member string `json:"member"`
+}
+
+// Reported is the name findings on the resource give: the asset of a
+// grant, else the address.
+func (r *Resource) Reported() string {
+	if r.Grant != nil && r.Grant.Asset != "" {
+		return r.Grant.Asset
+	}
+	return r.Address
 }
 
 // Invalid is a part of a resource's configuration that could not be

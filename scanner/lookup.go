@@ -207,6 +207,9 @@ type Slot struct {
 	// Whole: a value not known before apply stands where blocks on the way
 	// would be; the slot's value is unknown.
 	Whole bool
+	// NotCarried is the attribute's NotCarried: the source does not tell
+	// it, so it may be absent (MaybeMissing is then set too).
+	NotCarried string
 }
 
 // Slots is what a pattern reaches.
@@ -254,6 +257,11 @@ func (b *Body) Lookup(pattern string) Slots {
 			if s.Attr == nil {
 				s.Attr = bs.Body.Attrs[alts[0]] // present but null, or nil
 			}
+			if s.Attr != nil && s.Attr.NotCarried != "" {
+				// Unknown, and possibly absent: as in a block that may
+				// not exist.
+				s.NotCarried, s.MaybeMissing = s.Attr.NotCarried, true
+			}
 		}
 		out.Slots = append(out.Slots, s)
 	}
@@ -266,8 +274,15 @@ func (r *Resource) Lookup(pattern string) Slots {
 	if defaultsByType[r.Type] == nil {
 		return out
 	}
+	deployed := r.Source == SourceExport || r.Source == SourceLive
 	for i := range out.Slots {
-		out.Slots[i].Default = defaultOf(r.Type, out.Slots[i].Path)
+		d := defaultOf(r.Type, out.Slots[i].Path)
+		if d != nil && deployed {
+			c := *d
+			c.Deployed = true
+			d = &c
+		}
+		out.Slots[i].Default = d
 	}
 	return out
 }
@@ -370,6 +385,9 @@ func (s Slot) IsSet() judge.Verdict {
 	if s.Attr.Null() {
 		return judge.Fail
 	}
+	if s.NotCarried != "" {
+		return judge.Unknown
+	}
 	return judge.Bool(s.Attr.Set())
 }
 
@@ -454,6 +472,9 @@ func (s Slot) Show() string {
 	if s.Defaulted() {
 		d := s.Default.Value
 		if str, ok := ValueString(d); ok {
+			if s.Default.Deployed {
+				return str + " (absent from the record: the API's default)"
+			}
 			return str + " (the provider default)"
 		}
 	}

@@ -44,6 +44,10 @@ const (
 	// OriginProviderDefault is the value the provider gives an attribute the
 	// configuration leaves out.
 	OriginProviderDefault OriginKind = "provider_default"
+	// OriginAPIDefault is the value the API applies to a field that a
+	// deployed (exported or live) resource's record leaves out: no
+	// Terraform default is involved. Name, File and Line are the record's.
+	OriginAPIDefault OriginKind = "api_default"
 	// OriginLiteral is a constant written in the configuration: File:Line is
 	// the attribute's own expression.
 	OriginLiteral OriginKind = "literal"
@@ -58,7 +62,7 @@ const (
 // then what set the variable), then resources, then literals and records.
 var kindRank = map[OriginKind]int{
 	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6,
-	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
+	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginAPIDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
 }
 
 // Origin is one place a value came from. It names places, never values, so
@@ -133,6 +137,11 @@ func (o Origin) String() string {
 			return "the provider default (" + o.Name + ")"
 		}
 		return "the provider default"
+	case OriginAPIDefault:
+		if w := o.Where(); w != "" {
+			return "the API's default: the field is absent from the record of " + o.Name + " in " + w
+		}
+		return "the API's default: the field is absent from the record of " + o.Name
 	case OriginLiteral:
 		return "written" + at(" at ")
 	case OriginRecord:
@@ -164,6 +173,8 @@ func (o Origin) Related() string {
 		return "value written here"
 	case OriginRecord:
 		return "record read here"
+	case OriginAPIDefault:
+		return "record read here, without the field (" + o.Name + ")"
 	}
 	return string(o.Kind)
 }

@@ -376,7 +376,7 @@ func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding
 			if r.inScope != nil && c.scoped() && !r.inScope[res.Address] {
 				f := r.base(c, res, "", "")
 				f.Status, f.Reason = StatusOutOfScope, "resource carries no scope label and is not referenced by one that does"
-				f.Message = res.Address + ": out of scope"
+				f.Message = subject(res) + ": out of scope"
 				out = append(out, f)
 				continue
 			}
@@ -384,19 +384,19 @@ func (r *runner) judge(c *Check, out []Finding, crashes *[]Diagnostic) []Finding
 			if !ok {
 				f := r.base(c, res, "", "")
 				f.Status, f.Reason = StatusUnknown, "the check failed on this resource (an internal error; see the diagnostics)"
-				f.Message = res.Address + ": not judged"
+				f.Message = subject(res) + ": not judged"
 				out = append(out, f)
 				continue
 			}
 			if len(problems) == 0 {
 				f := r.base(c, res, "", "")
-				f.Status, f.Message = StatusPass, res.Address+": passes"
+				f.Status, f.Message = StatusPass, subject(res)+": passes"
 				if len(res.Invalid) > 0 {
 					// Part of the configuration is not understood: it is
 					// not right in every outcome.
 					inv := res.Invalid[0]
 					f.Status, f.Reason = StatusUnknown, RedactText(inv.Path+" could not be evaluated: "+inv.Reason)
-					f.Message = res.Address + ": not judged: " + f.Reason
+					f.Message = subject(res) + ": not judged: " + f.Reason
 				}
 				out = append(out, f)
 				continue
@@ -428,9 +428,10 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 	}
 	f := Finding{
 		CheckID: c.ID, Severity: c.Severity,
-		Resource: res.Address, ResourceType: res.Type, Source: res.Source,
+		Resource: res.Reported(), ResourceType: res.Type, Source: res.Source,
 		Attribute: RedactText(path), // a map key in the path may be shaped like a credential
-		Location:  rangeLocation(rng, res.Address, "resource", ""),
+		Location:  rangeLocation(rng, res.Reported(), "resource", ""),
+		Grant:     res.Grant,
 	}
 	if root := r.g.RootModule; root != "." && res.Source == SourceTerraform {
 		// A scan of one root at the scanned directory keeps the
@@ -438,6 +439,12 @@ func (r *runner) base(c *Check, res *Resource, path, discriminator string) Findi
 		f.RootModule = root
 	}
 	f.Related = r.callSites[callsKey(res.Calls)]
+	if res.Grant != nil {
+		// Grants of one asset share its name: the grant's own address
+		// (derived from the asset, role, member and condition) tells them
+		// apart.
+		discriminator = res.Address + "\x00" + discriminator
+	}
 	f.Fingerprint = Fingerprint(c.ID, f.identity(), path, discriminator)
 	anchorDownloaded(&f, res)
 	return f
@@ -458,7 +465,7 @@ func anchorDownloaded(f *Finding, res *Resource) {
 		}
 		inModule := f.Location
 		f.DownloadedModule = &inModule
-		f.Location = rangeLocation(call.Range, res.Address, "resource", "")
+		f.Location = rangeLocation(call.Range, res.Reported(), "resource", "")
 		return
 	}
 }
@@ -474,9 +481,10 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 	// defence for a name from the tree (an environment variable or map key)
 	// shaped like a credential.
 	msg := RedactText(p.Message)
-	f.Message = res.Address + ": " + msg
+	msg += grantNote(res, msg)
+	f.Message = res.Reported() + ": " + msg
 	for _, rel := range p.Related {
-		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Address, "resource", "related resource "+rel.Address))
+		f.Related = append(f.Related, rangeLocation(rel.DefRange, rel.Reported(), "resource", "related resource "+subject(rel)))
 	}
 	r.provenance(&f, c, res, p.Path)
 	if !p.Unknown && res.Uncertain != "" {
@@ -484,7 +492,7 @@ func (r *runner) finding(c *Check, p Problem) Finding {
 		// failing in every outcome: it may not exist at all.
 		p.Unknown = true
 		msg += " (if it exists: " + res.Uncertain + ")"
-		f.Message = res.Address + ": " + msg
+		f.Message = res.Reported() + ": " + msg
 	}
 	if p.Unknown {
 		f.Status, f.Reason = StatusUnknown, msg
@@ -514,6 +522,15 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 		// judged is the provider default, and the table's wording says so.
 		shown, _ := ValueString(d.Value)
 		f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+		if (res.Source == SourceExport || res.Source == SourceLive) && res.Record != nil {
+			// A deployed resource: the API's default for a field its
+			// record leaves out, not a Terraform default.
+			rec := *res.Record
+			rec.Kind = OriginAPIDefault
+			f.Provenance.Origins = []Origin{rec}
+		} else if res.Source == SourceExport || res.Source == SourceLive {
+			f.Provenance.Origins = []Origin{{Kind: OriginAPIDefault, Name: res.Address}}
+		}
 		return
 	}
 	if a == nil || a.Value == cty.NilVal {
@@ -565,7 +582,7 @@ func (r *runner) suppressionFor(id string, res *Resource, f Finding) *Suppressio
 		files = append(files, f.DownloadedModule.File)
 	}
 	for _, e := range r.central {
-		if e.Covers(id, res.Address, files...) {
+		if e.Covers(id, res.Reported(), files...) {
 			if !central || ci.Expired(r.opts.Now) && !e.Expired(r.opts.Now) {
 				ci, central = e, true
 			}
@@ -767,4 +784,23 @@ func alike(a, b *Finding) bool {
 	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.RootModule == b.RootModule && a.Attribute == b.Attribute &&
 		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
 		a.Location.StartLine == b.Location.StartLine
+}
+
+// subject names a resource in a message: its reported name and, for one
+// grant of an asset's IAM policy or ACL, the grant.
+func subject(res *Resource) string {
+	if g := res.Grant; g != nil {
+		return res.Reported() + " (" + RedactText(g.Role+" to "+g.Member) + ")"
+	}
+	return res.Address
+}
+
+// grantNote is what a problem's message on a grant must add so that it
+// names the role and the member: nothing when it names both.
+func grantNote(res *Resource, msg string) string {
+	g := res.Grant
+	if g == nil || strings.Contains(msg, g.Role) && strings.Contains(msg, g.Member) {
+		return ""
+	}
+	return " (" + RedactText(g.Role+" to "+g.Member) + ")"
 }

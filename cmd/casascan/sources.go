@@ -150,7 +150,7 @@ func (c *cli) classify(arg string) (source, error) {
 	switch {
 	case plan.Detect(data):
 		s.kind, s.data = kindPlan, data
-	case gcp.DetectExport(data):
+	case gcp.DetectExport(data) || gcp.DetectEmptyExport(name, data):
 		s.kind, s.data = kindExport, data
 	default:
 		return source{}, usageErrorf("%s is neither a plan JSON file (terraform show -json) nor an asset export (gcloud asset export); to scan Terraform, give its directory: casascan scan %s",

@@ -142,11 +142,9 @@ func (r *AssetResource) UnmarshalJSON(data []byte) error {
 		}
 	}
 	if raw, ok := m["data"]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var d any
-		if err := dec.Decode(&d); err != nil {
-			return fmt.Errorf("field data: %w", err)
+		d, err := decodeResourceData(raw)
+		if err != nil {
+			return err
 		}
 		if obj, ok := d.(map[string]any); ok {
 			r.Data = obj
@@ -155,6 +153,29 @@ func (r *AssetResource) UnmarshalJSON(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// decodeResourceData decodes a resource's data with exact numbers. The BigQuery
+// table form of an export (`gcloud asset export --bigquery-table`, read back
+// one row per line) holds it as a JSON string: that string is the object.
+func decodeResourceData(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var d any
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("field data: %w", err)
+	}
+	if s, ok := d.(string); ok {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("field data: a string that is not JSON: %w", err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("field data: a string holding more than one JSON value")
+		}
+	}
+	return d, nil
 }
 
 // UnmarshalJSON accepts snake_case and camelCase field names.
@@ -279,8 +300,11 @@ func mapResource(e *entry, a Asset, project string, partial bool) []*scanner.Res
 	}
 	if partial {
 		for _, p := range e.extraPaths {
+			if p == e.kmsTF && m.absent[e.kms] {
+				continue // the result lists the keys: none is none
+			}
 			if m.body.Get(p) == nil {
-				m.set(m.body, p, cty.DynamicVal, nil, false)
+				m.setNotCarried(m.body, p, false)
 			}
 		}
 	}

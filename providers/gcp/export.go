@@ -18,10 +18,13 @@ import (
 
 // Asset export files are read whole: `gcloud asset export` newline-delimited
 // JSON (one asset per line; a resource and its IAM policy may be separate
-// lines of the same name), a JSON array of assets (`gcloud asset list
+// lines of the same name), the same read back from its BigQuery table form
+// (resource.data a JSON string), a JSON array of assets (`gcloud asset list
 // --format=json`), `gcloud asset search-all-resources --format=json` (a
-// JSON array of search results) and `gcloud asset search-all-iam-policies
-// --format=json`. Records of one name and asset type are merged, then mapped
+// JSON array of search results), `gcloud asset search-all-iam-policies
+// --format=json` and TemporalAssets (`gcloud asset get-history`, real-time
+// feed notifications: the latest window of each asset counts, and a deleted
+// asset is no resource). Records of one name and asset type are merged, then mapped
 // in name order, so the graph does not depend on line order.
 
 // DetectExport reports whether data looks like a Cloud Asset Inventory export
@@ -38,6 +41,23 @@ func DetectExport(data []byte) bool {
 		return true
 	}
 	return linesLookLikeAssets(data) || yamlLooksLikeAsset(data)
+}
+
+// DetectEmptyExport reports whether a file is an export that holds no
+// records: nothing but white space, in a file named like an export
+// (.ndjson, .jsonl, .json), as `gcloud asset export` writes for a scope
+// with no assets. It is a valid, empty input, not an unknown kind of file.
+func DetectEmptyExport(name string, data []byte) bool {
+	if len(bytes.TrimLeft(data, " \t\r\n\ufeff")) > 0 {
+		return false
+	}
+	name = strings.ToLower(name)
+	for _, ext := range []string{".ndjson", ".jsonl", ".json"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // linesLookLikeAssets reports whether one of the first lines of NDJSON is an
@@ -111,6 +131,10 @@ func looksLikeAsset(dec *json.Decoder, list, wrapper bool) bool {
 		if wrapper && (k == "assets" || k == "results") {
 			return looksLikeAsset(dec, true, false)
 		}
+		if k == "asset" {
+			// A TemporalAsset (get-history, a feed notification).
+			return looksLikeAsset(dec, false, false)
+		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			return false
@@ -139,13 +163,29 @@ func ReadExport(ctx context.Context, data []byte, file, base string) (*scanner.G
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("reading asset export %s: %w", file, err)
 	}
+	if len(recs) == 0 && len(diags) == 0 {
+		// Valid and empty (an export of a project with nothing in it):
+		// said, not an error.
+		diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagWarning, File: file,
+			Summary: "the export holds no resource or IAM policy records: 0 resources read"})
+	}
+	recs, diags = latestHistory(recs, file, diags)
 	var resources []*scanner.Resource
 	for _, r := range mergeRecords(recs) {
 		res, ds := mapAssetAs(r.asset, r.partial)
 		// Every value of these resources came from this record.
 		rec := &scanner.Origin{Kind: scanner.OriginRecord, Name: r.asset.Name, File: file, Line: r.line}
+		iamRec := rec
+		if r.iamLine > 0 && r.iamLine != r.line {
+			// The policy was a line of its own (an export's IAM_POLICY
+			// content): its grants came from there.
+			iamRec = &scanner.Origin{Kind: scanner.OriginRecord, Name: r.asset.Name, File: file, Line: r.iamLine}
+		}
 		for _, x := range res {
 			x.Record = rec
+			if x.Grant != nil && strings.Contains(x.Type, "_iam_") {
+				x.Record = iamRec
+			}
 		}
 		resources = append(resources, res...)
 		diags = append(diags, ds...)
@@ -172,6 +212,12 @@ type record struct {
 	asset   Asset
 	partial bool // a search result without the full resource data
 	line    int
+	// iamLine is the line the IAM policy was read from, when it was.
+	iamLine int
+	// temporal marks a TemporalAsset: the asset as it was from at (its
+	// window's start); deleted when the asset was deleted then.
+	temporal, deleted bool
+	at                string
 }
 
 // parseExport reads every record of a file: a JSON array element by
@@ -230,6 +276,9 @@ func (c *collector) add(raw []byte, line int) {
 	}
 	if rec != nil {
 		rec.line = line
+		if rec.asset.IAMPolicy != nil {
+			rec.iamLine = line
+		}
 		c.recs = append(c.recs, *rec)
 	}
 }
@@ -372,6 +421,47 @@ func badRecord(file string, line int, err error) scanner.Diagnostic {
 	}
 }
 
+// latestHistory keeps, of the TemporalAssets of each asset (a get-history
+// listing or a feed's notifications), the latest: the asset as it is now.
+// An asset whose latest state is a deletion is not a resource; a warning
+// counts them. Other records pass through.
+func latestHistory(recs []record, file string, diags []scanner.Diagnostic) ([]record, []scanner.Diagnostic) {
+	latest := map[string]int{}
+	for i, r := range recs {
+		if !r.temporal {
+			continue
+		}
+		k := r.asset.Name + "\x00" + r.asset.AssetType
+		if j, ok := latest[k]; !ok || r.at >= recs[j].at {
+			latest[k] = i
+		}
+	}
+	if len(latest) == 0 {
+		return recs, diags
+	}
+	out := recs[:0:0]
+	deleted := 0
+	for i, r := range recs {
+		if !r.temporal {
+			out = append(out, r)
+			continue
+		}
+		if latest[r.asset.Name+"\x00"+r.asset.AssetType] != i {
+			continue
+		}
+		if r.deleted {
+			deleted++
+			continue
+		}
+		out = append(out, r)
+	}
+	if deleted > 0 {
+		diags = append(diags, scanner.Diagnostic{Severity: scanner.DiagWarning, File: file,
+			Summary: plural(deleted, "asset") + " deleted in the latest window of its history: not a resource, not judged"})
+	}
+	return out, diags
+}
+
 // mergeRecords joins the records of one name and asset type (an export's
 // RESOURCE and IAM_POLICY lines) and returns them in name order. Of two
 // resource contents the later update time wins; full data beats a partial
@@ -410,7 +500,7 @@ func mergeRecord(dst *record, src record) {
 		}
 	}
 	if b.IAMPolicy != nil && a.IAMPolicy == nil {
-		a.IAMPolicy = b.IAMPolicy
+		a.IAMPolicy, dst.iamLine = b.IAMPolicy, src.iamLine
 	}
 	if len(a.Ancestors) == 0 {
 		a.Ancestors = b.Ancestors

@@ -134,8 +134,8 @@ func TestLoadExportMalformed(t *testing.T) {
 	wantAddrs := []string{
 		"//cloudresourcemanager.googleapis.com/projects/123456789012",
 		"//storage.googleapis.com/acme-public-assets",
-		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.legacyBucketOwner",
-		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.objectViewer",
+		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.legacyBucketOwner/projectOwner:acme-prod",
+		"//storage.googleapis.com/acme-public-assets/iam/roles/storage.objectViewer/allUsers",
 	}
 	if !slices.Equal(addrs, wantAddrs) {
 		t.Errorf("resources %v, want %v", addrs, wantAddrs)
@@ -262,7 +262,7 @@ func TestMergeKeepsNewest(t *testing.T) {
 	if b == nil || render(b.Get("public_access_prevention")) != "enforced" {
 		t.Errorf("want the newest content (enforced):\n%s", dumpGraph(g))
 	}
-	if g.Lookup("//storage.googleapis.com/b/iam/roles/storage.admin") == nil || len(g.Diagnostics) != 0 {
+	if g.Lookup("//storage.googleapis.com/b/iam/roles/storage.admin/allUsers") == nil || len(g.Diagnostics) != 0 {
 		t.Errorf("want the IAM binding and no diagnostics:\n%s", dumpGraph(g))
 	}
 }
@@ -305,8 +305,9 @@ func TestSearchResults(t *testing.T) {
 	}
 
 	iam := load(t, filepath.Join(fixtures, "acme-iam-search.json"))
-	b := iam.Lookup("//storage.googleapis.com/acme-search-plain/iam/roles/storage.objectViewer")
-	if b == nil || render(b.Get("members")) != "[allUsers]" || b.Type != "google_storage_bucket_iam_binding" {
+	b := iam.Lookup("//storage.googleapis.com/acme-search-plain/iam/roles/storage.objectViewer/allUsers")
+	if b == nil || render(b.Get("member")) != "allUsers" || b.Type != "google_storage_bucket_iam_member" ||
+		b.Reported() != "//storage.googleapis.com/acme-search-plain" {
 		t.Errorf("IAM search result:\n%s", dumpGraph(iam))
 	}
 }

@@ -110,8 +110,8 @@ func TestMapInventoryAsset(t *testing.T) {
 	}
 	g := newGraph(res, nil)
 	tests := []struct{ addr, path, want string }{
-		{"//cloudresourcemanager.googleapis.com/projects/11/iam/roles/cloudsql.client", "condition.title", "office"},
-		{"//cloudresourcemanager.googleapis.com/projects/11/iam/roles/cloudsql.client", "members", "[user:a@example.com]"},
+		{"//cloudresourcemanager.googleapis.com/projects/11/iam/roles/cloudsql.client/user:a@example.com", "condition.title", "office"},
+		{"//cloudresourcemanager.googleapis.com/projects/11/iam/roles/cloudsql.client/user:a@example.com", "member", "user:a@example.com"},
 		{sql.Name, "settings.ip_configuration.ssl_mode", "ENCRYPTED_ONLY"},
 		{sql.Name, "settings.ip_configuration.authorized_networks.value", "0.0.0.0/0"},
 		{sql.Name, "encryption_key_name", "projects/p1/locations/us/keyRings/r/cryptoKeys/k"},

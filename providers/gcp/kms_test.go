@@ -75,12 +75,13 @@ func TestLiveKMSFields(t *testing.T) {
 		// The primary version protects the data now: it wins over the template.
 		{testKeyAdr + "mixed", "version_template.protection_level", "SOFTWARE"},
 		{testKeyAdr + "mixed", "rotation_period", "2592000s"},
-		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter", "role", "roles/cloudkms.cryptoKeyDecrypter"},
-		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter", "members", "[allUsers,user:a@example.com]"},
-		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter", "crypto_key_id", testRing + "/cryptoKeys/soft"},
-		{testRingAdr + "/iam/roles/cloudkms.admin", "key_ring_id", testRing},
-		{testRingAdr + "/iam/roles/cloudkms.admin", "condition.title", "temp"},
-		{testRingAdr + "/iam/roles/cloudkms.admin", "members", "[user:temp@example.com]"},
+		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/allUsers", "role", "roles/cloudkms.cryptoKeyDecrypter"},
+		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/allUsers", "member", "allUsers"},
+		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/user:a@example.com", "member", "user:a@example.com"},
+		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/allUsers", "crypto_key_id", testRing + "/cryptoKeys/soft"},
+		{testRingAdr + "/iam/roles/cloudkms.admin/user:temp@example.com", "key_ring_id", testRing},
+		{testRingAdr + "/iam/roles/cloudkms.admin/user:temp@example.com", "condition.title", "temp"},
+		{testRingAdr + "/iam/roles/cloudkms.admin/user:temp@example.com", "member", "user:temp@example.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr[len(testRingAdr)-1:]+"/"+tt.path, func(t *testing.T) {
@@ -99,19 +100,20 @@ func TestLiveKMSResources(t *testing.T) {
 	g, _ := loadFake(t, kmsWorld(), func(_ *fake.Server, o *Options) { o.Projects = []string{"p1"} })
 	wantTypes := map[string]string{
 		testRingAdr: "google_kms_key_ring",
-		testRingAdr + "/iam/roles/cloudkms.admin": "google_kms_key_ring_iam_binding",
-		testKeyAdr + "hsm":                        "google_kms_crypto_key",
-		testKeyAdr + "mixed":                      "google_kms_crypto_key",
-		testKeyAdr + "sign":                       "google_kms_crypto_key",
-		testKeyAdr + "soft":                       "google_kms_crypto_key",
-		testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter": "google_kms_crypto_key_iam_binding",
+		testRingAdr + "/iam/roles/cloudkms.admin/user:temp@example.com": "google_kms_key_ring_iam_member",
+		testKeyAdr + "hsm":   "google_kms_crypto_key",
+		testKeyAdr + "mixed": "google_kms_crypto_key",
+		testKeyAdr + "sign":  "google_kms_crypto_key",
+		testKeyAdr + "soft":  "google_kms_crypto_key",
+		testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/allUsers":           "google_kms_crypto_key_iam_member",
+		testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/user:a@example.com": "google_kms_crypto_key_iam_member",
 	}
 	gotTypes := map[string]string{}
 	for _, r := range g.Resources {
 		if r.Source != scanner.SourceLive || r.Project != "p1" || r.Mode != scanner.Managed {
 			t.Errorf("%s: source %q, project %q, mode %v; want live, p1, managed", r.Address, r.Source, r.Project, r.Mode)
 		}
-		if want := "gcp/" + r.Address[2:]; r.DefRange.Filename != want || r.DefRange.Start.Line != 1 {
+		if want := "gcp/" + r.Reported()[2:]; r.DefRange.Filename != want || r.DefRange.Start.Line != 1 {
 			t.Errorf("%s: DefRange %s:%d, want %s:1", r.Address, r.DefRange.Filename, r.DefRange.Start.Line, want)
 		}
 		if serviceOf(r.Address) == serviceKMS {
@@ -124,8 +126,8 @@ func TestLiveKMSResources(t *testing.T) {
 	// Edges: the key names its ring, each binding its key or ring.
 	edges := []struct{ from, path, to string }{
 		{testKeyAdr + "hsm", "key_ring", testRingAdr},
-		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter", "crypto_key_id", testKeyAdr + "soft"},
-		{testRingAdr + "/iam/roles/cloudkms.admin", "key_ring_id", testRingAdr},
+		{testKeyAdr + "soft/iam/roles/cloudkms.cryptoKeyDecrypter/allUsers", "crypto_key_id", testKeyAdr + "soft"},
+		{testRingAdr + "/iam/roles/cloudkms.admin/user:temp@example.com", "key_ring_id", testRingAdr},
 	}
 	for _, e := range edges {
 		r := g.Lookup(e.from)

@@ -162,7 +162,7 @@ func TestLiveFolderWithManyProjects(t *testing.T) {
 	if got := len(g.OfType("google_sql_database_instance")); got != n {
 		t.Errorf("SQL instances = %d, want %d", got, n)
 	}
-	if g.Lookup("//cloudresourcemanager.googleapis.com/folders/100/iam/roles/resourcemanager.folderViewer") == nil {
+	if g.Lookup("//cloudresourcemanager.googleapis.com/folders/100/iam/roles/resourcemanager.folderViewer/group:auditors@example.com") == nil {
 		t.Error("the folder's own IAM binding is missing")
 	}
 	// One project enumeration and one folder-wide listing per content type;

@@ -24,6 +24,12 @@ type entry struct {
 	// kms is the API path of the resource's CMEK key: a search result's
 	// kmsKeys go there.
 	kms string
+	// kmsTF is the Terraform path of the key when it is among extraPaths:
+	// a search result that lists no key leaves it absent, not unknown.
+	kmsTF string
+	// kmsAlso are other API paths of the key (Spanner's kmsKeyNames): a
+	// search result that lists no key has none there either.
+	kmsAlso []string
 	// variant, when set, replaces the entry for some data (Cloud Run v1 and
 	// v2 representations, 1st and 2nd gen functions).
 	variant func(d obj) *entry
@@ -234,13 +240,45 @@ func (m *mapper) unknown(body *scanner.Body, fl field, prefix string) {
 		return
 	}
 	if fl.sub != nil {
+		// Zero or more blocks (or none of a single one), each with
+		// unknown content.
 		b := m.newBlock(body, fl.tf)
+		m.lastBlock(body, fl.tf).Unexpanded = true
 		for _, s := range fl.sub {
 			m.unknown(b, s, path+".")
 		}
 		return
 	}
-	m.set(body, fl.tf, cty.DynamicVal, nil, fl.sensitive)
+	m.setNotCarried(body, fl.tf, fl.sensitive)
+}
+
+// searchNotCarried says why a search result's missing field is unknown.
+const searchNotCarried = "a gcloud asset search-all-resources record does not carry it"
+
+// setNotCarried writes an attribute the partial data does not carry: its
+// value is unknown and it may be absent.
+func (m *mapper) setNotCarried(body *scanner.Body, path string, sensitive bool) {
+	m.set(body, path, cty.DynamicVal, nil, sensitive)
+	dir, name := splitLast(path)
+	if dir != "" {
+		body = m.block(body, dir)
+	}
+	body.Attrs[name].NotCarried = searchNotCarried
+}
+
+// lastBlock returns the last block at a dotted path (newBlock's).
+func (m *mapper) lastBlock(body *scanner.Body, path string) *scanner.Block {
+	dir, name := splitLast(path)
+	if dir != "" {
+		body = m.block(body, dir)
+	}
+	bs := body.Blocks
+	for i := len(bs) - 1; i >= 0; i-- {
+		if bs[i].Type == name {
+			return bs[i]
+		}
+	}
+	return nil
 }
 
 func (m *mapper) convert(fl field, v any) (cty.Value, bool) {

@@ -54,36 +54,42 @@ func TestIAMBindings(t *testing.T) {
 	cases := []struct {
 		asset, full, typ, attr, id string
 	}{
-		{"storage.googleapis.com/Bucket", "//storage.googleapis.com/b", "google_storage_bucket_iam_binding", "bucket", "b"},
-		{"cloudkms.googleapis.com/CryptoKey", hsmKeyFull, "google_kms_crypto_key_iam_binding", "crypto_key_id", hsmKey},
-		{"cloudkms.googleapis.com/KeyRing", "//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r", "google_kms_key_ring_iam_binding", "key_ring_id", "projects/p/locations/us/keyRings/r"},
-		{"secretmanager.googleapis.com/Secret", "//secretmanager.googleapis.com/projects/42/secrets/s", "google_secret_manager_secret_iam_binding", "secret_id", "projects/42/secrets/s"},
-		{"pubsub.googleapis.com/Topic", "//pubsub.googleapis.com/projects/p/topics/t", "google_pubsub_topic_iam_binding", "topic", "projects/p/topics/t"},
-		{"pubsub.googleapis.com/Subscription", "//pubsub.googleapis.com/projects/p/subscriptions/s", "google_pubsub_subscription_iam_binding", "subscription", "projects/p/subscriptions/s"},
-		{"bigquery.googleapis.com/Dataset", "//bigquery.googleapis.com/projects/p/datasets/d", "google_bigquery_dataset_iam_binding", "dataset_id", "d"},
-		{"bigquery.googleapis.com/Table", "//bigquery.googleapis.com/projects/p/datasets/d/tables/t", "google_bigquery_table_iam_binding", "table_id", "t"},
-		{"cloudresourcemanager.googleapis.com/Project", "//cloudresourcemanager.googleapis.com/projects/42", "google_project_iam_binding", "project", "42"},
-		{"cloudresourcemanager.googleapis.com/Folder", "//cloudresourcemanager.googleapis.com/folders/7", "google_folder_iam_binding", "folder", "folders/7"},
-		{"cloudresourcemanager.googleapis.com/Organization", "//cloudresourcemanager.googleapis.com/organizations/9", "google_organization_iam_binding", "org_id", "9"},
-		{"iam.googleapis.com/ServiceAccount", "//iam.googleapis.com/projects/p/serviceAccounts/a@p.iam.gserviceaccount.com", "google_service_account_iam_binding", "service_account_id", "projects/p/serviceAccounts/a@p.iam.gserviceaccount.com"},
-		{"spanner.googleapis.com/Instance", "//spanner.googleapis.com/projects/p/instances/i", "google_spanner_instance_iam_binding", "instance", "i"},
-		{"spanner.googleapis.com/Database", "//spanner.googleapis.com/projects/p/instances/i/databases/d", "google_spanner_database_iam_binding", "name", "projects/p/instances/i/databases/d"},
-		{"bigtableadmin.googleapis.com/Instance", "//bigtableadmin.googleapis.com/projects/p/instances/bt", "google_bigtable_instance_iam_binding", "name", "projects/p/instances/bt"},
-		{"bigtableadmin.googleapis.com/Table", "//bigtableadmin.googleapis.com/projects/p/instances/bt/tables/t", "google_bigtable_table_iam_binding", "table", "t"},
-		{"artifactregistry.googleapis.com/Repository", "//artifactregistry.googleapis.com/projects/p/locations/us/repositories/r", "google_artifact_registry_repository_iam_binding", "name", "projects/p/locations/us/repositories/r"},
-		{"dataproc.googleapis.com/Cluster", "//dataproc.googleapis.com/projects/p/regions/us-east1/clusters/c", "google_dataproc_cluster_iam_binding", "name", "projects/p/regions/us-east1/clusters/c"},
-		{"run.googleapis.com/Service", "//run.googleapis.com/projects/p/locations/l/services/s", "google_cloud_run_v2_service_iam_binding", "name", "projects/p/locations/l/services/s"},
+		{"storage.googleapis.com/Bucket", "//storage.googleapis.com/b", "google_storage_bucket_iam_member", "bucket", "b"},
+		{"cloudkms.googleapis.com/CryptoKey", hsmKeyFull, "google_kms_crypto_key_iam_member", "crypto_key_id", hsmKey},
+		{"cloudkms.googleapis.com/KeyRing", "//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r", "google_kms_key_ring_iam_member", "key_ring_id", "projects/p/locations/us/keyRings/r"},
+		{"secretmanager.googleapis.com/Secret", "//secretmanager.googleapis.com/projects/42/secrets/s", "google_secret_manager_secret_iam_member", "secret_id", "projects/42/secrets/s"},
+		{"pubsub.googleapis.com/Topic", "//pubsub.googleapis.com/projects/p/topics/t", "google_pubsub_topic_iam_member", "topic", "projects/p/topics/t"},
+		{"pubsub.googleapis.com/Subscription", "//pubsub.googleapis.com/projects/p/subscriptions/s", "google_pubsub_subscription_iam_member", "subscription", "projects/p/subscriptions/s"},
+		{"bigquery.googleapis.com/Dataset", "//bigquery.googleapis.com/projects/p/datasets/d", "google_bigquery_dataset_iam_member", "dataset_id", "d"},
+		{"bigquery.googleapis.com/Table", "//bigquery.googleapis.com/projects/p/datasets/d/tables/t", "google_bigquery_table_iam_member", "table_id", "t"},
+		{"cloudresourcemanager.googleapis.com/Project", "//cloudresourcemanager.googleapis.com/projects/42", "google_project_iam_member", "project", "42"},
+		{"cloudresourcemanager.googleapis.com/Folder", "//cloudresourcemanager.googleapis.com/folders/7", "google_folder_iam_member", "folder", "folders/7"},
+		{"cloudresourcemanager.googleapis.com/Organization", "//cloudresourcemanager.googleapis.com/organizations/9", "google_organization_iam_member", "org_id", "9"},
+		{"iam.googleapis.com/ServiceAccount", "//iam.googleapis.com/projects/p/serviceAccounts/a@p.iam.gserviceaccount.com", "google_service_account_iam_member", "service_account_id", "projects/p/serviceAccounts/a@p.iam.gserviceaccount.com"},
+		{"spanner.googleapis.com/Instance", "//spanner.googleapis.com/projects/p/instances/i", "google_spanner_instance_iam_member", "instance", "i"},
+		{"spanner.googleapis.com/Database", "//spanner.googleapis.com/projects/p/instances/i/databases/d", "google_spanner_database_iam_member", "name", "projects/p/instances/i/databases/d"},
+		{"bigtableadmin.googleapis.com/Instance", "//bigtableadmin.googleapis.com/projects/p/instances/bt", "google_bigtable_instance_iam_member", "name", "projects/p/instances/bt"},
+		{"bigtableadmin.googleapis.com/Table", "//bigtableadmin.googleapis.com/projects/p/instances/bt/tables/t", "google_bigtable_table_iam_member", "table", "t"},
+		{"artifactregistry.googleapis.com/Repository", "//artifactregistry.googleapis.com/projects/p/locations/us/repositories/r", "google_artifact_registry_repository_iam_member", "name", "projects/p/locations/us/repositories/r"},
+		{"dataproc.googleapis.com/Cluster", "//dataproc.googleapis.com/projects/p/regions/us-east1/clusters/c", "google_dataproc_cluster_iam_member", "name", "projects/p/regions/us-east1/clusters/c"},
+		{"run.googleapis.com/Service", "//run.googleapis.com/projects/p/locations/l/services/s", "google_cloud_run_v2_service_iam_member", "name", "projects/p/locations/l/services/s"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.asset, func(t *testing.T) {
 			res, diags := mapAsset(Asset{Name: tc.full, AssetType: tc.asset, IAMPolicy: policy})
-			if len(diags) > 0 || len(res) != 2 {
-				t.Fatalf("got %d resources, %v; want 2 bindings", len(res), diags)
+			// One grant per role and member, each naming the asset.
+			wantAddr := []string{tc.full + "/iam/roles/viewer/allUsers", tc.full + "/iam/roles/viewer/user:b@x.example", tc.full + "/iam/roles/viewer/group:g@x.example"}
+			wantMember := []string{"allUsers", "user:b@x.example", "group:g@x.example"}
+			if len(diags) > 0 || len(res) != len(wantAddr) {
+				t.Fatalf("got %d resources, %v; want %d grants", len(res), diags, len(wantAddr))
 			}
-			wantAddr := []string{tc.full + "/iam/roles/viewer", tc.full + "/iam/roles/viewer[1]"}
 			for i, r := range res {
 				if r.Type != tc.typ || r.Address != wantAddr[i] || r.Mode != scanner.Managed {
-					t.Errorf("binding %d: %s %s, want %s %s", i, r.Type, r.Address, tc.typ, wantAddr[i])
+					t.Errorf("grant %d: %s %s, want %s %s", i, r.Type, r.Address, tc.typ, wantAddr[i])
+				}
+				want := scanner.Grant{Asset: tc.full, Role: "roles/viewer", Member: wantMember[i]}
+				if r.Grant == nil || *r.Grant != want || r.Reported() != tc.full || r.DefRange.Filename != "gcp/"+tc.full[2:] {
+					t.Errorf("grant %d: %+v at %s, want %+v at the asset", i, r.Grant, r.DefRange.Filename, want)
 				}
 				id := r.Get(tc.attr)
 				if got := render(id); got != tc.id || id == nil || !slices.Equal(id.Refs, []string{tc.full}) {
@@ -92,11 +98,11 @@ func TestIAMBindings(t *testing.T) {
 				if got := render(r.Get("role")); got != "roles/viewer" {
 					t.Errorf("role = %s", got)
 				}
+				if got := render(r.Get("member")); got != wantMember[i] {
+					t.Errorf("member = %s, want %s", got, wantMember[i])
+				}
 			}
-			if got := render(res[0].Get("members")); got != "[allUsers,user:b@x.example]" {
-				t.Errorf("members = %s, want sorted [allUsers,user:b@x.example]", got)
-			}
-			if got := render(res[1].Get("condition.title")); got != "office hours" {
+			if got := render(res[2].Get("condition.title")); got != "office hours" {
 				t.Errorf("condition.title = %s", got)
 			}
 		})
@@ -175,7 +181,7 @@ func TestNewGraphProjectsAndDiagnostics(t *testing.T) {
 	if b == nil || b.Type != "google_storage_bucket" || b.Project != "acme" || render(b.Get("project")) != "acme" {
 		t.Fatalf("bucket: %+v, want google_storage_bucket in project acme", b)
 	}
-	binding := g.Lookup("//cloudresourcemanager.googleapis.com/projects/42/iam/roles/owner")
+	binding := g.Lookup("//cloudresourcemanager.googleapis.com/projects/42/iam/roles/owner/user:a@x.example")
 	if binding == nil || render(binding.Get("project")) != "acme" {
 		t.Fatalf("project binding: want project = acme, got %s", dumpGraph(g))
 	}

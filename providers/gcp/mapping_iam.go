@@ -1,16 +1,19 @@
 package gcp
 
 import (
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/casascan/casascan/scanner"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // iamSpec says how an asset's IAM policy becomes Terraform
-// google_<parent>_iam_binding resources: the binding type and the attributes
-// that name the parent, as Terraform spells them.
+// google_<parent>_iam_member resources: the binding type (its _iam_member
+// twin is used) and the attributes that name the parent, as Terraform
+// spells them.
 type iamSpec struct {
 	typ string
 	// attrs returns the parent's id attributes from its relative name; the
@@ -28,9 +31,13 @@ func iamAttr(typ, attr string, id func(rel string) string) *iamSpec {
 
 func relID(rel string) string { return rel }
 
-// mapIAM makes one binding resource per role binding, at the address
-// <parent full name>/iam/<role> (a repeated role, under another condition,
-// gets [1], [2], ... in policy order).
+// mapIAM makes one google_<parent>_iam_member resource per grant (a role to
+// one member, under the binding's condition) of the asset's policy. Its
+// internal address is <asset>/iam/<role>/<member> (a grant repeated under
+// another condition gets [1], [2], ... in policy order), but it names the
+// asset: its Grant says which asset, role and member, so a finding names
+// //storage.googleapis.com/acme-exports at its pseudo-path, with the role
+// and member beside it, never a made-up resource.
 func mapIAM(e *entry, a Asset, project string) []*scanner.Resource {
 	spec := e.iam
 	if spec == nil {
@@ -39,45 +46,63 @@ func mapIAM(e *entry, a Asset, project string) []*scanner.Resource {
 		}
 		spec = &iamSpec{typ: e.typ + "_iam_binding", attrs: func(rel, _ string) []kv { return []kv{{"name", rel}} }}
 	}
+	typ := strings.TrimSuffix(spec.typ, "_iam_binding") + "_iam_member"
 	rel := relName(a.Name)
+	rng := pseudoRange(a.Name)
 	seen := map[string]int{}
 	var out []*scanner.Resource
 	for _, b := range a.IAMPolicy.Bindings {
 		if b.Role == "" {
 			continue
 		}
-		addr := a.Name + "/iam/" + b.Role
-		if n := seen[addr]; n > 0 {
-			seen[addr]++
-			addr += "[" + strconv.Itoa(n) + "]"
-		} else {
-			seen[addr] = 1
-		}
-		m := &mapper{body: scanner.NewBody(), rng: pseudoRange(addr), project: project, name: a.Name}
-		for i, p := range spec.attrs(rel, project) {
-			var refs []string
-			if i == 0 {
-				refs = []string{a.Name}
+		for _, member := range sortedUniq(b.Members) {
+			addr := a.Name + "/iam/" + b.Role + "/" + member
+			if n := seen[addr]; n > 0 {
+				seen[addr]++
+				addr += "[" + strconv.Itoa(n) + "]"
+			} else {
+				seen[addr] = 1
 			}
-			m.set(m.body, p.k, cty.StringVal(p.v), refs, false)
-		}
-		m.set(m.body, "role", cty.StringVal(b.Role), nil, false)
-		m.set(m.body, "members", stringList(b.Members), nil, false)
-		if c := b.Condition; c != nil {
-			cond := m.newBlock(m.body, "condition")
-			for _, p := range []kv{{"title", c.Title}, {"description", c.Description}, {"expression", c.Expression}} {
-				if p.v != "" {
-					m.set(cond, p.k, cty.StringVal(p.v), nil, false)
+			m := &mapper{body: scanner.NewBody(), rng: rng, project: project, name: a.Name}
+			for i, p := range spec.attrs(rel, project) {
+				var refs []string
+				if i == 0 {
+					refs = []string{a.Name}
+				}
+				m.set(m.body, p.k, cty.StringVal(p.v), refs, false)
+			}
+			m.set(m.body, "role", cty.StringVal(b.Role), nil, false)
+			m.set(m.body, "member", cty.StringVal(member), nil, false)
+			if c := b.Condition; c != nil {
+				cond := m.newBlock(m.body, "condition")
+				for _, p := range []kv{{"title", c.Title}, {"description", c.Description}, {"expression", c.Expression}} {
+					if p.v != "" {
+						m.set(cond, p.k, cty.StringVal(p.v), nil, false)
+					}
 				}
 			}
+			out = append(out, &scanner.Resource{
+				Address: addr, Mode: scanner.Managed, Type: typ, Name: b.Role,
+				Body: m.body, DefRange: rng, Range: rng,
+				Source: scanner.SourceExport, Project: project,
+				Grant: &scanner.Grant{Asset: a.Name, Role: b.Role, Member: member},
+			})
 		}
-		out = append(out, &scanner.Resource{
-			Address: addr, Mode: scanner.Managed, Type: spec.typ, Name: b.Role,
-			Body: m.body, DefRange: m.rng, Range: m.rng,
-			Source: scanner.SourceExport, Project: project,
-		})
 	}
 	return out
+}
+
+// sortedUniq is ss sorted without repeats or empty strings (a binding
+// holds its members as a set).
+func sortedUniq(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // stringList is a sorted list of strings (Terraform holds members as a set).

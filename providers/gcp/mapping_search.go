@@ -29,6 +29,9 @@ var searchKeys = []string{"project", "displayname", "location", "additionalattri
 // search result. It returns nil, nil for records of content types that are
 // not judged.
 func decodeRecord(m map[string]json.RawMessage) (*record, error) {
+	if isTemporal(m) {
+		return temporalRecord(m)
+	}
 	if isJSONString(m["resource"]) && m["policy"] != nil {
 		return iamSearchRecord(m)
 	}
@@ -56,6 +59,57 @@ func decodeRecord(m map[string]json.RawMessage) (*record, error) {
 		return nil, nil // a name and type, nothing to judge
 	}
 	return nil, errors.New("no name and asset type")
+}
+
+// isTemporal reports whether m is a TemporalAsset (`gcloud asset
+// get-history`, a real-time feed notification): an asset with the window it
+// held in, whether it was deleted, and its prior state.
+func isTemporal(m map[string]json.RawMessage) bool {
+	if m["asset"] == nil || m["name"] != nil {
+		return false
+	}
+	for _, k := range []string{"window", "deleted", "priorasset", "priorassetstate"} {
+		if m[k] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// temporalRecord reads a TemporalAsset: the asset as it was from the
+// window's start; a deleted one is kept as a deletion, which ReadExport
+// applies (a deleted asset is not a resource).
+func temporalRecord(m map[string]json.RawMessage) (*record, error) {
+	var a Asset
+	if err := decodeField(m, "asset", &a); err != nil {
+		return nil, err
+	}
+	if a.Name == "" || a.AssetType == "" {
+		return nil, errors.New("temporal asset without name or asset type")
+	}
+	var deleted bool
+	if err := decodeField(m, "deleted", &deleted); err != nil {
+		return nil, err
+	}
+	var window map[string]json.RawMessage
+	if raw := m["window"]; raw != nil && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		w, err := fields(raw)
+		if err != nil {
+			return nil, fmt.Errorf("field window: %w", err)
+		}
+		window = w
+	}
+	at := a.UpdateTime
+	for _, k := range []string{"endtime", "starttime"} {
+		var s string
+		if err := decodeField(window, k, &s); err != nil {
+			return nil, fmt.Errorf("field window: %w", err)
+		}
+		if s != "" {
+			at = s
+		}
+	}
+	return &record{asset: a, temporal: true, deleted: deleted, at: at}, nil
 }
 
 // checkObject says why raw is not a JSON object, or returns nil.
@@ -180,6 +234,9 @@ func (s searchResult) data() map[string]any {
 	}
 	if e := assetTypes[s.assetType]; e != nil && e.kms != "" {
 		d[absentMarker+e.kms] = true
+		for _, p := range e.kmsAlso {
+			d[absentMarker+p] = true
+		}
 		if key != "" {
 			setPath(d, e.kms, key)
 		}

@@ -131,6 +131,7 @@ var spannerDatabaseEntry = &entry{
 		blk("encryptionConfig", "encryption_config",
 			fr("kmsKeyName", "kms_key_name", kmsRef), fr("kmsKeyNames", "kms_key_names", kmsRef)),
 	},
+	kmsAlso: []string{"encryptionConfig.kmsKeyNames"},
 	extra: func(m *mapper, d obj) {
 		rel := relName(m.name)
 		if inst := parentName(rel, "databases"); inst != "" {
@@ -179,6 +180,7 @@ var bigtableClusterEntry = &entry{
 		})
 	},
 	extraPaths: []string{"cluster.kms_key_name"},
+	kmsTF:      "cluster.kms_key_name",
 	address: func(name string) string {
 		if i := strings.Index(name, "/clusters/"); i >= 0 {
 			return name[:i]
@@ -221,6 +223,7 @@ var dataprocClusterEntry = &entry{
 		}
 	},
 	extraPaths: []string{"cluster_config.encryption_config.kms_key_name"},
+	kmsTF:      "cluster_config.encryption_config.kms_key_name",
 	kms:        "config.encryptionConfig.gcePdKmsKeyName",
 }
 
@@ -278,6 +281,7 @@ var logBucketEntry = &entry{
 		}
 	},
 	extraPaths: []string{"cmek_settings.kms_key_name"},
+	kmsTF:      "cmek_settings.kms_key_name",
 	kms:        "cmekSettings.kmsKeyName",
 }
 

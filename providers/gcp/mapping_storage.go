@@ -59,41 +59,35 @@ func liveState(v any) (cty.Value, bool) {
 	return cty.StringVal("ARCHIVED"), true
 }
 
-// bucketACLs turns a bucket's ACL (present when the export has it) into a
-// google_storage_bucket_acl with role_entity entries ("READER:allUsers") and
-// its default object ACL into google_storage_default_object_access_control
-// resources, the Terraform resources GCP-ACC-001 reads.
+// bucketACLs turns a bucket's ACL (present when the export has it) into one
+// google_storage_bucket_access_control per entry and its default object ACL
+// into google_storage_default_object_access_control resources, the
+// Terraform resources GCP-ACC-001 reads. Each entry is a grant of the
+// bucket: findings name the bucket, with the role and entity.
 func bucketACLs(m *mapper, parent *scanner.Resource, d obj) []*scanner.Resource {
 	bucket := d.str("name")
 	if bucket == "" {
 		bucket = lastPart(parent.Address)
 	}
 	var out []*scanner.Resource
-	var roleEntities []string
-	for _, el := range d.list("acl") {
-		o, _ := asMap(el)
-		entity, role := obj(o).str("entity"), obj(o).str("role")
-		if entity != "" && role != "" {
-			roleEntities = append(roleEntities, role+":"+entity)
+	for _, acl := range []struct{ api, kind, typ string }{
+		{"acl", "/acl/", "google_storage_bucket_access_control"},
+		{"defaultObjectAcl", "/defaultObjectAcl/", "google_storage_default_object_access_control"},
+	} {
+		for _, el := range d.list(acl.api) {
+			o, _ := asMap(el)
+			entity, role := obj(o).str("entity"), obj(o).str("role")
+			if entity == "" || role == "" {
+				continue
+			}
+			r := childResource(m, parent, parent.Address+acl.kind+entity, acl.typ)
+			r.DefRange, r.Range = parent.DefRange, parent.Range
+			r.Grant = &scanner.Grant{Asset: parent.Address, Role: role, Member: entity}
+			m.setIn(r.Body, "bucket", cty.StringVal(bucket), parent.Address)
+			m.setIn(r.Body, "entity", cty.StringVal(entity), "")
+			m.setIn(r.Body, "role", cty.StringVal(role), "")
+			out = append(out, r)
 		}
-	}
-	if len(roleEntities) > 0 {
-		r := childResource(m, parent, parent.Address+"/acl", "google_storage_bucket_acl")
-		m.setIn(r.Body, "bucket", cty.StringVal(bucket), parent.Address)
-		m.setIn(r.Body, "role_entity", stringList(roleEntities), "")
-		out = append(out, r)
-	}
-	for _, el := range d.list("defaultObjectAcl") {
-		o, _ := asMap(el)
-		entity, role := obj(o).str("entity"), obj(o).str("role")
-		if entity == "" || role == "" {
-			continue
-		}
-		r := childResource(m, parent, parent.Address+"/defaultObjectAcl/"+entity, "google_storage_default_object_access_control")
-		m.setIn(r.Body, "bucket", cty.StringVal(bucket), parent.Address)
-		m.setIn(r.Body, "entity", cty.StringVal(entity), "")
-		m.setIn(r.Body, "role", cty.StringVal(role), "")
-		out = append(out, r)
 	}
 	return out
 }

@@ -59,6 +59,11 @@ var assetTypes = map[string]*entry{
 	"firestore.googleapis.com/Database":          firestoreEntry,
 	"alloydb.googleapis.com/Cluster":             alloydbClusterEntry,
 
+	"dataflow.googleapis.com/Job":         dataflowJobEntry,
+	"composer.googleapis.com/Environment": composerEnvironmentEntry,
+	"aiplatform.googleapis.com/Dataset":   vertexDatasetEntry,
+	"notebooks.googleapis.com/Instance":   notebooksInstanceEntry,
+
 	"cloudfunctions.googleapis.com/CloudFunction": functionV1Entry,
 	"cloudfunctions.googleapis.com/Function":      functionV2Entry,
 	"run.googleapis.com/Service":                  runServiceEntry,

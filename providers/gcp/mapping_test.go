@@ -123,7 +123,7 @@ func runMapCases(t *testing.T, cases []mapCase) {
 // TestEveryAssetTypeHasACase keeps the table and its tests together.
 func TestEveryAssetTypeHasACase(t *testing.T) {
 	covered := map[string]bool{}
-	for _, cases := range [][]mapCase{storageCases, computeCases, serviceCases, appCases} {
+	for _, cases := range [][]mapCase{storageCases, computeCases, serviceCases, appCases, processingCases} {
 		for _, c := range cases {
 			covered[c.asset] = true
 		}
@@ -294,6 +294,9 @@ func TestBucketACLs(t *testing.T) {
 	})
 	got := map[string]string{}
 	for _, r := range res[1:] {
+		if r.Reported() != "//storage.googleapis.com/pub" || r.DefRange.Filename != "gcp/storage.googleapis.com/pub" {
+			t.Errorf("%s names %s at %s, want the bucket", r.Address, r.Reported(), r.DefRange.Filename)
+		}
 		for _, attr := range []string{"bucket", "role_entity", "entity", "role"} {
 			if a := r.Get(attr); a != nil {
 				got[r.Type+" "+r.Address+" "+attr] = render(a)
@@ -304,8 +307,12 @@ func TestBucketACLs(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"google_storage_bucket_acl //storage.googleapis.com/pub/acl bucket":                                                       "pub",
-		"google_storage_bucket_acl //storage.googleapis.com/pub/acl role_entity":                                                  "[OWNER:project-owners-42,READER:allUsers]",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/project-owners-42 bucket":                          "pub",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/project-owners-42 entity":                          "project-owners-42",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/project-owners-42 role":                            "OWNER",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/allUsers bucket":                                   "pub",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/allUsers entity":                                   "allUsers",
+		"google_storage_bucket_access_control //storage.googleapis.com/pub/acl/allUsers role":                                     "READER",
 		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers bucket": "pub",
 		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers entity": "allAuthenticatedUsers",
 		"google_storage_default_object_access_control //storage.googleapis.com/pub/defaultObjectAcl/allAuthenticatedUsers role":   "READER",

@@ -91,10 +91,11 @@ func TestLiveStorageFields(t *testing.T) {
 		{bare, "uniform_bucket_level_access", "false"},
 		{bare, "versioning.enabled", "false"},
 		{bare, "retention_policy.is_locked", "<nil>"},
-		{full + "/iam/roles/storage.objectViewer", "bucket", "b-full"},
-		{full + "/iam/roles/storage.objectViewer", "members", "[allUsers]"},
-		{full + "/iam/roles/storage.objectAdmin", "condition.expression", `resource.name.startsWith("x")`},
-		{"//storage.googleapis.com/b-acl/acl", "role_entity", "[OWNER:project-owners-11,READER:allUsers]"},
+		{full + "/iam/roles/storage.objectViewer/allUsers", "bucket", "b-full"},
+		{full + "/iam/roles/storage.objectViewer/allUsers", "member", "allUsers"},
+		{full + "/iam/roles/storage.objectAdmin/group:ops@example.com", "condition.expression", `resource.name.startsWith("x")`},
+		{"//storage.googleapis.com/b-acl/acl/allUsers", "role", "READER"},
+		{"//storage.googleapis.com/b-acl/acl/project-owners-11", "role", "OWNER"},
 		{"//storage.googleapis.com/b-acl/defaultObjectAcl/allAuthenticatedUsers", "role", "READER"},
 	}
 	for _, tt := range tests {
@@ -115,8 +116,8 @@ func TestLiveStorageEdges(t *testing.T) {
 	edges := []struct{ from, path, to string }{
 		// A bucket's key, read from Cloud Storage, is the key read from Cloud KMS.
 		{"//storage.googleapis.com/b-full", "encryption.default_kms_key_name", "//cloudkms.googleapis.com/" + testBucketKey},
-		{"//storage.googleapis.com/b-full/iam/roles/storage.objectViewer", "bucket", "//storage.googleapis.com/b-full"},
-		{"//storage.googleapis.com/b-acl/acl", "bucket", "//storage.googleapis.com/b-acl"},
+		{"//storage.googleapis.com/b-full/iam/roles/storage.objectViewer/allUsers", "bucket", "//storage.googleapis.com/b-full"},
+		{"//storage.googleapis.com/b-acl/acl/allUsers", "bucket", "//storage.googleapis.com/b-acl"},
 	}
 	for _, e := range edges {
 		t.Run(e.from+" "+e.path, func(t *testing.T) {
@@ -131,10 +132,10 @@ func TestLiveStorageEdges(t *testing.T) {
 		})
 	}
 	wantTypes := map[string]string{
-		"//storage.googleapis.com/b-full":                                       "google_storage_bucket",
-		"//storage.googleapis.com/b-full/iam/roles/storage.objectAdmin":         "google_storage_bucket_iam_binding",
-		"//storage.googleapis.com/b-acl/acl":                                    "google_storage_bucket_acl",
-		"//storage.googleapis.com/b-acl/defaultObjectAcl/allAuthenticatedUsers": "google_storage_default_object_access_control",
+		"//storage.googleapis.com/b-full": "google_storage_bucket",
+		"//storage.googleapis.com/b-full/iam/roles/storage.objectAdmin/group:ops@example.com": "google_storage_bucket_iam_member",
+		"//storage.googleapis.com/b-acl/acl/allUsers":                                         "google_storage_bucket_access_control",
+		"//storage.googleapis.com/b-acl/defaultObjectAcl/allAuthenticatedUsers":               "google_storage_default_object_access_control",
 	}
 	for addr, typ := range wantTypes {
 		if r := g.Lookup(addr); r == nil || r.Type != typ {

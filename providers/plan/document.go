@@ -9,6 +9,7 @@ import (
 	"io"
 	"unicode/utf16"
 
+	"github.com/casascan/casascan/scanner"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
@@ -34,6 +35,9 @@ type document struct {
 
 	// src is the file as decoded (UTF-8), to find the line of a record.
 	src []byte
+	// rawSkipped, for a raw terraform.tfstate, are the instances that
+	// could not be read (tfstate.go), as diagnostics without a file.
+	rawSkipped []scanner.Diagnostic
 }
 
 // priorState is the state a plan was made from. Only its values are read:
@@ -54,6 +58,9 @@ func (d *document) isPlan() bool {
 // constraints: a major version it does not know is refused, as the format's
 // documentation asks.
 func decode(data []byte) (*document, error) {
+	if detectRawState(data) {
+		return decodeRawState(data)
+	}
 	data = utf8JSON(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -165,6 +172,9 @@ var detectKeys = map[string]bool{"planned_values": true, "values": true, "resour
 // has seen format_version (a string) and one of detectKeys, so a large plan
 // is not parsed twice. Terraform writes format_version first.
 func detect(data []byte) bool {
+	if detectRawState(data) {
+		return true
+	}
 	dec := json.NewDecoder(bytes.NewReader(utf8JSON(data)))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return false

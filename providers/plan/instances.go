@@ -38,6 +38,11 @@ func (d *document) instances(file string) ([]*instance, []scanner.Diagnostic) {
 		if d.Values != nil {
 			c.module(d.Values.RootModule, 0)
 		}
+		for _, sk := range d.rawSkipped {
+			sk.Severity, sk.File, sk.Skipped = scanner.DiagError, file, true
+			sk.Subject, sk.Detail = c.hide(sk.Subject), c.hide(sk.Detail)
+			c.diags = append(c.diags, sk)
+		}
 		return c.sorted(), c.diags
 	}
 	changes := map[string]*tfjson.ResourceChange{}

@@ -47,7 +47,8 @@ type Options struct {
 
 // Detect reports whether data looks like terraform show -json output: a
 // JSON object with format_version and planned_values, values,
-// resource_changes or prior_state.
+// resource_changes or prior_state; or like a raw terraform.tfstate (a
+// version and lineage, serial or resources), read as its state.
 func Detect(data []byte) bool { return detect(data) }
 
 // Load reads a plan or state JSON file into an indexed graph, without its

@@ -42,10 +42,13 @@ const JSONSchemaVersion = "1"
 //	      "value": "SOFTWARE",          // as shown: "(redacted)" for a secret, "(known after apply)"
 //	      "origins": [{                 // where it came from, nearest first
 //	        "kind": "tfvars",           // module_argument, tfvars, var_file, var_flag, env, variable_default,
-//	                                    // computed, data_source, provider_default, literal, record, more
+//	                                    // computed, data_source, provider_default, api_default, literal, record, more
 //	        "name": "var.protection",   // the variable, resource or record
 //	        "module": "module.kms",     // the module instance of a module's variable
-//	        "file": "envs/prod/terraform.tfvars", "line": 3}]}
+//	        "file": "envs/prod/terraform.tfvars", "line": 3}]},
+//	    "grant": {"asset": "//storage.googleapis.com/acme-exports",  // one grant of a live or exported
+//	              "role": "roles/storage.objectViewer",              // asset's IAM policy or ACL; resource
+//	              "member": "allUsers"}                              // is then the asset
 //	  }],
 //	  "diagnostics": [{"severity": "error", "summary": "...", "detail": "...",
 //	                   "file": "main.tf", "line": 4, "column": 2, "subject": "...", "skipped": true}],

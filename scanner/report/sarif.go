@@ -427,6 +427,11 @@ func sarifResult(f scanner.Finding) *sarif.Result {
 	if f.Attribute != "" {
 		props["attribute"] = f.Attribute
 	}
+	if g := f.Grant; g != nil {
+		// One grant of the asset's IAM policy or ACL: the asset is the
+		// logical location, the grant is here.
+		props["role"], props["member"] = g.Role, g.Member
+	}
 	if f.RootModule != "" {
 		props["rootModule"] = f.RootModule // the Terraform root the resource was evaluated from
 	}

@@ -31,7 +31,7 @@ func Golden(t *testing.T, path, got string, update bool) {
 // a plan fixture directory.
 func PlanFile(t *testing.T, dir string) string {
 	t.Helper()
-	for _, name := range []string{"plan.json", "state.json"} {
+	for _, name := range []string{"plan.json", "state.json", "terraform.tfstate"} {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
 			return p
