@@ -46,14 +46,16 @@ var urlMapTypes = []string{"google_compute_url_map", "google_compute_region_url_
 // not in the graph (a literal self link, a data source, an unknown value)
 // cannot be judged and gives an unknown result. A url_map that is one of
 // several maps (a condition not known before apply) fails only when every
-// one of them serves plain HTTP (judge.OneOf).
+// one of them serves plain HTTP (Candidates.OneOf), and never when it may
+// also be a map that is no candidate (an open set).
 func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	maps := g.Follow(r, "url_map", urlMapTypes...)
+	cands := g.Candidates(r.Get("url_map"), urlMapTypes...)
+	maps := cands.Resources
 	if len(maps) == 0 {
 		return []scanner.Problem{scanner.Unknown("url_map", "the URL map is not in the configuration, so whether it only redirects to HTTPS cannot be told")}
 	}
 	reasons, unknowns := map[*scanner.Resource]string{}, map[*scanner.Resource]string{}
-	v := judge.OneOf(maps, func(m *scanner.Resource) judge.Verdict {
+	v := cands.OneOf(func(m *scanner.Resource) judge.Verdict {
 		reason, unknown := urlMapServes(m)
 		switch {
 		case reason != "":
@@ -75,6 +77,8 @@ func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 			parts = append(parts, m.Address+" "+reasons[m])
 		}
 		p = scanner.Fail("url_map", "serves plain HTTP: its URL map %s", strings.Join(parts, "; or "))
+	case cands.Open:
+		p = scanner.Unknown("url_map", "the URL map may be %s or a map named by a value not known before apply", addresses(maps))
 	case len(maps) == 1:
 		p = scanner.Unknown("url_map", "whether URL map %s only redirects to HTTPS depends on %s, which is not known before apply", maps[0].Address, unknowns[maps[0]])
 	default:

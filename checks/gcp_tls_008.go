@@ -138,7 +138,9 @@ func groupIsInternet(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []*scanne
 		return judge.Fail, nil
 	}
 	var negs []*scanner.Resource
-	v := judge.OneOf(cands, func(c *scanner.Resource) judge.Verdict {
+	// An open set (the group may also be one no reference names) is
+	// judged with that unknown outcome among the candidates'.
+	v := scanner.Candidates{Resources: cands, Open: a.RefsOpen}.OneOf(func(c *scanner.Resource) judge.Verdict {
 		if !slices.Contains(negTypes, c.Type) {
 			return judge.Fail
 		}

@@ -20,6 +20,49 @@ import (
 // module boundaries.
 type refMark struct{ addr string }
 
+// openMark marks a value that may be other than the resources its
+// refMarks name: it is one of several alternatives not known before apply
+// (coalesce past an unknown argument, a condition not known, an index not
+// known), and one of them refers to no resource. It becomes
+// scanner.Attr.RefsOpen: coalesce(var.unset, google_kms_crypto_key.k.id)
+// may be any key the variable names, not only k.
+type openMark struct{}
+
+// openIf returns the marks to add to a value that is one of alts: openMark
+// when some alternative refers to a resource and another refers to none,
+// else nothing. (When none refers to a resource there is no candidate set
+// to be open.)
+func openIf(alts ...cty.Value) cty.ValueMarks {
+	some, none := false, false
+	for _, a := range alts {
+		if carriesRef(a) {
+			some = true
+		} else {
+			none = true
+		}
+	}
+	if some && none {
+		return cty.NewValueMarks(openMark{})
+	}
+	return nil
+}
+
+// carriesRef reports whether v, or any part of it, carries a refMark.
+func carriesRef(v cty.Value) bool {
+	if !v.ContainsMarked() {
+		return false
+	}
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			if _, ok := m.(refMark); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // varMark marks values that come from a variable's value (tfvars, the
 // environment, the command line, a declared default), never written as a
 // literal where they are used. A value with neither varMark nor refMark is
@@ -300,6 +343,15 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				return full
 			}
 		}
+		if !cond.IsKnown() {
+			// Either branch may be the value: when one refers to a
+			// resource and the other to none, the candidates are open.
+			full := s.evalTraversals(expr, s.variables(expr), inst)
+			if full.IsKnown() || !carriesRef(full) {
+				return full
+			}
+			return full.WithMarks(openIf(nonNull(s.eval(e.TrueResult, inst), s.eval(e.FalseResult, inst))...))
+		}
 	case *hclsyntax.IndexExpr:
 		if v, ok := s.evalUnknownIndex(expr, e, inst); ok {
 			return v
@@ -331,9 +383,72 @@ func (s *scope) evalUnknownIndex(expr hcl.Expression, ie *hclsyntax.IndexExpr, i
 	if full.IsKnown() {
 		return full, true
 	}
-	_, marks := s.eval(ie.Collection, inst).UnmarkDeep()
+	coll := s.eval(ie.Collection, inst)
+	_, marks := coll.UnmarkDeep()
 	_, kmarks := key.UnmarkDeep()
+	var rel hcl.Traversal
+	if rt, ok := expr.(*hclsyntax.RelativeTraversalExpr); ok {
+		rel = rt.Traversal
+	}
+	if _, ok := marks[openMark{}]; !ok && carriesRef(coll) && !everyElementRefers(coll, rel) {
+		return full.WithMarks(marks, kmarks, cty.NewValueMarks(openMark{})), true
+	}
 	return full.WithMarks(marks, kmarks), true
+}
+
+// everyElementRefers reports whether every element of a collection (with
+// rel applied to it, when the index is followed by a traversal) refers to
+// a resource, so a value that is one of them, not known which, is one of
+// their resources and nothing else. A collection marked as a whole (a
+// function's result), or whose elements cannot be listed, counts as
+// referring: its marks are all there is to go by.
+func everyElementRefers(coll cty.Value, rel hcl.Traversal) bool {
+	c, own := coll.Unmark()
+	for m := range own {
+		if _, ok := m.(refMark); ok {
+			return true
+		}
+	}
+	if !c.IsKnown() || c.IsNull() || !c.CanIterateElements() {
+		return true
+	}
+	for it := c.ElementIterator(); it.Next(); {
+		_, ev := it.Element()
+		if v, ok := traverseMarked(ev, rel); ok && !carriesRef(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// traverseMarked applies a relative traversal to v, keeping the marks met
+// on the way; ok is false when a step does not apply (that element cannot
+// be the value).
+func traverseMarked(v cty.Value, rel hcl.Traversal) (cty.Value, bool) {
+	var met []cty.ValueMarks
+	for _, step := range rel {
+		u, m := v.Unmark()
+		met = append(met, m)
+		next, diags := step.TraversalStep(u)
+		if diags.HasErrors() {
+			return cty.NilVal, false
+		}
+		v = next
+	}
+	return v.WithMarks(met...), true
+}
+
+// nonNull drops the values known to be null: a branch that is null is no
+// value to refer to.
+func nonNull(vs ...cty.Value) []cty.Value {
+	out := vs[:0]
+	for _, v := range vs {
+		if u, _ := v.Unmark(); u.IsKnown() && u.IsNull() {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.

@@ -114,14 +114,20 @@ var coalesceFunc = newFunc(function.Spec{
 			a, marks := marked.Unmark()
 			if !a.IsKnown() {
 				// Any argument from here on may be the value.
+				// When one of them refers to a resource and another to
+				// none, the value may be other than those resources.
 				out := cty.ValueMarks{}
+				var alts []cty.Value
 				for _, rest := range args[i:] {
-					_, m := rest.UnmarkDeep()
+					r, m := rest.UnmarkDeep()
 					for k := range m {
 						out[k] = struct{}{}
 					}
+					if !r.IsKnown() || !r.IsNull() && !(r.Type() == cty.String && r.AsString() == "") {
+						alts = append(alts, rest)
+					}
 				}
-				return cty.UnknownVal(retType).WithMarks(out, sens), nil
+				return cty.UnknownVal(retType).WithMarks(out, sens, openIf(alts...)), nil
 			}
 			if a.IsNull() {
 				continue

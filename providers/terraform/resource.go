@@ -662,6 +662,9 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
 		Literal: true, Origins: originsOf(marks)}
+	if _, open := marks[openMark{}]; open && len(refs) > 0 {
+		a.RefsOpen = true
+	}
 	s.noteInvalid(a, marks)
 	if len(s.litArgs) > 0 {
 		a.Origins = s.literalArgOrigins(trs, a.Origins)
