@@ -149,35 +149,81 @@ func memberPrivate(s scanner.Slot) (v judge.Verdict, public []string) {
 	return judge.Pass, nil
 }
 
+// policyRead is a policy_data slot read once, for policyBindings and
+// policyPrivate: a known JSON document, or the data.google_iam_policy
+// candidates it refers to, each with the role and members slots of its
+// binding blocks.
+type policyRead struct {
+	// Known is true for a known value: Doc holds its bindings, and NotDoc
+	// is true when it is no policy document.
+	Known  bool
+	NotDoc bool
+	Doc    []policyBinding
+	// Cands are the data sources a value not known before apply may be,
+	// each with its binding slots; Open is true when it may also be a
+	// policy no data source here holds (see scanner.Candidates).
+	Cands []policyCandidate
+	Open  bool
+}
+
+// policyCandidate is one data.google_iam_policy a policy_data may be.
+type policyCandidate struct {
+	Res      *scanner.Resource
+	Bindings []policySlots
+}
+
+// policySlots are the role and members slots of one binding block.
+type policySlots struct{ Role, Members scanner.Slot }
+
+// readPolicy reads a policy_data slot that is set: its document when known,
+// else each data.google_iam_policy it may be, walking each candidate's
+// binding blocks once.
+func readPolicy(g *scanner.Graph, s scanner.Slot) policyRead {
+	if s.Known() {
+		doc, ok := policyDoc(s)
+		return policyRead{Known: true, NotDoc: !ok, Doc: doc}
+	}
+	cands := g.Candidates(s.Attr, "google_iam_policy")
+	out := policyRead{Open: cands.Open}
+	for _, p := range cands.Resources {
+		if p.Mode != scanner.Data {
+			continue
+		}
+		c := policyCandidate{Res: p}
+		for _, sl := range p.Lookup("binding.*.members").Slots {
+			c.Bindings = append(c.Bindings, policySlots{Role: p.Slot(strings.TrimSuffix(sl.Path, "members") + "role"), Members: sl})
+		}
+		out.Cands = append(out.Cands, c)
+	}
+	return out
+}
+
 // policyBindings reads the bindings of a policy_data slot: a known JSON
 // policy document, or the data.google_iam_policy it was taken from. When it
 // may be one of several data sources, every binding is Partial: no member is
-// granted in every outcome.
+// granted in every outcome. unknown is true when there is no data source to
+// read, or the policy may be one that none holds (an open set).
 func policyBindings(g *scanner.Graph, s scanner.Slot) (bs []iamBinding, unknown bool) {
 	if s.Attr.Null() {
 		return nil, false
 	}
-	if s.Known() {
-		doc, ok := policyDoc(s)
-		if !ok {
-			return nil, true
-		}
-		for _, b := range doc {
+	pr := readPolicy(g, s)
+	if pr.Known {
+		for _, b := range pr.Doc {
 			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members), Sensitive: s.Attr.Sensitive})
 		}
-		return bs, false
+		return bs, pr.NotDoc
 	}
-	docs := policySources(g, s)
-	for _, p := range docs {
-		for _, sl := range p.Lookup("binding.*.members").Slots {
-			b := bindingOf(p.Slot(strings.TrimSuffix(sl.Path, "members")+"role"), sl)
-			if len(docs) > 1 && len(b.Members) > 0 {
+	for _, c := range pr.Cands {
+		for _, sl := range c.Bindings {
+			b := bindingOf(sl.Role, sl.Members)
+			if (len(pr.Cands) > 1 || pr.Open) && len(b.Members) > 0 {
 				b.Members, b.Partial = nil, true
 			}
 			bs = append(bs, b)
 		}
 	}
-	return bs, len(docs) == 0
+	return bs, len(pr.Cands) == 0 || pr.Open
 }
 
 // policyBinding is one binding of a known JSON policy document.
@@ -202,35 +248,23 @@ func policyDoc(s scanner.Slot) (bs []policyBinding, ok bool) {
 	return doc.Bindings, true
 }
 
-// policySources are the data.google_iam_policy candidates a policy_data not
-// known before apply refers to: several when it is one of several.
-func policySources(g *scanner.Graph, s scanner.Slot) []*scanner.Resource {
-	var out []*scanner.Resource
-	for _, p := range g.FollowAttr(s.Attr, "google_iam_policy") {
-		if p.Mode == scanner.Data {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // policyPrivate judges a policy_data slot as memberPrivate judges members:
 // a known JSON document by its bindings; else the data.google_iam_policy it
 // refers to, each binding block's members (a dynamic binding whose for_each
 // is not known counts only where it must exist); when it is one of several
-// data sources, FAIL needs every candidate public (judge.OneOf). No data
-// source to follow is UNKNOWN.
+// data sources, FAIL needs every candidate public (Candidates.OneOf), and an
+// open set is UNKNOWN. No data source to follow is UNKNOWN.
 func policyPrivate(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []string) {
 	if s.Attr.Null() {
 		return judge.Pass, nil
 	}
-	if s.Known() {
-		doc, ok := policyDoc(s)
-		if !ok {
+	pr := readPolicy(g, s)
+	if pr.Known {
+		if pr.NotDoc {
 			return judge.Unknown, nil
 		}
 		var public []string
-		for _, b := range doc {
+		for _, b := range pr.Doc {
 			for _, m := range b.Members {
 				if isPublicMember(m) {
 					public = append(public, m)
@@ -243,14 +277,17 @@ func policyPrivate(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []string) {
 		return judge.Pass, nil
 	}
 	var public []string
-	v := judge.OneOf(policySources(g, s), func(p *scanner.Resource) judge.Verdict {
+	v := judge.OneOf(pr.Cands, func(c policyCandidate) judge.Verdict {
 		v := judge.Pass // every slot, not judge.All: the message lists every public member
-		for _, sl := range p.Lookup("binding.*.members").Slots {
-			w, pub := memberPrivate(sl)
+		for _, sl := range c.Bindings {
+			w, pub := memberPrivate(sl.Members)
 			v, public = v.And(w), append(public, pub...)
 		}
 		return v
 	})
+	if pr.Open {
+		v = judge.Unknown
+	}
 	if v != judge.Fail {
 		public = nil
 	}
