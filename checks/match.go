@@ -28,8 +28,10 @@ func isPublicMember(s string) bool {
 
 // iamBinding is one role granted to members, as an IAM resource states it.
 type iamBinding struct {
-	// Role is "" when it is not known before apply.
-	Role string
+	// Role is "" when it is not known before apply; RoleFrom then names
+	// where it comes from (a variable, a resource), when it can.
+	Role     string
+	RoleFrom string
 	// Members are the members whose value is known, sorted.
 	Members []string
 	// Partial is true when some members are not known before apply, or when
@@ -67,6 +69,8 @@ func bindingOf(role, members scanner.Slot) iamBinding {
 	var out iamBinding
 	if s, ok := scanner.ValueString(role.Value()); ok && role.Known() {
 		out.Role = s
+	} else {
+		out.RoleFrom = originName(role.Attr)
 	}
 	if members.Attr.Null() {
 		return out
@@ -77,6 +81,23 @@ func bindingOf(role, members scanner.Slot) iamBinding {
 		out.Members, out.Partial = nil, true
 	}
 	return out
+}
+
+// originName names the first place a value came from that has a name (a
+// variable, a module argument, a resource), or "".
+func originName(a *scanner.Attr) string {
+	if a == nil {
+		return ""
+	}
+	for _, o := range a.Origins {
+		if o.Name != "" {
+			return scanner.RedactText(o.Name)
+		}
+	}
+	if len(a.Refs) > 0 {
+		return a.Refs[0]
+	}
+	return ""
 }
 
 // maybeAbsent reports whether the block a slot is in may not exist: it stands

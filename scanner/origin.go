@@ -30,6 +30,9 @@ const (
 	OriginEnv OriginKind = "env"
 	// OriginVarDefault is a variable's declared default, at File:Line.
 	OriginVarDefault OriginKind = "variable_default"
+	// OriginUnset is a variable given no value and declared with no
+	// default (Name, declared at File:Line): not known before apply.
+	OriginUnset OriginKind = "unset_variable"
 	// OriginComputed is an attribute of another resource (Name is its
 	// address): known after apply when it is unknown.
 	OriginComputed OriginKind = "computed"
@@ -57,7 +60,7 @@ const (
 // kindRank orders origins: the nearest place first (the module argument,
 // then what set the variable), then resources, then literals and records.
 var kindRank = map[OriginKind]int{
-	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6,
+	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6, OriginUnset: 6,
 	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
 }
 
@@ -115,6 +118,8 @@ func (o Origin) String() string {
 		return name + ", set by TF_VAR_" + strings.TrimPrefix(o.Name, "var.")
 	case OriginVarDefault:
 		return name + ", its default" + at(" at ")
+	case OriginUnset:
+		return name + ", which has no value" + at(" (declared at ") + closeIf(o.Where())
 	case OriginComputed:
 		return "an attribute of " + o.Name + at(" declared at ")
 	case OriginOneOf:
@@ -150,6 +155,8 @@ func (o Origin) Related() string {
 		return "value set here (" + o.Name + ")"
 	case OriginVarDefault:
 		return "variable declared here, with its default (" + o.Name + ")"
+	case OriginUnset:
+		return "variable declared here, with no value (" + o.Name + ")"
 	case OriginModuleArg:
 		return "module argument set here (" + o.Name + ")"
 	case OriginComputed, OriginDataSource:
@@ -162,6 +169,14 @@ func (o Origin) Related() string {
 		return "record read here"
 	}
 	return string(o.Kind)
+}
+
+// closeIf closes the parenthesis opened before a place, when there is one.
+func closeIf(where string) string {
+	if where == "" {
+		return ""
+	}
+	return ")"
 }
 
 // maxOrigins bounds the origins an attribute keeps: a value built from many

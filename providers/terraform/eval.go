@@ -264,6 +264,8 @@ func (s *scope) variable(name string) cty.Value {
 					File: r.Filename, Line: r.Start.Line}
 			case !found:
 				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
+				origin = &scanner.Origin{Kind: scanner.OriginUnset, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+					File: decl.rng.Filename, Line: decl.rng.Start.Line}
 			}
 		}
 		if decl.defaults != nil {
