@@ -128,22 +128,45 @@ func urlMapServes(m *scanner.Resource) (reason, unknown string) {
 // or route rule (service, route_action, url_redirect). A service or route
 // action serves content; a redirect must set https_redirect = true (the
 // provider default is false).
+//
+// A level that may not exist (the copies of a dynamic block whose for_each
+// is not known, of which there may be none) serves nothing for sure: what
+// it would serve makes the verdict unknown, at the level.
 func levelServes(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
+	reason, unknown = levelServesIfThere(m, pb)
+	if reason != "" && (pb.Unexpanded || pb.MaybeMissing) {
+		return "", pb.Path
+	}
+	return reason, unknown
+}
+
+func levelServesIfThere(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
 	service, action, redirect := "default_service", "default_route_action", "default_url_redirect"
 	if strings.Contains(pb.Path, "path_rule") || strings.Contains(pb.Path, "route_rules") {
 		service, action, redirect = "service", "route_action", "url_redirect"
 	}
-	if a, p := pb.Body.Attrs[service], joinPath(pb.Path, service); a.Set() {
-		if pb.Unexpanded && !a.Known() {
-			// From an element of a for_each not known before apply,
-			// which may not set it.
-			return "", p
-		}
+	p := joinPath(pb.Path, service)
+	switch m.Slot(p).Required((*scanner.Attr).Set) {
+	case judge.Pass:
 		return "sends requests to a backend service (" + p + ")", ""
+	case judge.Unknown:
+		// From an element of a for_each not known before apply, which
+		// may not set it.
+		return "", p
 	}
 	actions := pb.Body.Reach(action)
-	if hasBody(actions.Blocks) {
+	for _, b := range actions.Blocks {
+		if b.Body == nil {
+			continue
+		}
+		if b.Unexpanded || b.MaybeMissing {
+			unknown = firstOf(unknown, joinPath(pb.Path, action)) // a dynamic route action: there may be none
+			continue
+		}
 		return "routes requests to backends (" + joinPath(pb.Path, action) + ")", ""
+	}
+	if unknown != "" {
+		return "", unknown
 	}
 	reds := pb.Body.Reach(redirect)
 	if u := firstOf(actions.WholePath, reds.WholePath); u != "" {

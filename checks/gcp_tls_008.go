@@ -98,8 +98,13 @@ func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanne
 	any = judge.Fail
 	for _, s := range groups.Slots {
 		v, negs := groupIsInternet(g, s)
-		if s.Whole {
+		switch {
+		case s.Whole:
 			v = judge.Unknown // the backends are a value not known before apply
+		case v == judge.Pass && (s.Unexpanded || s.MaybeMissing):
+			// A backend block of a dynamic whose for_each is not known:
+			// there may be no such backend.
+			v = judge.Unknown
 		}
 		switch v {
 		case judge.Pass:
