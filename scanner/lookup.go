@@ -207,6 +207,10 @@ type Slot struct {
 	// Whole: a value not known before apply stands where blocks on the way
 	// would be; the slot's value is unknown.
 	Whole bool
+	// record is true for a slot of a resource read from an export or a
+	// live API: a default there is the API's, for a field the record
+	// leaves out, never a Terraform default.
+	record bool
 }
 
 // Slots is what a pattern reaches.
@@ -266,8 +270,10 @@ func (r *Resource) Lookup(pattern string) Slots {
 	if defaultsByType[r.Type] == nil {
 		return out
 	}
+	record := r.Source == SourceExport || r.Source == SourceLive
 	for i := range out.Slots {
 		out.Slots[i].Default = defaultOf(r.Type, out.Slots[i].Path)
+		out.Slots[i].record = record
 	}
 	return out
 }
@@ -449,13 +455,31 @@ func (s Slot) BoolIs(want bool) judge.Verdict {
 }
 
 // Show renders the slot's value for a message through Display, naming the
-// provider default when it stands in.
+// default when it stands in: "(the provider default)" only where
+// Terraform's provider applies it, to an attribute of a block that is
+// written; for a block that is not written, or a field an export or live
+// record leaves out, it is the API's default.
 func (s Slot) Show() string {
 	if s.Defaulted() {
 		d := s.Default.Value
 		if str, ok := ValueString(d); ok {
+			switch {
+			case s.record:
+				return str + " (absent from the record: the API's default)"
+			case s.Block == nil:
+				return str + " (" + s.missingBlock() + " is not written: the API's default)"
+			}
 			return str + " (the provider default)"
 		}
 	}
 	return Display(s.Attr)
+}
+
+// missingBlock names the block the slot's attribute would be in, which is
+// not written: its path without the attribute.
+func (s Slot) missingBlock() string {
+	if i := strings.LastIndexByte(s.Path, '.'); i >= 0 {
+		return s.Path[:i]
+	}
+	return s.Path
 }

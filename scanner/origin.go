@@ -47,6 +47,10 @@ const (
 	// OriginProviderDefault is the value the provider gives an attribute the
 	// configuration leaves out.
 	OriginProviderDefault OriginKind = "provider_default"
+	// OriginAbsentBlock is a block that is not written (Name, its path, in
+	// the resource declared at File:Line), so no attribute in it has a
+	// value, and no Terraform default applies to one.
+	OriginAbsentBlock OriginKind = "absent_block"
 	// OriginLiteral is a constant written in the configuration: File:Line is
 	// the attribute's own expression.
 	OriginLiteral OriginKind = "literal"
@@ -61,7 +65,7 @@ const (
 // then what set the variable), then resources, then literals and records.
 var kindRank = map[OriginKind]int{
 	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6, OriginUnset: 6,
-	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
+	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginAbsentBlock: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
 }
 
 // Origin is one place a value came from. It names places, never values, so
@@ -134,6 +138,8 @@ func (o Origin) String() string {
 			return "the provider default (" + o.Name + ")"
 		}
 		return "the provider default"
+	case OriginAbsentBlock:
+		return "no " + o.Name + " block written in the resource" + at(" at ")
 	case OriginLiteral:
 		return "written" + at(" at ")
 	case OriginRecord:
@@ -163,6 +169,8 @@ func (o Origin) Related() string {
 		return "value comes from " + o.Name
 	case OriginOneOf:
 		return "value is one of " + o.Name
+	case OriginAbsentBlock:
+		return "resource declared here, with no " + o.Name + " block"
 	case OriginLiteral:
 		return "value written here"
 	case OriginRecord:

@@ -504,10 +504,26 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 	}
 	a := res.Body.Get(path)
 	if d := defaultOf(res.Type, path); d != nil && (a.Null() || a.Value == cty.NilVal) {
-		// An attribute left out that the defaults table fills: the value
-		// judged is the provider default, and the table's wording says so.
 		shown, _ := ValueString(d.Value)
-		f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+		switch s := res.Slot(path); {
+		case s.record:
+			// A field the export or live record leaves out: the API's
+			// default, read from the record, never a Terraform default.
+			f.Provenance = &Provenance{Value: shown, Origins: []Origin{res.RecordOrigin()}}
+		case s.Block == nil && s.Path != "" && strings.Contains(s.Path, "."):
+			// The block that would hold the attribute is not written: no
+			// Terraform default applies to it.
+			o := Origin{Kind: OriginAbsentBlock, Name: s.missingBlock()}
+			if res.DefRange.Start.Line > 0 {
+				o.File, o.Line = res.DefRange.Filename, res.DefRange.Start.Line
+			}
+			f.Provenance = &Provenance{Value: "(not set)", Origins: []Origin{o}}
+		default:
+			// An attribute left out that the defaults table fills: the
+			// value judged is the provider default, and the table's
+			// wording says so.
+			f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
+		}
 		return
 	}
 	if a == nil || a.Value == cty.NilVal {
