@@ -135,7 +135,7 @@ func urlMapServes(m *scanner.Resource) (reason, unknown string) {
 func levelServes(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
 	reason, unknown = levelServesIfThere(m, pb)
 	if reason != "" && (pb.Unexpanded || pb.MaybeMissing) {
-		return "", pb.Path
+		return "", "whether " + pb.Path + " exists"
 	}
 	return reason, unknown
 }
@@ -160,7 +160,7 @@ func levelServesIfThere(m *scanner.Resource, pb scanner.BlockSlot) (reason, unkn
 			continue
 		}
 		if b.Unexpanded || b.MaybeMissing {
-			unknown = firstOf(unknown, joinPath(pb.Path, action)) // a dynamic route action: there may be none
+			unknown = firstOf(unknown, "whether "+joinPath(pb.Path, action)+" exists") // a dynamic route action: there may be none
 			continue
 		}
 		return "routes requests to backends (" + joinPath(pb.Path, action) + ")", ""
