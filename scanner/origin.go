@@ -47,9 +47,9 @@ const (
 	// OriginProviderDefault is the value the provider gives an attribute the
 	// configuration leaves out.
 	OriginProviderDefault OriginKind = "provider_default"
-	// OriginAbsentBlock is a block that is not written (Name, its path, in
-	// the resource declared at File:Line), so no attribute in it has a
-	// value, and no Terraform default applies to one.
+	// OriginAbsentBlock is a block of the resource that is not written
+	// (Name, its path), so no attribute in it has a value, and no
+	// Terraform default applies to one.
 	OriginAbsentBlock OriginKind = "absent_block"
 	// OriginLiteral is a constant written in the configuration: File:Line is
 	// the attribute's own expression.

@@ -177,7 +177,7 @@ func TestProvenanceDefaultOnlyWhereTerraformApplies(t *testing.T) {
 	d, _ := DefaultOf("google_kms_crypto_key", path)
 	want := map[string]*Provenance{
 		written.Address:  {"SOFTWARE", []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}},
-		absent.Address:   {"(not set)", []Origin{{Kind: OriginAbsentBlock, Name: "version_template", File: "kms.tf", Line: 3}}},
+		absent.Address:   {"(not set)", []Origin{{Kind: OriginAbsentBlock, Name: "version_template"}}},
 		exported.Address: {"SOFTWARE", []Origin{*exported.Record}},
 	}
 	got := map[string]*Provenance{}

@@ -512,12 +512,9 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 			f.Provenance = &Provenance{Value: shown, Origins: []Origin{res.RecordOrigin()}}
 		case s.Block == nil && s.Path != "" && strings.Contains(s.Path, "."):
 			// The block that would hold the attribute is not written: no
-			// Terraform default applies to it.
-			o := Origin{Kind: OriginAbsentBlock, Name: s.missingBlock()}
-			if res.DefRange.Start.Line > 0 {
-				o.File, o.Line = res.DefRange.Filename, res.DefRange.Start.Line
-			}
-			f.Provenance = &Provenance{Value: "(not set)", Origins: []Origin{o}}
+			// Terraform default applies to it. The finding points at the
+			// resource already, so the origin names no place.
+			f.Provenance = &Provenance{Value: "(not set)", Origins: []Origin{{Kind: OriginAbsentBlock, Name: s.missingBlock()}}}
 		default:
 			// An attribute left out that the defaults table fills: the
 			// value judged is the provider default, and the table's
