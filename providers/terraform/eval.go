@@ -406,10 +406,8 @@ func (s *scope) evalUnknownIndex(expr hcl.Expression, ie *hclsyntax.IndexExpr, i
 // referring: its marks are all there is to go by.
 func everyElementRefers(coll cty.Value, rel hcl.Traversal) bool {
 	c, own := coll.Unmark()
-	for m := range own {
-		if _, ok := m.(refMark); ok {
-			return true
-		}
+	if carriesRefMark(own) {
+		return true
 	}
 	if !c.IsKnown() || c.IsNull() || !c.CanIterateElements() {
 		return true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -59,6 +60,15 @@ resource "google_pubsub_topic" "cond_refs" {
 resource "google_pubsub_topic" "index_mixed" {
   kms_key_name = local.mixed[random_id.s.hex]
 }
+resource "google_pubsub_topic" "lookup_mixed" {
+  kms_key_name = lookup(local.mixed, random_id.s.hex)
+}
+resource "google_pubsub_topic" "lookup_refs" {
+  kms_key_name = lookup(local.both, random_id.s.hex)
+}
+resource "google_pubsub_topic" "lookup_default" {
+  kms_key_name = lookup(local.both, random_id.s.hex, var.unset)
+}
 resource "google_pubsub_topic" "index_refs" {
   kms_key_name = local.both[random_id.s.hex]
 }
@@ -77,6 +87,7 @@ resource "google_pubsub_topic" "index_nested_mixed" {
 		"coalesce_unset": true, "coalesce_refs": false, "coalesce_known": false,
 		"cond_var": true, "cond_null": false, "cond_refs": false,
 		"index_mixed": true, "index_refs": false, "index_nested_mixed": true,
+		"lookup_mixed": true, "lookup_refs": false, "lookup_default": true,
 	} {
 		r := g.Lookup("google_pubsub_topic." + name)
 		if r == nil {
@@ -87,6 +98,9 @@ resource "google_pubsub_topic" "index_nested_mixed" {
 		if a == nil {
 			t.Errorf("%s: no attribute", name)
 			continue
+		}
+		if name != "coalesce_known" && !slices.Contains(a.Refs, "google_kms_crypto_key.a") {
+			t.Errorf("%s: refs %v, want google_kms_crypto_key.a among them", name, a.Refs)
 		}
 		if a.RefsOpen != want {
 			t.Errorf("%s: RefsOpen = %v, want %v (refs %v)", name, a.RefsOpen, want, a.Refs)
