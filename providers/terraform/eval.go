@@ -368,7 +368,157 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 	if trs == nil {
 		trs = s.variables(expr)
 	}
-	return s.evalTraversals(expr, trs, inst)
+	v := s.evalTraversals(expr, trs, inst)
+	if len(trs) > 0 && nestedConditional(expr) && !v.IsWhollyKnown() && !v.HasMark(openMark{}) && !invalidValue(v) && carriesRef(v) && s.nestedOpen(expr, inst) {
+		return v.WithMarks(cty.NewValueMarks(openMark{}))
+	}
+	return v
+}
+
+// invalidValue reports whether v is what an expression Terraform refuses
+// gave (its error is reported already: nothing is evaluated again).
+func invalidValue(v cty.Value) bool {
+	for m := range v.Marks() {
+		if _, ok := m.(invalidMark); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedOpen reports whether expr holds, below its top, a conditional whose
+// condition is not known before apply and whose branches make an open
+// candidate set (lower(var.c ? k.id : var.x)): HCL evaluates such a
+// conditional itself, with both branches' marks and no openMark. The
+// conditions of other conditionals, index keys, for expressions, splats
+// and try/can are not searched: their conditionals do not choose the
+// value, or cannot be evaluated alone. Counting one that does not choose
+// the value errs towards an open set, so towards UNKNOWN, never FAIL.
+func (s *scope) nestedOpen(expr hcl.Expression, inst instCtx) bool {
+	top, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return false
+	}
+	w := &openWalker{s: s, inst: inst, top: top, skip: map[hclsyntax.Node]bool{}}
+	hclsyntax.Walk(top, w)
+	return w.open
+}
+
+// nestedConditional reports whether a conditional lies below the top of
+// expr, where it may choose the value (not under a for expression, a splat
+// or an index key): most expressions that read a resource are a bare
+// reference, and hold none. It walks the syntax by hand, allocating
+// nothing, since it runs for every expression that reads a resource.
+func nestedConditional(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.ConditionalExpr:
+		return hasConditional(e.TrueResult) || hasConditional(e.FalseResult)
+	case hclsyntax.Expression:
+		return hasConditional(e)
+	}
+	return false
+}
+
+func hasConditional(expr hclsyntax.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.ConditionalExpr:
+		return true
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "try" || e.Name == "can" {
+			return false
+		}
+		for _, a := range e.Args {
+			if hasConditional(a) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateExpr:
+		for _, p := range e.Parts {
+			if hasConditional(p) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		return hasConditional(e.Wrapped)
+	case *hclsyntax.ParenthesesExpr:
+		return hasConditional(e.Expression)
+	case *hclsyntax.BinaryOpExpr:
+		return hasConditional(e.LHS) || hasConditional(e.RHS)
+	case *hclsyntax.UnaryOpExpr:
+		return hasConditional(e.Val)
+	case *hclsyntax.TupleConsExpr:
+		for _, x := range e.Exprs {
+			if hasConditional(x) {
+				return true
+			}
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range e.Items {
+			if hasConditional(it.ValueExpr) {
+				return true
+			}
+		}
+	case *hclsyntax.IndexExpr:
+		return hasConditional(e.Collection)
+	case *hclsyntax.RelativeTraversalExpr:
+		return hasConditional(e.Source)
+	}
+	return false
+}
+
+// openWalker is nestedOpen's walk: depth counts the subtrees being
+// skipped.
+type openWalker struct {
+	s     *scope
+	inst  instCtx
+	top   hclsyntax.Node
+	skip  map[hclsyntax.Node]bool
+	depth int
+	open  bool
+}
+
+func (w *openWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil // a value, not a pointer: never a map key; only under a for expression, which is skipped
+	}
+	if w.skip[n] {
+		w.depth++
+	}
+	if w.depth > 0 || w.open {
+		return nil
+	}
+	switch e := n.(type) {
+	case *hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		w.skip[n] = true
+		w.depth++
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "try" || e.Name == "can" {
+			w.skip[n] = true
+			w.depth++
+		}
+	case *hclsyntax.IndexExpr:
+		w.skip[e.Key] = true
+	case *hclsyntax.ConditionalExpr:
+		w.skip[e.Condition] = true
+		if n == w.top {
+			return nil // evalNarrow judged the top one
+		}
+		if cond, _ := w.s.eval(e.Condition, w.inst).UnmarkDeep(); !cond.IsKnown() {
+			t, f := w.s.eval(e.TrueResult, w.inst), w.s.eval(e.FalseResult, w.inst)
+			w.open = openIf(nonNull(t, f)...) != nil || t.HasMark(openMark{}) || f.HasMark(openMark{})
+		}
+	}
+	return nil
+}
+
+func (w *openWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil
+	}
+	if w.skip[n] {
+		w.depth--
+	}
+	return nil
 }
 
 // evalUnknownIndex evaluates expr, which is ie or a traversal of ie's

@@ -69,6 +69,15 @@ resource "google_pubsub_topic" "lookup_refs" {
 resource "google_pubsub_topic" "lookup_default" {
   kms_key_name = lookup(local.both, random_id.s.hex, var.unset)
 }
+resource "google_pubsub_topic" "nested_cond_var" {
+  kms_key_name = lower(var.cond ? google_kms_crypto_key.a.id : var.unset)
+}
+resource "google_pubsub_topic" "nested_cond_refs" {
+  kms_key_name = lower(var.cond ? google_kms_crypto_key.a.id : google_kms_crypto_key.b.id)
+}
+resource "google_pubsub_topic" "nested_in_condition" {
+  kms_key_name = length(var.cond ? [google_kms_crypto_key.b.id] : []) > 0 ? google_kms_crypto_key.a.id : google_kms_crypto_key.b.id
+}
 resource "google_pubsub_topic" "index_refs" {
   kms_key_name = local.both[random_id.s.hex]
 }
@@ -87,6 +96,7 @@ resource "google_pubsub_topic" "index_nested_mixed" {
 		"coalesce_unset": true, "coalesce_refs": false, "coalesce_known": false,
 		"cond_var": true, "cond_null": false, "cond_refs": false,
 		"index_mixed": true, "index_refs": false, "index_nested_mixed": true,
+		"nested_cond_var": true, "nested_cond_refs": false, "nested_in_condition": false,
 		"lookup_mixed": true, "lookup_refs": false, "lookup_default": true,
 	} {
 		r := g.Lookup("google_pubsub_topic." + name)
