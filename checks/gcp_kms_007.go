@@ -46,8 +46,8 @@ resource "google_kms_crypto_key" "token_signing" {
 		// An absent algorithm is GOOGLE_SYMMETRIC_ENCRYPTION (AES-256-GCM).
 		switch s.StrIs(func(alg string) bool { return weakAlgorithm(alg) == "" }) {
 		case judge.Unknown:
-			if s.Known() && s.MaybeMissing {
-				return []scanner.Problem{scanner.Unknown(path, "%s is %s, but version_template is written only in a dynamic block whose for_each is not known before apply, so it may not apply", path, scanner.Display(s.Attr))}
+			if why, ok := blockMayNotExist(s); ok {
+				return []scanner.Problem{scanner.Unknown(path, "%s is %s, but %s", path, scanner.Display(s.Attr), why)}
 			}
 			return []scanner.Problem{scanner.Unknown(path, "%s is not known before apply", path)}
 		case judge.Fail:

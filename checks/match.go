@@ -100,6 +100,20 @@ func originName(a *scanner.Attr) string {
 	return ""
 }
 
+// blockMayNotExist reports whether a slot's value is known but the block
+// holding it is written only as a dynamic block whose for_each is not
+// known before apply (it may not exist at all), and says so for a message.
+func blockMayNotExist(s scanner.Slot) (string, bool) {
+	if !s.MaybeMissing || s.Attr.Null() || !s.Known() {
+		return "", false
+	}
+	block := s.Path
+	if i := strings.LastIndexByte(block, '.'); i >= 0 {
+		block = block[:i]
+	}
+	return block + " is written only as a dynamic block whose for_each is not known before apply, so it may not exist", true
+}
+
 // maybeAbsent reports whether the block a slot is in may not exist: it stands
 // for the blocks of a dynamic whose for_each is not known (zero or more), or
 // a block on the way may be missing.
