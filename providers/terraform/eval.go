@@ -506,6 +506,10 @@ func (w *openWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
 		if cond, _ := w.s.eval(e.Condition, w.inst).UnmarkDeep(); !cond.IsKnown() {
 			t, f := w.s.eval(e.TrueResult, w.inst), w.s.eval(e.FalseResult, w.inst)
 			w.open = openIf(nonNull(t, f)...) != nil || t.HasMark(openMark{}) || f.HasMark(openMark{})
+			// Each branch's own conditionals were judged by its
+			// evaluation (evalNarrow): walking them again would evaluate
+			// nested conditionals once per level, exponentially.
+			w.skip[e.TrueResult], w.skip[e.FalseResult] = true, true
 		}
 	}
 	return nil

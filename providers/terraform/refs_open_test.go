@@ -117,3 +117,51 @@ resource "google_pubsub_topic" "index_nested_mixed" {
 		}
 	}
 }
+
+// TestRefsOpenNestedConditionalsStayLinear: conditionals not known before
+// apply nested inside functions, each branch judged once, not once per
+// level: forty levels load within the default budget, with no evaluation
+// limit reached; with every branch a reference the set is closed, and one
+// unset variable at the bottom opens it.
+func TestRefsOpenNestedConditionalsStayLinear(t *testing.T) {
+	for _, bottom := range []string{"google_kms_crypto_key.a.id", "var.unset"} {
+		expr := bottom
+		for i := 0; i < 40; i++ {
+			expr = "lower(var.cond ? " + expr + " : google_kms_crypto_key.a.id)"
+		}
+		testNestedConditionals(t, expr, bottom == "var.unset")
+	}
+}
+
+func testNestedConditionals(t *testing.T, expr string, open bool) {
+	t.Helper()
+	dir := t.TempDir()
+	src := `variable "cond" {
+  type = bool
+}
+variable "unset" {
+  type = string
+}
+resource "google_kms_crypto_key" "a" {
+  name     = "a"
+  key_ring = "r"
+}
+resource "google_pubsub_topic" "t" {
+  kms_key_name = ` + expr + `
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), dir, Options{Base: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range g.Diagnostics {
+		t.Errorf("unexpected diagnostic: %v", d)
+	}
+	a := g.Lookup("google_pubsub_topic.t").Get("kms_key_name")
+	if a == nil || a.RefsOpen != open {
+		t.Errorf("nested conditionals: %+v, want RefsOpen %v", a, open)
+	}
+}
