@@ -41,35 +41,34 @@ func testDatasetPublic(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	switch r.Type {
 	case "google_bigquery_dataset":
 		var out []scanner.Problem
-		entries := r.Body.Reach("access.*")
-		if entries.WholePath != "" {
-			out = append(out, scanner.Unknown(entries.WholePath, "the dataset's access entries are not known before apply"))
+		if whole := r.Body.Reach("access.*").WholePath; whole != "" {
+			out = append(out, scanner.Unknown(whole, "the dataset's access entries are not known before apply"))
 		}
-		for _, acc := range entries.Blocks {
-			if acc.Body != nil {
-				out = append(out, datasetAccessProblems(acc)...)
-			}
-		}
-		return out
+		return append(out, datasetAccessProblems(r, "access.*.")...)
 	case "google_bigquery_dataset_access":
-		return datasetAccessProblems(scanner.BlockSlot{Body: r.Body})
+		return datasetAccessProblems(r, "")
 	}
 	return publicGrant(g, r, "dataset")
 }
 
-// datasetAccessProblems judges one access entry: special_group or iam_member
-// naming allUsers or allAuthenticatedUsers (memberPrivate: an entry of a
-// dynamic whose for_each is not known is public only in some outcomes).
-func datasetAccessProblems(acc scanner.BlockSlot) []scanner.Problem {
+// datasetAccessProblems judges the access entries under prefix ("access.*."
+// for a dataset's blocks, "" for a dataset access resource): special_group
+// or iam_member naming allUsers or allAuthenticatedUsers (memberPrivate: an
+// entry of a dynamic whose for_each is not known is public only in some
+// outcomes).
+func datasetAccessProblems(r *scanner.Resource, prefix string) []scanner.Problem {
 	var out []scanner.Problem
 	for _, name := range []string{"special_group", "iam_member"} {
-		path := joinPath(acc.Path, name)
-		s := scanner.Slot{Path: path, Attr: acc.Body.Attrs[name], Block: acc.Body, Unexpanded: acc.Unexpanded, MaybeMissing: acc.MaybeMissing}
-		switch v, public := memberPrivate(s); v {
-		case judge.Unknown:
-			out = append(out, scanner.Unknown(path, "the dataset access entry's %s is not known before apply", name))
-		case judge.Fail:
-			out = append(out, scanner.Fail(path, "gives %s access to the dataset, so anyone can query it", public[0]))
+		for _, s := range r.Lookup(prefix + name).Slots {
+			if s.Whole {
+				continue // the entries themselves are not known: said once, above
+			}
+			switch v, public := memberPrivate(s); v {
+			case judge.Unknown:
+				out = append(out, scanner.Unknown(s.Path, "the dataset access entry's %s is not known before apply", name))
+			case judge.Fail:
+				out = append(out, scanner.Fail(s.Path, "gives %s access to the dataset, so anyone can query it", public[0]))
+			}
 		}
 	}
 	return out

@@ -34,8 +34,12 @@ var gcpDEL001 = &scanner.Check{
 }`,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "retention_policy.is_locked"
-		switch r.Slot(path).BoolIs(true) {
+		s := r.Slot(path)
+		switch s.BoolIs(true) {
 		case judge.Unknown:
+			if why, ok := blockMayNotExist(s); ok {
+				return []scanner.Problem{scanner.Unknown(path, "is_locked is %s, but %s", scanner.Display(s.Attr), why)}
+			}
 			return []scanner.Problem{scanner.Unknown(path, "whether the retention policy is locked is not known before apply")}
 		case judge.Pass:
 			return []scanner.Problem{scanner.Fail(path, "retention policy is locked: no object can be deleted before its retention period ends, even when a user asks")}

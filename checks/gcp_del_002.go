@@ -52,7 +52,13 @@ func testNoncurrentCleanup(_ *scanner.Graph, r *scanner.Resource) []scanner.Prob
 		if rule.Body == nil {
 			return judge.Fail
 		}
-		return deletesNoncurrent(rule.Body)
+		v := deletesNoncurrent(rule.Body)
+		if rule.Unexpanded {
+			// The copies of a dynamic block whose for_each is not known:
+			// there may be none, so a rule that deletes is not sure to be.
+			v = v.And(judge.Unknown)
+		}
+		return v
 	})
 	if rules.WholePath != "" {
 		cleaned = cleaned.Or(judge.Unknown)

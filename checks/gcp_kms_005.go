@@ -49,11 +49,19 @@ var kmsUseRoles = map[string]bool{
 
 // kmsGrant is one grant of a KMS role to a member on a project.
 type kmsGrant struct {
-	res    *scanner.Resource
-	path   string
-	admin  bool
-	member string // "" when the members are not all known
-	shown  string // member as a message may show it (scanner.Display's rules)
+	res   *scanner.Resource
+	path  string
+	admin bool
+	// maybe is true when the role is not known before apply: it may be
+	// either kind of KMS role. role names where it comes from
+	// ("var.kms_role"), or is "".
+	maybe bool
+	role  string
+	// member is the member lower-cased, the key grants are grouped by
+	// (IAM matches emails in any case); "" when the members are not all
+	// known.
+	member string
+	shown  string // member as written, as a message may show it (scanner.Display's rules)
 }
 
 // testKMS005 groups the KMS grants of google_project_iam_* resources by
@@ -97,16 +105,21 @@ func kmsGrants(g *scanner.Graph, r *scanner.Resource) []kmsGrant {
 		out = append(out, kmsGrant{res: r, path: path, admin: true}, kmsGrant{res: r, path: path})
 	}
 	for _, b := range bs {
-		admin := b.Role == kmsAdminRole
-		if !admin && !kmsUseRoles[b.Role] {
+		admin, maybe := b.Role == kmsAdminRole, b.Role == ""
+		if !admin && !maybe && !kmsUseRoles[b.Role] {
 			continue
 		}
+		gpath := path
+		if maybe && path != "policy_data" {
+			gpath = "role" // the finding points at the role, and its provenance says where it came from
+		}
 		for _, m := range b.Members {
-			m = strings.ToLower(strings.TrimSpace(m))
-			out = append(out, kmsGrant{res: r, path: path, admin: admin, member: m, shown: shownText(m, b.Sensitive)})
+			m = strings.TrimSpace(m)
+			out = append(out, kmsGrant{res: r, path: gpath, admin: admin, maybe: maybe, role: b.RoleFrom,
+				member: strings.ToLower(m), shown: shownText(m, b.Sensitive)})
 		}
 		if b.Partial {
-			out = append(out, kmsGrant{res: r, path: path, admin: admin})
+			out = append(out, kmsGrant{res: r, path: gpath, admin: admin, maybe: maybe, role: b.RoleFrom})
 		}
 	}
 	return out
@@ -132,18 +145,21 @@ func projectKey(r *scanner.Resource) string {
 // both kinds of role on one project; an unknown member or project makes the
 // conflict unknown rather than a failure.
 func separationProblems(project, shownProject string, grants []kmsGrant) []scanner.Problem {
-	type side struct{ admin, use []kmsGrant }
+	type side struct{ admin, use, maybe []kmsGrant }
 	byMember := map[string]*side{}
-	var anyAdmin, anyUse bool
+	var anyAdmin, anyUse, anyMaybe bool
 	for _, gr := range grants {
 		s := byMember[gr.member]
 		if s == nil {
 			s = &side{}
 			byMember[gr.member] = s
 		}
-		if gr.admin {
+		switch {
+		case gr.maybe:
+			s.maybe, anyMaybe = append(s.maybe, gr), true
+		case gr.admin:
 			s.admin, anyAdmin = append(s.admin, gr), true
-		} else {
+		default:
 			s.use, anyUse = append(s.use, gr), true
 		}
 	}
@@ -153,8 +169,14 @@ func separationProblems(project, shownProject string, grants []kmsGrant) []scann
 		case member != "" && len(s.admin) > 0 && len(s.use) > 0:
 			addConflict(conflicts, s.admin[0].shownMember(s.use), s.admin, s.use)
 			addConflict(conflicts, s.admin[0].shownMember(s.use), s.use, s.admin)
-		case member == "" && (len(s.admin) > 0 && anyUse || len(s.use) > 0 && anyAdmin):
-			for _, gr := range append(s.admin, s.use...) {
+		case member != "" && len(s.maybe) > 0 && len(s.admin)+len(s.use) > 0:
+			// A role not known before apply may be the kind the member
+			// lacks: the conflict is unknown, on the grant of that role.
+			held := append(s.admin, s.use...)
+			addMaybeConflict(conflicts, s.maybe, held)
+		case member == "" && (len(s.admin) > 0 && (anyUse || anyMaybe) || len(s.use) > 0 && (anyAdmin || anyMaybe) ||
+			len(s.maybe) > 0 && (anyAdmin || anyUse)):
+			for _, gr := range append(append(s.admin, s.use...), s.maybe...) {
 				conflictOf(conflicts, gr) // no members: an unknown conflict
 			}
 		}
@@ -191,7 +213,34 @@ func shownText(s string, sensitive bool) string {
 type conflict struct {
 	grant   kmsGrant
 	members []string
+	// held, for a grant whose role is not known before apply, are the
+	// members it grants it to with the KMS roles they hold for sure.
+	held    []string
 	related []*scanner.Resource
+}
+
+// addMaybeConflict records, on each grant of a role not known before apply,
+// the member it shares with the grants in held (the member holds those KMS
+// roles for sure): the unknown role may be the other kind.
+func addMaybeConflict(m map[*scanner.Resource]*conflict, maybe, held []kmsGrant) {
+	var roles []string
+	for _, h := range held {
+		if h.admin {
+			roles = append(roles, kmsAdminRole)
+		} else {
+			roles = append(roles, "a key-use role")
+		}
+	}
+	roles = sortedUnique(roles)
+	for _, gr := range maybe {
+		c := conflictOf(m, gr)
+		c.held = append(c.held, gr.shownMember(held)+" (who holds "+strings.Join(roles, " and ")+")")
+		for _, h := range held {
+			if h.res != gr.res {
+				c.related = append(c.related, h.res)
+			}
+		}
+	}
 }
 
 func conflictOf(m map[*scanner.Resource]*conflict, gr kmsGrant) *conflict {
@@ -230,6 +279,9 @@ func conflictProblems(project, shownProject string, m map[*scanner.Resource]*con
 		case len(c.members) > 0:
 			p = scanner.Unknown(c.grant.path, "%s holds both %s and a key-use role, on projects not known before apply that may be the same",
 				strings.Join(sortedUnique(c.members), ", "), kmsAdminRole)
+		case len(c.held) > 0:
+			p = scanner.Unknown(c.grant.path, "%s is not known before apply and is granted to %s on %s: if it is the other kind of KMS role, there is no separation of duties",
+				roleNamed(c.grant.role), strings.Join(sortedUnique(c.held), ", "), where)
 		default:
 			p = scanner.Unknown(c.grant.path, "members of this KMS role grant are not known before apply, so separation of duties on %s cannot be decided", where)
 		}
@@ -239,6 +291,15 @@ func conflictProblems(project, shownProject string, m map[*scanner.Resource]*con
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Resource.Address < out[j].Resource.Address })
 	return out
+}
+
+// roleNamed names a role not known before apply by where it comes from:
+// "the role (var.kms_role)", else "the role".
+func roleNamed(from string) string {
+	if from == "" {
+		return "the role"
+	}
+	return "the role (" + from + ")"
 }
 
 func uniqueResources(rs []*scanner.Resource) []*scanner.Resource {

@@ -68,16 +68,20 @@ resource "google_storage_bucket" "mail_exports" {
 // softwareKeyProblem judges the keys a CMEK attribute may resolve to: the
 // value is one of its candidate keys (one exactly, or one of several:
 // coalesce, an index not known before apply, a condition not known), so
-// "is an HSM key" is judged with judge.OneOf: FAIL when every candidate is
-// a software key, PASS when none is, UNKNOWN otherwise.
+// "is an HSM key" is judged with Candidates.OneOf: FAIL when every
+// candidate is a software key, PASS when none is, UNKNOWN otherwise, and
+// UNKNOWN when the value may also be a key that is no candidate (an open
+// set: coalesce(var.unset, google_kms_crypto_key.k.id)).
 func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner.Problem, bool) {
 	var keys, soft, unknown []*scanner.Resource
-	for _, key := range g.FollowAttr(a, "google_kms_crypto_key") {
+	cands := g.Candidates(a, "google_kms_crypto_key")
+	for _, key := range cands.Resources {
 		if key.Mode == scanner.Managed {
 			keys = append(keys, key)
 		}
 	}
-	v := judge.OneOf(keys, func(key *scanner.Resource) judge.Verdict {
+	cands.Resources = keys
+	v := cands.OneOf(func(key *scanner.Resource) judge.Verdict {
 		hsm := keyIsHSM(key)
 		switch hsm {
 		case judge.Fail:
@@ -95,6 +99,10 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 		p = scanner.Fail(path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", path, addresses(soft))
 	case v == judge.Fail:
 		p = scanner.Fail(path, "%s is one of %s, all SOFTWARE: the data is not protected by an HSM-backed key", path, g.CandidateNames(resourceAddrs(soft)))
+	case cands.Open && len(soft) == len(keys):
+		p = scanner.Unknown(path, "%s may be key %s (SOFTWARE) or a key named by a value not known before apply", path, g.CandidateNames(resourceAddrs(soft)))
+	case cands.Open && len(unknown) == 0:
+		p = scanner.Unknown(path, "%s may be key %s (HSM-backed) or a key named by a value not known before apply", path, g.CandidateNames(resourceAddrs(keys)))
 	case len(soft) == 0:
 		p = scanner.Unknown(path, "the protection level of key %s is not known before apply", addresses(unknown))
 	default:

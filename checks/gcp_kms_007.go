@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 var gcpKMS007 = scanner.Check{
@@ -41,18 +42,29 @@ resource "google_kms_crypto_key" "token_signing" {
 `,
 	Test: func(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 		const path = "version_template.algorithm"
-		a := r.Slot(path).Attr
-		s, ok := a.Str()
-		switch {
-		case a.Null():
-			return nil // GOOGLE_SYMMETRIC_ENCRYPTION (AES-256-GCM)
-		case !a.Known() || !ok:
+		s := r.Slot(path)
+		// An absent algorithm is GOOGLE_SYMMETRIC_ENCRYPTION (AES-256-GCM).
+		switch s.StrIs(func(alg string) bool { return weakAlgorithm(alg) == "" }) {
+		case judge.Unknown:
+			if why, ok := blockMayNotExist(s); ok {
+				return []scanner.Problem{scanner.Unknown(path, "%s is %s, but %s", path, scanner.Display(s.Attr), why)}
+			}
 			return []scanner.Problem{scanner.Unknown(path, "%s is not known before apply", path)}
-		case strings.HasSuffix(s, "_SHA1"):
-			return []scanner.Problem{scanner.Fail(path, "%s is %s, which uses SHA-1", path, scanner.Display(a))}
-		case strings.Contains(s, "RAW_PKCS1"):
-			return []scanner.Problem{scanner.Fail(path, "%s is %s, a raw PKCS#1 signing scheme that does not bind the digest algorithm", path, scanner.Display(a))}
+		case judge.Fail:
+			alg, _ := s.Attr.Str()
+			return []scanner.Problem{scanner.Fail(path, "%s is %s, %s", path, scanner.Display(s.Attr), weakAlgorithm(alg))}
 		}
 		return nil
 	},
+}
+
+// weakAlgorithm says why a key algorithm is weak, or "".
+func weakAlgorithm(alg string) string {
+	switch {
+	case strings.HasSuffix(alg, "_SHA1"):
+		return "which uses SHA-1"
+	case strings.Contains(alg, "RAW_PKCS1"):
+		return "a raw PKCS#1 signing scheme that does not bind the digest algorithm"
+	}
+	return ""
 }

@@ -109,7 +109,16 @@ func TestKMS005Separation(t *testing.T) {
 variable "project_id" { type = string }
 variable "admins" { type = set(string) }
 variable "policy" { type = string }
+variable "role" { type = string }
 `
+	unknownRole := func(name, member string) string {
+		return `resource "google_project_iam_member" "` + name + `" {
+  project = "p"
+  role    = var.role
+  member  = "` + member + `"
+}
+`
+	}
 	for _, tc := range []struct {
 		name string
 		src  string
@@ -179,6 +188,15 @@ resource "google_project" "app" {
 }
 ` + iamMember("a", `"p"`, admin, "user:a@example.com"),
 			[]string{"google_project_iam_policy.p policy_data UNKNOWN"}},
+		{"role not known, the member holds the admin role",
+			iamMember("a", `"p"`, admin, "serviceAccount:Ops@example.com") + unknownRole("b", "serviceAccount:ops@example.com"),
+			[]string{"google_project_iam_member.b role UNKNOWN -> google_project_iam_member.a"}},
+		{"role not known, the member holds a key-use role",
+			iamMember("a", `"p"`, decrypter, "user:ops@example.com") + unknownRole("b", "user:ops@example.com"),
+			[]string{"google_project_iam_member.b role UNKNOWN -> google_project_iam_member.a"}},
+		{"role not known, the member holds no KMS role",
+			iamMember("a", `"p"`, admin, "user:ops@example.com") + unknownRole("b", "user:other@example.com"),
+			nil},
 		{"members not known, no other role", `resource "google_project_iam_binding" "admins" {
   project = "p"
   role    = "` + admin + `"
@@ -423,5 +441,35 @@ resource "google_kms_crypto_key" "k" {
 				t.Errorf("got %v, want status %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestKMS005Wording: a message shows the member as written (IAM's
+// serviceAccount: prefix, the email's case), though grants are matched in
+// any case, and names a role not known before apply by its variable.
+func TestKMS005Wording(t *testing.T) {
+	const member = "serviceAccount:Mail-Worker@acme.iam.gserviceaccount.com"
+	g := checktest.HCL(t, `variable "role" { type = string }
+`+iamMember("a", `"p"`, "roles/cloudkms.admin", member)+
+		iamMember("b", `"p"`, "roles/cloudkms.cryptoKeyDecrypter", strings.ToLower(member))+
+		iamMember("c", `"q"`, "roles/cloudkms.admin", member)+`resource "google_project_iam_member" "d" {
+  project = "q"
+  role    = var.role
+  member  = "`+member+`"
+}
+`)
+	res := checktest.Run(t, &gcpKMS005, []*scanner.Graph{g})
+	msgs := map[string]string{}
+	for _, f := range res.Findings {
+		msgs[f.Resource] = f.Message
+	}
+	if m := msgs["google_project_iam_member.a"]; !strings.Contains(m, member) {
+		t.Errorf("message does not keep the member as written (%s): %q", member, m)
+	}
+	m := msgs["google_project_iam_member.d"]
+	for _, want := range []string{"var.role", member, "roles/cloudkms.admin", "project q"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("unknown-role message lacks %q: %q", want, m)
+		}
 	}
 }

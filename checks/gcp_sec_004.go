@@ -48,6 +48,9 @@ func testSEC004(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	}
 	switch s.BoolIs(true) {
 	case judge.Unknown:
+		if why, ok := blockMayNotExist(s); ok {
+			return []scanner.Problem{scanner.Unknown(s.Path, "issue_client_certificate is %s, but %s", scanner.Display(s.Attr), why)}
+		}
 		return []scanner.Problem{scanner.Unknown(s.Path, "issue_client_certificate is not known before apply")}
 	case judge.Pass:
 		// The message states the judged value rather than Display it: a

@@ -46,14 +46,16 @@ var urlMapTypes = []string{"google_compute_url_map", "google_compute_region_url_
 // not in the graph (a literal self link, a data source, an unknown value)
 // cannot be judged and gives an unknown result. A url_map that is one of
 // several maps (a condition not known before apply) fails only when every
-// one of them serves plain HTTP (judge.OneOf).
+// one of them serves plain HTTP (Candidates.OneOf), and never when it may
+// also be a map that is no candidate (an open set).
 func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
-	maps := g.Follow(r, "url_map", urlMapTypes...)
+	cands := g.Candidates(r.Get("url_map"), urlMapTypes...)
+	maps := cands.Resources
 	if len(maps) == 0 {
 		return []scanner.Problem{scanner.Unknown("url_map", "the URL map is not in the configuration, so whether it only redirects to HTTPS cannot be told")}
 	}
 	reasons, unknowns := map[*scanner.Resource]string{}, map[*scanner.Resource]string{}
-	v := judge.OneOf(maps, func(m *scanner.Resource) judge.Verdict {
+	v := cands.OneOf(func(m *scanner.Resource) judge.Verdict {
 		reason, unknown := urlMapServes(m)
 		switch {
 		case reason != "":
@@ -75,6 +77,8 @@ func testHTTPProxy(g *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 			parts = append(parts, m.Address+" "+reasons[m])
 		}
 		p = scanner.Fail("url_map", "serves plain HTTP: its URL map %s", strings.Join(parts, "; or "))
+	case cands.Open:
+		p = scanner.Unknown("url_map", "the URL map may be %s or a map named by a value not known before apply", addresses(maps))
 	case len(maps) == 1:
 		p = scanner.Unknown("url_map", "whether URL map %s only redirects to HTTPS depends on %s, which is not known before apply", maps[0].Address, unknowns[maps[0]])
 	default:
@@ -124,22 +128,45 @@ func urlMapServes(m *scanner.Resource) (reason, unknown string) {
 // or route rule (service, route_action, url_redirect). A service or route
 // action serves content; a redirect must set https_redirect = true (the
 // provider default is false).
+//
+// A level that may not exist (the copies of a dynamic block whose for_each
+// is not known, of which there may be none) serves nothing for sure: what
+// it would serve makes the verdict unknown, at the level.
 func levelServes(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
+	reason, unknown = levelServesIfThere(m, pb)
+	if reason != "" && (pb.Unexpanded || pb.MaybeMissing) {
+		return "", "whether " + pb.Path + " exists"
+	}
+	return reason, unknown
+}
+
+func levelServesIfThere(m *scanner.Resource, pb scanner.BlockSlot) (reason, unknown string) {
 	service, action, redirect := "default_service", "default_route_action", "default_url_redirect"
 	if strings.Contains(pb.Path, "path_rule") || strings.Contains(pb.Path, "route_rules") {
 		service, action, redirect = "service", "route_action", "url_redirect"
 	}
-	if a, p := pb.Body.Attrs[service], joinPath(pb.Path, service); a.Set() {
-		if pb.Unexpanded && !a.Known() {
-			// From an element of a for_each not known before apply,
-			// which may not set it.
-			return "", p
-		}
+	p := joinPath(pb.Path, service)
+	switch m.Slot(p).Required((*scanner.Attr).Set) {
+	case judge.Pass:
 		return "sends requests to a backend service (" + p + ")", ""
+	case judge.Unknown:
+		// From an element of a for_each not known before apply, which
+		// may not set it.
+		return "", p
 	}
 	actions := pb.Body.Reach(action)
-	if hasBody(actions.Blocks) {
+	for _, b := range actions.Blocks {
+		if b.Body == nil {
+			continue
+		}
+		if b.Unexpanded || b.MaybeMissing {
+			unknown = firstOf(unknown, "whether "+joinPath(pb.Path, action)+" exists") // a dynamic route action: there may be none
+			continue
+		}
 		return "routes requests to backends (" + joinPath(pb.Path, action) + ")", ""
+	}
+	if unknown != "" {
+		return "", unknown
 	}
 	reds := pb.Body.Reach(redirect)
 	if u := firstOf(actions.WholePath, reds.WholePath); u != "" {

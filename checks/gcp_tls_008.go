@@ -59,7 +59,7 @@ func testBackendProtocol(g *scanner.Graph, r *scanner.Resource) []scanner.Proble
 	if plain == judge.Fail {
 		return nil
 	}
-	internet, anyInternet, unknown, maybe := internetBackends(g, r)
+	internet, anyInternet, unknown, maybe, absent := internetBackends(g, r)
 	switch plain.And(anyInternet) {
 	case judge.Pass:
 		p := scanner.Fail("protocol", "uses protocol %s to reach internet network endpoint group %s: traffic leaves Google's network unencrypted",
@@ -71,6 +71,12 @@ func testBackendProtocol(g *scanner.Graph, r *scanner.Resource) []scanner.Proble
 	}
 	if anyInternet == judge.Pass {
 		return []scanner.Problem{scanner.Unknown("protocol", "the backend protocol is not known before apply and a backend is an internet network endpoint group")}
+	}
+	if len(maybe) > 0 && absent {
+		p := scanner.Unknown(unknown, "%s is internet network endpoint group %s, in a backend block of a dynamic whose for_each is not known before apply: there may be no such backend",
+			unknown, addressList(maybe))
+		p.Related = maybe
+		return []scanner.Problem{p}
 	}
 	if len(maybe) > 0 {
 		p := scanner.Unknown(unknown, "%s may be internet network endpoint group %s or another group, depending on values not known before apply",
@@ -92,21 +98,28 @@ func addressList(rs []*scanner.Resource) string {
 // internetBackends judges whether some backend group is an internet NEG:
 // internet lists the NEGs of the backends that surely are one, unknown is
 // the path of the first backend that may or may not be, and maybe the
-// internet NEGs among its candidates.
-func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanner.Resource, any judge.Verdict, unknown string, maybe []*scanner.Resource) {
+// internet NEGs among its candidates; absent is true when that backend is
+// an internet NEG but may not exist (a dynamic block's copy).
+func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanner.Resource, any judge.Verdict, unknown string, maybe []*scanner.Resource, absent bool) {
 	groups := r.Lookup("backend.*.group")
 	any = judge.Fail
 	for _, s := range groups.Slots {
 		v, negs := groupIsInternet(g, s)
-		if s.Whole {
+		maybeAbsent := false
+		switch {
+		case s.Whole:
 			v = judge.Unknown // the backends are a value not known before apply
+		case v == judge.Pass && (s.Unexpanded || s.MaybeMissing):
+			// A backend block of a dynamic whose for_each is not known:
+			// there may be no such backend.
+			v, maybeAbsent = judge.Unknown, true
 		}
 		switch v {
 		case judge.Pass:
 			internet = append(internet, negs...)
 		case judge.Unknown:
 			if unknown == "" {
-				unknown = s.Path
+				unknown, absent = s.Path, maybeAbsent
 				if !s.Whole {
 					maybe = negs
 				}
@@ -114,7 +127,7 @@ func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanne
 		}
 		any = any.Or(v)
 	}
-	return internet, any, unknown, maybe
+	return internet, any, unknown, maybe, absent
 }
 
 // groupIsInternet judges whether a backend group is an internet NEG. The
@@ -138,7 +151,9 @@ func groupIsInternet(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []*scanne
 		return judge.Fail, nil
 	}
 	var negs []*scanner.Resource
-	v := judge.OneOf(cands, func(c *scanner.Resource) judge.Verdict {
+	// An open set (the group may also be one no reference names) is
+	// judged with that unknown outcome among the candidates'.
+	v := scanner.Candidates{Resources: cands, Open: a.RefsOpen}.OneOf(func(c *scanner.Resource) judge.Verdict {
 		if !slices.Contains(negTypes, c.Type) {
 			return judge.Fail
 		}

@@ -31,8 +31,10 @@ func isPublicMember(s string) bool {
 
 // iamBinding is one role granted to members, as an IAM resource states it.
 type iamBinding struct {
-	// Role is "" when it is not known before apply.
-	Role string
+	// Role is "" when it is not known before apply; RoleFrom then names
+	// where it comes from (a variable, a resource), when it can.
+	Role     string
+	RoleFrom string
 	// Members are the members whose value is known, sorted.
 	Members []string
 	// Partial is true when some members are not known before apply, or when
@@ -70,6 +72,8 @@ func bindingOf(role, members scanner.Slot) iamBinding {
 	var out iamBinding
 	if s, ok := scanner.ValueString(role.Value()); ok && role.Known() {
 		out.Role = s
+	} else {
+		out.RoleFrom = originName(role.Attr)
 	}
 	if members.Attr.Null() {
 		return out
@@ -80,6 +84,37 @@ func bindingOf(role, members scanner.Slot) iamBinding {
 		out.Members, out.Partial = nil, true
 	}
 	return out
+}
+
+// originName names the first place a value came from that has a name (a
+// variable, a module argument, a resource), or "".
+func originName(a *scanner.Attr) string {
+	if a == nil {
+		return ""
+	}
+	for _, o := range a.Origins {
+		if o.Name != "" {
+			return scanner.RedactText(o.Name)
+		}
+	}
+	if len(a.Refs) > 0 {
+		return a.Refs[0]
+	}
+	return ""
+}
+
+// blockMayNotExist reports whether a slot's value is known but the block
+// holding it is written only as a dynamic block whose for_each is not
+// known before apply (it may not exist at all), and says so for a message.
+func blockMayNotExist(s scanner.Slot) (string, bool) {
+	if !s.MaybeMissing || s.Attr.Null() || !s.Known() {
+		return "", false
+	}
+	block := s.Path
+	if i := strings.LastIndexByte(block, '.'); i >= 0 {
+		block = block[:i]
+	}
+	return block + " is written only as a dynamic block whose for_each is not known before apply, so it may not exist", true
 }
 
 // maybeAbsent reports whether the block a slot is in may not exist: it stands
@@ -152,35 +187,81 @@ func memberPrivate(s scanner.Slot) (v judge.Verdict, public []string) {
 	return judge.Pass, nil
 }
 
+// policyRead is a policy_data slot read once, for policyBindings and
+// policyPrivate: a known JSON document, or the data.google_iam_policy
+// candidates it refers to, each with the role and members slots of its
+// binding blocks.
+type policyRead struct {
+	// Known is true for a known value: Doc holds its bindings, and NotDoc
+	// is true when it is no policy document.
+	Known  bool
+	NotDoc bool
+	Doc    []policyBinding
+	// Cands are the data sources a value not known before apply may be,
+	// each with its binding slots; Open is true when it may also be a
+	// policy no data source here holds (see scanner.Candidates).
+	Cands []policyCandidate
+	Open  bool
+}
+
+// policyCandidate is one data.google_iam_policy a policy_data may be.
+type policyCandidate struct {
+	Res      *scanner.Resource
+	Bindings []policySlots
+}
+
+// policySlots are the role and members slots of one binding block.
+type policySlots struct{ Role, Members scanner.Slot }
+
+// readPolicy reads a policy_data slot that is set: its document when known,
+// else each data.google_iam_policy it may be, walking each candidate's
+// binding blocks once.
+func readPolicy(g *scanner.Graph, s scanner.Slot) policyRead {
+	if s.Known() {
+		doc, ok := policyDoc(s)
+		return policyRead{Known: true, NotDoc: !ok, Doc: doc}
+	}
+	cands := g.Candidates(s.Attr, "google_iam_policy")
+	out := policyRead{Open: cands.Open}
+	for _, p := range cands.Resources {
+		if p.Mode != scanner.Data {
+			continue
+		}
+		c := policyCandidate{Res: p}
+		for _, sl := range p.Lookup("binding.*.members").Slots {
+			c.Bindings = append(c.Bindings, policySlots{Role: p.Slot(strings.TrimSuffix(sl.Path, "members") + "role"), Members: sl})
+		}
+		out.Cands = append(out.Cands, c)
+	}
+	return out
+}
+
 // policyBindings reads the bindings of a policy_data slot: a known JSON
 // policy document, or the data.google_iam_policy it was taken from. When it
 // may be one of several data sources, every binding is Partial: no member is
-// granted in every outcome.
+// granted in every outcome. unknown is true when there is no data source to
+// read, or the policy may be one that none holds (an open set).
 func policyBindings(g *scanner.Graph, s scanner.Slot) (bs []iamBinding, unknown bool) {
 	if s.Attr.Null() {
 		return nil, false
 	}
-	if s.Known() {
-		doc, ok := policyDoc(s)
-		if !ok {
-			return nil, true
-		}
-		for _, b := range doc {
+	pr := readPolicy(g, s)
+	if pr.Known {
+		for _, b := range pr.Doc {
 			bs = append(bs, iamBinding{Role: b.Role, Members: sortedUnique(b.Members), Sensitive: s.Attr.Sensitive})
 		}
-		return bs, false
+		return bs, pr.NotDoc
 	}
-	docs := policySources(g, s)
-	for _, p := range docs {
-		for _, sl := range p.Lookup("binding.*.members").Slots {
-			b := bindingOf(p.Slot(strings.TrimSuffix(sl.Path, "members")+"role"), sl)
-			if len(docs) > 1 && len(b.Members) > 0 {
+	for _, c := range pr.Cands {
+		for _, sl := range c.Bindings {
+			b := bindingOf(sl.Role, sl.Members)
+			if (len(pr.Cands) > 1 || pr.Open) && len(b.Members) > 0 {
 				b.Members, b.Partial = nil, true
 			}
 			bs = append(bs, b)
 		}
 	}
-	return bs, len(docs) == 0
+	return bs, len(pr.Cands) == 0 || pr.Open
 }
 
 // policyBinding is one binding of a known JSON policy document.
@@ -237,35 +318,23 @@ func policyDocError(s scanner.Slot) string {
 	return "policy_data is not a JSON IAM policy document, so its members cannot be read"
 }
 
-// policySources are the data.google_iam_policy candidates a policy_data not
-// known before apply refers to: several when it is one of several.
-func policySources(g *scanner.Graph, s scanner.Slot) []*scanner.Resource {
-	var out []*scanner.Resource
-	for _, p := range g.FollowAttr(s.Attr, "google_iam_policy") {
-		if p.Mode == scanner.Data {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // policyPrivate judges a policy_data slot as memberPrivate judges members:
 // a known JSON document by its bindings; else the data.google_iam_policy it
 // refers to, each binding block's members (a dynamic binding whose for_each
 // is not known counts only where it must exist); when it is one of several
-// data sources, FAIL needs every candidate public (judge.OneOf). No data
-// source to follow is UNKNOWN.
+// data sources, FAIL needs every candidate public (Candidates.OneOf), and an
+// open set is UNKNOWN. No data source to follow is UNKNOWN.
 func policyPrivate(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []string) {
 	if s.Attr.Null() {
 		return judge.Pass, nil
 	}
-	if s.Known() {
-		doc, ok := policyDoc(s)
-		if !ok {
+	pr := readPolicy(g, s)
+	if pr.Known {
+		if pr.NotDoc {
 			return judge.Unknown, nil
 		}
 		var public []string
-		for _, b := range doc {
+		for _, b := range pr.Doc {
 			for _, m := range b.Members {
 				if isPublicMember(m) {
 					public = append(public, m)
@@ -278,14 +347,17 @@ func policyPrivate(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []string) {
 		return judge.Pass, nil
 	}
 	var public []string
-	v := judge.OneOf(policySources(g, s), func(p *scanner.Resource) judge.Verdict {
+	v := judge.OneOf(pr.Cands, func(c policyCandidate) judge.Verdict {
 		v := judge.Pass // every slot, not judge.All: the message lists every public member
-		for _, sl := range p.Lookup("binding.*.members").Slots {
-			w, pub := memberPrivate(sl)
+		for _, sl := range c.Bindings {
+			w, pub := memberPrivate(sl.Members)
 			v, public = v.And(w), append(public, pub...)
 		}
 		return v
 	})
+	if pr.Open {
+		v = judge.Unknown
+	}
 	if v != judge.Fail {
 		public = nil
 	}

@@ -3,6 +3,8 @@ package scanner
 import (
 	"strconv"
 	"strings"
+
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 // maxCandidateNames bounds the names CandidateNames lists: a value that may
@@ -135,4 +137,39 @@ func (g *Graph) groupCandidates(os []Origin) []Origin {
 		out = append(out, o)
 	}
 	return out
+}
+
+// Candidates are the resources a value may be (a key reference that is one
+// of several keys), and whether it may also be something else.
+type Candidates struct {
+	// Resources are the candidates the graph holds, in the order of the
+	// value's references.
+	Resources []*Resource
+	// Open is true when the value may be other than the candidates: one of
+	// its possible values refers to no resource (an unset variable beside
+	// a reference in coalesce). "Every candidate is wrong" does not make
+	// the value wrong then.
+	Open bool
+}
+
+// Candidates returns the resources a value may be, of the given types
+// when types are given (see FollowAttr), and whether the set is open
+// (Attr.RefsOpen).
+func (g *Graph) Candidates(a *Attr, types ...string) Candidates {
+	if a == nil {
+		return Candidates{}
+	}
+	return Candidates{Resources: g.FollowAttr(a, types...), Open: a.RefsOpen}
+}
+
+// OneOf judges f over the candidates as judge.OneOf does (Pass when f
+// holds for every candidate, Fail when it fails for every one, Unknown
+// otherwise or for none), with an open set adding one more outcome whose
+// verdict is not known: neither Pass nor Fail holds in every outcome then.
+func (c Candidates) OneOf(f func(*Resource) judge.Verdict) judge.Verdict {
+	v := judge.OneOf(c.Resources, f)
+	if c.Open {
+		return judge.Unknown
+	}
+	return v
 }

@@ -5,6 +5,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/casascan/casascan/scanner/judge"
 )
 
 // TestCandidateNames: candidates that are every instance of one resource
@@ -64,5 +67,37 @@ func TestCandidateNames(t *testing.T) {
 	}
 	if s := got[0].String(); s != "one of google_kms_crypto_key.k[*] (kms.tf:12)" {
 		t.Errorf("String = %q", s)
+	}
+}
+
+// TestCandidatesOneOf: a closed candidate set is judged as judge.OneOf
+// judges it; an open one (the value may be something no candidate is)
+// is Unknown whatever the candidates' verdicts, and every candidate is
+// still judged.
+func TestCandidatesOneOf(t *testing.T) {
+	a := &Resource{Address: "google_kms_crypto_key.a", Type: "google_kms_crypto_key", Body: NewBody()}
+	b := &Resource{Address: "google_kms_crypto_key.b", Type: "google_kms_crypto_key", Body: NewBody()}
+	g := &Graph{Resources: []*Resource{a, b}}
+	g.Index()
+	for _, tc := range []struct {
+		open bool
+		v    judge.Verdict
+		want judge.Verdict
+	}{
+		{false, judge.Fail, judge.Fail}, {false, judge.Pass, judge.Pass},
+		{true, judge.Fail, judge.Unknown}, {true, judge.Pass, judge.Unknown},
+	} {
+		attr := &Attr{Name: "k", Value: cty.UnknownVal(cty.String), Refs: []string{a.Address, b.Address, "google_pubsub_topic.t"}, RefsOpen: tc.open}
+		c := g.Candidates(attr, "google_kms_crypto_key")
+		if len(c.Resources) != 2 || c.Open != tc.open {
+			t.Fatalf("Candidates = %+v, want a and b, open %v", c, tc.open)
+		}
+		judged := 0
+		if got := c.OneOf(func(*Resource) judge.Verdict { judged++; return tc.v }); got != tc.want || judged != 2 {
+			t.Errorf("open %v, every candidate %v: OneOf = %v after %d candidates, want %v after 2", tc.open, tc.v, got, judged, tc.want)
+		}
+	}
+	if c := g.Candidates(nil); c.Open || len(c.Resources) != 0 {
+		t.Errorf("Candidates(nil) = %+v", c)
 	}
 }

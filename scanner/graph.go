@@ -49,6 +49,12 @@ type Attr struct {
 	// Sensitive is true when the value came from a sensitive variable, from
 	// TF_VAR_*, or is otherwise never to be printed.
 	Sensitive bool
+	// RefsOpen is true when the value may be something other than the
+	// resources in Refs: it is one of several alternatives not known before
+	// apply, and one of them refers to no resource
+	// (coalesce(var.unset, google_kms_crypto_key.k.id)). Refs are then not
+	// every value it may be (see Graph.Candidates).
+	RefsOpen bool
 	// Origins are the places the value came from that the source recorded
 	// (variables and where they were set, module arguments, provider
 	// defaults), sorted and deduplicated (SortOrigins). References are in
@@ -296,7 +302,7 @@ func bodyFromValue(parent *Attr, v cty.Value) *Body {
 		}
 		body.Attrs[name] = &Attr{
 			Name: name, Value: ev, Range: parent.Range, ExprRange: parent.ExprRange,
-			Refs: refs, Literal: lit, Sensitive: parent.Sensitive, Origins: origins,
+			Refs: refs, Literal: lit, Sensitive: parent.Sensitive, RefsOpen: parent.RefsOpen, Origins: origins,
 		}
 	}
 	return body

@@ -467,16 +467,31 @@ func (s Slot) BoolIs(want bool) judge.Verdict {
 }
 
 // Show renders the slot's value for a message through Display, naming the
-// provider default when it stands in.
+// default when it stands in: "(the provider default)" only where
+// Terraform's provider applies it, to an attribute of a block that is
+// written; for a block that is not written, or a field an export or live
+// record leaves out, it is the API's default.
 func (s Slot) Show() string {
 	if s.Defaulted() {
 		d := s.Default.Value
 		if str, ok := ValueString(d); ok {
-			if s.Default.Deployed {
+			switch {
+			case s.Default.Deployed:
 				return str + " (absent from the record: the API's default)"
+			case s.Block == nil:
+				return str + " (" + s.missingBlock() + " is not written: the API's default)"
 			}
 			return str + " (the provider default)"
 		}
 	}
 	return Display(s.Attr)
+}
+
+// missingBlock names the block the slot's attribute would be in, which is
+// not written: its path without the attribute.
+func (s Slot) missingBlock() string {
+	if i := strings.LastIndexByte(s.Path, '.'); i >= 0 {
+		return s.Path[:i]
+	}
+	return s.Path
 }

@@ -30,6 +30,9 @@ const (
 	OriginEnv OriginKind = "env"
 	// OriginVarDefault is a variable's declared default, at File:Line.
 	OriginVarDefault OriginKind = "variable_default"
+	// OriginUnset is a variable given no value and declared with no
+	// default (Name, declared at File:Line): not known before apply.
+	OriginUnset OriginKind = "unset_variable"
 	// OriginComputed is an attribute of another resource (Name is its
 	// address): known after apply when it is unknown.
 	OriginComputed OriginKind = "computed"
@@ -48,6 +51,10 @@ const (
 	// deployed (exported or live) resource's record leaves out: no
 	// Terraform default is involved. Name, File and Line are the record's.
 	OriginAPIDefault OriginKind = "api_default"
+	// OriginAbsentBlock is a block of the resource that is not written
+	// (Name, its path), so no attribute in it has a value, and no
+	// Terraform default applies to one.
+	OriginAbsentBlock OriginKind = "absent_block"
 	// OriginLiteral is a constant written in the configuration: File:Line is
 	// the attribute's own expression.
 	OriginLiteral OriginKind = "literal"
@@ -61,8 +68,8 @@ const (
 // kindRank orders origins: the nearest place first (the module argument,
 // then what set the variable), then resources, then literals and records.
 var kindRank = map[OriginKind]int{
-	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6,
-	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginAPIDefault: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
+	OriginModuleArg: 1, OriginTFVars: 2, OriginVarFile: 3, OriginVarFlag: 4, OriginEnv: 5, OriginVarDefault: 6, OriginUnset: 6,
+	OriginComputed: 7, OriginOneOf: 7, OriginDataSource: 8, OriginProviderDefault: 9, OriginAPIDefault: 9, OriginAbsentBlock: 9, OriginLiteral: 10, OriginRecord: 11, OriginMore: 12,
 }
 
 // Origin is one place a value came from. It names places, never values, so
@@ -123,6 +130,8 @@ func (o Origin) String() string {
 		return name + ", set by TF_VAR_" + strings.TrimPrefix(o.Name, "var.")
 	case OriginVarDefault:
 		return name + ", its default" + at(" at ")
+	case OriginUnset:
+		return name + ", which has no value" + at(" (declared at ") + closeIf(o.Where())
 	case OriginComputed:
 		return "an attribute of " + o.Name + at(" declared at ")
 	case OriginOneOf:
@@ -142,6 +151,8 @@ func (o Origin) String() string {
 			return "the API's default: the field is absent from the record of " + o.Name + " in " + w
 		}
 		return "the API's default: the field is absent from the record of " + o.Name
+	case OriginAbsentBlock:
+		return "no " + o.Name + " block written in the resource" + at(" at ")
 	case OriginLiteral:
 		return "written" + at(" at ")
 	case OriginRecord:
@@ -163,12 +174,16 @@ func (o Origin) Related() string {
 		return "value set here (" + o.Name + ")"
 	case OriginVarDefault:
 		return "variable declared here, with its default (" + o.Name + ")"
+	case OriginUnset:
+		return "variable declared here, with no value (" + o.Name + ")"
 	case OriginModuleArg:
 		return "module argument set here (" + o.Name + ")"
 	case OriginComputed, OriginDataSource:
 		return "value comes from " + o.Name
 	case OriginOneOf:
 		return "value is one of " + o.Name
+	case OriginAbsentBlock:
+		return "resource declared here, with no " + o.Name + " block"
 	case OriginLiteral:
 		return "value written here"
 	case OriginRecord:
@@ -177,6 +192,14 @@ func (o Origin) Related() string {
 		return "record read here, without the field (" + o.Name + ")"
 	}
 	return string(o.Kind)
+}
+
+// closeIf closes the parenthesis opened before a place, when there is one.
+func closeIf(where string) string {
+	if where == "" {
+		return ""
+	}
+	return ")"
 }
 
 // maxOrigins bounds the origins an attribute keeps: a value built from many

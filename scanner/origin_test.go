@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,6 +76,8 @@ func TestOriginString(t *testing.T) {
 		{Origin{Kind: OriginDataSource, Name: "data.google_x.d"}, "the data source data.google_x.d"},
 		{Origin{Kind: OriginProviderDefault}, "the provider default"},
 		{Origin{Kind: OriginLiteral, File: "main.tf", Line: 4}, "written at main.tf:4"},
+		{Origin{Kind: OriginUnset, Name: "var.role", File: "variables.tf", Line: 2}, "var.role, which has no value (declared at variables.tf:2)"},
+		{Origin{Kind: OriginAbsentBlock, Name: "version_template", File: "kms.tf", Line: 1}, "no version_template block written in the resource at kms.tf:1"},
 		{Origin{Kind: OriginRecord, Name: "//storage.googleapis.com/b", File: "export.ndjson", Line: 8}, "the record of //storage.googleapis.com/b in export.ndjson:8"},
 	}
 	for _, tc := range tests {
@@ -139,5 +142,59 @@ func TestRunProvenance(t *testing.T) {
 		if f.Attribute == "level" && f.Provenance.Value != Redacted {
 			t.Errorf("a check about secrets shows the value %q", f.Provenance.Value)
 		}
+	}
+}
+
+// TestProvenanceDefaultOnlyWhereTerraformApplies: "the provider default"
+// is a finding's provenance, and "(the provider default)" its message's
+// wording, only for an attribute left out of a block that is written in
+// Terraform; a block not written is named as such, and a field an export
+// or live record leaves out is the record's (the API's default).
+func TestProvenanceDefaultOnlyWhereTerraformApplies(t *testing.T) {
+	const path = "version_template.protection_level"
+	key := func(name string, src Source, block bool) *Resource {
+		r := &Resource{Address: "google_kms_crypto_key." + name, Name: name, Type: "google_kms_crypto_key", Body: NewBody(), Source: src,
+			DefRange: hcl.Range{Filename: "kms.tf", Start: hcl.Pos{Line: 3, Column: 1}}}
+		if block {
+			r.Body.Blocks = append(r.Body.Blocks, &Block{Type: "version_template", Body: NewBody()})
+		}
+		return r
+	}
+	written, absent, exported := key("written", SourceTerraform, true), key("absent", SourceTerraform, false), key("exported", SourceExport, true)
+	exported.Record = &Origin{Kind: OriginRecord, Name: "//cloudkms.googleapis.com/k", File: "export.json", Line: 2}
+	g := &Graph{Resources: []*Resource{written, absent, exported}}
+	g.Index()
+	var mu sync.Mutex
+	shown := map[string]string{}
+	res := Run([]*Check{{ID: "GCP-KMS-001", Title: "t", Severity: High, CWE: 320, Measures: []Measure{M4},
+		Types: []string{"google_kms_crypto_key"},
+		Test: func(_ *Graph, r *Resource) []Problem {
+			mu.Lock()
+			shown[r.Name] = r.Slot(path).Show()
+			mu.Unlock()
+			return []Problem{Fail(path, "bad")}
+		}}}, []*Graph{g}, Options{})
+	d, _ := DefaultOf("google_kms_crypto_key", path)
+	apiDefault := *exported.Record
+	apiDefault.Kind = OriginAPIDefault
+	want := map[string]*Provenance{
+		written.Address:  {"SOFTWARE", []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}},
+		absent.Address:   {"(not set)", []Origin{{Kind: OriginAbsentBlock, Name: "version_template"}}},
+		exported.Address: {"SOFTWARE", []Origin{apiDefault}},
+	}
+	got := map[string]*Provenance{}
+	for _, f := range res.Findings {
+		got[f.Resource] = f.Provenance
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("provenance (-want +got):\n%s", diff)
+	}
+	wantShown := map[string]string{
+		"written":  "SOFTWARE (the provider default)",
+		"absent":   "SOFTWARE (version_template is not written: the API's default)",
+		"exported": "SOFTWARE (absent from the record: the API's default)",
+	}
+	if diff := cmp.Diff(wantShown, shown); diff != "" {
+		t.Errorf("Slot.Show (-want +got):\n%s", diff)
 	}
 }

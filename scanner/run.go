@@ -518,18 +518,27 @@ func (r *runner) provenance(f *Finding, c *Check, res *Resource, path string) {
 	}
 	a := res.Body.Get(path)
 	if d := defaultOf(res.Type, path); d != nil && (a.Null() || a.Value == cty.NilVal) {
-		// An attribute left out that the defaults table fills: the value
-		// judged is the provider default, and the table's wording says so.
 		shown, _ := ValueString(d.Value)
-		f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
-		if (res.Source == SourceExport || res.Source == SourceLive) && res.Record != nil {
-			// A deployed resource: the API's default for a field its
-			// record leaves out, not a Terraform default.
-			rec := *res.Record
-			rec.Kind = OriginAPIDefault
-			f.Provenance.Origins = []Origin{rec}
-		} else if res.Source == SourceExport || res.Source == SourceLive {
-			f.Provenance.Origins = []Origin{{Kind: OriginAPIDefault, Name: res.Address}}
+		switch s := res.Slot(path); {
+		case res.Source == SourceExport || res.Source == SourceLive:
+			// A field the export or live record leaves out: the API's
+			// default, never a Terraform default.
+			f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginAPIDefault, Name: res.Address}}}
+			if res.Record != nil {
+				rec := *res.Record
+				rec.Kind = OriginAPIDefault
+				f.Provenance.Origins = []Origin{rec}
+			}
+		case s.Block == nil && s.Path != "" && strings.Contains(s.Path, "."):
+			// The block that would hold the attribute is not written: no
+			// Terraform default applies to it. The finding points at the
+			// resource already, so the origin names no place.
+			f.Provenance = &Provenance{Value: "(not set)", Origins: []Origin{{Kind: OriginAbsentBlock, Name: s.missingBlock()}}}
+		default:
+			// An attribute left out that the defaults table fills: the
+			// value judged is the provider default, and the table's
+			// wording says so.
+			f.Provenance = &Provenance{Value: shown, Origins: []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
 		}
 		return
 	}

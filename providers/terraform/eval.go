@@ -20,6 +20,49 @@ import (
 // module boundaries.
 type refMark struct{ addr string }
 
+// openMark marks a value that may be other than the resources its
+// refMarks name: it is one of several alternatives not known before apply
+// (coalesce past an unknown argument, a condition not known, an index not
+// known), and one of them refers to no resource. It becomes
+// scanner.Attr.RefsOpen: coalesce(var.unset, google_kms_crypto_key.k.id)
+// may be any key the variable names, not only k.
+type openMark struct{}
+
+// openIf returns the marks to add to a value that is one of alts: openMark
+// when some alternative refers to a resource and another refers to none,
+// else nothing. (When none refers to a resource there is no candidate set
+// to be open.)
+func openIf(alts ...cty.Value) cty.ValueMarks {
+	some, none := false, false
+	for _, a := range alts {
+		if carriesRef(a) {
+			some = true
+		} else {
+			none = true
+		}
+	}
+	if some && none {
+		return cty.NewValueMarks(openMark{})
+	}
+	return nil
+}
+
+// carriesRef reports whether v, or any part of it, carries a refMark.
+func carriesRef(v cty.Value) bool {
+	if !v.ContainsMarked() {
+		return false
+	}
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			if _, ok := m.(refMark); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // varMark marks values that come from a variable's value (tfvars, the
 // environment, the command line, a declared default), never written as a
 // literal where they are used. A value with neither varMark nor refMark is
@@ -221,6 +264,8 @@ func (s *scope) variable(name string) cty.Value {
 					File: r.Filename, Line: r.Start.Line}
 			case !found:
 				raw = cty.UnknownVal(decl.ty) // no value: not known before apply
+				origin = &scanner.Origin{Kind: scanner.OriginUnset, Name: "var." + name, Module: scanner.ModulePath(s.steps),
+					File: decl.rng.Filename, Line: decl.rng.Start.Line}
 			}
 		}
 		if decl.defaults != nil {
@@ -300,6 +345,15 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 				return full
 			}
 		}
+		if !cond.IsKnown() {
+			// Either branch may be the value: when one refers to a
+			// resource and the other to none, the candidates are open.
+			full := s.evalTraversals(expr, s.variables(expr), inst)
+			if full.IsKnown() || !carriesRef(full) {
+				return full
+			}
+			return full.WithMarks(openIf(nonNull(s.eval(e.TrueResult, inst), s.eval(e.FalseResult, inst))...))
+		}
 	case *hclsyntax.IndexExpr:
 		if v, ok := s.evalUnknownIndex(expr, e, inst); ok {
 			return v
@@ -314,7 +368,161 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 	if trs == nil {
 		trs = s.variables(expr)
 	}
-	return s.evalTraversals(expr, trs, inst)
+	v := s.evalTraversals(expr, trs, inst)
+	if len(trs) > 0 && nestedConditional(expr) && !v.IsWhollyKnown() && !v.HasMark(openMark{}) && !invalidValue(v) && carriesRef(v) && s.nestedOpen(expr, inst) {
+		return v.WithMarks(cty.NewValueMarks(openMark{}))
+	}
+	return v
+}
+
+// invalidValue reports whether v is what an expression Terraform refuses
+// gave (its error is reported already: nothing is evaluated again).
+func invalidValue(v cty.Value) bool {
+	for m := range v.Marks() {
+		if _, ok := m.(invalidMark); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// nestedOpen reports whether expr holds, below its top, a conditional whose
+// condition is not known before apply and whose branches make an open
+// candidate set (lower(var.c ? k.id : var.x)): HCL evaluates such a
+// conditional itself, with both branches' marks and no openMark. The
+// conditions of other conditionals, index keys, for expressions, splats
+// and try/can are not searched: their conditionals do not choose the
+// value, or cannot be evaluated alone. Counting one that does not choose
+// the value errs towards an open set, so towards UNKNOWN, never FAIL.
+func (s *scope) nestedOpen(expr hcl.Expression, inst instCtx) bool {
+	top, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return false
+	}
+	w := &openWalker{s: s, inst: inst, top: top, skip: map[hclsyntax.Node]bool{}}
+	hclsyntax.Walk(top, w)
+	return w.open
+}
+
+// nestedConditional reports whether a conditional lies below the top of
+// expr, where it may choose the value (not under a for expression, a splat
+// or an index key): most expressions that read a resource are a bare
+// reference, and hold none. It walks the syntax by hand, allocating
+// nothing, since it runs for every expression that reads a resource.
+func nestedConditional(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.ConditionalExpr:
+		return hasConditional(e.TrueResult) || hasConditional(e.FalseResult)
+	case hclsyntax.Expression:
+		return hasConditional(e)
+	}
+	return false
+}
+
+func hasConditional(expr hclsyntax.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.ConditionalExpr:
+		return true
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "try" || e.Name == "can" {
+			return false
+		}
+		for _, a := range e.Args {
+			if hasConditional(a) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateExpr:
+		for _, p := range e.Parts {
+			if hasConditional(p) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		return hasConditional(e.Wrapped)
+	case *hclsyntax.ParenthesesExpr:
+		return hasConditional(e.Expression)
+	case *hclsyntax.BinaryOpExpr:
+		return hasConditional(e.LHS) || hasConditional(e.RHS)
+	case *hclsyntax.UnaryOpExpr:
+		return hasConditional(e.Val)
+	case *hclsyntax.TupleConsExpr:
+		for _, x := range e.Exprs {
+			if hasConditional(x) {
+				return true
+			}
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range e.Items {
+			if hasConditional(it.ValueExpr) {
+				return true
+			}
+		}
+	case *hclsyntax.IndexExpr:
+		return hasConditional(e.Collection)
+	case *hclsyntax.RelativeTraversalExpr:
+		return hasConditional(e.Source)
+	}
+	return false
+}
+
+// openWalker is nestedOpen's walk: depth counts the subtrees being
+// skipped.
+type openWalker struct {
+	s     *scope
+	inst  instCtx
+	top   hclsyntax.Node
+	skip  map[hclsyntax.Node]bool
+	depth int
+	open  bool
+}
+
+func (w *openWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil // a value, not a pointer: never a map key; only under a for expression, which is skipped
+	}
+	if w.skip[n] {
+		w.depth++
+	}
+	if w.depth > 0 || w.open {
+		return nil
+	}
+	switch e := n.(type) {
+	case *hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		w.skip[n] = true
+		w.depth++
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "try" || e.Name == "can" {
+			w.skip[n] = true
+			w.depth++
+		}
+	case *hclsyntax.IndexExpr:
+		w.skip[e.Key] = true
+	case *hclsyntax.ConditionalExpr:
+		w.skip[e.Condition] = true
+		if n == w.top {
+			return nil // evalNarrow judged the top one
+		}
+		if cond, _ := w.s.eval(e.Condition, w.inst).UnmarkDeep(); !cond.IsKnown() {
+			t, f := w.s.eval(e.TrueResult, w.inst), w.s.eval(e.FalseResult, w.inst)
+			w.open = openIf(nonNull(t, f)...) != nil || t.HasMark(openMark{}) || f.HasMark(openMark{})
+			// Each branch's own conditionals were judged by its
+			// evaluation (evalNarrow): walking them again would evaluate
+			// nested conditionals once per level, exponentially.
+			w.skip[e.TrueResult], w.skip[e.FalseResult] = true, true
+		}
+	}
+	return nil
+}
+
+func (w *openWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil
+	}
+	if w.skip[n] {
+		w.depth--
+	}
+	return nil
 }
 
 // evalUnknownIndex evaluates expr, which is ie or a traversal of ie's
@@ -331,9 +539,70 @@ func (s *scope) evalUnknownIndex(expr hcl.Expression, ie *hclsyntax.IndexExpr, i
 	if full.IsKnown() {
 		return full, true
 	}
-	_, marks := s.eval(ie.Collection, inst).UnmarkDeep()
+	coll := s.eval(ie.Collection, inst)
+	_, marks := coll.UnmarkDeep()
 	_, kmarks := key.UnmarkDeep()
+	var rel hcl.Traversal
+	if rt, ok := expr.(*hclsyntax.RelativeTraversalExpr); ok {
+		rel = rt.Traversal
+	}
+	if _, ok := marks[openMark{}]; !ok && carriesRef(coll) && !everyElementRefers(coll, rel) {
+		return full.WithMarks(marks, kmarks, cty.NewValueMarks(openMark{})), true
+	}
 	return full.WithMarks(marks, kmarks), true
+}
+
+// everyElementRefers reports whether every element of a collection (with
+// rel applied to it, when the index is followed by a traversal) refers to
+// a resource, so a value that is one of them, not known which, is one of
+// their resources and nothing else. A collection marked as a whole (a
+// function's result), or whose elements cannot be listed, counts as
+// referring: its marks are all there is to go by.
+func everyElementRefers(coll cty.Value, rel hcl.Traversal) bool {
+	c, own := coll.Unmark()
+	if carriesRefMark(own) {
+		return true
+	}
+	if !c.IsKnown() || c.IsNull() || !c.CanIterateElements() {
+		return true
+	}
+	for it := c.ElementIterator(); it.Next(); {
+		_, ev := it.Element()
+		if v, ok := traverseMarked(ev, rel); ok && !carriesRef(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// traverseMarked applies a relative traversal to v, keeping the marks met
+// on the way; ok is false when a step does not apply (that element cannot
+// be the value).
+func traverseMarked(v cty.Value, rel hcl.Traversal) (cty.Value, bool) {
+	var met []cty.ValueMarks
+	for _, step := range rel {
+		u, m := v.Unmark()
+		met = append(met, m)
+		next, diags := step.TraversalStep(u)
+		if diags.HasErrors() {
+			return cty.NilVal, false
+		}
+		v = next
+	}
+	return v.WithMarks(met...), true
+}
+
+// nonNull drops the values known to be null: a branch that is null is no
+// value to refer to.
+func nonNull(vs ...cty.Value) []cty.Value {
+	out := vs[:0]
+	for _, v := range vs {
+		if u, _ := v.Unmark(); u.IsKnown() && u.IsNull() {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // evalTraversals is eval for a caller that has the expression's traversals.

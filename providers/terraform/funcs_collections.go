@@ -114,14 +114,20 @@ var coalesceFunc = newFunc(function.Spec{
 			a, marks := marked.Unmark()
 			if !a.IsKnown() {
 				// Any argument from here on may be the value.
+				// When one of them refers to a resource and another to
+				// none, the value may be other than those resources.
 				out := cty.ValueMarks{}
+				var alts []cty.Value
 				for _, rest := range args[i:] {
-					_, m := rest.UnmarkDeep()
+					r, m := rest.UnmarkDeep()
 					for k := range m {
 						out[k] = struct{}{}
 					}
+					if !r.IsKnown() || !r.IsNull() && !(r.Type() == cty.String && r.AsString() == "") {
+						alts = append(alts, rest)
+					}
 				}
-				return cty.UnknownVal(retType).WithMarks(out, sens), nil
+				return cty.UnknownVal(retType).WithMarks(out, sens, openIf(alts...)), nil
 			}
 			if a.IsNull() {
 				continue
@@ -176,7 +182,7 @@ var indexFunc = newFunc(function.Spec{
 var lookupFunc = function.New(&function.Spec{
 	Params: []function.Parameter{
 		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
-		{Name: "key", Type: cty.String},
+		{Name: "key", Type: cty.String, AllowUnknown: true},
 	},
 	VarParam: &function.Parameter{
 		Name: "default", Type: cty.DynamicPseudoType,
@@ -189,6 +195,9 @@ var lookupFunc = function.New(&function.Spec{
 		// lookup(var.keys, "mail", google_kms_crypto_key.soft.id) with the
 		// key present refers to no key.
 		m, marks := args[0].Unmark()
+		if !args[1].IsKnown() {
+			return lookupUnknownKey(args, retType), nil
+		}
 		key := args[1].AsString()
 		switch ty := m.Type(); {
 		case ty.IsObjectType() && ty.HasAttribute(key):
@@ -203,6 +212,41 @@ var lookupFunc = function.New(&function.Spec{
 		return cty.NilVal, function.NewArgErrorf(1, "lookup failed to find key %q", key)
 	},
 })
+
+// lookupUnknownKey is lookup with a key not known before apply: any
+// element, or the default, may be the value, so it carries the marks of
+// every one (the resources it may refer to), and an open candidate set
+// when one refers to a resource and another to none.
+func lookupUnknownKey(args []cty.Value, retType cty.Type) cty.Value {
+	_, all := args[0].UnmarkDeep()
+	out := []cty.ValueMarks{all}
+	if m, own := args[0].Unmark(); !carriesRefMark(own) && m.IsKnown() && !m.IsNull() && m.CanIterateElements() {
+		var alts []cty.Value
+		for it := m.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			alts = append(alts, ev)
+		}
+		if len(args) == 3 {
+			alts = append(alts, args[2])
+		}
+		out = append(out, openIf(nonNull(alts...)...))
+	}
+	if len(args) == 3 {
+		_, dm := args[2].UnmarkDeep()
+		out = append(out, dm)
+	}
+	return cty.UnknownVal(retType).WithMarks(out...)
+}
+
+// carriesRefMark reports whether marks hold a refMark.
+func carriesRefMark(marks cty.ValueMarks) bool {
+	for m := range marks {
+		if _, ok := m.(refMark); ok {
+			return true
+		}
+	}
+	return false
+}
 
 func lookupType(args []cty.Value) (cty.Type, error) {
 	if len(args) > 3 {

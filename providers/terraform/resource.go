@@ -202,20 +202,19 @@ func (s *scope) expandForEach(expr hcl.Expression, e expansion) instanceKeys {
 		s.skipped("invalid for_each of "+what, "for_each must be a map or a set of strings", expr.Range())
 		return instanceKeys{}
 	}
+	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
+	// Sensitive keys are refused before any instance is charged: the one
+	// instance judged in their place is all the budget pays for.
+	if _, sens := cmarks[sensitiveMark]; sens || isSet && anySensitiveElement(coll) {
+		return s.sensitiveExpansion(expr, what)
+	}
 	n := int64(min(plain.LengthInt(), maxInstances))
 	if !s.take(n, e) {
 		return s.overLimit(n, "for_each", expr, e)
 	}
 	var out instanceKeys
-	coll, cmarks := v.Unmark() // a marked collection cannot be iterated; its marks go to each element
-	if _, sens := cmarks[sensitiveMark]; sens {
-		return s.sensitiveExpansion(expr, what)
-	}
 	for it := coll.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
-		if isSet && ev.HasMark(sensitiveMark) {
-			return s.sensitiveExpansion(expr, what)
-		}
 		ev = ev.WithMarks(cmarks)
 		if isSet {
 			k = ev
@@ -238,6 +237,20 @@ func (s *scope) expandForEach(expr hcl.Expression, e expansion) instanceKeys {
 		out.insts = append(out.insts, instCtx{each: cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(ks).WithMarks(taintOnly(cmarks)), "value": ev})})
 	}
 	return out
+}
+
+// anySensitiveElement reports whether an element of a set is sensitive:
+// the element is the key.
+func anySensitiveElement(set cty.Value) bool {
+	if !set.ContainsMarked() {
+		return false
+	}
+	for it := set.ElementIterator(); it.Next(); {
+		if _, ev := it.Element(); ev.HasMark(sensitiveMark) {
+			return true
+		}
+	}
+	return false
 }
 
 // instances expands a resource block into its instances, once.
@@ -649,6 +662,9 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	refs, sens := refsOf(marks)
 	a := &scanner.Attr{Name: name, Value: plain, Range: rng, ExprRange: expr.Range(), Refs: refs, Sensitive: sens,
 		Literal: true, Origins: originsOf(marks)}
+	if _, open := marks[openMark{}]; open && len(refs) > 0 {
+		a.RefsOpen = true
+	}
 	s.noteInvalid(a, marks)
 	if len(s.litArgs) > 0 {
 		a.Origins = s.literalArgOrigins(trs, a.Origins)

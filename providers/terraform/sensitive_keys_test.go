@@ -178,3 +178,54 @@ func TestFunctionErrorsHideSensitiveArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitiveForEachChargesNoInstances: a sensitive for_each is refused
+// before its elements are charged to the instance budget, so a large
+// sensitive map gives the sensitivity error, not an instance-limit one,
+// and leaves the budget to the rest of the tree.
+func TestSensitiveForEachChargesNoInstances(t *testing.T) {
+	dir := t.TempDir()
+	src := `variable "m" {
+  sensitive = true
+  default   = { for i in range(11) : "k${i}" => "v${i}" }
+}
+variable "s" {
+  type      = set(string)
+  default   = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]
+}
+resource "google_pubsub_topic" "map" {
+  for_each = var.m
+  name     = each.value
+}
+resource "google_pubsub_topic" "set" {
+  for_each = toset([for x in var.s : sensitive(x)])
+  name     = each.key
+}
+resource "google_pubsub_topic" "rest" {
+  count = 8
+  name  = "r${count.index}"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), dir, Options{Base: dir, Limits: Limits{Instances: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sensitive := 0
+	for _, d := range g.Diagnostics {
+		if strings.Contains(d.Summary, "limit") {
+			t.Errorf("a sensitive for_each was charged to the budget: %v", d)
+		}
+		if strings.Contains(d.Summary, "is sensitive") {
+			sensitive++
+		}
+	}
+	if sensitive != 2 {
+		t.Errorf("%d sensitive for_each errors, want 2; diagnostics: %v", sensitive, g.Diagnostics)
+	}
+	if g.Lookup("google_pubsub_topic.rest[7]") == nil {
+		t.Error("the instances after the sensitive for_each did not fit the budget")
+	}
+}

@@ -42,7 +42,8 @@ const JSONSchemaVersion = "1"
 //	      "value": "SOFTWARE",          // as shown: "(redacted)" for a secret, "(known after apply)"
 //	      "origins": [{                 // where it came from, nearest first
 //	        "kind": "tfvars",           // module_argument, tfvars, var_file, var_flag, env, variable_default,
-//	                                    // computed, data_source, provider_default, api_default, literal, record, more
+//	                                    // unset_variable, computed, one_of, data_source, provider_default,
+//	                                    // api_default, absent_block, literal, record, more
 //	        "name": "var.protection",   // the variable, resource or record
 //	        "module": "module.kms",     // the module instance of a module's variable
 //	        "file": "envs/prod/terraform.tfvars", "line": 3}]},

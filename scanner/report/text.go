@@ -2,6 +2,8 @@ package report
 
 import (
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/casascan/casascan/scanner"
@@ -105,16 +107,8 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	if note := provenanceNote(f); note != "" {
 		t.field("value", clean(note))
 	}
-	for _, rel := range f.Related {
-		label := "related"
-		if rel.Kind == "module" {
-			label = "via"
-		}
-		what := rel.Message
-		if what == "" {
-			what = rel.Address
-		}
-		t.field(label, clean(what)+" at "+t.paint(ansiDim, clean(rel.String())))
+	for _, rel := range relatedLines(f.Related) {
+		t.field(rel.label, clean(rel.what)+" at "+t.paint(ansiDim, clean(rel.at)))
 	}
 	if why := oneLine(c.Why, whyWidth); why != "" {
 		t.field("why", clean(why))
@@ -127,6 +121,63 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	if note := expiredNote(f); note != "" {
 		t.field("note", t.paint(severityStyle[scanner.Medium], clean(note)+"; it no longer suppresses this finding"))
 	}
+}
+
+// relatedLine is one "related" or "via" line of a finding.
+type relatedLine struct {
+	label, what, at string
+	addrs           []string // the resources named, for a line of resources
+}
+
+// maxRelatedNames bounds the resources one related line names; the rest
+// are counted.
+const maxRelatedNames = 4
+
+// relatedLines prints each related place once: the candidates of a value
+// that is one of several instances of one block (google_kms_crypto_key.k
+// ["drive"], k["mail"]) are all at that block's line, and make one line
+// naming them, not one line each; a place given twice is printed once.
+func relatedLines(rels []scanner.Location) []relatedLine {
+	var out []relatedLine
+	at := map[string]int{}
+	for _, rel := range rels {
+		label := "related"
+		if rel.Kind == "module" {
+			label = "via"
+		}
+		what := rel.Message
+		if what == "" {
+			what = rel.Address
+		}
+		key := label + "\x00" + rel.Kind + "\x00" + rel.String()
+		i, seen := at[key]
+		if !seen {
+			at[key] = len(out)
+			line := relatedLine{label: label, what: what, at: rel.String()}
+			if rel.Kind == "resource" && rel.Address != "" {
+				line.addrs = []string{rel.Address}
+			}
+			out = append(out, line)
+			continue
+		}
+		l := &out[i]
+		if l.addrs == nil || rel.Kind != "resource" || rel.Address == "" {
+			if !slices.Contains(strings.Split(l.what, "; "), what) {
+				l.what += "; " + what
+			}
+			continue
+		}
+		if slices.Contains(l.addrs, rel.Address) {
+			continue
+		}
+		l.addrs = append(l.addrs, rel.Address)
+		names := l.addrs
+		if len(names) > maxRelatedNames {
+			names = append(names[:maxRelatedNames-1:maxRelatedNames-1], strconv.Itoa(len(l.addrs)-(maxRelatedNames-1))+" more")
+		}
+		l.what = "related resources " + strings.Join(names, ", ")
+	}
+	return out
 }
 
 // field prints a labelled value, wrapped to the width under its label.

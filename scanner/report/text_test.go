@@ -1,8 +1,12 @@
 package report
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -76,5 +80,47 @@ func TestTextNoFailures(t *testing.T) {
 	want := "casascan 1.0.0: 1 checks, 1 results\n\nNo failing findings.\n\nSummary: 0 failed, 1 passed, 0 ignored, 0 unknown, 0 out of scope\n"
 	if out != want {
 		t.Errorf("text output =\n%s\nwant\n%s", out, want)
+	}
+}
+
+// TestTextRelatedOnce: a value that is one of several instances of one
+// block relates the finding to each instance, all at the block's line; the
+// text report prints that place once, naming them, and a place given twice
+// once (golden: testdata/text_related.golden).
+func TestTextRelatedOnce(t *testing.T) {
+	rel := func(addr string, line int) scanner.Location {
+		return scanner.Location{File: "main.tf", StartLine: line, StartCol: 1, EndLine: line, EndCol: 40,
+			Address: addr, Kind: "resource", Message: "related resource " + addr}
+	}
+	f := finding(checkKMS006, scanner.StatusFail, "google_storage_bucket.b", "google_storage_bucket", "encryption.default_kms_key_name",
+		"encryption.default_kms_key_name is one of google_kms_crypto_key.k[*], all SOFTWARE", loc("main.tf", 17, 5, 17, 60, "google_storage_bucket.b"))
+	f.Related = []scanner.Location{
+		moduleCall("mail|archive"), moduleCall("mail|archive"),
+		rel(`google_kms_crypto_key.k["drive"]`, 7), rel(`google_kms_crypto_key.k["mail"]`, 7), rel(`google_kms_crypto_key.k["drive"]`, 7),
+		rel("google_kms_crypto_key.other", 30),
+	}
+	many := finding(checkKMS006, scanner.StatusFail, "google_storage_bucket.c", "google_storage_bucket", "encryption.default_kms_key_name",
+		"encryption.default_kms_key_name is one of google_kms_crypto_key.n[*], all SOFTWARE", loc("main.tf", 40, 5, 40, 60, "google_storage_bucket.c"))
+	for i := range 6 {
+		many.Related = append(many.Related, rel("google_kms_crypto_key.n["+string(rune('0'+i))+"]", 35))
+	}
+	res := &scanner.Result{Tool: scanner.Tool{Name: "casascan", Version: "1.2.3"}, Checks: []*scanner.Check{checkKMS006},
+		Findings: []scanner.Finding{f, many}}
+	got := render(t, "text", res, Options{})
+	path := filepath.Join("testdata", "text_related.golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("text output differs from %s (-want +got):\n%s", path, diff)
+	}
+	if n := strings.Count(string(got), `k["drive"]`); n != 1 {
+		t.Errorf(`google_kms_crypto_key.k["drive"] is named %d times, want once`, n)
 	}
 }
