@@ -55,17 +55,49 @@ func (s Source) Files() (paths, shown []string, err error) {
 	return paths, shown, nil
 }
 
-// Load reads, validates and compiles the check files of sources. builtin
-// are the IDs already taken. Any problem is an error (every problem found,
-// joined), and no check is returned: a scan must not judge anything with a
-// check set the user did not mean.
-func Load(sources []Source, builtin []string) ([]*scanner.Check, error) {
-	taken := map[string]string{}
-	for _, id := range builtin {
-		taken[id] = "a built-in check"
+// Options are what Load needs besides the files.
+type Options struct {
+	// Reserved says what an ID already names, or "" when a custom check
+	// may take it: casascan's own check IDs and the tfsec/trivy IDs that
+	// map to them (checks.MapIgnoreID), whose ignore comments would
+	// otherwise suppress two checks at once. nil reserves nothing but the
+	// GCP- prefix, which Parse refuses.
+	Reserved func(id string) string
+	// Budget bounds the cost of every evaluation of the checks loaded
+	// together (one scan), over all resources; 0 is DefaultBudget.
+	Budget uint64
+}
+
+// Loaded is a compiled check and the file it came from.
+type Loaded struct {
+	Check *scanner.Check
+	// Path is the file's path in its source's tree; Shown names it.
+	Path, Shown string
+}
+
+// Load reads, validates and compiles the check files of sources. Any
+// problem is an error (every problem found, joined), and no check is
+// returned: a scan must not judge anything with a check set the user did
+// not mean. The checks are sorted by ID and share one cost budget.
+func Load(sources []Source, opts Options) ([]*scanner.Check, error) {
+	ls, err := LoadFiles(sources, opts)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]*scanner.Check, len(ls))
+	for i, l := range ls {
+		out[i] = l.Check
+	}
+	return out, nil
+}
+
+// LoadFiles is Load, keeping the file each check came from (casascan
+// checks test runs a check on the fixtures beside its file).
+func LoadFiles(sources []Source, opts Options) ([]Loaded, error) {
+	taken := map[string]string{}
+	budget := newBudget(opts.Budget)
 	var errs []error
-	var out []*scanner.Check
+	var out []Loaded
 	files := 0
 	seenFile := map[string]bool{}
 	for _, src := range sources {
@@ -91,7 +123,7 @@ func Load(sources []Source, builtin []string) ([]*scanner.Check, error) {
 				errs = append(errs, &Error{File: shown[i], Msg: err.Error()})
 				continue
 			}
-			spec, err := Parse(shown[i], b)
+			spec, err := parse(shown[i], b, opts.Reserved)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -102,17 +134,17 @@ func Load(sources []Source, builtin []string) ([]*scanner.Check, error) {
 				continue
 			}
 			taken[spec.ID] = spec.File
-			c, err := Compile(spec)
+			c, err := compileIn(spec, budget)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			out = append(out, c)
+			out = append(out, Loaded{Check: c, Path: p, Shown: shown[i]})
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool { return out[i].Check.ID < out[j].Check.ID })
 	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 func (c *cli) checksCommand() *cobra.Command {
 	var markdown bool
 	var checkDirs []string
+	var config string
 	cmd := &cobra.Command{
 		Use:   "checks [ID]",
 		Short: "List the checks, or explain one (why it matters, how to fix, the fixed Terraform)",
@@ -24,9 +25,10 @@ func (c *cli) checksCommand() *cobra.Command {
   casascan checks AVD-GCP-0039
   casascan checks --markdown > docs/checks.md`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: completeCheckID,
+		ValidArgsFunction: c.completeCheckID,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			customs, err := c.workdirCustomChecks(checkDirs)
+			defer c.closeTrees()
+			customs, err := c.plainCustomChecks(nil, &scanFlags{checkDirs: checkDirs, config: config})
 			if err != nil {
 				return err
 			}
@@ -58,7 +60,8 @@ func (c *cli) checksCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "write the reference of every check as Markdown (docs/checks.md)")
-	cmd.Flags().StringArrayVar(&checkDirs, "check-dir", nil, "also list custom checks from `DIR` or file (besides ./.casascan/checks; repeatable)")
+	cmd.Flags().StringArrayVar(&checkDirs, "check-dir", nil, "also list custom checks from `DIR` or file (besides ./.casascan/checks and custom-checks: of .casascan.yaml; repeatable)")
+	cmd.Flags().StringVar(&config, "config", "", "configuration `FILE` whose custom-checks: are listed (default: ./.casascan.yaml)")
 	cmd.AddCommand(c.checksTestCommand())
 	return cmd
 }

@@ -23,7 +23,7 @@ import (
 
 func (c *cli) checksTestCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "test DIR|FILE ...",
+		Use:   "test [DIR|FILE ...]",
 		Short: "Run custom checks on their own pass/ and fail/ Terraform fixtures",
 		Long: `Test runs each custom check (a YAML file, see docs/custom-checks.md) on
 the Terraform fixtures next to it: pass/ and fail/, each a Terraform root
@@ -31,13 +31,15 @@ module or a directory of them. In fail/, each line marked "# want: ID" must
 get a FAIL finding of the check and no other line may; "# unknown: ID"
 marks an UNKNOWN one. In pass/, the check must judge at least one resource
 and find nothing unmarked. A directory is searched for check files
-recursively (pass/ and fail/ trees excepted).
+recursively (pass/ and fail/ trees excepted). With no argument, it tests
+the custom checks a scan of the working directory loads: .casascan/checks
+and custom-checks: of .casascan.yaml.
 
 Exit codes: 0 every case as marked, 1 a case differs, 2 a check file or a
 fixture cannot be read.`,
 		Example: `  casascan checks test .casascan/checks
   casascan checks test fixtures/custom/central-key-ring/check.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.testChecks(cmd.Context(), args)
 		},
@@ -53,10 +55,16 @@ type checkCase struct {
 
 func (c *cli) testChecks(ctx context.Context, args []string) error {
 	defer c.closeTrees()
-	var cases []checkCase
-	taken := map[string]string{}
-	for _, id := range builtinIDs() {
-		taken[id] = "a built-in check"
+	var sources []custom.Source
+	if len(args) == 0 {
+		// The checks a scan of the working directory would load.
+		p, cfg, err := c.plainPlan(nil, &scanFlags{})
+		if err != nil {
+			return err
+		}
+		if sources, err = c.customSources(p, cfg); err != nil {
+			return err
+		}
 	}
 	for _, arg := range args {
 		files, tree, err := c.checkFilesUnder(arg)
@@ -64,25 +72,27 @@ func (c *cli) testChecks(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, f := range files {
-			cs, err := custom.Load([]custom.Source{{Tree: tree, Path: f, Shown: c.display(f)}}, nil)
-			if err != nil {
-				return &exitError{code: exitUsage, err: err}
-			}
-			for _, ch := range cs {
-				if by := taken[ch.ID]; by != "" {
-					return usageErrorf("%s: id %s is already taken by %s", c.display(f), ch.ID, by)
-				}
-				taken[ch.ID] = c.display(f)
-				more, err := fixtureCases(ch, filepath.Dir(f))
-				if err != nil {
-					return usageErrorf("%s: %v", c.display(f), err)
-				}
-				cases = append(cases, more...)
-			}
+			sources = append(sources, custom.Source{Tree: tree, Path: f, Shown: c.display(f)})
 		}
 	}
+	loaded, err := custom.LoadFiles(sources, custom.Options{Reserved: reservedID})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	var cases []checkCase
+	for _, l := range loaded {
+		more, err := fixtureCases(l.Check, filepath.Dir(l.Path))
+		if err != nil {
+			return usageErrorf("%s: %v", l.Shown, err)
+		}
+		cases = append(cases, more...)
+	}
 	if len(cases) == 0 {
-		return usageErrorf("no custom check files (.yaml) under %s", strings.Join(args, ", "))
+		where := strings.Join(args, ", ")
+		if len(args) == 0 {
+			where = custom.DirName + " or custom-checks: of .casascan.yaml"
+		}
+		return usageErrorf("no custom check files (.yaml) under %s", where)
 	}
 	failed := 0
 	var b strings.Builder
