@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -145,7 +146,8 @@ func listChecks(w io.Writer, all []*scanner.Check) error {
 		example = all[0].ID
 	}
 	fmt.Fprintf(&b, "%d checks. Explain one: casascan checks %s\n", len(all), example)
-	_, err := io.WriteString(w, b.String())
+	// A custom check's title comes from the tree.
+	_, err := io.WriteString(w, safetext.Lines(b.String()))
 	return err
 }
 

@@ -152,6 +152,29 @@ func TestCustomCheckForeignID(t *testing.T) {
 	}
 }
 
+// TestChecksEscapesCustomText: a custom check's title, why and fix reach
+// the terminal of casascan checks inert: no line starts a GitHub Actions
+// workflow command.
+func TestChecksEscapesCustomText(t *testing.T) {
+	check := strings.Replace(customKeyRing, "title: Key rings are in an allowed European region", "title: 'Regions ##[error]fake'", 1)
+	check = strings.Replace(check, "why: Keys stay in the region of our agreement.", "why: |\n  ::add-mask::x\n  ##[group]y", 1)
+	dir := customWorkspace(t, map[string]string{".casascan/checks/regions.yaml": check})
+	for _, args := range [][]string{{"checks"}, {"checks", "ACME-KMS-002"}} {
+		code, out, errOut := runIn(t, dir, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		if strings.Contains(out, "##[") {
+			t.Errorf("%v: a workflow command reached the output:\n%s", args, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(l, " \t"), "::") {
+				t.Errorf("%v: line %q starts a workflow command", args, l)
+			}
+		}
+	}
+}
+
 func writeFile(dir, name, data string) error {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
