@@ -71,7 +71,9 @@ type Options struct {
 // Loaded is a compiled check and the file it came from.
 type Loaded struct {
 	Check *scanner.Check
-	// Path is the file's path in its source's tree; Shown names it.
+	// Tree is the tree the file was read through; Path is the file's
+	// path in it, and Shown names it.
+	Tree        *treefs.FS
 	Path, Shown string
 }
 
@@ -139,7 +141,7 @@ func LoadFiles(sources []Source, opts Options) ([]Loaded, error) {
 				errs = append(errs, err)
 				continue
 			}
-			out = append(out, Loaded{Check: c, Path: p, Shown: shown[i]})
+			out = append(out, Loaded{Check: c, Tree: src.Tree, Path: p, Shown: shown[i]})
 		}
 	}
 	if len(errs) > 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -49,8 +50,9 @@ fixture cannot be read.`,
 // checkCase is one fixture root of one custom check.
 type checkCase struct {
 	check *scanner.Check
-	kind  string // "pass" or "fail"
-	dir   string // absolute
+	kind  string     // "pass" or "fail"
+	dir   string     // absolute
+	tree  *treefs.FS // the check file's tree: every fixture read goes through it
 }
 
 func (c *cli) testChecks(ctx context.Context, args []string) error {
@@ -81,7 +83,7 @@ func (c *cli) testChecks(ctx context.Context, args []string) error {
 	}
 	var cases []checkCase
 	for _, l := range loaded {
-		more, err := fixtureCases(l.Check, filepath.Dir(l.Path))
+		more, err := fixtureCases(l.Tree, l.Check, filepath.Dir(l.Path))
 		if err != nil {
 			return usageErrorf("%s: %v", l.Shown, err)
 		}
@@ -170,14 +172,18 @@ func (c *cli) checkFilesUnder(arg string) ([]string, *treefs.FS, error) {
 }
 
 // fixtureCases are the pass/ and fail/ cases next to a check file: each
-// is a Terraform root module, or a directory of them.
-func fixtureCases(ch *scanner.Check, dir string) ([]checkCase, error) {
+// is a Terraform root module, or a directory of them, read through the
+// check file's tree (a fixture linked out of it is refused).
+func fixtureCases(tree *treefs.FS, ch *scanner.Check, dir string) ([]checkCase, error) {
 	var out []checkCase
 	for _, kind := range []string{"pass", "fail"} {
 		kd := filepath.Join(dir, kind)
-		entries, err := os.ReadDir(kd)
-		if err != nil {
+		entries, err := tree.ReadDir(kd)
+		if errors.Is(err, fs.ErrNotExist) && !treefs.IsOutside(err) {
 			return nil, fmt.Errorf("check %s has no %s/ fixtures beside it (want %s with Terraform marked # want: %s)", ch.ID, kind, kind+"/", ch.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %s/: %v", ch.ID, kind, pathErr(err))
 		}
 		hasTF := false
 		var subs []string
@@ -197,7 +203,7 @@ func fixtureCases(ch *scanner.Check, dir string) ([]checkCase, error) {
 		}
 		sort.Strings(subs)
 		for _, s := range subs {
-			out = append(out, checkCase{check: ch, kind: kind, dir: s})
+			out = append(out, checkCase{check: ch, kind: kind, dir: s, tree: tree})
 		}
 	}
 	return out, nil
@@ -208,10 +214,7 @@ var caseMarker = regexp.MustCompile(`(?:#|//)\s*(want|unknown):\s*(.*)$`)
 // runCase loads one fixture and compares the check's findings with its
 // markers; it returns the differences.
 func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
-	tree, err := c.tree(cc.dir)
-	if err != nil {
-		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
-	}
+	tree := cc.tree
 	graphs, err := terraform.LoadTree(ctx, cc.dir, terraform.Options{Base: cc.dir, FS: tree, MapIgnoreID: checks.MapIgnoreID})
 	if err != nil {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -181,4 +182,28 @@ func writeFile(dir, name, data string) error {
 		return err
 	}
 	return os.WriteFile(p, []byte(data), 0o644)
+}
+
+// TestChecksTestFixturesStayInTree: checks test reads a check's fixtures
+// through the check file's tree: a pass/ linked out of it is refused, not
+// scanned.
+func TestChecksTestFixturesStayInTree(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	outside := t.TempDir()
+	if err := writeFile(outside, "main.tf", customTree); err != nil {
+		t.Fatal(err)
+	}
+	dir := customWorkspace(t, map[string]string{
+		"policy/regions.yaml": customKeyRing,
+		"policy/fail/main.tf": "resource \"google_kms_key_ring\" \"r\" {\n  name     = \"r\"\n  location = \"us-east1\" # want: ACME-KMS-002\n}\n",
+	})
+	if err := os.Symlink(outside, filepath.Join(dir, "policy", "pass")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runIn(t, dir, "checks", "test", "policy")
+	if code != 2 || !strings.Contains(errOut, "policy/regions.yaml: check ACME-KMS-002: pass/:") || strings.Contains(out, "ok") {
+		t.Fatalf("exit %d, want 2 naming pass/\n%s\n%s", code, out, errOut)
+	}
 }
