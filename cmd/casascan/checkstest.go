@@ -16,6 +16,7 @@ import (
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/checks/custom"
+	"github.com/casascan/casascan/checks/fixture"
 	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/terraform"
@@ -209,19 +210,25 @@ func fixtureCases(tree *treefs.FS, ch *scanner.Check, dir string) ([]checkCase, 
 	return out, nil
 }
 
-var caseMarker = regexp.MustCompile(`(?:#|//)\s*(want|unknown):\s*(.*)$`)
+// markerID tells a check ID in a marker from a resource address (which
+// holds a dot): custom IDs, casascan's and tfsec's.
+var markerID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$`)
 
 // runCase loads one fixture and compares the check's findings with its
-// markers; it returns the differences.
+// markers (the grammar of the built-in checks' fixtures, package
+// fixture); it returns the differences.
 func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 	tree := cc.tree
 	graphs, err := terraform.LoadTree(ctx, cc.dir, terraform.Options{Base: cc.dir, FS: tree, MapIgnoreID: checks.MapIgnoreID})
 	if err != nil {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), err)
 	}
-	want := map[string]string{} // file:line → FAIL or UNKNOWN
+	var problems []string
+	want := map[string]string{} // file:line, or file:line ADDRESS → FAIL or UNKNOWN
+	byAddr := map[string]bool{} // file:line whose markers name addresses
 	err = tree.WalkDir(cc.dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
+		isJSON := strings.HasSuffix(p, ".tf.json")
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || isJSON) {
 			return err
 		}
 		src, err := tree.ReadFile(p)
@@ -230,17 +237,25 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		}
 		rel, _ := filepath.Rel(cc.dir, p)
 		for i, line := range strings.Split(string(src), "\n") {
-			m := caseMarker.FindStringSubmatch(line)
-			if m == nil {
-				continue
+			key := filepath.ToSlash(rel) + ":" + strconv.Itoa(i+1)
+			ms, err := fixture.Line(line, isJSON, markerID.MatchString)
+			if err != nil {
+				problems = append(problems, key+": "+err.Error())
 			}
-			for _, id := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '"' }) {
-				if strings.EqualFold(id, cc.check.ID) {
-					status := "FAIL"
-					if m[1] == "unknown" {
-						status = "UNKNOWN"
-					}
-					want[filepath.ToSlash(rel)+":"+strconv.Itoa(i+1)] = status
+			for _, mk := range ms {
+				if !strings.EqualFold(mk.ID, cc.check.ID) {
+					continue
+				}
+				status := "FAIL"
+				if mk.Kind == "unknown" {
+					status = "UNKNOWN"
+				}
+				if len(mk.Addrs) == 0 {
+					want[key] = status
+				}
+				for _, a := range mk.Addrs {
+					byAddr[key] = true
+					want[key+" "+a] = status
 				}
 			}
 		}
@@ -250,7 +265,6 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
 	}
 	res := scanner.Run([]*scanner.Check{cc.check}, graphs, scanner.Options{Now: c.now(), CheckIDs: []string{cc.check.ID}})
-	var problems []string
 	for _, d := range res.Diagnostics {
 		if d.Severity == scanner.DiagError {
 			problems = append(problems, "error: "+d.String())
@@ -259,16 +273,19 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 	got := map[string]string{}
 	passes := 0
 	for _, f := range res.Findings {
+		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
+		if byAddr[key] {
+			key += " " + f.Resource
+		}
 		switch f.Status {
 		case scanner.StatusPass:
 			passes++
 			continue
 		case scanner.StatusFail, scanner.StatusIgnored:
-			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "FAIL"
+			got[key] = "FAIL"
 		case scanner.StatusUnknown:
-			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "UNKNOWN"
+			got[key] = "UNKNOWN"
 		}
-		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
 		if want[key] != got[key] {
 			why := f.Message
 			if f.Reason != "" && f.Status == scanner.StatusUnknown {

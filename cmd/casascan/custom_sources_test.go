@@ -207,3 +207,40 @@ func TestChecksTestFixturesStayInTree(t *testing.T) {
 		t.Fatalf("exit %d, want 2 naming pass/\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestChecksTestMarkerGrammar: checks test reads the markers of the
+// built-in fixtures (package fixture): a "//" property in .tf.json, the
+// addresses a marker lists, IDs separated by commas.
+func TestChecksTestMarkerGrammar(t *testing.T) {
+	dir := customWorkspace(t, map[string]string{
+		"policy/regions.yaml": customKeyRing,
+		"policy/pass/main.tf": "resource \"google_kms_key_ring\" \"r\" {\n  name     = \"r\"\n  location = \"europe-west1\"\n}\n",
+		"policy/fail/json/main.tf.json": `{"resource": {"google_kms_key_ring": {"r": {
+  "name": "r",
+  "location": "us-east1", "//": "want: ACME-KMS-002"}}}}
+`,
+		"policy/fail/each/main.tf": `resource "google_kms_key_ring" "r" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+  location = each.key == "a" ? "us-east1" : "europe-west1" # want: GCP-KMS-001, ACME-KMS-002 google_kms_key_ring.r["a"]
+}
+`,
+	})
+	code, out, errOut := runIn(t, dir, "checks", "test", "policy")
+	if code != 0 || !strings.Contains(out, "3 cases, 0 failed") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// The address is checked: a marker naming the wrong instance fails.
+	if err := writeFile(dir, "policy/fail/each/main.tf", strings.ReplaceAll(`resource "google_kms_key_ring" "r" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+  location = each.key == "a" ? "us-east1" : "europe-west1" # want: ACME-KMS-002 google_kms_key_ring.r[~b~]
+}
+`, "~", `"`)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runIn(t, dir, "checks", "test", "policy")
+	if code != 1 || !strings.Contains(out, `main.tf:4 google_kms_key_ring.r["a"]: unexpected FAIL`) || !strings.Contains(out, `main.tf:4 google_kms_key_ring.r["b"]: want FAIL, got nothing`) {
+		t.Fatalf("wrong address: exit %d\n%s", code, out)
+	}
+}
