@@ -92,3 +92,22 @@ func TestBudgetBoundsCostlyScan(t *testing.T) {
 		t.Errorf("%d resources judged, %d stopped by the budget; want 1 to 5 and the rest", judged, budget)
 	}
 }
+
+// TestLoadRefusesLargeFile: a check file over MaxFileSize is an error
+// naming it, refused by its size before it is read.
+func TestLoadRefusesLargeFile(t *testing.T) {
+	dir := t.TempDir()
+	big := "id: ACME-B-001\n# " + strings.Repeat("x", MaxFileSize) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "big.yaml"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := treefs.Open(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	_, err = Load([]Source{{Tree: tree, Path: dir, Shown: "checks"}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "checks/big.yaml: larger than 64 KiB") {
+		t.Fatalf("got %v", err)
+	}
+}

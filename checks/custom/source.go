@@ -117,7 +117,15 @@ func LoadFiles(sources []Source, opts Options) ([]Loaded, error) {
 				errs = append(errs, fmt.Errorf("%s: more than %d custom check files", src.Shown, MaxFiles))
 				break
 			}
-			b, err := src.Tree.ReadFile(p)
+			// Sized before it is read: the tree's own cap is far larger.
+			var b []byte
+			fi, err := src.Tree.Stat(p)
+			if err == nil && fi.Size() > MaxFileSize {
+				err = fmt.Errorf("larger than %d KiB", MaxFileSize>>10)
+			}
+			if err == nil {
+				b, err = src.Tree.ReadFile(p)
+			}
 			if err == nil && len(b) > MaxFileSize {
 				err = fmt.Errorf("larger than %d KiB", MaxFileSize>>10)
 			}
