@@ -13,15 +13,6 @@ import (
 	"github.com/casascan/casascan/scanner"
 )
 
-// builtinIDs are the IDs of casascan's own checks.
-func builtinIDs() []string {
-	var ids []string
-	for _, ch := range checks.All() {
-		ids = append(ids, ch.ID)
-	}
-	return ids
-}
-
 // catalog is every check a scan knows: the built-in ones and the custom
 // ones, sorted by ID.
 func catalog(customs []*scanner.Check) []*scanner.Check {
