@@ -29,13 +29,13 @@ func (c *cli) checksCommand() *cobra.Command {
 		ValidArgsFunction: c.completeCheckID,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			defer c.closeTrees()
-			customs, err := c.plainCustomChecks(nil, &scanFlags{checkDirs: checkDirs, config: config})
-			if err != nil {
-				return err
-			}
-			all := catalog(customs)
-			if markdown {
-				all = checks.All() // the reference of casascan's own checks
+			all := checks.All() // --markdown: the reference of casascan's own checks
+			if !markdown {
+				customs, err := c.plainCustomChecks(nil, &scanFlags{checkDirs: checkDirs, config: config})
+				if err != nil {
+					return err
+				}
+				all = catalog(customs)
 			}
 			switch {
 			case markdown && len(args) > 0:

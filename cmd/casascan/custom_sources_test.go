@@ -244,3 +244,17 @@ func TestChecksTestMarkerGrammar(t *testing.T) {
 		t.Fatalf("wrong address: exit %d\n%s", code, out)
 	}
 }
+
+// TestChecksMarkdownIgnoresCustomChecks: the reference of casascan's own
+// checks is written whatever the working directory's custom checks or
+// configuration hold.
+func TestChecksMarkdownIgnoresCustomChecks(t *testing.T) {
+	dir := customWorkspace(t, map[string]string{".casascan/checks/bad.yaml": "id: [\n", ".casascan.yaml": "nonsense: 1\n"})
+	code, out, errOut := runIn(t, dir, "checks", "--markdown")
+	if code != 0 || !strings.Contains(out, "GCP-KMS-001") || strings.Contains(out, "ACME-") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := runIn(t, dir, "checks"); code != 2 || !strings.Contains(errOut, "bad.yaml") && !strings.Contains(errOut, "nonsense") {
+		t.Errorf("checks: exit %d, want 2 naming the problem\n%s", code, errOut)
+	}
+}
