@@ -17,8 +17,10 @@ func IsCheckFile(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
-// Source is where check files come from: one file or a directory of
-// them (not recursive), read through a tree.
+// Source is where check files come from: one file, or a directory and
+// its subdirectories (a check per directory, with its pass/ and fail/
+// fixtures beside it, is the layout casascan checks test runs), read
+// through a tree.
 type Source struct {
 	Tree *treefs.FS
 	// Path is absolute; Shown names it in messages.
@@ -28,7 +30,10 @@ type Source struct {
 	Optional bool
 }
 
-// Files lists the check files a source names, with the names to show.
+// Files lists the check files a source names, with the names to show: the
+// file, or the check files under the directory, sorted, leaving out
+// pass/ and fail/ fixtures and hidden directories (but .casascan).
+// Directories linked to are not followed.
 func (s Source) Files() (paths, shown []string, err error) {
 	fi, err := s.Tree.Stat(s.Path)
 	switch {
@@ -41,16 +46,33 @@ func (s Source) Files() (paths, shown []string, err error) {
 	case !fi.IsDir():
 		return nil, nil, fmt.Errorf("%s: not a check file or a directory of them", s.Shown)
 	}
-	entries, err := s.Tree.ReadDir(s.Path)
+	err = s.Tree.WalkDir(s.Path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != s.Path && (name == "pass" || name == "fail" || (strings.HasPrefix(name, ".") && name != ".casascan")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !IsCheckFile(name) {
+			return nil
+		}
+		if len(paths) >= MaxFiles {
+			return fmt.Errorf("more than %d custom check files", MaxFiles)
+		}
+		rel, err := filepath.Rel(s.Path, p)
+		if err != nil {
+			return err
+		}
+		paths = append(paths, p)
+		shown = append(shown, filepath.ToSlash(filepath.Join(s.Shown, rel)))
+		return nil
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", s.Shown, err)
-	}
-	for _, e := range entries {
-		if e.IsDir() || !IsCheckFile(e.Name()) {
-			continue
-		}
-		paths = append(paths, filepath.Join(s.Path, e.Name()))
-		shown = append(shown, filepath.ToSlash(filepath.Join(s.Shown, e.Name())))
 	}
 	return paths, shown, nil
 }

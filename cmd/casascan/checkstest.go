@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -69,15 +68,11 @@ func (c *cli) testChecks(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	for _, arg := range args {
-		files, tree, err := c.checkFilesUnder(arg)
-		if err != nil {
-			return err
-		}
-		for _, f := range files {
-			sources = append(sources, custom.Source{Tree: tree, Path: f, Shown: c.display(f)})
-		}
+	more, err := c.checkDirSources("", args)
+	if err != nil {
+		return err
 	}
+	sources = append(sources, more...)
 	loaded, err := custom.LoadFiles(sources, custom.Options{Reserved: reservedID})
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -123,53 +118,6 @@ func (c *cli) testChecks(ctx context.Context, args []string) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
-}
-
-// checkFilesUnder lists the check files arg names: the file, or the
-// check files under the directory (not inside pass/ or fail/ fixtures,
-// not in hidden directories but .casascan).
-func (c *cli) checkFilesUnder(arg string) ([]string, *treefs.FS, error) {
-	abs := c.abs(arg)
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	root := abs
-	if !fi.IsDir() {
-		root = filepath.Dir(abs)
-	}
-	tree, err := c.tree(root)
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	if !fi.IsDir() {
-		return []string{abs}, tree, nil
-	}
-	var files []string
-	err = tree.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			n := d.Name()
-			if p != abs && (n == "pass" || n == "fail" || (strings.HasPrefix(n, ".") && n != ".casascan")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if custom.IsCheckFile(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
-			if len(files) >= custom.MaxFiles {
-				return fmt.Errorf("more than %d check files", custom.MaxFiles)
-			}
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	sort.Strings(files)
-	return files, tree, nil
 }
 
 // fixtureCases are the pass/ and fail/ cases next to a check file: each

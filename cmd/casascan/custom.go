@@ -59,7 +59,7 @@ func (c *cli) customSources(p *scanPlan, cfg *config.Config) ([]custom.Source, e
 			sources = append(sources, custom.Source{Tree: tree, Path: cc, Shown: c.display(cc)})
 		}
 	}
-	more, err := c.checkDirSources(p.flags.checkDirs)
+	more, err := c.checkDirSources("--check-dir ", p.flags.checkDirs)
 	if err != nil {
 		return nil, err
 	}
@@ -81,15 +81,17 @@ func (c *cli) customChecks(p *scanPlan, cfg *config.Config) ([]*scanner.Check, e
 	return cs, nil
 }
 
-// checkDirSources are the --check-dir paths: each read through a tree of
-// its own (the path was named by the user, not found in the scanned tree).
-func (c *cli) checkDirSources(dirs []string) ([]custom.Source, error) {
+// checkDirSources are check files or directories named on the command
+// line (--check-dir, the arguments of checks test; flag prefixes them in
+// messages): each read through a tree of its own (the path was named by
+// the user, not found in the scanned tree).
+func (c *cli) checkDirSources(flag string, dirs []string) ([]custom.Source, error) {
 	var out []custom.Source
 	for _, d := range dirs {
 		abs := c.abs(d)
 		fi, err := os.Stat(abs)
 		if err != nil {
-			return nil, usageErrorf("--check-dir %s: %v", d, pathErr(err))
+			return nil, usageErrorf("%s%s: %v", flag, d, pathErr(err))
 		}
 		root := abs
 		if !fi.IsDir() {
@@ -97,7 +99,7 @@ func (c *cli) checkDirSources(dirs []string) ([]custom.Source, error) {
 		}
 		tree, err := c.tree(root)
 		if err != nil {
-			return nil, usageErrorf("--check-dir %s: %v", d, pathErr(err))
+			return nil, usageErrorf("%s%s: %v", flag, d, pathErr(err))
 		}
 		out = append(out, custom.Source{Tree: tree, Path: abs, Shown: c.display(abs)})
 	}

@@ -258,3 +258,29 @@ func TestChecksMarkdownIgnoresCustomChecks(t *testing.T) {
 		t.Errorf("checks: exit %d, want 2 naming the problem\n%s", code, errOut)
 	}
 }
+
+// TestCustomCheckSubdirectories: scan, checks and checks test read a
+// directory of checks the same way, subdirectories included (one check
+// per directory with its fixtures beside it), pass/ and fail/ left out:
+// --check-dir fixtures/custom loads the documented examples.
+func TestCustomCheckSubdirectories(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runIn(t, root, "checks", "--check-dir", "fixtures/custom")
+	for _, id := range []string{"ACME-KMS-001", "ACME-LBL-001", "ACME-KMS-002", "ACME-SQL-001", "ACME-TLS-001"} {
+		if code != 0 || !strings.Contains(out, id) {
+			t.Errorf("checks --check-dir fixtures/custom: exit %d, %s missing\n%s\n%s", code, id, out, errOut)
+		}
+	}
+	dir := customWorkspace(t, map[string]string{
+		".casascan/checks/regions.yaml":           "",
+		".casascan/checks/team/regions.yaml":      customKeyRing,
+		".casascan/checks/team/pass/ignored.yaml": "not: a check\n",
+	})
+	code, out, errOut = runIn(t, dir, "scan", ".", "--format", "json")
+	if code != 1 || len(findingsOf(t, out, "ACME-KMS-002")) != 3 {
+		t.Fatalf("scan: exit %d\n%s", code, errOut)
+	}
+}
