@@ -1,38 +1,25 @@
 package checks
 
 import (
-	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/casascan/casascan/checks/fixture"
 	"github.com/casascan/casascan/scanner"
 )
 
-// marker is one expectation written in a fixture file: Kind "want" for a
-// FAIL finding, "unknown" for an UNKNOWN one, of check ID, optionally on
-// exactly the resources Addrs.
-type marker struct {
-	Kind  string
-	ID    string
-	Addrs []string
-}
+// marker is one expectation written in a fixture file (fixture.Marker:
+// the grammar casascan checks test reads too).
+type marker = fixture.Marker
 
 // markers maps "file:line" (file relative to the case, forward slashes) to
 // the markers on that line.
 type markers map[string][]marker
-
-var (
-	// hclMarker is a # or // comment holding want: or unknown:.
-	hclMarker = regexp.MustCompile(`(?:#|//)\s*((?:want|unknown):.*)$`)
-	// jsonMarker is a "//" comment property of a .tf.json file.
-	jsonMarker = regexp.MustCompile(`"//"\s*:\s*("(?:[^"\\]|\\.)*")`)
-)
 
 // readMarkers reads the markers of every .tf and .tf.json file under dir,
 // modules included.
@@ -52,12 +39,8 @@ func readMarkers(t *testing.T, dir string) markers {
 			return err
 		}
 		for i, line := range strings.Split(string(src), "\n") {
-			text, ok := markerText(line, strings.HasSuffix(path, ".json"))
-			if !ok {
-				continue
-			}
 			key := filepath.ToSlash(rel) + ":" + strconv.Itoa(i+1)
-			m[key] = append(m[key], parseMarker(t, key, text)...)
+			m[key] = append(m[key], parseMarkers(t, key, line, strings.HasSuffix(path, ".json"))...)
 		}
 		return nil
 	})
@@ -67,49 +50,20 @@ func readMarkers(t *testing.T, dir string) markers {
 	return m
 }
 
-// markerText returns the "want: ..." text of a line, if it has a marker.
-func markerText(line string, isJSON bool) (string, bool) {
-	if !isJSON {
-		sub := hclMarker.FindStringSubmatch(line)
-		if sub == nil {
-			return "", false
-		}
-		return sub[1], true
-	}
-	sub := jsonMarker.FindStringSubmatch(line)
-	if sub == nil {
-		return "", false
-	}
-	var s string
-	if err := json.Unmarshal([]byte(sub[1]), &s); err != nil {
-		return "", false
-	}
-	s = strings.TrimSpace(s)
-	return s, strings.HasPrefix(s, "want:") || strings.HasPrefix(s, "unknown:")
-}
-
-// parseMarker splits "want: ID [ADDR...] [ID [ADDR...]] [unknown: ...]".
-func parseMarker(t *testing.T, key, text string) []marker {
+// parseMarkers reads the markers of one line; every ID must name a check
+// of the catalog.
+func parseMarkers(t *testing.T, key, line string, isJSON bool) []marker {
 	t.Helper()
-	var out []marker
-	kind := ""
-	for _, tok := range strings.Fields(text) {
-		switch {
-		case tok == "want:" || tok == "unknown:":
-			kind = strings.TrimSuffix(tok, ":")
-		case tok == "#" || tok == "//":
-		case catalogID.MatchString(tok):
-			if ByID(tok) == nil {
-				t.Errorf("%s: marker names unknown check %s", key, tok)
-			}
-			out = append(out, marker{Kind: kind, ID: tok})
-		case len(out) == 0:
-			t.Errorf("%s: marker %q: %q before any check ID", key, text, tok)
-		default:
-			out[len(out)-1].Addrs = append(out[len(out)-1].Addrs, tok)
+	ms, err := fixture.Line(line, isJSON, catalogID.MatchString)
+	if err != nil {
+		t.Errorf("%s: %v", key, err)
+	}
+	for _, mk := range ms {
+		if ByID(mk.ID) == nil {
+			t.Errorf("%s: marker names unknown check %s", key, mk.ID)
 		}
 	}
-	return out
+	return ms
 }
 
 // expected renders the markers of one kind for one check as
@@ -168,39 +122,4 @@ func sortedEntries(m map[string][]string) map[string][]string {
 		sort.Strings(v)
 	}
 	return m
-}
-
-func TestMarkerParsing(t *testing.T) {
-	for _, tc := range []struct {
-		line   string
-		isJSON bool
-		want   []marker
-	}{
-		{`resource "google_storage_bucket" "b" { # want: GCP-ENC-001`, false, []marker{{"want", "GCP-ENC-001", nil}}},
-		{`  kms_key_name = "" // want: GCP-ENC-005`, false, []marker{{"want", "GCP-ENC-005", nil}}},
-		{`resource "x" "b" { # want: GCP-ENC-001 google_storage_bucket.b["a"] google_storage_bucket.b["b"]`, false,
-			[]marker{{"want", "GCP-ENC-001", []string{`google_storage_bucket.b["a"]`, `google_storage_bucket.b["b"]`}}}},
-		{`disk {} # want: GCP-ENC-004 GCP-ENC-020 unknown: GCP-KMS-006`, false,
-			[]marker{{"want", "GCP-ENC-004", nil}, {"want", "GCP-ENC-020", nil}, {"unknown", "GCP-KMS-006", nil}}},
-		{`"b": { "//": "want: GCP-ENC-001 google_storage_bucket.b[\"x\"]", "name": "b" },`, true,
-			[]marker{{"want", "GCP-ENC-001", []string{`google_storage_bucket.b["x"]`}}}},
-		{`"//": "just a comment",`, true, nil},
-		{`# a comment that wants nothing`, false, nil},
-		{`url = "https://example.com/want"`, false, nil},
-	} {
-		t.Run(tc.line, func(t *testing.T) {
-			var got []marker
-			if text, ok := markerText(tc.line, tc.isJSON); ok {
-				got = parseMarker(t, "f:1", text)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
-			}
-			for i := range got {
-				if got[i].Kind != tc.want[i].Kind || got[i].ID != tc.want[i].ID || strings.Join(got[i].Addrs, " ") != strings.Join(tc.want[i].Addrs, " ") {
-					t.Errorf("marker %d = %+v, want %+v", i, got[i], tc.want[i])
-				}
-			}
-		})
-	}
 }

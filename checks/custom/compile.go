@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
@@ -26,9 +27,35 @@ const (
 	// CostLimit bounds one evaluation of fails_when on one resource: past
 	// it the evaluation stops and the resource is not judged.
 	CostLimit = 1_000_000
+	// DefaultBudget bounds the cost of every evaluation of the custom
+	// checks of one scan, over all resources: CostLimit bounds one
+	// resource, and a hostile check costing just under it on each of many
+	// resources must not hang CI either. Past it, what is left is not
+	// judged (each resource says so, and the scan is incomplete).
+	DefaultBudget = 25 * CostLimit
 	// recursionLimit bounds the nesting of the expression's syntax.
 	recursionLimit = 48
 )
+
+// budget is the cost left to the checks loaded together; safe for
+// concurrent use.
+type budget struct {
+	limit uint64
+	spent atomic.Uint64
+}
+
+func newBudget(limit uint64) *budget {
+	if limit == 0 {
+		limit = DefaultBudget
+	}
+	return &budget{limit: limit}
+}
+
+// charge spends cost; false once the budget is spent.
+func (b *budget) charge(cost uint64) bool { return b.spent.Add(cost) <= b.limit }
+
+// left reports whether anything is left to spend.
+func (b *budget) left() bool { return b.spent.Load() < b.limit }
 
 // Internal functions the has() and refs() macros expand to. A user may
 // not call them: their names are not identifiers CEL accepts in source.
@@ -110,14 +137,18 @@ func refsMacro(eh cel.MacroExprFactory, _ ast.Expr, args []ast.Expr) (ast.Expr, 
 
 // program is a compiled fails_when.
 type program struct {
-	prg   cel.Program
-	spec  *Spec
-	paths []string // the attribute paths fails_when reads (attributePaths)
+	prg    cel.Program
+	spec   *Spec
+	paths  []string // the attribute paths fails_when reads (attributePaths)
+	budget *budget  // shared by the checks loaded together
 }
 
-// Compile compiles a parsed check into a scanner.Check. Errors name the
-// file, line and column of the expression's problem.
-func Compile(s *Spec) (*scanner.Check, error) {
+// Compile compiles a parsed check into a scanner.Check, with a cost
+// budget of its own (Load gives the checks it loads one budget together).
+// Errors name the file, line and column of the expression's problem.
+func Compile(s *Spec) (*scanner.Check, error) { return compileIn(s, newBudget(0)) }
+
+func compileIn(s *Spec, b *budget) (*scanner.Check, error) {
 	e, err := env()
 	if err != nil {
 		return nil, fmt.Errorf("building the CEL environment: %w", err)
@@ -144,7 +175,7 @@ func Compile(s *Spec) (*scanner.Check, error) {
 	if err != nil {
 		return nil, s.exprError(1, 0, "fails_when: "+err.Error())
 	}
-	p := &program{prg: prg, spec: s, paths: attributePaths(a.NativeRep().Expr())}
+	p := &program{prg: prg, spec: s, paths: attributePaths(a.NativeRep().Expr()), budget: b}
 	return &scanner.Check{
 		ID: s.ID, Title: s.Title, Severity: s.Severity, CWE: s.CWE, ASVS: s.ASVS, CASA: s.CASA,
 		Measures: s.Measures, Types: s.Types,

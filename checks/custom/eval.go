@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 
@@ -209,18 +210,21 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 			unknown = append(unknown, fmt.Sprintf("which resources references refer to (more than %d combinations)", maxRuns))
 			break
 		}
+		if !p.budget.left() {
+			failure = errBudget
+			break
+		}
 		ev.startRun()
 		out, det, err := p.prg.Eval(act)
+		cost := p.charge(det)
 		if err != nil {
 			failure = err.Error()
 			break
 		}
-		if det != nil && det.ActualCost() != nil {
-			// The runs over combinations of references share one limit.
-			if spent += *det.ActualCost(); spent > CostLimit {
-				failure = "cost limit exceeded over the combinations of references"
-				break
-			}
+		// The runs over combinations of references share one limit.
+		if spent += cost; spent > CostLimit {
+			failure = "cost limit exceeded over the combinations of references"
+			break
 		}
 		switch v := out.(type) {
 		case types.Bool:
@@ -277,6 +281,20 @@ func (p *program) test(g *scanner.Graph, r *scanner.Resource) []scanner.Problem 
 	return nil
 }
 
+// errBudget is the failure of an evaluation the scan's budget refused.
+const errBudget = "custom checks budget spent"
+
+// charge spends an evaluation's cost from the scan's budget and returns
+// it (CostLimit when CEL did not track it: the most it may have cost).
+func (p *program) charge(det *cel.EvalDetails) uint64 {
+	cost := uint64(CostLimit)
+	if det != nil && det.ActualCost() != nil {
+		cost = *det.ActualCost()
+	}
+	p.budget.charge(cost)
+	return cost
+}
+
 func capNames(names []string) string {
 	if len(names) > maxNames {
 		names = append(names[:maxNames-1:maxNames-1], fmt.Sprintf("%d more", len(names)-(maxNames-1)))
@@ -298,6 +316,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // sensitive value (or referring to one that does) only the kind of error
 // is kept.
 func (p *program) safeError(ev *evaluation, r *scanner.Resource, msg string) string {
+	if msg == errBudget {
+		return fmt.Sprintf("the custom checks of this scan spent their total cost budget of %d (%d per resource at most); what is left is not judged", p.budget.limit, CostLimit)
+	}
 	if strings.Contains(msg, "cost limit exceeded") {
 		return fmt.Sprintf("the evaluation stopped at the cost limit of %d (comprehensions nested too deep, or strings or lists built too large)", CostLimit)
 	}

@@ -100,8 +100,11 @@ var (
 // Parse decodes and validates one check file (src, shown as file); it
 // does not compile fails_when (Compile does). Every problem found is
 // returned, joined.
-func Parse(file string, src []byte) (*Spec, error) {
-	d := &decoder{file: file}
+func Parse(file string, src []byte) (*Spec, error) { return parse(file, src, nil) }
+
+// parse is Parse, refusing the IDs reserved names (Options.Reserved).
+func parse(file string, src []byte, reserved func(string) string) (*Spec, error) {
+	d := &decoder{file: file, reserved: reserved}
 	s := &Spec{File: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -239,8 +242,9 @@ func dedupe(ss []string) []string {
 }
 
 type decoder struct {
-	file string
-	errs []error
+	file     string
+	errs     []error
+	reserved func(id string) string
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
@@ -335,6 +339,8 @@ func (d *decoder) checkID(v *yaml.Node, id string) {
 	case id == "":
 	case strings.HasPrefix(strings.ToUpper(id), "GCP-"):
 		d.errorf(v, "id %s: IDs starting with GCP- belong to casascan's own checks; use your organization's prefix, for example ACME-KMS-001", strconv.Quote(id))
+	case d.reserved != nil && d.reserved(id) != "":
+		d.errorf(v, "id %s is taken: it is %s; use your organization's prefix, for example ACME-KMS-001", strconv.Quote(id), d.reserved(id))
 	case len(id) > 64 || !idPattern.MatchString(id):
 		d.errorf(v, "id %s: want upper-case letters and digits in parts joined by - (for example ACME-KMS-001)", strconv.Quote(id))
 	}

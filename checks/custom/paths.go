@@ -63,10 +63,14 @@ func (p *program) decisivePath(ev *evaluation, root *object, act map[string]any)
 		if tried++; tried > maxDecisive {
 			break
 		}
+		if !p.budget.left() {
+			break
+		}
 		o.m[key] = ev.unknown("resource." + path)
 		ev.forced = nil
 		ev.startRun()
-		out, _, err := p.prg.Eval(act)
+		out, det, err := p.prg.Eval(act)
+		p.charge(det)
 		o.m[key] = old
 		if err == nil && out != types.True {
 			return path

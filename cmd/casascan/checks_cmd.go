@@ -10,12 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 )
 
 func (c *cli) checksCommand() *cobra.Command {
 	var markdown bool
 	var checkDirs []string
+	var config string
 	cmd := &cobra.Command{
 		Use:   "checks [ID]",
 		Short: "List the checks, or explain one (why it matters, how to fix, the fixed Terraform)",
@@ -24,15 +26,16 @@ func (c *cli) checksCommand() *cobra.Command {
   casascan checks AVD-GCP-0039
   casascan checks --markdown > docs/checks.md`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: completeCheckID,
+		ValidArgsFunction: c.completeCheckID,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			customs, err := c.workdirCustomChecks(checkDirs)
-			if err != nil {
-				return err
-			}
-			all := catalog(customs)
-			if markdown {
-				all = checks.All() // the reference of casascan's own checks
+			defer c.closeTrees()
+			all := checks.All() // --markdown: the reference of casascan's own checks
+			if !markdown {
+				customs, err := c.plainCustomChecks(nil, &scanFlags{checkDirs: checkDirs, config: config})
+				if err != nil {
+					return err
+				}
+				all = catalog(customs)
 			}
 			switch {
 			case markdown && len(args) > 0:
@@ -58,7 +61,8 @@ func (c *cli) checksCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "write the reference of every check as Markdown (docs/checks.md)")
-	cmd.Flags().StringArrayVar(&checkDirs, "check-dir", nil, "also list custom checks from `DIR` or file (besides ./.casascan/checks; repeatable)")
+	cmd.Flags().StringArrayVar(&checkDirs, "check-dir", nil, "also list custom checks from `DIR` or file (besides ./.casascan/checks and custom-checks: of .casascan.yaml; repeatable)")
+	cmd.Flags().StringVar(&config, "config", "", "configuration `FILE` whose custom-checks: are listed (default: ./.casascan.yaml)")
 	cmd.AddCommand(c.checksTestCommand())
 	return cmd
 }
@@ -142,7 +146,8 @@ func listChecks(w io.Writer, all []*scanner.Check) error {
 		example = all[0].ID
 	}
 	fmt.Fprintf(&b, "%d checks. Explain one: casascan checks %s\n", len(all), example)
-	_, err := io.WriteString(w, b.String())
+	// A custom check's title comes from the tree.
+	_, err := io.WriteString(w, safetext.Lines(b.String()))
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -45,7 +46,9 @@ func explainCheck(w io.Writer, chk *scanner.Check) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nWhere it does not apply, say why on the line above the block:\n    # casascan:ignore:%s -- reason\n", chk.ID)
-	_, err := io.WriteString(w, b.String())
+	// A custom check's text comes from the tree: no line of it may reach
+	// a terminal or CI log as a control sequence or workflow command.
+	_, err := io.WriteString(w, safetext.Lines(strings.ReplaceAll(b.String(), "\t", "    ")))
 	return err
 }
 

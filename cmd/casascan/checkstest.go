@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/checks/custom"
+	"github.com/casascan/casascan/checks/fixture"
 	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/providers/terraform"
@@ -23,7 +24,7 @@ import (
 
 func (c *cli) checksTestCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "test DIR|FILE ...",
+		Use:   "test [DIR|FILE ...]",
 		Short: "Run custom checks on their own pass/ and fail/ Terraform fixtures",
 		Long: `Test runs each custom check (a YAML file, see docs/custom-checks.md) on
 the Terraform fixtures next to it: pass/ and fail/, each a Terraform root
@@ -31,13 +32,15 @@ module or a directory of them. In fail/, each line marked "# want: ID" must
 get a FAIL finding of the check and no other line may; "# unknown: ID"
 marks an UNKNOWN one. In pass/, the check must judge at least one resource
 and find nothing unmarked. A directory is searched for check files
-recursively (pass/ and fail/ trees excepted).
+recursively (pass/ and fail/ trees excepted). With no argument, it tests
+the custom checks a scan of the working directory loads: .casascan/checks
+and custom-checks: of .casascan.yaml.
 
 Exit codes: 0 every case as marked, 1 a case differs, 2 a check file or a
 fixture cannot be read.`,
 		Example: `  casascan checks test .casascan/checks
   casascan checks test fixtures/custom/central-key-ring/check.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.testChecks(cmd.Context(), args)
 		},
@@ -47,42 +50,47 @@ fixture cannot be read.`,
 // checkCase is one fixture root of one custom check.
 type checkCase struct {
 	check *scanner.Check
-	kind  string // "pass" or "fail"
-	dir   string // absolute
+	kind  string     // "pass" or "fail"
+	dir   string     // absolute
+	tree  *treefs.FS // the check file's tree: every fixture read goes through it
 }
 
 func (c *cli) testChecks(ctx context.Context, args []string) error {
 	defer c.closeTrees()
-	var cases []checkCase
-	taken := map[string]string{}
-	for _, id := range builtinIDs() {
-		taken[id] = "a built-in check"
-	}
-	for _, arg := range args {
-		files, tree, err := c.checkFilesUnder(arg)
+	var sources []custom.Source
+	if len(args) == 0 {
+		// The checks a scan of the working directory would load.
+		p, cfg, err := c.plainPlan(nil, &scanFlags{})
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			cs, err := custom.Load([]custom.Source{{Tree: tree, Path: f, Shown: c.display(f)}}, nil)
-			if err != nil {
-				return &exitError{code: exitUsage, err: err}
-			}
-			for _, ch := range cs {
-				if by := taken[ch.ID]; by != "" {
-					return usageErrorf("%s: id %s is already taken by %s", c.display(f), ch.ID, by)
-				}
-				taken[ch.ID] = c.display(f)
-				more, err := fixtureCases(ch, filepath.Dir(f))
-				if err != nil {
-					return usageErrorf("%s: %v", c.display(f), err)
-				}
-				cases = append(cases, more...)
-			}
+		if sources, err = c.customSources(p, cfg); err != nil {
+			return err
 		}
 	}
+	more, err := c.checkDirSources("", args)
+	if err != nil {
+		return err
+	}
+	sources = append(sources, more...)
+	loaded, err := custom.LoadFiles(sources, custom.Options{Reserved: reservedID})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	var cases []checkCase
+	for _, l := range loaded {
+		more, err := fixtureCases(l.Tree, l.Check, filepath.Dir(l.Path))
+		if err != nil {
+			return usageErrorf("%s: %v", l.Shown, err)
+		}
+		cases = append(cases, more...)
+	}
 	if len(cases) == 0 {
-		return usageErrorf("no custom check files (.yaml) under %s", strings.Join(args, ", "))
+		where := strings.Join(args, ", ")
+		if len(args) == 0 {
+			where = custom.DirName + " or custom-checks: of .casascan.yaml"
+		}
+		return usageErrorf("no custom check files (.yaml) under %s", where)
 	}
 	failed := 0
 	var b strings.Builder
@@ -112,62 +120,19 @@ func (c *cli) testChecks(ctx context.Context, args []string) error {
 	return nil
 }
 
-// checkFilesUnder lists the check files arg names: the file, or the
-// check files under the directory (not inside pass/ or fail/ fixtures,
-// not in hidden directories but .casascan).
-func (c *cli) checkFilesUnder(arg string) ([]string, *treefs.FS, error) {
-	abs := c.abs(arg)
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	root := abs
-	if !fi.IsDir() {
-		root = filepath.Dir(abs)
-	}
-	tree, err := c.tree(root)
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	if !fi.IsDir() {
-		return []string{abs}, tree, nil
-	}
-	var files []string
-	err = tree.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			n := d.Name()
-			if p != abs && (n == "pass" || n == "fail" || (strings.HasPrefix(n, ".") && n != ".casascan")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if custom.IsCheckFile(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
-			if len(files) >= custom.MaxFiles {
-				return fmt.Errorf("more than %d check files", custom.MaxFiles)
-			}
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, usageErrorf("%s: %v", arg, pathErr(err))
-	}
-	sort.Strings(files)
-	return files, tree, nil
-}
-
 // fixtureCases are the pass/ and fail/ cases next to a check file: each
-// is a Terraform root module, or a directory of them.
-func fixtureCases(ch *scanner.Check, dir string) ([]checkCase, error) {
+// is a Terraform root module, or a directory of them, read through the
+// check file's tree (a fixture linked out of it is refused).
+func fixtureCases(tree *treefs.FS, ch *scanner.Check, dir string) ([]checkCase, error) {
 	var out []checkCase
 	for _, kind := range []string{"pass", "fail"} {
 		kd := filepath.Join(dir, kind)
-		entries, err := os.ReadDir(kd)
-		if err != nil {
+		entries, err := tree.ReadDir(kd)
+		if errors.Is(err, fs.ErrNotExist) && !treefs.IsOutside(err) {
 			return nil, fmt.Errorf("check %s has no %s/ fixtures beside it (want %s with Terraform marked # want: %s)", ch.ID, kind, kind+"/", ch.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %s/: %v", ch.ID, kind, pathErr(err))
 		}
 		hasTF := false
 		var subs []string
@@ -187,28 +152,31 @@ func fixtureCases(ch *scanner.Check, dir string) ([]checkCase, error) {
 		}
 		sort.Strings(subs)
 		for _, s := range subs {
-			out = append(out, checkCase{check: ch, kind: kind, dir: s})
+			out = append(out, checkCase{check: ch, kind: kind, dir: s, tree: tree})
 		}
 	}
 	return out, nil
 }
 
-var caseMarker = regexp.MustCompile(`(?:#|//)\s*(want|unknown):\s*(.*)$`)
+// markerID tells a check ID in a marker from a resource address (which
+// holds a dot): custom IDs, casascan's and tfsec's.
+var markerID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$`)
 
 // runCase loads one fixture and compares the check's findings with its
-// markers; it returns the differences.
+// markers (the grammar of the built-in checks' fixtures, package
+// fixture); it returns the differences.
 func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
-	tree, err := c.tree(cc.dir)
-	if err != nil {
-		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
-	}
+	tree := cc.tree
 	graphs, err := terraform.LoadTree(ctx, cc.dir, terraform.Options{Base: cc.dir, FS: tree, MapIgnoreID: checks.MapIgnoreID})
 	if err != nil {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), err)
 	}
-	want := map[string]string{} // file:line → FAIL or UNKNOWN
+	var problems []string
+	want := map[string]string{} // file:line, or file:line ADDRESS → FAIL or UNKNOWN
+	byAddr := map[string]bool{} // file:line whose markers name addresses
 	err = tree.WalkDir(cc.dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
+		isJSON := strings.HasSuffix(p, ".tf.json")
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || isJSON) {
 			return err
 		}
 		src, err := tree.ReadFile(p)
@@ -217,17 +185,25 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		}
 		rel, _ := filepath.Rel(cc.dir, p)
 		for i, line := range strings.Split(string(src), "\n") {
-			m := caseMarker.FindStringSubmatch(line)
-			if m == nil {
-				continue
+			key := filepath.ToSlash(rel) + ":" + strconv.Itoa(i+1)
+			ms, err := fixture.Line(line, isJSON, markerID.MatchString)
+			if err != nil {
+				problems = append(problems, key+": "+err.Error())
 			}
-			for _, id := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '"' }) {
-				if strings.EqualFold(id, cc.check.ID) {
-					status := "FAIL"
-					if m[1] == "unknown" {
-						status = "UNKNOWN"
-					}
-					want[filepath.ToSlash(rel)+":"+strconv.Itoa(i+1)] = status
+			for _, mk := range ms {
+				if !strings.EqualFold(mk.ID, cc.check.ID) {
+					continue
+				}
+				status := "FAIL"
+				if mk.Kind == "unknown" {
+					status = "UNKNOWN"
+				}
+				if len(mk.Addrs) == 0 {
+					want[key] = status
+				}
+				for _, a := range mk.Addrs {
+					byAddr[key] = true
+					want[key+" "+a] = status
 				}
 			}
 		}
@@ -237,7 +213,6 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
 	}
 	res := scanner.Run([]*scanner.Check{cc.check}, graphs, scanner.Options{Now: c.now(), CheckIDs: []string{cc.check.ID}})
-	var problems []string
 	for _, d := range res.Diagnostics {
 		if d.Severity == scanner.DiagError {
 			problems = append(problems, "error: "+d.String())
@@ -246,16 +221,19 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 	got := map[string]string{}
 	passes := 0
 	for _, f := range res.Findings {
+		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
+		if byAddr[key] {
+			key += " " + f.Resource
+		}
 		switch f.Status {
 		case scanner.StatusPass:
 			passes++
 			continue
 		case scanner.StatusFail, scanner.StatusIgnored:
-			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "FAIL"
+			got[key] = "FAIL"
 		case scanner.StatusUnknown:
-			got[f.Location.File+":"+strconv.Itoa(f.Location.StartLine)] = "UNKNOWN"
+			got[key] = "UNKNOWN"
 		}
-		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
 		if want[key] != got[key] {
 			why := f.Message
 			if f.Reason != "" && f.Status == scanner.StatusUnknown {

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/internal/safetext"
 	"github.com/casascan/casascan/scanner/report"
 )
 
@@ -15,23 +16,39 @@ import (
 
 var severityNames = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 
-func checkIDs() []string {
+// checkIDs are the IDs completion offers, each with its title: the
+// built-in checks and the custom checks the command would load
+// (plainCustomChecks: .casascan/checks and custom-checks: at the scan root
+// args name, --check-dir, --config). A custom check that does not load is
+// left out: completion never prints an error.
+func (c *cli) checkIDs(cmd *cobra.Command, args []string) []string {
+	f := &scanFlags{}
+	f.checkDirs, _ = cmd.Flags().GetStringArray("check-dir")
+	f.config, _ = cmd.Flags().GetString("config")
+	if cmd.Name() != "scan" {
+		args = nil // casascan checks ID: the working directory's checks
+	}
+	all := checks.All()
+	defer c.closeTrees()
+	if customs, err := c.plainCustomChecks(args, f); err == nil {
+		all = catalog(customs)
+	}
 	var ids []string
-	for _, c := range checks.All() {
-		ids = append(ids, c.ID+"\t"+c.Title)
+	for _, ch := range all {
+		ids = append(ids, ch.ID+"\t"+safetext.Line(ch.Title))
 	}
 	return ids
 }
 
 // completeList completes the last item of a comma-separated list.
-func completeList(values func() []string) cobra.CompletionFunc {
-	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+func completeList(values func(cmd *cobra.Command, args []string) []string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		prefix, last := "", toComplete
 		if i := strings.LastIndex(toComplete, ","); i >= 0 {
 			prefix, last = toComplete[:i+1], toComplete[i+1:]
 		}
 		var out []cobra.Completion
-		for _, v := range values() {
+		for _, v := range values(cmd, args) {
 			if hasPrefixFold(v, last) {
 				out = append(out, prefix+v)
 			}
@@ -41,13 +58,13 @@ func completeList(values func() []string) cobra.CompletionFunc {
 }
 
 func (c *cli) completeScanFlags(cmd *cobra.Command) {
-	formats := func() []string { return report.Formats() }
-	severities := func() []string { return severityNames }
+	formats := func(*cobra.Command, []string) []string { return report.Formats() }
+	severities := func(*cobra.Command, []string) []string { return severityNames }
 	for name, f := range map[string]cobra.CompletionFunc{
 		"format":      completeList(formats),
 		"severity":    completeList(severities),
-		"checks":      completeList(checkIDs),
-		"skip-checks": completeList(checkIDs),
+		"checks":      completeList(c.checkIDs),
+		"skip-checks": completeList(c.checkIDs),
 		"fail-on":     cobra.FixedCompletions(severityNames, cobra.ShellCompDirectiveNoFileComp),
 	} {
 		// Registration fails only for a flag that does not exist: a bug.
@@ -58,12 +75,12 @@ func (c *cli) completeScanFlags(cmd *cobra.Command) {
 }
 
 // completeCheckID completes the argument of casascan checks.
-func completeCheckID(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+func (c *cli) completeCheckID(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, id := range checkIDs() {
+	for _, id := range c.checkIDs(cmd, nil) {
 		if hasPrefixFold(id, toComplete) {
 			out = append(out, id)
 		}
