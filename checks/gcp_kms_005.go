@@ -213,6 +213,11 @@ func shownText(s string, sensitive bool) string {
 type conflict struct {
 	grant   kmsGrant
 	members []string
+	// unsure are the members whose grants of the other kind all may not
+	// exist (their count or for_each is not known before apply), and
+	// why lists those reasons: the conflict is unknown, not a failure.
+	unsure []string
+	why    []string
 	// held, for a grant whose role is not known before apply, are the
 	// members it grants it to with the KMS roles they hold for sure.
 	held    []string
@@ -252,14 +257,31 @@ func conflictOf(m map[*scanner.Resource]*conflict, gr kmsGrant) *conflict {
 	return c
 }
 
+// addConflict records, on each grant in mine, the member it shares with
+// the grants in other. The member holds both kinds of role for sure only
+// when one grant in other surely exists where gr does: on gr's own
+// resource, or on one whose count and for_each are known.
 func addConflict(m map[*scanner.Resource]*conflict, member string, mine, other []kmsGrant) {
 	for _, gr := range mine {
 		c := conflictOf(m, gr)
-		c.members = append(c.members, member)
+		sure := false
+		var why []string
 		for _, o := range other {
+			switch {
+			case o.res == gr.res || o.res.Uncertain == "":
+				sure = true
+			default:
+				why = append(why, o.res.Uncertain)
+			}
 			if o.res != gr.res {
 				c.related = append(c.related, o.res)
 			}
+		}
+		if sure {
+			c.members = append(c.members, member)
+		} else {
+			c.unsure = append(c.unsure, member)
+			c.why = append(c.why, why...)
 		}
 	}
 }
@@ -276,9 +298,12 @@ func conflictProblems(project, shownProject string, m map[*scanner.Resource]*con
 		case len(c.members) > 0 && !strings.HasPrefix(project, "?"):
 			p = scanner.Fail(c.grant.path, "%s holds both %s and a role that encrypts or decrypts with keys on %s: no separation of duties",
 				strings.Join(sortedUnique(c.members), ", "), kmsAdminRole, where)
-		case len(c.members) > 0:
+		case len(c.members)+len(c.unsure) > 0 && strings.HasPrefix(project, "?"):
 			p = scanner.Unknown(c.grant.path, "%s holds both %s and a key-use role, on projects not known before apply that may be the same",
-				strings.Join(sortedUnique(c.members), ", "), kmsAdminRole)
+				strings.Join(sortedUnique(append(c.members, c.unsure...)), ", "), kmsAdminRole)
+		case len(c.unsure) > 0:
+			p = scanner.Unknown(c.grant.path, "%s may hold both %s and a role that encrypts or decrypts with keys on %s: the other grant may not exist (%s)",
+				strings.Join(sortedUnique(c.unsure), ", "), kmsAdminRole, where, strings.Join(sortedUnique(c.why), "; "))
 		case len(c.held) > 0:
 			p = scanner.Unknown(c.grant.path, "%s is not known before apply and is granted to %s on %s: if it is the other kind of KMS role, there is no separation of duties",
 				roleNamed(c.grant.role), strings.Join(sortedUnique(c.held), ", "), where)

@@ -29,8 +29,23 @@ const (
 var credentialKey = regexp.MustCompile(`(?i)^(\s*"?(?:[A-Za-z0-9_.-]*(?:password|passwd|secret|token|private_key|api_key|apikey|credential|access_key|key_data|sensitive)[A-Za-z0-9_.-]*|value|data|content|contents)"?\s*[=:])\s*\S.*$`)
 
 // longToken matches a run of token characters long enough to be a key or
-// a credential body (base64, hex); it is hidden whatever its shape.
+// a credential body (base64, hex); it is hidden whatever its shape, unless
+// it is a Google provider type name (providerType).
 var longToken = regexp.MustCompile(`[A-Za-z0-9+/_\-]{32,}={0,2}`)
+
+// providerType matches a resource or data source type of the Google
+// provider (google_compute_target_https_proxy is 33 characters): lower
+// case words joined by underscores after google_, never a credential's
+// shape, and the line is unreadable without it.
+var providerType = regexp.MustCompile(`^google_[a-z0-9]+(?:_[a-z0-9]+)*$`)
+
+// hideLongToken is the replacement of a longToken match.
+func hideLongToken(tok string) string {
+	if providerType.MatchString(tok) {
+		return tok
+	}
+	return "***"
+}
 
 // heredocStart matches the opening of a heredoc (<<EOT, <<-EOT).
 var heredocStart = regexp.MustCompile(`<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$`)
@@ -101,7 +116,7 @@ func snippetLine(s string, width int) string {
 	if m := credentialKey.FindStringSubmatch(s); m != nil {
 		s = m[1] + " (value hidden)"
 	}
-	s = longToken.ReplaceAllString(scanner.RedactText(s), "***")
+	s = longToken.ReplaceAllStringFunc(scanner.RedactText(s), hideLongToken)
 	s = clean(s)
 	if width < 10 {
 		width = 10

@@ -112,4 +112,23 @@ func TestWrapText(t *testing.T) {
 	}
 }
 
+// TestSnippetLongTokens: a long run of token characters is hidden (a key,
+// a credential body) unless it is a Google provider type name, which the
+// reader needs (fixtures/demo/lb.tf:39 printed resource "***" "app").
+func TestSnippetLongTokens(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`resource "google_compute_target_https_proxy" "app" {`, `resource "google_compute_target_https_proxy" "app" {`},
+		{`  proxy = google_compute_region_target_https_proxy.app.id`, `  proxy = google_compute_region_target_https_proxy.app.id`},
+		{`  id = "0123456789abcdef0123456789abcdef"`, `  id = "***"`},
+		{`  x = "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9v"`, `  x = "***"`},
+		{`  x = "google_Mixed_Case_Not_A_Type_Name_Long"`, `  x = "***"`},
+		{`  x = "google_0123456789abcdef0123456789abcdef/x"`, `  x = "***"`},
+		{`  x = "not_google_compute_target_https_proxy"`, `  x = "***"`},
+	} {
+		if got := snippetLine(tc.in, 200); got != tc.want {
+			t.Errorf("snippetLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 var _ = scanner.StatusFail
