@@ -50,7 +50,6 @@ func TestParseSteps(t *testing.T) {
 	}
 }
 
-
 // TestInstancesPick: a source that resolves before its graph exists picks
 // instances by static key, by the referring instance's own key, or all.
 func TestInstancesPick(t *testing.T) {
