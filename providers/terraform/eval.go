@@ -369,7 +369,7 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		trs = s.variables(expr)
 	}
 	v := s.evalTraversals(expr, trs, inst)
-	if len(trs) > 0 && !v.IsWhollyKnown() && !invalidValue(v) && hasHidden(expr) {
+	if len(trs) > 0 && hasHidden(expr) && !v.IsWhollyKnown() && !invalidValue(v) {
 		if m := s.hiddenMarks(expr, inst); len(m) > 0 {
 			v = v.WithMarks(m)
 		}
