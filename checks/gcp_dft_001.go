@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -221,30 +222,43 @@ func (s side) show() string {
 }
 
 // sameValue compares two values: enumerations and booleans without regard
-// to case, resource names by their relative name.
+// to case, resource names as scanner reads them (scanner.ParseName,
+// Name.Match: a self link, a full name and a relative name of one resource
+// are the same; so are a project number and ID, which only the Resource
+// Manager API tells apart, and a project-less name in any project), a key
+// version as its key, and a bare name as a resource name's own segment.
 func sameValue(a, b string, name bool) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	if !name || a == "" || b == "" {
 		return strings.EqualFold(a, b)
 	}
-	a, b = relativeName(a), relativeName(b)
-	if len(a) > len(b) {
-		a, b = b, a
+	if a == b {
+		return true
 	}
-	return a == b || strings.HasSuffix(b, "/"+a)
+	na, oka := keyName(a)
+	nb, okb := keyName(b)
+	switch {
+	case oka && okb:
+		ok, _ := na.Match(nb)
+		return ok
+	case oka && !strings.Contains(b, "/"):
+		return na.Own() == b
+	case okb && !strings.Contains(a, "/"):
+		return nb.Own() == a
+	}
+	return false
 }
 
-// relativeName cuts a resource name to its part from projects/ on, without
-// a key version: a self link, a full resource name and a relative name of
-// the same resource become equal.
-func relativeName(s string) string {
-	if i := strings.Index(s, "projects/"); i >= 0 {
-		s = s[i:]
+// keyName reads a resource name; a key version reads as its key.
+func keyName(s string) (scanner.Name, bool) {
+	n, ok := scanner.ParseName(strings.TrimSuffix(s, "/"))
+	if !ok {
+		return n, false
 	}
-	if i := strings.Index(s, "/cryptoKeyVersions/"); i >= 0 {
-		s = s[:i]
+	if i := slices.Index(n.Segs, "cryptoKeyVersions"); i > 0 {
+		n.Segs = n.Segs[:i]
 	}
-	return strings.TrimSuffix(s, "/")
+	return n, true
 }
 
 func cutLast(path string) (dir, last string, nested bool) {

@@ -59,6 +59,14 @@ func TestDriftSameValue(t *testing.T) {
 		{"https://www.googleapis.com/compute/v1/projects/p/global/sslPolicies/x", "global/sslPolicies/x", true, true},
 		{"https://www.googleapis.com/compute/v1/projects/p/global/sslPolicies/x", "global/sslPolicies/y", true, false},
 		{"projects/p/global/sslPolicies/x", "", true, false},
+		// Read by scanner.ParseName and Name.Match:
+		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k", "projects/p/locations/us/keyRings/r/cryptoKeys/k", true, true},
+		{"https://cloudkms.googleapis.com/v1/projects/p/locations/us/keyRings/r/cryptoKeys/k", "//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1", true, true},
+		{"projects/123/locations/us/keyRings/r/cryptoKeys/k", "projects/acme/locations/us/keyRings/r/cryptoKeys/k", true, true}, // number and ID: not told apart, no drift claimed
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/k", "projects/q/locations/us/keyRings/r/cryptoKeys/k", true, false},
+		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k", "//pubsub.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k", true, false},
+		{"projects/p/global/sslPolicies/x", "x", true, true},
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/k/", "projects/p/locations/us/keyRings/r/cryptoKeys/k", true, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.a+"|"+tc.b, func(t *testing.T) {

@@ -95,7 +95,7 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 	switch {
 	case len(keys) == 0 || v == judge.Pass:
 		return p, false
-	case v == judge.Fail && len(keys) == 1:
+	case v == judge.Fail && cands.Exact():
 		p = scanner.Fail(path, "%s is key %s, a SOFTWARE key: the data is not protected by an HSM-backed key", path, addresses(soft))
 	case v == judge.Fail:
 		p = scanner.Fail(path, "%s is one of %s, all SOFTWARE: the data is not protected by an HSM-backed key", path, g.CandidateNames(resourceAddrs(soft)))

@@ -138,13 +138,8 @@ func groupIsInternet(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []*scanne
 	if a.Null() {
 		return judge.Fail, nil
 	}
-	var cands []*scanner.Resource
-	for _, ref := range a.Refs {
-		if t := g.Lookup(ref); t != nil {
-			cands = append(cands, t)
-		}
-	}
-	if len(cands) == 0 || len(g.FollowAttr(a, negTypes...)) == 0 {
+	cands := g.Candidates(a)
+	if len(cands.Resources) == 0 || len(g.FollowAttr(a, negTypes...)) == 0 {
 		if groupUnresolved(g, a) {
 			return judge.Unknown, nil
 		}
@@ -153,7 +148,7 @@ func groupIsInternet(g *scanner.Graph, s scanner.Slot) (judge.Verdict, []*scanne
 	var negs []*scanner.Resource
 	// An open set (the group may also be one no reference names) is
 	// judged with that unknown outcome among the candidates'.
-	v := scanner.Candidates{Resources: cands, Open: a.RefsOpen}.OneOf(func(c *scanner.Resource) judge.Verdict {
+	v := cands.OneOf(func(c *scanner.Resource) judge.Verdict {
 		if !slices.Contains(negTypes, c.Type) {
 			return judge.Fail
 		}

@@ -162,6 +162,11 @@ func (g *Graph) Candidates(a *Attr, types ...string) Candidates {
 	return Candidates{Resources: g.FollowAttr(a, types...), Open: a.RefsOpen}
 }
 
+// Exact reports whether the value is exactly one resource (the set is
+// closed and holds one candidate), so a message may say "is key k" rather
+// than "is one of".
+func (c Candidates) Exact() bool { return !c.Open && len(c.Resources) == 1 }
+
 // OneOf judges f over the candidates as judge.OneOf does (Pass when f
 // holds for every candidate, Fail when it fails for every one, Unknown
 // otherwise or for none), with an open set adding one more outcome whose

@@ -92,6 +92,12 @@ func TestCandidatesOneOf(t *testing.T) {
 		if len(c.Resources) != 2 || c.Open != tc.open {
 			t.Fatalf("Candidates = %+v, want a and b, open %v", c, tc.open)
 		}
+		if c.Exact() {
+			t.Errorf("two candidates: Exact")
+		}
+		if one := g.Candidates(&Attr{Name: "k", Refs: []string{a.Address}, RefsOpen: tc.open}); one.Exact() == tc.open {
+			t.Errorf("one candidate, open %v: Exact = %v", tc.open, one.Exact())
+		}
 		judged := 0
 		if got := c.OneOf(func(*Resource) judge.Verdict { judged++; return tc.v }); got != tc.want || judged != 2 {
 			t.Errorf("open %v, every candidate %v: OneOf = %v after %d candidates, want %v after 2", tc.open, tc.v, got, judged, tc.want)

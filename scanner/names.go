@@ -181,55 +181,74 @@ func isDigits(s string) bool {
 // (a plan or state's id, a Compute Engine self link).
 var nameAttrs = []string{"id", "self_link"}
 
-// ResolveName returns the resources of the graph (of the given types, or
-// of any) that a resource name, in any spelling ParseName reads, may name:
-// a live or exported resource whose address is the full name, or a
-// resource whose known id or self_link is the name. The tightest fits win
-// (the fewest segments taken on trust); the resolution is exact when one
-// resource fits with nothing taken on trust.
-func (g *Graph) ResolveName(s string, types ...string) Resolution {
+// Names indexes resources by the Google Cloud resource names they are known
+// by: a live or exported resource's address (its full name) and a
+// resource's known id or self_link in any spelling ParseName reads. It is
+// how a source that holds a name (a plan value, a state's attribute) finds
+// the resource the name is, whatever the spelling: a self link, a full
+// name and a relative name of one resource resolve alike.
+type Names struct {
+	byOwn map[string][]namedResource // by the name's own (last) segment
+}
+
+type namedResource struct {
+	n    Name
+	addr string
+}
+
+// NewNames indexes resources (give them in address order for a
+// deterministic resolution).
+func NewNames(rs []*Resource) *Names {
+	ns := &Names{byOwn: map[string][]namedResource{}}
+	for _, r := range rs {
+		var seen []Name
+		add := func(spelling string) {
+			n, ok := ParseName(spelling)
+			if !ok {
+				return
+			}
+			for _, s := range seen {
+				if s.String() == n.String() {
+					return
+				}
+			}
+			seen = append(seen, n)
+			ns.byOwn[n.Own()] = append(ns.byOwn[n.Own()], namedResource{n, r.Address})
+		}
+		if strings.HasPrefix(r.Address, "//") {
+			add(r.Address)
+		}
+		if r.Body != nil {
+			for _, a := range nameAttrs {
+				if v, ok := r.Body.Attrs[a].Str(); ok {
+					add(v)
+				}
+			}
+		}
+	}
+	return ns
+}
+
+// Resolve returns the resources a resource name, in any spelling ParseName
+// reads, may name. The tightest fits win (the fewest segments taken on
+// trust, see Name.Match); the resolution is exact when one resource fits
+// with nothing taken on trust. A string that is no resource name resolves
+// to none.
+func (ns *Names) Resolve(s string) Resolution {
 	want, ok := ParseName(s)
 	if !ok {
 		return Resolution{}
 	}
 	var out []string
 	low := -1
-	consider := func(r *Resource) {
-		best := -1
-		try := func(spelling string) {
-			if n, ok := ParseName(spelling); ok {
-				if ok, wild := n.Match(want); ok && (best < 0 || wild < best) {
-					best = wild
-				}
-			}
-		}
-		if strings.HasPrefix(r.Address, "//") {
-			try(r.Address)
-		}
-		if r.Body != nil {
-			for _, a := range nameAttrs {
-				if v, ok := r.Body.Attrs[a].Str(); ok {
-					try(v)
-				}
-			}
-		}
+	for _, e := range ns.byOwn[want.Own()] {
+		ok, wild := e.n.Match(want)
 		switch {
-		case best < 0:
-		case low < 0 || best < low:
-			out, low = []string{r.Address}, best
-		case best == low:
-			out = append(out, r.Address)
-		}
-	}
-	if len(types) == 0 {
-		for _, r := range g.Resources {
-			consider(r)
-		}
-	} else {
-		for _, t := range types {
-			for _, r := range g.OfType(t) {
-				consider(r)
-			}
+		case !ok:
+		case low < 0 || wild < low:
+			out, low = []string{e.addr}, wild
+		case wild == low && out[len(out)-1] != e.addr:
+			out = append(out, e.addr)
 		}
 	}
 	return Resolution{Addrs: out, Exact: len(out) == 1 && low == 0}

@@ -93,11 +93,11 @@ func TestNameMatch(t *testing.T) {
 	}
 }
 
-// TestResolveName: a name in any spelling resolves to the live resource
+// TestNamesResolve: a name in any spelling resolves to the live resource
 // whose address it is, or to the declared resource whose known id or self
 // link it is; the tightest fit wins; a project-less name fits every project
 // (one of several); a name of nothing in the graph resolves to none.
-func TestResolveName(t *testing.T) {
+func TestNamesResolve(t *testing.T) {
 	g := &Graph{}
 	add := func(addr, typ string, attrs map[string]string) {
 		b := NewBody()
@@ -116,28 +116,29 @@ func TestResolveName(t *testing.T) {
 	add("google_storage_bucket.nobody", "google_storage_bucket", map[string]string{"name": "projects/p/locations/us/keyRings/r/cryptoKeys/k"})
 	g.Resources = append(g.Resources, &Resource{Address: "google_storage_bucket.nil_body", Type: "google_storage_bucket"})
 	g.Index()
+	ns := NewNames(g.Resources)
 	tests := []struct {
 		name  string
-		types []string
 		want  []string
 		exact bool
 	}{
-		{"projects/p/locations/us/keyRings/r/cryptoKeys/k", nil,
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/k",
 			[]string{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k"}, true},
-		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k", []string{"google_kms_crypto_key"},
+		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k",
 			[]string{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k"}, true},
-		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k", []string{"google_storage_bucket"}, nil, false},
-		{"projects/acme/locations/us/keyRings/r/cryptoKeys/k2", nil,
+		{"https://cloudkms.googleapis.com/v1/projects/p/locations/us/keyRings/r/cryptoKeys/d",
+			[]string{"google_kms_crypto_key.declared"}, true},
+		{"projects/acme/locations/us/keyRings/r/cryptoKeys/k2",
 			[]string{"//cloudkms.googleapis.com/projects/123/locations/us/keyRings/r/cryptoKeys/k2"}, false},
-		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/d", nil, []string{"google_kms_crypto_key.declared"}, true},
-		{"projects/p/global/sslPolicies/x", nil, []string{"google_compute_ssl_policy.a"}, true},
-		{"global/sslPolicies/x", nil, []string{"google_compute_ssl_policy.a", "google_compute_ssl_policy.b"}, false},
-		{"projects/p/locations/us/keyRings/r/cryptoKeys/none", nil, nil, false},
-		{"not a name", nil, nil, false},
+		{"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/d", []string{"google_kms_crypto_key.declared"}, true},
+		{"projects/p/global/sslPolicies/x", []string{"google_compute_ssl_policy.a"}, true},
+		{"global/sslPolicies/x", []string{"google_compute_ssl_policy.a", "google_compute_ssl_policy.b"}, false},
+		{"projects/p/locations/us/keyRings/r/cryptoKeys/none", nil, false},
+		{"not a name", nil, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := g.ResolveName(tc.name, tc.types...)
+			got := ns.Resolve(tc.name)
 			if diff := cmp.Diff(tc.want, got.Addrs); diff != "" {
 				t.Errorf("candidates (-want +got):\n%s", diff)
 			}

@@ -9,10 +9,11 @@ import (
 
 // Reference resolution is decided here, once, for every source: a
 // reference or address as Terraform writes it (module.a["x"].google_kms_crypto_key.k[0].id,
-// google_kms_crypto_key.k[*].id) and a Google Cloud resource name
-// (names.go) resolve to the graph's candidates, exactly one instance or one
-// of several. Address parsing (ParseAddress), the plan's configuration
-// references and link's resource names all read through the same lexer.
+// google_kms_crypto_key.k[*].id) resolves to instances through Instances
+// (a plan's configuration references), and a Google Cloud resource name
+// through Names (names.go: a plan's values, link's live names), each to a
+// Resolution: exactly one resource, or one of several. Address parsing
+// (ParseAddress) and the plan's references read through the same lexer.
 
 // RefStep is one step of a reference or address: a name and the index
 // written after it, if any.
@@ -25,20 +26,6 @@ type RefStep struct {
 	// index that is not static ([*], [each.key], [var.i], [1e+10]) leaves
 	// Key nil: the step is one of the instances, not known which.
 	Indexed bool
-}
-
-// Any reports whether the step may stand for any instance: it has no
-// static key.
-func (s RefStep) Any() bool { return s.Key == nil }
-
-func (s RefStep) String() string {
-	switch {
-	case s.Key != nil:
-		return s.Name + s.Key.String()
-	case s.Indexed:
-		return s.Name + "[*]"
-	}
-	return s.Name
 }
 
 // ParseSteps splits a reference as Terraform writes it in configuration
@@ -141,79 +128,6 @@ func cutIndex(s string) (Key, string, error) {
 	return nil, "", fmt.Errorf("unclosed key in %q", s)
 }
 
-// Ref is a reference to the instances of a resource block by address,
-// possibly through a splat or an index that is not static, and the
-// attribute path read from them: module.a["x"].google_kms_crypto_key.k[0].id,
-// google_kms_crypto_key.k[*].id, data.google_iam_policy.p.policy_data.
-type Ref struct {
-	// Module is the module instance path, a step per call.
-	Module []RefStep
-	Mode   Mode
-	Type   string
-	// Name is the resource name and its index.
-	Name RefStep
-	// Attr is the attribute path read from the instance, dotted as Body.Get
-	// takes it (encryption.default_kms_key_name); "" for the instance.
-	Attr string
-}
-
-// ParseRef parses an absolute reference: an address whose indexes may be
-// splats or not static, followed by an attribute path.
-func ParseRef(s string) (Ref, error) {
-	steps, ok := ParseSteps(s)
-	if !ok {
-		return Ref{}, fmt.Errorf("parsing reference %q: not a traversal", s)
-	}
-	var r Ref
-	for len(steps) > 1 && steps[0].Name == "module" && !steps[0].Indexed {
-		r.Module = append(r.Module, steps[1])
-		steps = steps[2:]
-	}
-	if len(steps) > 0 && steps[0].Name == "data" && !steps[0].Indexed {
-		r.Mode = Data
-		steps = steps[1:]
-	}
-	if len(steps) < 2 || steps[0].Indexed {
-		return Ref{}, fmt.Errorf("parsing reference %q: want TYPE.NAME", s)
-	}
-	r.Type, r.Name = steps[0].Name, steps[1]
-	names := make([]string, 0, len(steps)-2)
-	for _, st := range steps[2:] {
-		names = append(names, st.Name)
-	}
-	r.Attr = strings.Join(names, ".")
-	return r, nil
-}
-
-// static reports whether every index of the reference is static or absent:
-// it names at most one instance of each block.
-func (r Ref) static() bool {
-	for _, m := range r.Module {
-		if m.Indexed && m.Key == nil {
-			return false
-		}
-	}
-	return !r.Name.Indexed || r.Name.Key != nil
-}
-
-// matches reports whether an instance address is one the reference may
-// name. A step without a static key matches every instance.
-func (r Ref) matches(a Address) bool {
-	if a.Mode != r.Mode || a.Type != r.Type || len(a.Module) != len(r.Module) || !stepMatches(r.Name, a.Name, a.Key) {
-		return false
-	}
-	for i, m := range r.Module {
-		if !stepMatches(m, a.Module[i].Name, a.Module[i].Key) {
-			return false
-		}
-	}
-	return true
-}
-
-func stepMatches(s RefStep, name string, key Key) bool {
-	return s.Name == name && (s.Key == nil || s.Key == key)
-}
-
 // Resolution is what a reference resolves to: the candidates, in address
 // order, and whether the reference names exactly one of them (the value is
 // that resource's attribute) rather than one of several. No candidates:
@@ -221,46 +135,6 @@ func stepMatches(s RefStep, name string, key Key) bool {
 type Resolution struct {
 	Addrs []string
 	Exact bool
-}
-
-// None reports whether the reference names nothing in the graph.
-func (r Resolution) None() bool { return len(r.Addrs) == 0 }
-
-// OneOf reports whether the value is one of the candidates, not known
-// which (possibly of one, through a splat over a single instance).
-func (r Resolution) OneOf() bool { return len(r.Addrs) > 0 && !r.Exact }
-
-// Resolve returns the instances of the graph a reference may name. A step
-// with a static key names that instance; a splat, an index that is not
-// static, or no index on a block with instance keys names every instance.
-// The resolution is exact when one instance is named without a splat.
-func (g *Graph) Resolve(r Ref) Resolution {
-	if r.static() {
-		addr := Address{Mode: r.Mode, Type: r.Type, Name: r.Name.Name, Key: r.Name.Key}
-		for _, m := range r.Module {
-			addr.Module = append(addr.Module, ModuleStep{Name: m.Name, Key: m.Key})
-		}
-		if s := addr.String(); g.Lookup(s) != nil {
-			return Resolution{Addrs: []string{s}, Exact: true}
-		}
-	}
-	var out []string
-	for _, res := range g.OfType(r.Type) {
-		a, err := ParseAddress(res.Address)
-		if err == nil && r.matches(a) {
-			out = append(out, res.Address)
-		}
-	}
-	return Resolution{Addrs: out, Exact: len(out) == 1 && r.static()}
-}
-
-// ResolveRef parses an absolute reference and resolves it in the graph.
-func (g *Graph) ResolveRef(s string) (Resolution, error) {
-	r, err := ParseRef(s)
-	if err != nil {
-		return Resolution{}, err
-	}
-	return g.Resolve(r), nil
 }
 
 // Instances indexes resource instances by module instance and resource

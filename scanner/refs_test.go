@@ -50,85 +50,6 @@ func TestParseSteps(t *testing.T) {
 	}
 }
 
-func TestParseRef(t *testing.T) {
-	r, err := ParseRef(`module.a["x"].module.b[*].data.google_kms_crypto_key.k[0].version_template.protection_level`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Ref{
-		Module: []RefStep{{Name: "a", Key: StringKey("x"), Indexed: true}, {Name: "b", Indexed: true}},
-		Mode:   Data, Type: "google_kms_crypto_key", Name: RefStep{Name: "k", Key: IntKey(0), Indexed: true},
-		Attr: "version_template.protection_level",
-	}
-	if diff := cmp.Diff(want, r); diff != "" {
-		t.Errorf("ParseRef (-want +got):\n%s", diff)
-	}
-	for _, s := range []string{"", "var", "google_x", "module.a", "google_x[0].y", "module.a.b.c[", "x.y[]"} {
-		if _, err := ParseRef(s); err == nil {
-			t.Errorf("ParseRef(%q): want error", s)
-		}
-	}
-}
-
-func refGraph() *Graph {
-	g := &Graph{}
-	for _, a := range []string{
-		`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`,
-		`google_kms_crypto_key.n[0]`, `google_kms_crypto_key.n[1]`,
-		`google_kms_crypto_key.one`,
-		`module.m["x"].google_kms_crypto_key.k`, `module.m["y"].google_kms_crypto_key.k`,
-		`module.m["x"].module.inner.google_kms_crypto_key.k[0]`,
-		`data.google_kms_crypto_key.d`,
-		`//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k`,
-	} {
-		g.Resources = append(g.Resources, &Resource{Address: a, Type: "google_kms_crypto_key"})
-	}
-	g.Index()
-	return g
-}
-
-// TestResolveRef: a static reference to one instance is exact; a splat, an
-// index that is not static, or no index on a keyed block is one of every
-// instance; module paths match step by step; a reference to nothing in the
-// graph resolves to no candidate.
-func TestResolveRef(t *testing.T) {
-	g := refGraph()
-	tests := []struct {
-		ref   string
-		want  []string
-		exact bool
-	}{
-		{`google_kms_crypto_key.k["a"].id`, []string{`google_kms_crypto_key.k["a"]`}, true},
-		{`google_kms_crypto_key.one.id`, []string{`google_kms_crypto_key.one`}, true},
-		{`google_kms_crypto_key.n[1]`, []string{`google_kms_crypto_key.n[1]`}, true},
-		{`google_kms_crypto_key.k[*].id`, []string{`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`}, false},
-		{`google_kms_crypto_key.k[each.key].id`, []string{`google_kms_crypto_key.k["a"]`, `google_kms_crypto_key.k["b"]`}, false},
-		{`google_kms_crypto_key.n.id`, []string{`google_kms_crypto_key.n[0]`, `google_kms_crypto_key.n[1]`}, false},
-		{`module.m["y"].google_kms_crypto_key.k.id`, []string{`module.m["y"].google_kms_crypto_key.k`}, true},
-		{`module.m[*].google_kms_crypto_key.k.id`, []string{`module.m["x"].google_kms_crypto_key.k`, `module.m["y"].google_kms_crypto_key.k`}, false},
-		{`module.m[*].module.inner.google_kms_crypto_key.k[*].id`, []string{`module.m["x"].module.inner.google_kms_crypto_key.k[0]`}, false},
-		{`data.google_kms_crypto_key.d.id`, []string{`data.google_kms_crypto_key.d`}, true},
-		{`google_kms_crypto_key.d.id`, nil, false},
-		{`google_kms_crypto_key.k["c"].id`, nil, false},
-		{`module.z.google_kms_crypto_key.k.id`, nil, false},
-		{`google_storage_bucket.k.name`, nil, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.ref, func(t *testing.T) {
-			got, err := g.ResolveRef(tc.ref)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, got.Addrs); diff != "" {
-				t.Errorf("candidates (-want +got):\n%s", diff)
-			}
-			if got.Exact != tc.exact || got.OneOf() != (!tc.exact && len(tc.want) > 0) || got.None() != (len(tc.want) == 0) {
-				t.Errorf("exact = %v, one of = %v, none = %v; want exact %v", got.Exact, got.OneOf(), got.None(), tc.exact)
-			}
-		})
-	}
-}
-
 // TestInstancesPick: a source that resolves before its graph exists picks
 // instances by static key, by the referring instance's own key, or all.
 func TestInstancesPick(t *testing.T) {
@@ -194,7 +115,6 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		ParseSteps(s)
-		ParseRef(s)
 		if n, ok := ParseName(s); ok && (len(n.Segs) == 0 || n.Own() == "") {
 			t.Errorf("ParseName(%q) = %v: a name without its own segment", s, n)
 		}

@@ -54,11 +54,14 @@ func (c *cli) configuration(p *scanPlan) (*config.Config, error) {
 	if err != nil {
 		return nil, usageErrorf("reading %s: %v", c.display(c.configTree(p)), pathErr(err))
 	}
+	p.varData, p.varTree = map[string][]byte{}, c.configTree(p)
 	for i, vf := range cfg.VarFiles {
 		cfg.VarFiles[i] = c.abs(vf)
-		if _, err := tree.ReadArg(cfg.VarFiles[i], vf); err != nil {
+		data, err := tree.ReadArg(cfg.VarFiles[i], vf)
+		if err != nil {
 			return nil, usageErrorf("%s %s: %v", origin, c.display(cfg.VarFiles[i]), pathErr(err))
 		}
+		p.varData[cfg.VarFiles[i]] = append([]byte{}, data...) // never nil: read once, here
 	}
 	if flags.Exclude != nil {
 		for _, pat := range flags.Exclude {

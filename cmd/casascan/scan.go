@@ -66,6 +66,11 @@ type scanPlan struct {
 	report     report.Options
 	limits     terraform.Limits // the evaluation budget
 	custom     []*scanner.Check // the custom checks (docs/custom-checks.md)
+	// varData holds each var file's content (by absolute path) as the
+	// configuration check read it through the tree rooted at varTree, so
+	// that the sources of that tree do not read it again.
+	varData map[string][]byte
+	varTree string
 }
 
 func (c *cli) scanCommand() *cobra.Command {

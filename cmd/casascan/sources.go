@@ -299,7 +299,7 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 		return one(gcp.ReadExport(ctx, s.data, relTo(s.base, s.path), s.base))
 	}
 	return terraform.LoadTree(ctx, s.path, terraform.Options{
-		VarArgs: p.varArgs(), Env: c.environ, Base: s.base,
+		VarArgs: p.varArgs(s.root), Env: c.environ, Base: s.base,
 		MapIgnoreID: checks.MapIgnoreID, FS: tree, Limits: p.limits,
 	})
 }
@@ -307,8 +307,10 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 // varArgs are the variable arguments in the order they apply: the
 // configuration file's var-files first (when no --var-file replaces them),
 // then --var-file and --var in command-line order, the later one winning.
-// Var files are as the configuration resolved them (absolute).
-func (p *scanPlan) varArgs() []terraform.VarArg {
+// Var files are as the configuration resolved them (absolute), with the
+// content it read when the source's tree (root) is the one it read them
+// through: a link is judged against the tree it is read from.
+func (p *scanPlan) varArgs(root string) []terraform.VarArg {
 	files := p.cfg.VarFiles
 	var out []terraform.VarArg
 	if p.flags.changed == nil || !p.flags.changed("var-file") {
@@ -326,6 +328,13 @@ func (p *scanPlan) varArgs() []terraform.VarArg {
 			i++
 		}
 		out = append(out, a)
+	}
+	if root == p.varTree {
+		for i := range out {
+			if out[i].File {
+				out[i].Data = p.varData[out[i].Value]
+			}
+		}
 	}
 	return out
 }

@@ -116,7 +116,7 @@ func TestLiveKMSResources(t *testing.T) {
 		if want := "gcp/" + r.Reported()[2:]; r.DefRange.Filename != want || r.DefRange.Start.Line != 1 {
 			t.Errorf("%s: DefRange %s:%d, want %s:1", r.Address, r.DefRange.Filename, r.DefRange.Start.Line, want)
 		}
-		if serviceOf(r.Address) == serviceKMS {
+		if n, _ := scanner.ParseName(r.Address); n.Service == serviceKMS {
 			gotTypes[r.Address] = r.Type
 		}
 	}

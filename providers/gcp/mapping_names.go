@@ -1,7 +1,10 @@
 package gcp
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/casascan/casascan/scanner"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -36,69 +39,52 @@ func relName(fullName string) string {
 	return ""
 }
 
-// serviceOf returns the service host of a full resource name.
-func serviceOf(fullName string) string {
-	rest := strings.TrimPrefix(fullName, "//")
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return rest[:i]
-	}
-	return rest
-}
-
-// fromProjects returns the part of s from "projects/" on, or "".
-func fromProjects(s string) string {
-	if strings.HasPrefix(s, "projects/") {
-		return s
-	}
-	if i := strings.Index(s, "/projects/"); i >= 0 {
-		return s[i+1:]
-	}
-	return ""
-}
-
-// kmsRef names the CryptoKey (or KeyRing) a key name points at; a key version
-// resolves to its key.
+// kmsRef names the CryptoKey (or KeyRing) a key name points at, in any
+// spelling scanner.ParseName reads (a relative name, a full name, an API
+// URL); a key version resolves to its key. A name of another service, or
+// one that is no key ring or key, names nothing.
 func kmsRef(_ *mapper, s string) string {
-	rel := fromProjects(strings.TrimSpace(s))
-	if rel == "" || !strings.Contains(rel, "/keyRings/") {
+	n, ok := scanner.ParseName(strings.TrimSpace(s))
+	if !ok || (n.Service != "" && n.Service != serviceKMS) || n.After("keyRings") == "" {
 		return ""
 	}
-	if i := strings.Index(rel, "/cryptoKeyVersions/"); i >= 0 {
-		rel = rel[:i]
+	if i := slices.Index(n.Segs, "cryptoKeyVersions"); i > 0 {
+		n.Segs = n.Segs[:i]
 	}
-	return "//cloudkms.googleapis.com/" + rel
+	return "//" + serviceKMS + "/" + n.Rel()
 }
 
-// computeRef names a compute resource from a self link or a relative path;
-// a path without a project (global/sslPolicies/x) is in the resource's own
-// project.
+// computeRef names a compute resource from a self link, a full name or a
+// relative path (scanner.ParseName); a path without a project
+// (global/sslPolicies/x) is in the resource's own project, and names
+// nothing when that is not known.
 func computeRef(m *mapper, s string) string {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "//compute.googleapis.com/") {
-		return s
+	n, ok := scanner.ParseName(strings.TrimSpace(s))
+	if !ok || n.Segs[0] != "projects" || len(n.Segs) < 3 {
+		return ""
 	}
-	if rel := fromProjects(s); rel != "" {
-		return "//compute.googleapis.com/" + rel
-	}
-	for _, scope := range []string{"global/", "regions/", "zones/"} {
-		if strings.HasPrefix(s, scope) && m != nil && m.project != "" {
-			return "//compute.googleapis.com/projects/" + m.project + "/" + s
+	if n.Segs[1] == "" {
+		if m == nil || m.project == "" {
+			return ""
 		}
+		n.Segs[1] = m.project // the segments are n's own
 	}
-	return ""
+	return "//compute.googleapis.com/" + n.Rel()
 }
 
-// serviceRef names a resource of a service from its relative name.
+// serviceRef names a resource of a service from its name in any spelling
+// scanner.ParseName reads; a full name is kept as it is written.
 func serviceRef(service string) func(*mapper, string) string {
 	return func(_ *mapper, s string) string {
 		s = strings.TrimSpace(s)
-		if strings.HasPrefix(s, "//") {
+		n, ok := scanner.ParseName(s)
+		switch {
+		case !ok || n.Segs[0] != "projects":
+			return ""
+		case strings.HasPrefix(s, "//"):
 			return s
 		}
-		if rel := fromProjects(s); rel != "" {
-			return "//" + service + "/" + rel
-		}
-		return ""
+		return "//" + service + "/" + n.Rel()
 	}
 }
 

@@ -87,7 +87,8 @@ func (b *builder) body(vals map[string]cty.Value, bs bodySpec, sc scope, depth i
 				continue
 			}
 		}
-		a := &scanner.Attr{Name: name, Value: v, Refs: b.rv.resolve(sc, e.allRefs()), Literal: e.literal(), Sensitive: s}
+		res := b.rv.resolve(sc, e.allRefs())
+		a := &scanner.Attr{Name: name, Value: v, Refs: res.addrs, Literal: e.literal(), Sensitive: s, RefsOpen: res.open && len(res.addrs) > 0}
 		if bs.configured && e == nil && !v.IsKnown() {
 			if b.omitted[body] == nil {
 				b.omitted[body] = map[string]*scanner.Attr{}

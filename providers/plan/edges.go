@@ -23,7 +23,11 @@ const minIDLength = 3
 // without references whose known value is the id or self link of another
 // resource of the graph points at it. A state file has no configuration, and
 // in a plan a key id written as a literal or passed in a variable names the
-// key as surely as a reference does.
+// key as surely as a reference does. A value that is a Google Cloud
+// resource name in another spelling than the id (a full name or an API URL
+// where the id is the relative name, or the reverse) names the resource
+// too, when scanner's name resolver finds exactly one that fits with
+// nothing taken on trust (scanner.Names).
 func valueEdges(resources []*scanner.Resource) {
 	ids := map[string][]string{}
 	for _, r := range resources {
@@ -36,12 +40,30 @@ func valueEdges(resources []*scanner.Resource) {
 	if len(ids) == 0 {
 		return
 	}
+	e := &edger{ids: ids, names: scanner.NewNames(resources)}
 	for _, r := range resources {
-		linkBody(r.Body, r.Address, ids, 0)
+		e.linkBody(r.Body, r.Address, 0)
 	}
 }
 
-func linkBody(b *scanner.Body, self string, ids map[string][]string, depth int) {
+// edger finds the resources a string names: by identical id, else by
+// resource name.
+type edger struct {
+	ids   map[string][]string
+	names *scanner.Names
+}
+
+func (e *edger) targets(s string) []string {
+	if t, ok := e.ids[s]; ok {
+		return t
+	}
+	if res := e.names.Resolve(s); res.Exact {
+		return res.Addrs
+	}
+	return nil
+}
+
+func (e *edger) linkBody(b *scanner.Body, self string, depth int) {
 	if depth > maxValueDepth {
 		return
 	}
@@ -51,7 +73,7 @@ func linkBody(b *scanner.Body, self string, ids map[string][]string, depth int) 
 		}
 		var refs []string
 		eachString(a.Value, 0, func(s string) {
-			for _, t := range ids[s] {
+			for _, t := range e.targets(s) {
 				if t != self {
 					refs = appendUnique(refs, t)
 				}
@@ -60,7 +82,7 @@ func linkBody(b *scanner.Body, self string, ids map[string][]string, depth int) 
 		a.Refs = sortedSet(toSet(refs))
 	}
 	for _, blk := range b.Blocks {
-		linkBody(blk.Body, self, ids, depth+1)
+		e.linkBody(blk.Body, self, depth+1)
 	}
 }
 

@@ -17,7 +17,18 @@ import (
 type resolver struct {
 	cfg  map[string]*configModule // by call path without keys ("" root, "a.b")
 	ix   *scanner.Instances
-	memo map[string][]string // resolved outputs and variables; nil while in progress
+	memo map[string]resolved // resolved outputs and variables; empty while in progress
+}
+
+// resolved is what an expression's references resolve to: the sorted
+// addresses of the instances, and whether the value may also be something
+// none of them gives (Attr.RefsOpen): a reference names a value that is no
+// resource instance of the plan (a root module variable, a local, which a
+// plan's references do not follow, a module argument or output that
+// refers to no resource, a resource the plan does not hold).
+type resolved struct {
+	addrs []string
+	open  bool
 }
 
 // scope is where an expression is evaluated: the module instance, and the
@@ -32,7 +43,7 @@ type scope struct {
 // newResolver indexes the instances (sorted by address).
 func newResolver(cfg map[string]*configModule, insts []*instance) *resolver {
 	ix := scanner.NewInstances(len(insts), func(i int) (scanner.Address, string) { return insts[i].addr, insts[i].address })
-	return &resolver{cfg: cfg, ix: ix, memo: map[string][]string{}}
+	return &resolver{cfg: cfg, ix: ix, memo: map[string]resolved{}}
 }
 
 // staticPath is a module instance's call path without keys: the key of its
@@ -66,10 +77,15 @@ type refGroup struct {
 // x.y[count.index] pattern, and it goes to that instance. An expression
 // using each.value also follows the references of the for_each expression
 // (for_each = google_kms_crypto_key.k with each.value.id).
-func (rv *resolver) resolve(sc scope, refs []string) []string {
+//
+// The set is open when a reference names something that gives no instance
+// (see resolved); count.*, each.*, path.*, terraform.* and self name the
+// referring instance's own context and keep it closed.
+func (rv *resolver) resolve(sc scope, refs []string) resolved {
 	if len(refs) == 0 {
-		return nil
+		return resolved{}
 	}
+	open := false
 	perKey := usesInstanceKey(refs)
 	if usesEachValue(refs) {
 		refs = append(append([]string(nil), refs...), sc.forEach...)
@@ -85,6 +101,8 @@ func (rv *resolver) resolve(sc scope, refs []string) []string {
 		switch steps[0].Name {
 		case "var":
 			vars = append(vars, steps[1].Name)
+		case "local":
+			open = true
 		case "module":
 			g := group(modules, steps[1].Name, scanner.Managed, "", steps[1].Name)
 			g.keys = append(g.keys, steps[1].Key)
@@ -96,32 +114,35 @@ func (rv *resolver) resolve(sc scope, refs []string) []string {
 				g := group(resources, resourceKey(true, steps[1].Name, steps[2].Name), scanner.Data, steps[1].Name, steps[2].Name)
 				g.keys = append(g.keys, steps[2].Key)
 			}
-		case "local", "count", "each", "path", "terraform", "self":
+		case "count", "each", "path", "terraform", "self":
 		default:
 			g := group(resources, resourceKey(false, steps[0].Name, steps[1].Name), scanner.Managed, steps[0].Name, steps[1].Name)
 			g.keys = append(g.keys, steps[1].Key)
 		}
 	}
 	out := map[string]bool{}
-	for _, g := range resources {
-		for _, a := range rv.ix.Resource(sc.mod, g.mode, g.typ, g.name, scanner.Pick{Keys: g.keys, Self: sc.key, PerKey: perKey}).Addrs {
+	add := func(r resolved) {
+		for _, a := range r.addrs {
 			out[a] = true
 		}
+		open = open || r.open || len(r.addrs) == 0
+	}
+	for _, g := range resources {
+		add(resolved{addrs: rv.ix.Resource(sc.mod, g.mode, g.typ, g.name, scanner.Pick{Keys: g.keys, Self: sc.key, PerKey: perKey}).Addrs})
 	}
 	for _, g := range modules {
 		children, _ := rv.ix.Calls(sc.mod, g.name, scanner.Pick{Keys: g.keys, Self: sc.key, PerKey: perKey})
+		if len(children) == 0 {
+			open = true
+		}
 		for _, child := range children {
-			for _, a := range rv.outputs(child, g.outputs) {
-				out[a] = true
-			}
+			add(rv.outputs(child, g.outputs))
 		}
 	}
 	for _, v := range vars {
-		for _, a := range rv.variable(sc.mod, v) {
-			out[a] = true
-		}
+		add(rv.variable(sc.mod, v))
 	}
-	return sortedSet(out)
+	return resolved{addrs: sortedSet(out), open: open}
 }
 
 func group(m map[string]*refGroup, k string, mode scanner.Mode, typ, name string) *refGroup {
@@ -135,10 +156,10 @@ func group(m map[string]*refGroup, k string, mode scanner.Mode, typ, name string
 
 // outputs resolves the named outputs of a module instance, or all of them
 // when none is named (the whole module object was referenced).
-func (rv *resolver) outputs(child []scanner.ModuleStep, names map[string]bool) []string {
+func (rv *resolver) outputs(child []scanner.ModuleStep, names map[string]bool) resolved {
 	m := rv.cfg[staticPath(child)]
 	if m == nil {
-		return nil
+		return resolved{}
 	}
 	var list []string
 	for name := range m.Outputs {
@@ -148,36 +169,38 @@ func (rv *resolver) outputs(child []scanner.ModuleStep, names map[string]bool) [
 	}
 	sort.Strings(list)
 	out := map[string]bool{}
+	open := len(list) == 0
 	for _, name := range list {
 		key := "output\x00" + scanner.ModulePath(child) + "\x00" + name
 		res, done := rv.memo[key]
 		if !done {
-			rv.memo[key] = nil // a cycle resolves to nothing
+			rv.memo[key] = resolved{} // a cycle resolves to nothing
 			if o := m.Outputs[name]; o != nil {
 				res = rv.resolve(scope{mod: child}, o.Expression.allRefs())
 			}
 			rv.memo[key] = res
 		}
-		for _, a := range res {
+		for _, a := range res.addrs {
 			out[a] = true
 		}
+		open = open || res.open || len(res.addrs) == 0
 	}
-	return sortedSet(out)
+	return resolved{addrs: sortedSet(out), open: open}
 }
 
 // variable resolves var.name inside a module instance through the argument
 // of its module call. Root module variables reference nothing.
-func (rv *resolver) variable(mod []scanner.ModuleStep, name string) []string {
+func (rv *resolver) variable(mod []scanner.ModuleStep, name string) resolved {
 	if len(mod) == 0 {
-		return nil
+		return resolved{}
 	}
 	key := "var\x00" + scanner.ModulePath(mod) + "\x00" + name
 	if res, done := rv.memo[key]; done {
 		return res
 	}
-	rv.memo[key] = nil
+	rv.memo[key] = resolved{}
 	parent, call := mod[:len(mod)-1], mod[len(mod)-1]
-	var res []string
+	var res resolved
 	if pm := rv.cfg[staticPath(parent)]; pm != nil {
 		if mc := pm.ModuleCalls[call.Name]; mc != nil {
 			sc := scope{mod: parent, key: call.Key, forEach: mc.ForEach.allRefs()}

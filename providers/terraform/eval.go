@@ -369,10 +369,216 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		trs = s.variables(expr)
 	}
 	v := s.evalTraversals(expr, trs, inst)
+	if len(trs) > 0 && hasHidden(expr) && !v.IsWhollyKnown() && !invalidValue(v) {
+		if m := s.hiddenMarks(expr, inst); len(m) > 0 {
+			v = v.WithMarks(m)
+		}
+	}
 	if len(trs) > 0 && nestedConditional(expr) && !v.IsWhollyKnown() && !v.HasMark(openMark{}) && !invalidValue(v) && carriesRef(v) && s.nestedOpen(expr, inst) {
 		return v.WithMarks(cty.NewValueMarks(openMark{}))
 	}
 	return v
+}
+
+// hasHidden reports whether, below the top of expr, lies an index or a
+// try() whose references HCL's own evaluation may lose or close: an index
+// with a key not known before apply keeps only the collection's own marks
+// (lower(local.keys[random_id.s.hex]) refers to nothing), and try() with
+// an argument not known stands for that argument or a later one. Like
+// nestedConditional it walks the syntax by hand and allocates nothing.
+func hasHidden(expr hcl.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.IndexExpr:
+		return hasHiddenBelow(e.Collection) || hasHiddenBelow(e.Key)
+	case *hclsyntax.RelativeTraversalExpr:
+		if ie, ok := e.Source.(*hclsyntax.IndexExpr); ok {
+			return hasHiddenBelow(ie.Collection) || hasHiddenBelow(ie.Key)
+		}
+		return hasHiddenBelow(e.Source)
+	case hclsyntax.Expression:
+		return hasHiddenBelow(e)
+	}
+	return false
+}
+
+func hasHiddenBelow(expr hclsyntax.Expression) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.IndexExpr:
+		return true
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "try" {
+			return true
+		}
+		if e.Name == "can" {
+			return false
+		}
+		for _, a := range e.Args {
+			if hasHiddenBelow(a) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateExpr:
+		for _, p := range e.Parts {
+			if hasHiddenBelow(p) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		return hasHiddenBelow(e.Wrapped)
+	case *hclsyntax.ParenthesesExpr:
+		return hasHiddenBelow(e.Expression)
+	case *hclsyntax.BinaryOpExpr:
+		return hasHiddenBelow(e.LHS) || hasHiddenBelow(e.RHS)
+	case *hclsyntax.UnaryOpExpr:
+		return hasHiddenBelow(e.Val)
+	case *hclsyntax.ConditionalExpr:
+		return hasHiddenBelow(e.TrueResult) || hasHiddenBelow(e.FalseResult)
+	case *hclsyntax.TupleConsExpr:
+		for _, x := range e.Exprs {
+			if hasHiddenBelow(x) {
+				return true
+			}
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range e.Items {
+			if hasHiddenBelow(it.ValueExpr) {
+				return true
+			}
+		}
+	case *hclsyntax.RelativeTraversalExpr:
+		return hasHiddenBelow(e.Source)
+	}
+	return false
+}
+
+// hiddenMarks returns the marks HCL's evaluation of expr lost below its
+// top: for each index whose key is not known before apply, the references
+// of every element it may be (evalUnknownIndex, open when one refers to no
+// resource); for each try() whose winning argument is not known, the marks
+// of it and of every later argument that evaluates, open when one of them
+// refers to a resource and another to none. Each such part is evaluated
+// again on its own; its errors were reported by the evaluation of the
+// whole, so they are not reported twice.
+func (s *scope) hiddenMarks(expr hcl.Expression, inst instCtx) cty.ValueMarks {
+	top, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return nil
+	}
+	w := &hiddenWalker{s: s, inst: inst, top: top, skip: map[hclsyntax.Node]bool{}}
+	hclsyntax.Walk(top, w)
+	return w.marks
+}
+
+type hiddenWalker struct {
+	s     *scope
+	inst  instCtx
+	top   hclsyntax.Node
+	skip  map[hclsyntax.Node]bool
+	depth int
+	marks cty.ValueMarks
+}
+
+// quiet evaluates expr without reporting its errors again.
+func (w *hiddenWalker) quiet(expr hcl.Expression) cty.Value {
+	n := len(w.s.diags)
+	v := w.s.eval(expr, w.inst)
+	w.s.diags = w.s.diags[:n]
+	return v
+}
+
+// add keeps every mark v carries anywhere (references, origins, openness,
+// sensitivity) but invalidity, which belongs to the part's own errors.
+func (w *hiddenWalker) add(v cty.Value) {
+	if !v.ContainsMarked() {
+		return
+	}
+	if w.marks == nil {
+		w.marks = cty.ValueMarks{}
+	}
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			if _, bad := m.(invalidMark); !bad {
+				w.marks[m] = struct{}{}
+			}
+		}
+	}
+}
+
+func (w *hiddenWalker) unknownIndex(expr hcl.Expression, ie *hclsyntax.IndexExpr) bool {
+	key, _ := w.quiet(ie.Key).Unmark()
+	if key.IsKnown() {
+		return false
+	}
+	n := len(w.s.diags)
+	v, ok := w.s.evalUnknownIndex(expr, ie, w.inst)
+	w.s.diags = w.s.diags[:n]
+	if ok {
+		w.add(v)
+	}
+	return ok
+}
+
+func (w *hiddenWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil
+	}
+	if w.skip[n] {
+		w.depth++
+	}
+	if w.depth > 0 {
+		return nil
+	}
+	skip := func() { w.skip[n] = true; w.depth++ }
+	switch e := n.(type) {
+	case *hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		skip()
+	case *hclsyntax.RelativeTraversalExpr:
+		if ie, ok := e.Source.(*hclsyntax.IndexExpr); ok && n != w.top && w.unknownIndex(e, ie) {
+			skip()
+		}
+	case *hclsyntax.IndexExpr:
+		if n != w.top && w.unknownIndex(e, e) {
+			skip()
+		}
+	case *hclsyntax.FunctionCallExpr:
+		switch e.Name {
+		case "can":
+			skip()
+		case "try":
+			var alts []cty.Value
+			for _, a := range e.Args {
+				v := w.quiet(a)
+				if invalidValue(v) {
+					continue // an argument that fails is never the value
+				}
+				alts = append(alts, v)
+				if v.IsWhollyKnown() {
+					break // it wins: later arguments are never the value
+				}
+			}
+			if len(alts) > 1 {
+				for _, v := range alts {
+					w.add(v)
+				}
+				if m := openIf(nonNull(alts...)...); m != nil {
+					w.add(cty.DynamicVal.WithMarks(m))
+				}
+			}
+			skip()
+		}
+	}
+	return nil
+}
+
+func (w *hiddenWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		return nil
+	}
+	if w.skip[n] {
+		w.depth--
+	}
+	return nil
 }
 
 // invalidValue reports whether v is what an expression Terraform refuses

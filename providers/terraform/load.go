@@ -67,6 +67,11 @@ type VarArg struct {
 	// File says Value is a --var-file path; else it is a --var NAME=VALUE.
 	File  bool
 	Value string
+	// Data, for a --var-file, is the file's content when the caller has
+	// read it already through the same tree (the CLI checks each var file
+	// before the scan): Load uses it and does not read the file again,
+	// once per root module. nil: Load reads the file.
+	Data []byte
 }
 
 // varArgs lists the variable arguments in the order they apply.

@@ -134,3 +134,28 @@ func TestLoadTree(t *testing.T) {
 		t.Errorf("LoadTree (-want +got):\n%s", diff)
 	}
 }
+
+// TestVarFileDataReadOnce: a --var-file whose content the caller has read
+// already (VarArg.Data) is not read again: the content given is used, so a
+// file that no longer exists, or says otherwise on disk, changes nothing.
+func TestVarFileDataReadOnce(t *testing.T) {
+	dir := filepath.Join(fixtureRoot, "var_order")
+	gone := filepath.Join(t.TempDir(), "gone.tfvars")
+	g, err := Load(context.Background(), dir, Options{VarArgs: []VarArg{
+		{Value: "name=from-var"},
+		{File: true, Value: gone, Data: []byte("location = \"US\"\n")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range g.Diagnostics {
+		t.Errorf("diagnostic: %s: %s", d.Summary, d.Detail)
+	}
+	b := g.Lookup("google_storage_bucket.ordered")
+	if b == nil {
+		t.Fatal("no bucket")
+	}
+	if s, _ := b.Get("location").Str(); s != "US" {
+		t.Errorf("location = %q, want US (the content given)", s)
+	}
+}

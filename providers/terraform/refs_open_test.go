@@ -165,3 +165,88 @@ resource "google_pubsub_topic" "t" {
 		t.Errorf("nested conditionals: %+v, want RefsOpen %v", a, open)
 	}
 }
+
+// TestRefsHidden: an index with a key not known before apply below the top
+// of an expression (inside a function) keeps the references of every
+// element it may be, and try() over an argument not known is one of it and
+// the later arguments, open when one of them refers to no resource.
+func TestRefsHidden(t *testing.T) {
+	dir := t.TempDir()
+	src := `variable "unset" {
+  type = string
+}
+resource "random_id" "s" {
+  byte_length = 2
+}
+resource "google_kms_crypto_key" "a" {
+  name     = "a"
+  key_ring = "r"
+}
+resource "google_kms_crypto_key" "b" {
+  name     = "b"
+  key_ring = "r"
+}
+locals {
+  both  = { a = google_kms_crypto_key.a.id, b = google_kms_crypto_key.b.id }
+  mixed = { a = google_kms_crypto_key.a.id, lit = "projects/p/locations/us/keyRings/r/cryptoKeys/x" }
+}
+resource "google_pubsub_topic" "lower_index_refs" {
+  kms_key_name = lower(local.both[random_id.s.hex])
+}
+resource "google_pubsub_topic" "lower_index_mixed" {
+  kms_key_name = lower(local.mixed[random_id.s.hex])
+}
+resource "google_pubsub_topic" "template_index_refs" {
+  kms_key_name = "${local.both[random_id.s.hex]}"
+}
+resource "google_pubsub_topic" "try_unset" {
+  kms_key_name = try(google_kms_crypto_key.a.id, var.unset)
+}
+resource "google_pubsub_topic" "try_refs" {
+  kms_key_name = try(google_kms_crypto_key.a.id, google_kms_crypto_key.b.id)
+}
+resource "google_pubsub_topic" "try_index_unset" {
+  kms_key_name = try(local.both[random_id.s.hex], var.unset)
+}
+resource "google_pubsub_topic" "lower_try_unset" {
+  kms_key_name = lower(try(google_kms_crypto_key.a.id, var.unset))
+}
+resource "google_pubsub_topic" "try_known_first" {
+  kms_key_name = try("projects/p/locations/us/keyRings/r/cryptoKeys/x", google_kms_crypto_key.a.id)
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), dir, Options{Base: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range g.Diagnostics {
+		t.Errorf("diagnostic: %s: %s (%s:%d)", d.Summary, d.Detail, d.File, d.Line)
+	}
+	for name, want := range map[string]struct {
+		refs []string
+		open bool
+	}{
+		"lower_index_refs":    {[]string{"google_kms_crypto_key.a", "google_kms_crypto_key.b", "random_id.s"}, false}, // the key's own references too, as at the top
+		"lower_index_mixed":   {[]string{"google_kms_crypto_key.a", "random_id.s"}, true},
+		"template_index_refs": {[]string{"google_kms_crypto_key.a", "google_kms_crypto_key.b", "random_id.s"}, false},
+		"try_unset":           {[]string{"google_kms_crypto_key.a"}, true},
+		"try_refs":            {[]string{"google_kms_crypto_key.a", "google_kms_crypto_key.b"}, false},
+		"try_index_unset":     {[]string{"google_kms_crypto_key.a", "google_kms_crypto_key.b", "random_id.s"}, true},
+		"lower_try_unset":     {[]string{"google_kms_crypto_key.a"}, true},
+		"try_known_first":     {nil, false},
+	} {
+		a := g.Lookup("google_pubsub_topic." + name).Get("kms_key_name")
+		if a == nil {
+			t.Errorf("%s: no attribute", name)
+			continue
+		}
+		refs := slices.Clone(a.Refs)
+		slices.Sort(refs)
+		if !slices.Equal(refs, want.refs) || a.RefsOpen != want.open {
+			t.Errorf("%s: refs %v open %v, want %v open %v", name, refs, a.RefsOpen, want.refs, want.open)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 	for _, n := range append([]string{"terraform.tfvars", "terraform.tfvars.json"}, auto...) {
 		if present[n] {
 			abs := filepath.Join(l.root, n)
-			l.readVarFile(abs, l.rel(abs), false, true, m, vals)
+			l.readVarFile(abs, l.rel(abs), nil, false, true, m, vals)
 		}
 	}
 	// --var-file and --var in command-line order: the later one wins.
@@ -70,7 +70,7 @@ func (l *loader) rootVariables(m *module, only bool) map[string]cty.Value {
 			if err != nil {
 				abs = p
 			}
-			l.readVarFile(abs, p, true, only, m, vals)
+			l.readVarFile(abs, p, arg.Data, true, only, m, vals)
 			continue
 		}
 		kv := arg.Value
@@ -136,13 +136,16 @@ func (l *loader) rawValue(d *varDecl, raw, where string) (cty.Value, bool) {
 // for another root). shown names the file in messages; arg says the user
 // named it on the command line (--var-file), so it may lie outside the
 // tree, although a link inside the tree still may not lead out of it.
-func (l *loader) readVarFile(abs, shown string, arg, warn bool, m *module, vals map[string]cty.Value) {
+// data, when not nil, is the file's content as the caller read it.
+func (l *loader) readVarFile(abs, shown string, data []byte, arg, warn bool, m *module, vals map[string]cty.Value) {
 	rel := l.rel(abs)
-	var src []byte
+	src := data
 	var err error
-	if arg {
+	switch {
+	case data != nil:
+	case arg:
 		src, err = l.fs.ReadArg(abs, shown)
-	} else {
+	default:
 		src, err = l.fs.ReadFile(abs)
 	}
 	if errors.Is(err, fs.ErrNotExist) && arg {
