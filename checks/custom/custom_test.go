@@ -187,6 +187,11 @@ resource "google_storage_bucket" "literal" {
   location = "EU"
   encryption { default_kms_key_name = "projects/p/locations/eu/keyRings/r/cryptoKeys/k" }
 }
+resource "google_storage_bucket" "coalesced" {
+  name = "f"
+  location = "EU"
+  encryption { default_kms_key_name = coalesce(var.key, google_kms_crypto_key.soft.id) }
+}
 `
 	c := compile(t, "google_storage_bucket",
 		`has(resource.encryption) && refs(resource.encryption.default_kms_key_name).exists(k, k.version_template.protection_level == "SOFTWARE" && refs(k.key_ring).all(r, r.location == "europe-west1"))`)
@@ -196,6 +201,9 @@ resource "google_storage_bucket" "literal" {
 	want(t, got, "google_storage_bucket.either", "UNKNOWN", "one of")
 	want(t, got, "google_storage_bucket.open", "UNKNOWN", "refs(resource.encryption.default_kms_key_name)")
 	want(t, got, "google_storage_bucket.literal", "PASS")
+	// The unset variable may name any key: the SOFTWARE candidate alone
+	// does not decide (an open candidate set).
+	want(t, got, "google_storage_bucket.coalesced", "UNKNOWN", "refs(resource.encryption.default_kms_key_name)")
 }
 
 func TestDynamicBlockUnknown(t *testing.T) {

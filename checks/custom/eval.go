@@ -99,6 +99,12 @@ func (ev *evaluation) refs(o *object, path string) ref.Val {
 	if a.Null() {
 		return types.NewRefValList(types.DefaultTypeAdapter, nil)
 	}
+	if a.RefsOpen {
+		// The value may be something other than the resources it names
+		// (coalesce past an unset variable, say): no candidate list is
+		// the whole truth.
+		return ev.unknown(name)
+	}
 	addrs := slices.Compact(slices.Clone(a.Refs))
 	if len(addrs) == 0 {
 		if a.Known() {
