@@ -69,6 +69,9 @@ func keyUnknownReason(s cmekSlot) string {
 	if s.Slot.NotCarried != "" {
 		return "whether " + s.Path + " is set is not known: " + s.Slot.NotCarried
 	}
+	if why := s.Slot.MaybeNull(); why != "" {
+		return "whether " + s.Path + " is set is not known: " + why
+	}
 	if s.Slot.MaybeMissing {
 		return "the block holding " + s.Path + " comes from a dynamic block whose for_each is not known before apply, so it may not exist"
 	}

@@ -56,7 +56,9 @@ resource "google_storage_bucket" "mail_exports" {
 		// (GCP-ENC-017).
 		if r.Type == "google_dataflow_flex_template_job" {
 			if s := r.Slot(flexKMSParam); s.Attr != nil && !s.Whole {
-				if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
+				if p, ok := keyNotScanned(g, r, s.Path, s.Attr); ok {
+					out = append(out, p)
+				} else if p, ok := softwareKeyProblem(g, s.Path, s.Attr); ok {
 					out = append(out, p)
 				}
 			}
@@ -71,17 +73,18 @@ resource "google_storage_bucket" "mail_exports" {
 // "is an HSM key" is judged with Candidates.OneOf: FAIL when every
 // candidate is a software key, PASS when none is, UNKNOWN otherwise, and
 // UNKNOWN when the value may also be a key that is no candidate (an open
-// set: coalesce(var.unset, google_kms_crypto_key.k.id)).
+// set: coalesce(var.unset, google_kms_crypto_key.k.id)). A key read from a
+// data source whose record does not carry its protection level is an
+// outcome whose verdict is not known (keyLevelCarried).
 func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner.Problem, bool) {
-	var keys, soft, unknown []*scanner.Resource
+	var keys, soft, unknown, outside []*scanner.Resource
 	cands := g.Candidates(a, "google_kms_crypto_key")
-	for _, key := range cands.Resources {
-		if key.Mode == scanner.Managed {
-			keys = append(keys, key)
-		}
-	}
-	cands.Resources = keys
+	keys = cands.Resources
 	v := cands.OneOf(func(key *scanner.Resource) judge.Verdict {
+		if !keyLevelCarried(key) {
+			outside = append(outside, key) // a data source's key: one outcome not known
+			return judge.Unknown
+		}
 		hsm := keyIsHSM(key)
 		switch hsm {
 		case judge.Fail:
@@ -103,6 +106,11 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 		p = scanner.Unknown(path, "%s may be key %s (SOFTWARE) or a key named by a value not known before apply", path, g.CandidateNames(resourceAddrs(soft)))
 	case cands.Open && len(unknown) == 0:
 		p = scanner.Unknown(path, "%s may be key %s (HSM-backed) or a key named by a value not known before apply", path, g.CandidateNames(resourceAddrs(keys)))
+	case len(outside) > 0 && len(soft) > 0:
+		p = scanner.Unknown(path, "%s may be key %s (SOFTWARE) or key %s, read from a data source, whose protection level is not known",
+			path, g.CandidateNames(resourceAddrs(soft)), g.CandidateNames(resourceAddrs(outside)))
+	case len(outside) > 0 && len(unknown) == 0:
+		p = scanner.Unknown(path, "%s may be key %s, read from a data source, whose protection level is not known", path, g.CandidateNames(resourceAddrs(outside)))
 	case len(soft) == 0:
 		p = scanner.Unknown(path, "the protection level of key %s is not known before apply", addresses(unknown))
 	default:
@@ -112,23 +120,64 @@ func softwareKeyProblem(g *scanner.Graph, path string, a *scanner.Attr) (scanner
 	return p, true
 }
 
-// keyNotScanned judges a deployed data store (exported or live) whose key
-// the scan did not read: a key in a project outside what was scanned (a
-// central KMS project is common), or a key name the record does not carry.
-// Its protection level is not known, so the result is UNKNOWN, naming the
-// key, never a PASS.
+// keyNotScanned judges a data store whose key the scan did not read, for
+// every source alike: a key named by a literal ID that no key in the graph
+// has (a central KMS project is common), a key read from a data source
+// whose record does not carry its protection level, a key of an exported
+// or live record in a project outside what was scanned, or a key name the
+// record does not carry. Its protection level is not known, so the result
+// is UNKNOWN, naming the key, never a PASS. A key the graph holds, and a
+// value not known before apply, are left to softwareKeyProblem.
 func keyNotScanned(g *scanner.Graph, r *scanner.Resource, path string, a *scanner.Attr) (scanner.Problem, bool) {
-	if r.Source != scanner.SourceExport && r.Source != scanner.SourceLive {
-		return scanner.Problem{}, false
-	}
 	if a.NotCarried != "" {
 		return scanner.Unknown(path, "which key %s names is not known: %s", path, a.NotCarried), true
 	}
-	if len(a.Refs) == 0 || len(g.FollowAttr(a, "google_kms_crypto_key")) > 0 {
+	notScanned := func(key string) (scanner.Problem, bool) {
+		return scanner.Unknown(path, "%s is key %s, which is not in what was scanned (scan its project too), so its protection level is not known",
+			path, key), true
+	}
+	if r.Source == scanner.SourceExport || r.Source == scanner.SourceLive {
+		if len(a.Refs) == 0 || len(g.FollowAttr(a, "google_kms_crypto_key")) > 0 {
+			return scanner.Problem{}, false
+		}
+		return notScanned(strings.Join(a.Refs, " or "))
+	}
+	keys := g.FollowAttr(a, "google_kms_crypto_key")
+	if len(keys) == 0 {
+		// A key named by its ID, unless the graph holds it.
+		id, ok := a.Str()
+		if !ok || id == "" || len(a.Refs) > 0 || !strings.Contains(id, "cryptoKeys/") || !g.ResolveName(id, "google_kms_crypto_key").None() {
+			return scanner.Problem{}, false
+		}
+		return notScanned(id)
+	}
+	if a.RefsOpen {
 		return scanner.Problem{}, false
 	}
-	return scanner.Unknown(path, "%s is key %s, which is outside what was scanned (scan its project too), so its protection level is not known",
-		path, strings.Join(a.Refs, " or ")), true
+	var data []*scanner.Resource
+	for _, key := range keys {
+		if keyLevelCarried(key) {
+			return scanner.Problem{}, false
+		}
+		data = append(data, key)
+	}
+	p := scanner.Unknown(path, "%s is key %s, read from a data source: the key is not in what was scanned, so its protection level is not known",
+		path, g.CandidateNames(resourceAddrs(data)))
+	p.Related = data
+	return p, true
+}
+
+// keyLevelCarried reports whether the graph tells a key's protection
+// level: a key the configuration or a record declares does (the provider
+// default stands in when it is not written); a key read from a data source
+// only when its record carries version_template (a plan or state that read
+// it).
+func keyLevelCarried(key *scanner.Resource) bool {
+	if key.Mode == scanner.Managed {
+		return true
+	}
+	s := key.Slot("version_template.protection_level")
+	return s.Block != nil && !s.Attr.Null()
 }
 
 func addresses(rs []*scanner.Resource) string {

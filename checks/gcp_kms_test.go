@@ -266,6 +266,9 @@ resource "google_storage_bucket" "b" {
 	want := []string{
 		"google_bigtable_instance.bt cluster.1.kms_key_name FAIL -> module.kms.google_kms_crypto_key.soft",
 		"google_pubsub_topic.t kms_key_name UNKNOWN -> google_kms_crypto_key.later",
+		// A data source's key: its protection level is not in what was
+		// scanned.
+		"google_redis_instance.r customer_managed_key UNKNOWN -> data.google_kms_crypto_key.shared",
 		"module.store.google_storage_bucket.b encryption.default_kms_key_name FAIL -> module.kms.google_kms_crypto_key.soft",
 	}
 	if diff := cmp.Diff(want, checktest.Judge(t, &gcpKMS006, g)); diff != "" {

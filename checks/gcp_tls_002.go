@@ -59,7 +59,8 @@ resource "google_compute_target_https_proxy" "web" {
 
 // testProxySSLPolicy only asks that a policy is attached: a weak policy is
 // GCP-TLS-001's finding on the policy itself, so it is never reported twice.
-// An unknown reference counts as attached; a record that does not carry
+// An unknown reference counts as attached, unless it may be null (one
+// branch of a condition not known is null); a record that does not carry
 // the field (a search-all-resources result) cannot tell.
 func testProxySSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 	s := r.Slot("ssl_policy")
@@ -67,7 +68,11 @@ func testProxySSLPolicy(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem
 	case judge.Pass:
 		return nil
 	case judge.Unknown:
-		return []scanner.Problem{scanner.Unknown("ssl_policy", "whether an SSL policy is attached is not known: %s", s.NotCarried)}
+		why := s.NotCarried
+		if why == "" {
+			why = s.MaybeNull()
+		}
+		return []scanner.Problem{scanner.Unknown("ssl_policy", "whether an SSL policy is attached is not known: %s", why)}
 	}
 	return []scanner.Problem{scanner.Fail("ssl_policy",
 		"has no ssl_policy, so the load balancer accepts TLS 1.0 with the default COMPATIBLE ciphers")}

@@ -55,6 +55,10 @@ type Attr struct {
 	// (coalesce(var.unset, google_kms_crypto_key.k.id)). Refs are then not
 	// every value it may be (see Graph.Candidates).
 	RefsOpen bool
+	// MaybeNull, when not empty, says why a value not known before apply
+	// may still be null (one branch of a condition not known is null): it
+	// does not count as set, nor as absent (Slot.IsSet, Slot.Required).
+	MaybeNull string
 	// Origins are the places the value came from that the source recorded
 	// (variables and where they were set, module arguments, provider
 	// defaults), sorted and deduplicated (SortOrigins). References are in

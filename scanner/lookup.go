@@ -343,16 +343,17 @@ func joinDotted(prefix, name string) string {
 // Required judges a slot that must hold a value (a key that must be set):
 // Fail when absent, null or "" (in every copy of an unexpanded block too);
 // Pass when set; Unknown when the block holding it may not exist at all, or
-// when its value is not known and, in an unexpanded block, may come from an
-// element of the for_each that lacks it. Outside unexpanded blocks a value
-// not known before apply counts as set.
+// when its value is not known and may be null (MaybeNull), or, in an
+// unexpanded block, may come from an element of the for_each that lacks it.
+// Outside unexpanded blocks a value not known before apply counts as set
+// unless it may be null.
 func (s Slot) Required(set func(*Attr) bool) judge.Verdict {
 	switch {
 	case s.Whole:
 		return judge.Pass
 	case s.Attr.Null() || !set(s.Attr):
 		return judge.Fail
-	case s.MaybeMissing:
+	case s.MaybeMissing, s.MaybeNull() != "":
 		return judge.Unknown
 	case s.Unexpanded && !s.Attr.Known():
 		return judge.Unknown
@@ -380,15 +381,25 @@ func (s Slot) Known() bool { return s.Value().IsWhollyKnown() }
 
 // IsSet judges whether the attribute is written: Fail when absent, null or
 // "", Pass when it has a value. A value not known before apply counts as
-// set (an unknown key name is still a key), unless it is refined to null.
+// set (an unknown key name is still a key), unless it may be null
+// (MaybeNull), which is Unknown.
 func (s Slot) IsSet() judge.Verdict {
 	if s.Attr.Null() {
 		return judge.Fail
 	}
-	if s.NotCarried != "" {
+	if s.NotCarried != "" || s.MaybeNull() != "" {
 		return judge.Unknown
 	}
 	return judge.Bool(s.Attr.Set())
+}
+
+// MaybeNull says why the slot's value, not known before apply, may be null
+// (see Attr.MaybeNull); "" when it is known, or surely not null if set.
+func (s Slot) MaybeNull() string {
+	if s.Attr == nil || s.Attr.Value == cty.NilVal || s.Attr.Value.IsKnown() {
+		return ""
+	}
+	return s.Attr.MaybeNull
 }
 
 // outcomes judges f over the values the slot may hold: its value, and,

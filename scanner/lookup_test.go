@@ -179,3 +179,92 @@ resource "google_sql_database_instance" "whole" {
 		}
 	}
 }
+
+// TestSlotMaybeNull: a value not known before apply that may be null (a
+// conditional whose condition is not known, with a null branch) is neither
+// set nor absent; a bare reference to a computed attribute, a condition
+// between two references and an unset variable count as set.
+func TestSlotMaybeNull(t *testing.T) {
+	dir := t.TempDir()
+	src := `variable "on" { type = bool }
+variable "key" { type = string }
+
+resource "google_kms_crypto_key" "k" {
+  name     = "k"
+  key_ring = "r"
+}
+
+resource "google_kms_crypto_key" "other" {
+  name     = "other"
+  key_ring = "r"
+}
+
+locals {
+  optional = var.on ? google_kms_crypto_key.k.id : null
+}
+
+resource "google_pubsub_topic" "optional" {
+  name         = "a"
+  kms_key_name = var.on ? google_kms_crypto_key.k.id : null
+}
+
+resource "google_pubsub_topic" "optional_first" {
+  name         = "a"
+  kms_key_name = var.on ? null : "projects/p/locations/l/keyRings/r/cryptoKeys/k"
+}
+
+resource "google_pubsub_topic" "through_local" {
+  name         = "b"
+  kms_key_name = local.optional
+}
+
+resource "google_pubsub_topic" "reference" {
+  name         = "c"
+  kms_key_name = google_kms_crypto_key.k.id
+}
+
+resource "google_pubsub_topic" "either" {
+  name         = "d"
+  kms_key_name = var.on ? google_kms_crypto_key.k.id : google_kms_crypto_key.other.id
+}
+
+resource "google_pubsub_topic" "variable" {
+  name         = "e"
+  kms_key_name = var.key
+}
+
+resource "google_pubsub_topic" "both_null" {
+  name         = "f"
+  kms_key_name = var.on ? null : null
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := terraform.Load(context.Background(), dir, terraform.Options{Base: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want, why string }{
+		{"optional", "UNKNOWN UNKNOWN", "it is null when var.on, not known before apply, is false"},
+		{"optional_first", "UNKNOWN UNKNOWN", "it is null when var.on, not known before apply, is true"},
+		{"through_local", "UNKNOWN UNKNOWN", "it is null when var.on, not known before apply, is false"},
+		{"reference", "PASS PASS", ""},
+		{"either", "PASS PASS", ""},
+		{"variable", "PASS PASS", ""},
+		{"both_null", "FAIL FAIL", ""},
+	} {
+		r := g.Lookup("google_pubsub_topic." + tc.name)
+		if r == nil {
+			t.Fatalf("%s not loaded", tc.name)
+		}
+		s := r.Slot("kms_key_name")
+		got := s.IsSet().String() + " " + s.Required((*scanner.Attr).Set).String()
+		if got != tc.want {
+			t.Errorf("%s: IsSet, Required = %s, want %s", tc.name, got, tc.want)
+		}
+		if why := s.MaybeNull(); !strings.HasPrefix(why, tc.why) || (tc.why == "") != (why == "") {
+			t.Errorf("%s: MaybeNull = %q, want it to start with %q", tc.name, why, tc.why)
+		}
+	}
+}

@@ -347,12 +347,18 @@ func (s *scope) evalNarrow(expr hcl.Expression, trs []hcl.Traversal, inst instCt
 		}
 		if !cond.IsKnown() {
 			// Either branch may be the value: when one refers to a
-			// resource and the other to none, the candidates are open.
+			// resource and the other to none, the candidates are open;
+			// when one is null, so may the value be.
 			full := s.evalTraversals(expr, s.variables(expr), inst)
-			if full.IsKnown() || !carriesRef(full) {
+			if full.IsKnown() {
 				return full
 			}
-			return full.WithMarks(openIf(nonNull(s.eval(e.TrueResult, inst), s.eval(e.FalseResult, inst))...))
+			t, f := s.eval(e.TrueResult, inst), s.eval(e.FalseResult, inst)
+			null := maybeNullIf(e, t, f)
+			if !carriesRef(full) {
+				return full.WithMarks(null)
+			}
+			return full.WithMarks(openIf(nonNull(t, f)...), null)
 		}
 	case *hclsyntax.IndexExpr:
 		if v, ok := s.evalUnknownIndex(expr, e, inst); ok {
@@ -796,6 +802,57 @@ func traverseMarked(v cty.Value, rel hcl.Traversal) (cty.Value, bool) {
 		v = next
 	}
 	return v.WithMarks(met...), true
+}
+
+// maybeNullMark marks a value not known before apply that may be null: a
+// conditional whose condition is not known and one of whose branches is
+// null (var.cmek ? google_kms_crypto_key.k.id : null). HCL gives such a
+// conditional an unknown value without a not-null refinement, and so it
+// gives a bare reference to a computed attribute: the mark is what tells
+// them apart. It becomes scanner.Attr.MaybeNull; why says where.
+type maybeNullMark struct{ why string }
+
+// maybeNullIf returns the mark for a conditional whose condition is not
+// known, with branches t and f: when a branch is null, or may be.
+func maybeNullIf(e *hclsyntax.ConditionalExpr, t, f cty.Value) cty.ValueMarks {
+	for i, v := range []cty.Value{t, f} {
+		u, marks := v.Unmark()
+		if u.IsKnown() && u.IsNull() {
+			branch := "true"
+			if i == 1 {
+				branch = "false"
+			}
+			r, cond := e.Condition.Range(), "the condition"
+			if t, ok := e.Condition.(*hclsyntax.ScopeTraversalExpr); ok {
+				cond = dottedName(t.Traversal, cond)
+			}
+			return cty.NewValueMarks(maybeNullMark{fmt.Sprintf("it is null when %s, not known before apply, is %s (%s:%d)",
+				cond, branch, r.Filename, r.Start.Line)})
+		}
+		for m := range marks {
+			if _, ok := m.(maybeNullMark); ok {
+				return cty.NewValueMarks(m)
+			}
+		}
+	}
+	return nil
+}
+
+// dottedName renders a traversal of names only (var.use_cmek), else
+// returns other.
+func dottedName(t hcl.Traversal, other string) string {
+	var b strings.Builder
+	for _, step := range t {
+		switch st := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(st.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + st.Name)
+		default:
+			return other
+		}
+	}
+	return b.String()
 }
 
 // nonNull drops the values known to be null: a branch that is null is no

@@ -665,6 +665,9 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 	if _, open := marks[openMark{}]; open && len(refs) > 0 {
 		a.RefsOpen = true
 	}
+	if !plain.IsKnown() {
+		a.MaybeNull = maybeNullOf(marks)
+	}
 	s.noteInvalid(a, marks)
 	if len(s.litArgs) > 0 {
 		a.Origins = s.literalArgOrigins(trs, a.Origins)
@@ -707,6 +710,18 @@ func (s *scope) convertAttr(name string, expr hcl.Expression, rng hcl.Range, ins
 		}
 	}
 	return a
+}
+
+// maybeNullOf returns why a value not known before apply may be null (the
+// first reason in order, when marks hold several), or "".
+func maybeNullOf(marks cty.ValueMarks) string {
+	why := ""
+	for m := range marks {
+		if nm, ok := m.(maybeNullMark); ok && (why == "" || nm.why < why) {
+			why = nm.why
+		}
+	}
+	return why
 }
 
 // literalArgOrigins adds to origins the literal module arguments an
