@@ -144,9 +144,12 @@ func keyNotScanned(g *scanner.Graph, r *scanner.Resource, path string, a *scanne
 	}
 	keys := g.FollowAttr(a, "google_kms_crypto_key")
 	if len(keys) == 0 {
-		// A key named by its ID, unless the graph holds it.
+		// A key named by its ID that refers to no resource: the sources
+		// link an ID to a key they hold (a plan's value edges resolve
+		// every spelling through scanner.Names), so this one is not in
+		// what was scanned.
 		id, ok := a.Str()
-		if !ok || id == "" || len(a.Refs) > 0 || !strings.Contains(id, "cryptoKeys/") || !g.ResolveName(id, "google_kms_crypto_key").None() {
+		if !ok || id == "" || len(a.Refs) > 0 || !strings.Contains(id, "cryptoKeys/") {
 			return scanner.Problem{}, false
 		}
 		return notScanned(id)
