@@ -80,32 +80,84 @@ func Select(all []*Check, include, skip []string, severities []Severity) ([]*Che
 // Run judges every graph with every check and returns one sorted Result.
 // Graphs are judged separately: references never cross from one to another.
 func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
-	res := &Result{Checks: checks}
-	var per [][]Finding // per graph and check, in that order
+	s := NewSession(checks, opts)
 	for _, g := range graphs {
-		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
-		r := newRunner(g, opts)
-		// Checks are pure and the graph is read-only: judge them in
-		// parallel, each into its own slice, joined in check order.
-		byCheck := make([][]Finding, len(checks))
-		crashes := make([][]Diagnostic, len(checks))
-		par.Each(len(checks), 0, func(_, i int) {
-			byCheck[i] = r.judge(checks[i], nil, &crashes[i])
-		})
-		per = append(per, byCheck...)
-		for _, ds := range crashes {
-			res.Diagnostics = append(res.Diagnostics, ds...)
+		s.Add(g)
+	}
+	return s.Result()
+}
+
+// Session is Run one graph at a time: Add judges a graph and keeps only its
+// findings and diagnostics, so that the graph can be released before the
+// next is loaded (a tree of thousands of Terraform root modules is never
+// held whole). Result after the last Add gives what Run would for the same
+// graphs in the same order.
+type Session struct {
+	checks []*Check
+	opts   Options
+	res    *Result
+	per    [][]Finding // per graph and check, in that order
+	// labelled are the scope labels some resource carries.
+	labelled map[string]bool
+	ids      unknownIDs
+}
+
+// NewSession starts a session judging with checks (a plain list: built-in
+// and custom checks alike).
+func NewSession(checks []*Check, opts Options) *Session {
+	return &Session{checks: checks, opts: opts, res: &Result{Checks: checks}, labelled: map[string]bool{},
+		ids: newUnknownIDs(opts.CheckIDs)}
+}
+
+// Add judges one graph. The session keeps nothing of the graph but the
+// findings and diagnostics (findings name places and values as text, never
+// the graph's own values).
+func (s *Session) Add(g *Graph) {
+	res := s.res
+	res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
+	r := newRunner(g, s.opts)
+	// Checks are pure and the graph is read-only: judge them in
+	// parallel, each into its own slice, joined in check order.
+	byCheck := make([][]Finding, len(s.checks))
+	crashes := make([][]Diagnostic, len(s.checks))
+	par.Each(len(s.checks), 0, func(_, i int) {
+		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
+	})
+	for _, fs := range byCheck {
+		if len(fs) > 0 {
+			s.per = append(s.per, fs)
 		}
 	}
-	var ptrs []*Finding
-	for _, fs := range per {
+	for _, ds := range crashes {
+		res.Diagnostics = append(res.Diagnostics, ds...)
+	}
+	for k, v := range s.opts.ScopeLabels {
+		if !s.labelled[k] && slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
+			s.labelled[k] = true
+		}
+	}
+	s.ids.graph(g)
+}
+
+// Result returns the result of every graph added: findings deduplicated
+// and sorted, diagnostics sorted and capped. Call it once, after the last
+// Add.
+func (s *Session) Result() *Result {
+	res := s.res
+	n := 0
+	for _, fs := range s.per {
+		n += len(fs)
+	}
+	ptrs := make([]*Finding, 0, n)
+	for _, fs := range s.per {
 		for i := range fs {
 			ptrs = append(ptrs, &fs[i])
 		}
 	}
+	s.per = nil
 	res.Findings = sorted(dedupe(ptrs))
-	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(graphs, opts.ScopeLabels)...)
-	res.Diagnostics = append(res.Diagnostics, unknownIgnoreIDs(graphs, opts.ConfigIgnores, opts.CheckIDs)...)
+	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(s.labelled, s.opts.ScopeLabels)...)
+	res.Diagnostics = append(res.Diagnostics, s.ids.config(s.opts.ConfigIgnores)...)
 	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	res.Diagnostics = CapDiagnostics(res.Diagnostics, MaxDiagnosticsPerFile)
@@ -144,20 +196,14 @@ func carriesLabel(r *Resource, k, v string) bool {
 	return false
 }
 
-// unusedScopeLabels warns about each scope label no resource carries: a
-// typo would otherwise take the M1/M3/M4 checks off everything silently.
-func unusedScopeLabels(graphs []*Graph, labels map[string]string) []Diagnostic {
+// unusedScopeLabels warns about each scope label no resource carries
+// (labelled holds the keys of those some resource carries): a typo would
+// otherwise take the M1/M3/M4 checks off everything silently.
+func unusedScopeLabels(labelled map[string]bool, labels map[string]string) []Diagnostic {
 	var out []Diagnostic
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		v := labels[k]
-		used := false
-		for _, g := range graphs {
-			if slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
-				used = true
-				break
-			}
-		}
-		if !used {
+		if !labelled[k] {
 			out = append(out, Diagnostic{Severity: DiagWarning, Subject: "scope label " + k + "=" + v,
 				Summary: "no resource carries this scope label",
 				Detail:  "every resource the M1, M3 and M4 checks judge is out of scope; check the label's spelling (--scope-label or scope-labels in .casascan.yaml)"})
@@ -727,30 +773,32 @@ func SortDiagnostics(ds []Diagnostic) {
 
 // dedupe drops findings that repeat another's check, resource, attribute,
 // status and message, and makes fingerprints unique by suffixing repeats.
+// Findings alike share check, root module, resource and attribute, so their
+// fingerprint: they are grouped by fingerprint and root module, and only
+// the findings of one group are compared, so the work is linear in the
+// findings, however many roots share a module. Almost every group holds
+// one finding; the few larger ones are kept aside.
 func dedupe(fs []*Finding) []*Finding {
-	// Findings alike share check, resource and attribute, so their
-	// fingerprint: group by it, and compare the rest within a group. Most
-	// groups hold one finding; more are kept aside.
-	first := make(map[string]*Finding, len(fs))
-	var more map[string][]*Finding
+	type group struct{ fingerprint, root string }
+	first := make(map[group]*Finding, len(fs))
+	var more map[group][]*Finding
 	kept := fs[:0]
 	for _, f := range fs {
-		fp := f.Fingerprint
-		head, seen := first[fp]
+		key := group{f.Fingerprint, f.RootModule}
+		head, seen := first[key]
 		if !seen {
-			first[fp] = f
+			first[key] = f
 			kept = append(kept, f)
 			continue
 		}
-		group := append([]*Finding{head}, more[fp]...)
-		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
+		if alike(head, f) || slices.ContainsFunc(more[key], func(g *Finding) bool { return alike(g, f) }) {
 			continue
 		}
-		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(len(group)))
+		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(1+len(more[key])))
 		if more == nil {
-			more = map[string][]*Finding{}
+			more = map[group][]*Finding{}
 		}
-		more[fp] = append(more[fp], f)
+		more[key] = append(more[key], f)
 		kept = append(kept, f)
 	}
 	return kept
