@@ -163,16 +163,20 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	graphs, err := c.load(ctx, p)
-	if err != nil {
-		return err
-	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
 	for _, ch := range checks.All() {
 		opts.CheckIDs = append(opts.CheckIDs, ch.ID)
 	}
-	res := scanner.Run(selected, graphs.all(), opts)
+	session := scanner.NewSession(selected, opts)
+	graphs, err := c.load(ctx, p, session)
+	if err != nil {
+		return err
+	}
+	for _, g := range graphs.all() {
+		session.Add(g)
+	}
+	res := session.Result()
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
 	if err := c.applyBaselines(p, res); err != nil {
