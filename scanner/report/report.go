@@ -119,6 +119,25 @@ func Write(w io.Writer, format string, res *scanner.Result, opts Options) error 
 	return wr(w, res, opts)
 }
 
+// Stream writes res in a format to w, as Write does, and returns the
+// warnings Render would. Text, JSON, CSV and the other formats are written
+// as they are made, never held whole; SARIF's results are encoded first
+// (GitHub's limits on it are decided on the whole run), a chunk at a time,
+// and written without being joined.
+func Stream(w io.Writer, format string, res *scanner.Result, opts Options) ([]string, error) {
+	if format == "sarif" {
+		if res == nil {
+			res = &scanner.Result{}
+		}
+		notice, err := streamSARIF(w, res, opts)
+		if err != nil || notice == "" {
+			return nil, err
+		}
+		return []string{notice}, nil
+	}
+	return nil, Write(w, format, res, opts)
+}
+
 // Rendered is a report rendered whole in memory, ready to write.
 type Rendered struct {
 	Data []byte

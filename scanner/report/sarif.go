@@ -49,12 +49,24 @@ var sarifMaxResults = 25000
 // The go-sarif types stay inside this file, so the library can change
 // without touching callers.
 func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
-	out, err := encodeSARIF(res, opts)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out.data)
+	_, err := streamSARIF(w, res, opts)
 	return err
+}
+
+// streamSARIF writes what encodeSARIF encodes, piece by piece, without
+// joining the pieces, and returns the notification about results left out
+// ("" if none).
+func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error) {
+	out, err := encodeSARIFPieces(res, opts)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range out.pieces {
+		if _, err := w.Write(p); err != nil {
+			return "", err
+		}
+	}
+	return out.notice, nil
 }
 
 // encodeSARIF encodes the run within GitHub code scanning's limits: at most
@@ -62,28 +74,49 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 // Over the size, it keeps proportionally fewer results, the most severe, and
 // encodes again. It returns how many results were left out.
 func encodeSARIF(res *scanner.Result, opts Options) (sarifOutput, error) {
+	out, err := encodeSARIFPieces(res, opts)
+	if err != nil {
+		return sarifOutput{}, err
+	}
+	return sarifOutput{data: bytes.Join(out.pieces, nil), dropped: out.dropped, notice: out.notice}, nil
+}
+
+// sarifPieces is encodeSARIF's output before its pieces are joined: a
+// large run is a head, its results in chunks and a tail, and a writer
+// writes them one after the other rather than copying them into one slice.
+type sarifPieces struct {
+	pieces  [][]byte
+	dropped int
+	notice  string
+}
+
+func encodeSARIFPieces(res *scanner.Result, opts Options) (sarifPieces, error) {
 	limit := sarifMaxResults
 	for {
-		rep, kept, dropped := buildSARIF(res, opts, limit)
-		data, err := encodeReport(rep, kept <= sarifIndentLimit)
+		rep, kept, dropped := buildSARIFRun(res, opts, limit)
+		pieces, err := encodePieces(rep, kept, len(kept) <= sarifIndentLimit)
 		if err != nil {
-			return sarifOutput{}, err
+			return sarifPieces{}, err
 		}
-		out := sarifOutput{data: data, dropped: dropped}
+		out := sarifPieces{pieces: pieces, dropped: dropped}
 		if dropped > 0 {
-			out.notice = droppedMessage(dropped, dropped+kept)
+			out.notice = droppedMessage(dropped, dropped+len(kept))
 		}
-		if len(data) <= sarifMaxCompressed || kept == 0 {
+		size := 0
+		for _, p := range pieces {
+			size += len(p)
+		}
+		if size <= sarifMaxCompressed || len(kept) == 0 {
 			return out, nil
 		}
-		size, err := gzipSize(data)
+		zipped, err := gzipSize(pieces...)
 		if err != nil {
-			return sarifOutput{}, err
+			return sarifPieces{}, err
 		}
-		if size <= sarifMaxCompressed {
+		if zipped <= sarifMaxCompressed {
 			return out, nil
 		}
-		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(size)*0.9), kept-1)
+		limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
 	}
 }
 
@@ -99,25 +132,54 @@ type sarifOutput struct {
 // results (nearly all of a large report) are encoded in parallel chunks and
 // spliced in: the bytes are those of encoding the report whole.
 func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
-	encode := func(v any) ([]byte, error) {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if indent {
-			enc.SetIndent("", "  ")
-		}
-		err := enc.Encode(v)
-		return buf.Bytes(), err
-	}
-	workers := encodeWorkers()
-	if indent || workers == 1 || len(rep.Runs) != 1 || len(rep.Runs[0].Results) < 2*resultChunk {
-		return encode(rep)
+	if len(rep.Runs) != 1 {
+		return encodeJSON(rep, indent)
 	}
 	run := rep.Runs[0]
 	results := run.Results
+	run.Results = []*sarif.Result{}
+	defer func() { run.Results = results }()
+	pieces, err := encodeResults(rep, len(results), indent, func(i int) *sarif.Result { return results[i] })
+	return bytes.Join(pieces, nil), err
+}
+
+// encodePieces encodes rep, whose one run has no results yet, with the
+// results of the findings kept, made a chunk at a time as they are
+// encoded, so that they are never all held at once.
+func encodePieces(rep *sarif.Report, kept []scanner.Finding, indent bool) ([][]byte, error) {
+	driver := rep.Runs[0].Tool.Driver
+	index := make(map[string]int, len(driver.Rules))
+	for i := len(driver.Rules) - 1; i >= 0; i-- {
+		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
+	}
+	return encodeResults(rep, len(kept), indent, func(i int) *sarif.Result {
+		idx, ok := index[kept[i].CheckID]
+		if !ok {
+			idx = -1
+		}
+		return sarifResult(kept[i]).WithRuleIndex(idx)
+	})
+}
+
+// encodeResults encodes rep with n results spliced into its one run
+// (whose own Results are empty), result(i) making the i-th: small or
+// indented, the report is encoded whole; else it is encoded without its
+// results and they are encoded in parallel chunks and spliced in, which
+// gives the bytes of encoding it whole.
+func encodeResults(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result) ([][]byte, error) {
+	run := rep.Runs[0]
+	workers := encodeWorkers()
+	if indent || workers == 1 || n < 2*resultChunk {
+		for i := 0; i < n; i++ {
+			run.Results = append(run.Results, result(i))
+		}
+		data, err := encodeJSON(rep, indent)
+		return [][]byte{data}, err
+	}
+	empty := run.Results
 	run.Results = nil
-	head, err := encode(rep)
-	run.Results = results
+	head, err := encodeJSON(rep, false)
+	run.Results = empty
 	if err != nil {
 		return nil, err
 	}
@@ -126,33 +188,47 @@ func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
 	const hole = `"results":null`
 	at := bytes.Index(head, []byte(hole))
 	if at < 0 || bytes.Count(head, []byte(hole)) != 1 {
-		return encode(rep)
+		for i := 0; i < n; i++ {
+			run.Results = append(run.Results, result(i))
+		}
+		data, err := encodeJSON(rep, false)
+		return [][]byte{data}, err
 	}
-	chunks := make([][]byte, (len(results)+resultChunk-1)/resultChunk)
+	chunks := make([][]byte, (n+resultChunk-1)/resultChunk)
 	errs := make([]error, len(chunks))
 	par.Each(len(chunks), workers, func(_, i int) {
-		b, err := encode(results[i*resultChunk : min((i+1)*resultChunk, len(results))])
+		part := make([]*sarif.Result, 0, resultChunk)
+		for j := i * resultChunk; j < min((i+1)*resultChunk, n); j++ {
+			part = append(part, result(j))
+		}
+		b, err := encodeJSON(part, false)
 		// "[r1,r2]\n" → "r1,r2"
 		chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	size := len(head) + len(chunks)
-	for _, c := range chunks {
-		size += len(c)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, head[:at]...)
-	out = append(out, `"results":[`...)
+	pieces := make([][]byte, 0, 2*len(chunks)+1)
+	pieces = append(pieces, append(head[:at:at], `"results":[`...))
 	for i, c := range chunks {
 		if i > 0 {
-			out = append(out, ',')
+			pieces = append(pieces, []byte(","))
 		}
-		out = append(out, c...)
+		pieces = append(pieces, c)
 	}
-	out = append(out, ']')
-	return append(out, head[at+len(hole):]...), nil
+	return append(pieces, append([]byte("]"), head[at+len(hole):]...)), nil
+}
+
+// encodeJSON encodes v as the SARIF writer does, indented or compact.
+func encodeJSON(v any, indent bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	err := enc.Encode(v)
+	return buf.Bytes(), err
 }
 
 // encodeWorkers is how many goroutines encode results; a variable so that
@@ -165,14 +241,16 @@ const resultChunk = 500
 
 // gzipSize is the size of data gzipped at the fastest level, which is never
 // smaller than GitHub's own compression: a safe estimate.
-func gzipSize(data []byte) (int, error) {
+func gzipSize(data ...[]byte) (int, error) {
 	var n countWriter
 	zw, err := gzip.NewWriterLevel(&n, gzip.BestSpeed)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := zw.Write(data); err != nil {
-		return 0, err
+	for _, d := range data {
+		if _, err := zw.Write(d); err != nil {
+			return 0, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return 0, err
@@ -203,24 +281,37 @@ const sarifIndentLimit = 2000
 // buildSARIF builds the run with at most limit results; it returns how many
 // it kept and how many it left out.
 func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
+	rep, kept, dropped := buildSARIFRun(res, opts, limit)
+	results := make([]*sarif.Result, len(kept))
+	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(kept[i]) })
+	run := rep.Runs[0]
+	for _, r := range results {
+		run.AddResult(r)
+	}
+	return rep, len(kept), dropped
+}
+
+// buildSARIFRun builds the run without its results, with a rule for every
+// check that ran and for every check of a result kept, and returns the
+// findings whose results it carries (at most limit) and how many it left
+// out.
+func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []scanner.Finding, int) {
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
 	}
-	// Rules first, in the order of res.Checks: AddResult derives ruleIndex
-	// from the rules present when the result is added.
+	// Rules first, in the order of res.Checks, then a rule for each other
+	// check of a result, in the results' order: a result's ruleIndex is
+	// that of the first rule of its check.
 	for _, c := range res.Checks {
 		driver.AddRule(sarifRule(c))
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	kept, dropped := sarifFindings(res, opts, limit)
-	results := make([]*sarif.Result, len(kept))
-	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(kept[i]) })
-	for i, f := range kept {
+	for _, f := range kept {
 		if res.Check(f.CheckID) == nil {
 			driver.AddRule(sarifRule(checkFor(res, f)))
 		}
-		run.AddResult(results[i])
 	}
 	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
 	run.WithColumnKind("unicodeCodePoints")
@@ -240,7 +331,7 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 	rep, _ := sarif.New(sarif.Version210, false) // cannot fail for a known version
 	rep.Schema = sarifSchemaURI
 	rep.AddRun(run)
-	return rep, len(kept), dropped
+	return rep, kept, dropped
 }
 
 // sarifFindings returns the findings SARIF carries, in the result's order:
