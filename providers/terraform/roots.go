@@ -133,12 +133,12 @@ type survey struct {
 }
 
 // surveyChunk is how many directories the survey parses at once.
-const surveyChunk = 64
+const surveyChunk = 16
 
 // survey parses dirs a chunk at a time. Of a directory that a directory
 // before it called, the module stays parsed (t.mods), shared by the
 // roots; of the others, only the modules it calls, its ignore comments
-// and its diagnostics are kept. A called directory met before its first
+// and its diagnostics are kept (a tree of one chunk stays parsed whole). A called directory met before its first
 // caller is parsed again at the end. It scales the instance budget with
 // the blocks of every directory, as when they were all held at once.
 func (t *tree) survey(dirs []string) (*survey, error) {
@@ -168,6 +168,9 @@ func (t *tree) survey(dirs []string) (*survey, error) {
 			sv.surveyed[f.rel], sv.read[f.rel] = true, true
 		}
 		t.files = nil
+		if len(dirs) <= surveyChunk {
+			break // a small tree stays parsed: its roots are not parsed again
+		}
 		for _, d := range part {
 			if !sv.called[d] {
 				delete(t.mods, d)
