@@ -53,21 +53,68 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 	return err
 }
 
-// streamSARIF writes what encodeSARIF encodes, piece by piece, without
-// joining the pieces, and returns the notification about results left out
-// ("" if none).
+// streamSARIF writes what encodeSARIF encodes, and returns the
+// notification about results left out ("" if none), holding little of the
+// report at once: whether a run fits GitHub's limits is decided by
+// encoding it a group of chunks at a time into a counter, keeping the
+// bytes only while they are few (sarifKeepBytes); a larger run that fits
+// is then encoded a second time, straight into w.
 func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error) {
-	out, err := encodeSARIFPieces(res, opts)
-	if err != nil {
-		return "", err
-	}
-	for _, p := range out.pieces {
-		if _, err := w.Write(p); err != nil {
+	limit := sarifMaxResults
+	for {
+		rep, kept, dropped := buildSARIFRun(res, opts, limit)
+		var pieces [][]byte
+		size, keeping := 0, true
+		var zipped countWriter
+		zw, err := gzip.NewWriterLevel(&zipped, gzip.BestSpeed)
+		if err != nil {
 			return "", err
 		}
+		err = encodePiecesTo(rep, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+			size += len(p)
+			if keeping && size <= sarifKeepBytes {
+				pieces = append(pieces, p)
+			} else {
+				keeping, pieces = false, nil
+			}
+			_, err := zw.Write(p)
+			return err
+		})
+		if err == nil {
+			err = zw.Close()
+		}
+		if err != nil {
+			return "", err
+		}
+		notice := ""
+		if dropped > 0 {
+			notice = droppedMessage(dropped, dropped+len(kept))
+		}
+		if size > sarifMaxCompressed && len(kept) > 0 && int(zipped) > sarifMaxCompressed {
+			limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
+			continue
+		}
+		if keeping {
+			for _, p := range pieces {
+				if _, err := w.Write(p); err != nil {
+					return "", err
+				}
+			}
+			return notice, nil
+		}
+		rep, kept, _ = buildSARIFRun(res, opts, limit)
+		err = encodePiecesTo(rep, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+			_, err := w.Write(p)
+			return err
+		})
+		return notice, err
 	}
-	return out.notice, nil
 }
+
+// sarifKeepBytes is how much of an encoded run streamSARIF keeps while it
+// decides whether the run fits; a larger run is encoded again as it is
+// written.
+var sarifKeepBytes = 4 << 20
 
 // encodeSARIF encodes the run within GitHub code scanning's limits: at most
 // sarifMaxResults results, and at most sarifMaxCompressed bytes gzipped.
@@ -147,76 +194,101 @@ func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
 // results of the findings kept, made a chunk at a time as they are
 // encoded, so that they are never all held at once.
 func encodePieces(rep *sarif.Report, kept []scanner.Finding, indent bool) ([][]byte, error) {
+	var pieces [][]byte
+	err := encodePiecesTo(rep, kept, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
+	return pieces, err
+}
+
+// encodePiecesTo is encodePieces handing each piece to emit in order.
+func encodePiecesTo(rep *sarif.Report, kept []scanner.Finding, indent bool, emit func([]byte) error) error {
 	driver := rep.Runs[0].Tool.Driver
 	index := make(map[string]int, len(driver.Rules))
 	for i := len(driver.Rules) - 1; i >= 0; i-- {
 		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
 	}
-	return encodeResults(rep, len(kept), indent, func(i int) *sarif.Result {
+	return encodeResultsTo(rep, len(kept), indent, func(i int) *sarif.Result {
 		idx, ok := index[kept[i].CheckID]
 		if !ok {
 			idx = -1
 		}
 		return sarifResult(kept[i]).WithRuleIndex(idx)
-	})
+	}, emit)
 }
 
 // encodeResults encodes rep with n results spliced into its one run
-// (whose own Results are empty), result(i) making the i-th: small or
-// indented, the report is encoded whole; else it is encoded without its
-// results and they are encoded in parallel chunks and spliced in, which
-// gives the bytes of encoding it whole.
+// (whose own Results are empty), result(i) making the i-th, and returns
+// the pieces (encodeResultsTo).
 func encodeResults(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result) ([][]byte, error) {
+	var pieces [][]byte
+	err := encodeResultsTo(rep, n, indent, result, func(p []byte) error { pieces = append(pieces, p); return nil })
+	return pieces, err
+}
+
+// encodeResultsTo encodes rep with n results spliced into its one run,
+// handing the bytes to emit in pieces: small or indented, the report is
+// encoded whole; else it is encoded without its results, and they are
+// encoded in chunks, a group of chunks in parallel at a time, and spliced
+// in, which gives the bytes of encoding it whole.
+func encodeResultsTo(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result, emit func([]byte) error) error {
 	run := rep.Runs[0]
 	workers := encodeWorkers()
-	if indent || workers == 1 || n < 2*resultChunk {
+	whole := func() error {
 		for i := 0; i < n; i++ {
 			run.Results = append(run.Results, result(i))
 		}
 		data, err := encodeJSON(rep, indent)
-		return [][]byte{data}, err
+		if err != nil {
+			return err
+		}
+		return emit(data)
+	}
+	if indent || workers == 1 || n < 2*resultChunk {
+		return whole()
 	}
 	empty := run.Results
 	run.Results = nil
 	head, err := encodeJSON(rep, false)
 	run.Results = empty
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// "results" is a key of the run object alone, and a JSON string cannot
 	// hold an unescaped quote, so this is the run's results member.
 	const hole = `"results":null`
 	at := bytes.Index(head, []byte(hole))
 	if at < 0 || bytes.Count(head, []byte(hole)) != 1 {
-		for i := 0; i < n; i++ {
-			run.Results = append(run.Results, result(i))
-		}
-		data, err := encodeJSON(rep, false)
-		return [][]byte{data}, err
+		return whole()
 	}
-	chunks := make([][]byte, (n+resultChunk-1)/resultChunk)
-	errs := make([]error, len(chunks))
-	par.Each(len(chunks), workers, func(_, i int) {
-		part := make([]*sarif.Result, 0, resultChunk)
-		for j := i * resultChunk; j < min((i+1)*resultChunk, n); j++ {
-			part = append(part, result(j))
-		}
-		b, err := encodeJSON(part, false)
-		// "[r1,r2]\n" → "r1,r2"
-		chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if err := emit(append(head[:at:at], `"results":[`...)); err != nil {
+		return err
 	}
-	pieces := make([][]byte, 0, 2*len(chunks)+1)
-	pieces = append(pieces, append(head[:at:at], `"results":[`...))
-	for i, c := range chunks {
-		if i > 0 {
-			pieces = append(pieces, []byte(","))
+	nchunks := (n + resultChunk - 1) / resultChunk
+	for first := 0; first < nchunks; first += workers {
+		group := make([][]byte, min(workers, nchunks-first))
+		errs := make([]error, len(group))
+		par.Each(len(group), workers, func(_, g int) {
+			i := first + g
+			part := make([]*sarif.Result, 0, resultChunk)
+			for j := i * resultChunk; j < min((i+1)*resultChunk, n); j++ {
+				part = append(part, result(j))
+			}
+			b, err := encodeJSON(part, false)
+			// "[r1,r2]\n" → "r1,r2"
+			group[g], errs[g] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
+			if i > 0 {
+				group[g] = append([]byte(","), group[g]...)
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
-		pieces = append(pieces, c)
+		for _, c := range group {
+			if err := emit(c); err != nil {
+				return err
+			}
+		}
 	}
-	return append(pieces, append([]byte("]"), head[at+len(hole):]...)), nil
+	return emit(append([]byte("]"), head[at+len(hole):]...))
 }
 
 // encodeJSON encodes v as the SARIF writer does, indented or compact.
