@@ -96,7 +96,9 @@ type Session struct {
 	checks []*Check
 	opts   Options
 	res    *Result
-	per    [][]Finding // per graph and check, in that order
+	// store holds the findings of every graph added, in the order Run
+	// judges them (per graph and check), a chunk at a time.
+	store findingStore
 	// labelled are the scope labels some resource carries.
 	labelled map[string]bool
 	ids      unknownIDs
@@ -124,9 +126,7 @@ func (s *Session) Add(g *Graph) {
 		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
 	})
 	for _, fs := range byCheck {
-		if len(fs) > 0 {
-			s.per = append(s.per, fs)
-		}
+		s.store.add(fs)
 	}
 	for _, ds := range crashes {
 		res.Diagnostics = append(res.Diagnostics, ds...)
@@ -144,18 +144,7 @@ func (s *Session) Add(g *Graph) {
 // Add.
 func (s *Session) Result() *Result {
 	res := s.res
-	n := 0
-	for _, fs := range s.per {
-		n += len(fs)
-	}
-	ptrs := make([]*Finding, 0, n)
-	for _, fs := range s.per {
-		for i := range fs {
-			ptrs = append(ptrs, &fs[i])
-		}
-	}
-	s.per = nil
-	res.Findings = sorted(dedupe(ptrs))
+	res.Findings = s.store.result()
 	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(s.labelled, s.opts.ScopeLabels)...)
 	res.Diagnostics = append(res.Diagnostics, s.ids.config(s.opts.ConfigIgnores)...)
 	RedactDiagnostics(res.Diagnostics)
@@ -771,24 +760,27 @@ func SortDiagnostics(ds []Diagnostic) {
 	})
 }
 
-// dedupe drops findings that repeat another's check, resource, attribute,
-// status and message, and makes fingerprints unique by suffixing repeats.
-// Findings alike share check, root module, resource and attribute, so their
-// fingerprint: they are grouped by fingerprint and root module, and only
-// the findings of one group are compared, so the work is linear in the
-// findings, however many roots share a module. Almost every group holds
-// one finding; the few larger ones are kept aside.
-func dedupe(fs []*Finding) []*Finding {
+// dedupe returns the indexes (of 0 to n-1, at(i) the i-th finding) of
+// the findings that do not repeat an earlier one's check, resource,
+// attribute, status and message, in order, and makes fingerprints unique
+// by suffixing repeats. Findings alike share check, root module, resource
+// and attribute, so their fingerprint: they are grouped by fingerprint and
+// root module, and only the findings of one group are compared, so the
+// work is linear in the findings, however many roots share a module.
+// Almost every group holds one finding; the few larger ones are kept
+// aside.
+func dedupe(n int32, at func(int32) *Finding) []int32 {
 	type group struct{ fingerprint, root string }
-	first := make(map[group]*Finding, len(fs))
+	first := make(map[group]*Finding, n)
 	var more map[group][]*Finding
-	kept := fs[:0]
-	for _, f := range fs {
+	kept := make([]int32, 0, n)
+	for i := range n {
+		f := at(i)
 		key := group{f.Fingerprint, f.RootModule}
 		head, seen := first[key]
 		if !seen {
 			first[key] = f
-			kept = append(kept, f)
+			kept = append(kept, i)
 			continue
 		}
 		if alike(head, f) || slices.ContainsFunc(more[key], func(g *Finding) bool { return alike(g, f) }) {
@@ -799,7 +791,7 @@ func dedupe(fs []*Finding) []*Finding {
 			more = map[group][]*Finding{}
 		}
 		more[key] = append(more[key], f)
-		kept = append(kept, f)
+		kept = append(kept, i)
 	}
 	return kept
 }
