@@ -125,8 +125,9 @@ func (s *Session) Add(g *Graph) {
 	par.Each(len(s.checks), 0, func(_, i int) {
 		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
 	})
+	resources := map[resIdent]*resIdent{}
 	for _, fs := range byCheck {
-		s.store.add(fs)
+		s.store.add(fs, resources)
 	}
 	for _, ds := range crashes {
 		res.Diagnostics = append(res.Diagnostics, ds...)
@@ -758,47 +759,4 @@ func SortDiagnostics(ds []Diagnostic) {
 		}
 		return a.Summary+a.Detail < b.Summary+b.Detail
 	})
-}
-
-// dedupe returns the indexes (of 0 to n-1, at(i) the i-th finding) of
-// the findings that do not repeat an earlier one's check, resource,
-// attribute, status and message, in order, and makes fingerprints unique
-// by suffixing repeats. Findings alike share check, root module, resource
-// and attribute, so their fingerprint: they are grouped by fingerprint and
-// root module, and only the findings of one group are compared, so the
-// work is linear in the findings, however many roots share a module.
-// Almost every group holds one finding; the few larger ones are kept
-// aside.
-func dedupe(n int32, at func(int32) *Finding) []int32 {
-	type group struct{ fingerprint, root string }
-	first := make(map[group]*Finding, n)
-	var more map[group][]*Finding
-	kept := make([]int32, 0, n)
-	for i := range n {
-		f := at(i)
-		key := group{f.Fingerprint, f.RootModule}
-		head, seen := first[key]
-		if !seen {
-			first[key] = f
-			kept = append(kept, i)
-			continue
-		}
-		if alike(head, f) || slices.ContainsFunc(more[key], func(g *Finding) bool { return alike(g, f) }) {
-			continue
-		}
-		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(1+len(more[key])))
-		if more == nil {
-			more = map[group][]*Finding{}
-		}
-		more[key] = append(more[key], f)
-		kept = append(kept, i)
-	}
-	return kept
-}
-
-// alike reports whether two findings repeat each other for dedupe.
-func alike(a, b *Finding) bool {
-	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.RootModule == b.RootModule && a.Attribute == b.Attribute &&
-		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
-		a.Location.StartLine == b.Location.StartLine
 }
