@@ -180,12 +180,12 @@ func (p *printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
-// mostSevereFirst returns a copy of fs ordered by severity (CRITICAL first),
-// keeping the result's own order (file, line, check) within a severity.
+// mostSevereFirst orders fs by severity (CRITICAL first) in place and
+// returns it, keeping the result's own order (file, line, check) within a
+// severity. Callers pass a copy (Result.Failures), never Result.Findings.
 func mostSevereFirst(fs []scanner.Finding) []scanner.Finding {
-	out := append([]scanner.Finding(nil), fs...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
-	return out
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+	return fs
 }
 
 // severitiesDesc lists the severities from CRITICAL down to LOW.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -70,7 +71,7 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 		if err != nil {
 			return "", err
 		}
-		err = encodePiecesTo(rep, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
 			size += len(p)
 			if keeping && size <= sarifKeepBytes {
 				pieces = append(pieces, p)
@@ -103,7 +104,7 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 			return notice, nil
 		}
 		rep, kept, _ = buildSARIFRun(res, opts, limit)
-		err = encodePiecesTo(rep, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
 			_, err := w.Write(p)
 			return err
 		})
@@ -141,7 +142,7 @@ func encodeSARIFPieces(res *scanner.Result, opts Options) (sarifPieces, error) {
 	limit := sarifMaxResults
 	for {
 		rep, kept, dropped := buildSARIFRun(res, opts, limit)
-		pieces, err := encodePieces(rep, kept, len(kept) <= sarifIndentLimit)
+		pieces, err := encodePieces(rep, res, kept, len(kept) <= sarifIndentLimit)
 		if err != nil {
 			return sarifPieces{}, err
 		}
@@ -193,25 +194,26 @@ func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
 // encodePieces encodes rep, whose one run has no results yet, with the
 // results of the findings kept, made a chunk at a time as they are
 // encoded, so that they are never all held at once.
-func encodePieces(rep *sarif.Report, kept []scanner.Finding, indent bool) ([][]byte, error) {
+func encodePieces(rep *sarif.Report, res *scanner.Result, kept []int, indent bool) ([][]byte, error) {
 	var pieces [][]byte
-	err := encodePiecesTo(rep, kept, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
+	err := encodePiecesTo(rep, res, kept, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
 	return pieces, err
 }
 
 // encodePiecesTo is encodePieces handing each piece to emit in order.
-func encodePiecesTo(rep *sarif.Report, kept []scanner.Finding, indent bool, emit func([]byte) error) error {
+func encodePiecesTo(rep *sarif.Report, res *scanner.Result, kept []int, indent bool, emit func([]byte) error) error {
 	driver := rep.Runs[0].Tool.Driver
 	index := make(map[string]int, len(driver.Rules))
 	for i := len(driver.Rules) - 1; i >= 0; i-- {
 		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
 	}
 	return encodeResultsTo(rep, len(kept), indent, func(i int) *sarif.Result {
-		idx, ok := index[kept[i].CheckID]
+		f := res.Findings[kept[i]]
+		idx, ok := index[f.CheckID]
 		if !ok {
 			idx = -1
 		}
-		return sarifResult(kept[i]).WithRuleIndex(idx)
+		return sarifResult(f).WithRuleIndex(idx)
 	}, emit)
 }
 
@@ -355,7 +357,7 @@ const sarifIndentLimit = 2000
 func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
 	rep, kept, dropped := buildSARIFRun(res, opts, limit)
 	results := make([]*sarif.Result, len(kept))
-	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(kept[i]) })
+	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(res.Findings[kept[i]]) })
 	run := rep.Runs[0]
 	for _, r := range results {
 		run.AddResult(r)
@@ -365,9 +367,9 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 
 // buildSARIFRun builds the run without its results, with a rule for every
 // check that ran and for every check of a result kept, and returns the
-// findings whose results it carries (at most limit) and how many it left
-// out.
-func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []scanner.Finding, int) {
+// indexes in res.Findings of the findings whose results it carries (at
+// most limit) and how many it left out.
+func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []int, int) {
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
@@ -380,8 +382,8 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	kept, dropped := sarifFindings(res, opts, limit)
-	for _, f := range kept {
-		if res.Check(f.CheckID) == nil {
+	for _, i := range kept {
+		if f := res.Findings[i]; res.Check(f.CheckID) == nil {
 			driver.AddRule(sarifRule(checkFor(res, f)))
 		}
 	}
@@ -406,38 +408,37 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 	return rep, kept, dropped
 }
 
-// sarifFindings returns the findings SARIF carries, in the result's order:
-// FAIL and IGNORED, plus UNKNOWN when asked. Over sarifMaxResults it keeps
-// the most severe (FAIL before IGNORED before UNKNOWN within a severity) and
-// returns how many it dropped.
-func sarifFindings(res *scanner.Result, opts Options, limit int) ([]scanner.Finding, int) {
+// sarifFindings returns the indexes in res.Findings of the findings SARIF
+// carries, in the result's order: FAIL and IGNORED, plus UNKNOWN when
+// asked. Over limit it keeps the most severe (FAIL before IGNORED before
+// UNKNOWN within a severity) and returns how many it dropped. Indexes, so
+// that a large result is not copied.
+func sarifFindings(res *scanner.Result, opts Options, limit int) ([]int, int) {
 	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
 	if opts.IncludeUnknown {
 		statuses = append(statuses, scanner.StatusUnknown)
 	}
-	fs := res.WithStatus(statuses...)
-	if len(fs) <= limit {
-		return fs, 0
+	var idx []int
+	for i := range res.Findings {
+		if slices.Contains(statuses, res.Findings[i].Status) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) <= limit {
+		return idx, 0
 	}
 	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
-	idx := make([]int, len(fs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		fa, fb := fs[idx[a]], fs[idx[b]]
+	byRank := slices.Clone(idx)
+	sort.SliceStable(byRank, func(a, b int) bool {
+		fa, fb := &res.Findings[byRank[a]], &res.Findings[byRank[b]]
 		if fa.Severity != fb.Severity {
 			return fa.Severity > fb.Severity
 		}
 		return rank[fa.Status] < rank[fb.Status]
 	})
-	keep := idx[:limit]
+	keep := byRank[:limit]
 	sort.Ints(keep)
-	out := make([]scanner.Finding, len(keep))
-	for i, k := range keep {
-		out[i] = fs[k]
-	}
-	return out, len(fs) - len(out)
+	return keep, len(idx) - len(keep)
 }
 
 // sarifRule describes a check as a SARIF reportingDescriptor.
