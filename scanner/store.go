@@ -267,7 +267,7 @@ func (st *findingStore) at(i int32) *packed { return &st.chunks[i/storeChunk][i%
 // memory of those it released back to the operating system: a large
 // result is then never held twice. A store of fewer chunks is unpacked at
 // once.
-const releaseEvery = 64
+const releaseEvery = 16
 
 // result returns the findings kept, in SortFindings' order (ties in the
 // order added), and empties the store.
