@@ -14,7 +14,7 @@ import (
 // root modules (gentree.Roots200; BenchmarkScanRSS2000 ten times as many)
 // in each format, as a user runs it: the built binary in a child process,
 // with main's settings. It reports each scan's wall time (ns/op) and the
-// child's peak resident set (peak-RSS-MB, from the kernel's rusage); it
+// child's peak resident set (peak-RSS-MiB, from the kernel's rusage); it
 // is skipped where the rusage has no peak (maxRSS 0). BenchmarkScan
 // (checks) gives the time and -benchmem allocations of the same pipeline
 // in process.
@@ -54,7 +54,7 @@ func benchScanRSS(b *testing.B, shape gentree.Roots) {
 					peak = max(peak, rss)
 				}
 			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 			b.ReportMetric(float64(shape.Files()), "files")
 		})
 	}
