@@ -263,8 +263,8 @@ func packedCmp(a, b *packed) int {
 
 func (st *findingStore) at(i int32) *packed { return &st.chunks[i/storeChunk][i%storeChunk] }
 
-// releaseEvery is how many chunks result unpacks between handing the
-// memory of those it released back to the operating system: a large
+// releaseEvery is how many chunks result unpacks at least between handing
+// the memory of those it released back to the operating system: a large
 // result is then never held twice. A store of fewer chunks is unpacked at
 // once.
 const releaseEvery = 16
@@ -289,6 +289,8 @@ func (st *findingStore) result() []Finding {
 	m := len(order)
 	order = nil
 	large := len(st.chunks) > releaseEvery
+	// At most about five releases: each is a full collection.
+	every := max(releaseEvery, len(st.chunks)/4)
 	if large {
 		debug.FreeOSMemory()
 	}
@@ -300,7 +302,7 @@ func (st *findingStore) result() []Finding {
 			}
 		}
 		st.chunks[c] = nil
-		if large && (c+1)%releaseEvery == 0 {
+		if large && (c+1)%every == 0 {
 			debug.FreeOSMemory()
 		}
 	}
