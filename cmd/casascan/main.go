@@ -25,10 +25,10 @@ var (
 // are written). The live heap then is the findings kept so far plus the
 // root modules being evaluated; Go's default of 100 lets the heap grow to
 // twice that. Measured on the generated 200-root tree (gentree.Roots200,
-// 49,600 results, peak RSS of the five formats, 2-core machine): 119-128
-// MB at 200, 93-99 MB at 100, 82-91 MB at 50, for about a quarter more
+// 49,600 results, peak RSS of the five formats, 2-core machine): 116-125
+// MiB at 200, 91-96 MiB at 100, 79-89 MiB at 50, for about a quarter more
 // CPU time than at 200 (3.4-4.8 s against 2.2-3.8 s of user time, under
-// load). 50 keeps the peak at half of tfsec's (192 MB on that tree).
+// load). 50 keeps the peak under half of tfsec's (187 MiB on that tree).
 const gcPercent = 50
 
 func main() {
