@@ -194,10 +194,11 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 
 // writeGCPercent is the garbage collector's target while the reports are
 // written, unless GOGC is set. Then the heap is nearly all the result,
-// which lives to the end, and the writers' garbage is small and short
-// lived: collecting it often costs little (a few collections of the
-// result), and keeps the peak near the result's size instead of twice it.
-const writeGCPercent = 25
+// which lives to the end, and the writers' garbage is short lived:
+// collecting it often keeps the peak near the result's size instead of
+// twice it, for some CPU (on the 200-root benchmark tree, 79-83 MiB at
+// 10, 80-92 MiB at 25, for up to 0.7 s more CPU).
+const writeGCPercent = 10
 
 // writingHeap sets the garbage collector's target for writing the reports
 // and returns what restores it.

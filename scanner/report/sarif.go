@@ -115,7 +115,7 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 // sarifKeepBytes is how much of an encoded run streamSARIF keeps while it
 // decides whether the run fits; a larger run is encoded again as it is
 // written.
-var sarifKeepBytes = 4 << 20
+var sarifKeepBytes = 1 << 20
 
 // encodeSARIF encodes the run within GitHub code scanning's limits: at most
 // sarifMaxResults results, and at most sarifMaxCompressed bytes gzipped.
