@@ -52,3 +52,33 @@ func benchScan(b *testing.B, cs []*scanner.Check) {
 	}
 	b.ReportMetric(float64(results), "results")
 }
+
+// BenchmarkScanRoots loads the generated monorepo of 200 root modules
+// (gentree.Roots200) one root at a time into a session, as the command
+// does, and writes SARIF: the time and -benchmem allocations beside
+// BenchmarkScanRSS's peak memory (cmd/casascan) on the same tree.
+func BenchmarkScanRoots(b *testing.B) {
+	dir := b.TempDir()
+	if err := gentree.WriteRoots(dir, gentree.Roots200); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var results int
+	for b.Loop() {
+		s := scanner.NewSession(All(), scanner.Options{Now: time.Unix(0, 0)})
+		err := terraform.LoadTreeFunc(context.Background(), dir, terraform.Options{}, func(g *scanner.Graph) error {
+			s.Add(g)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := s.Result()
+		if _, err := report.Stream(io.Discard, "sarif", res, report.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		results = len(res.Findings)
+	}
+	b.ReportMetric(float64(results), "results")
+	b.ReportMetric(float64(gentree.Roots200.Files()), "files")
+}

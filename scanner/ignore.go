@@ -278,51 +278,68 @@ func WildcardMatch(pattern, s string) bool {
 	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }
 
-// unknownIgnoreIDs warns about each ignore comment and configuration entry
-// that names a check ID the catalog does not have: it suppresses nothing,
-// and a typo would otherwise go unnoticed. The warning names the nearest
-// real ID.
-func unknownIgnoreIDs(graphs []*Graph, cfg []ConfigIgnore, known []string) []Diagnostic {
-	if len(known) == 0 {
+// unknownIDs warns about each ignore comment and configuration entry that
+// names a check ID the catalog does not have: it suppresses nothing, and a
+// typo would otherwise go unnoticed. The warning names the nearest real ID.
+// It looks at one graph at a time (Session), each file, line and ID once.
+type unknownIDs struct {
+	known   []string
+	isKnown map[string]bool
+	seen    map[string]bool
+	out     []Diagnostic
+}
+
+func newUnknownIDs(known []string) unknownIDs {
+	u := unknownIDs{known: known, isKnown: make(map[string]bool, len(known)), seen: map[string]bool{}}
+	for _, id := range known {
+		u.isKnown[strings.ToUpper(id)] = true
+	}
+	return u
+}
+
+func (u *unknownIDs) warn(file string, line int, what, id string) {
+	if len(u.known) == 0 || id == "*" || u.isKnown[strings.ToUpper(id)] {
+		return
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%s", file, line, id)
+	if u.seen[key] {
+		return
+	}
+	u.seen[key] = true
+	d := Diagnostic{Severity: DiagWarning, File: file, Line: line,
+		Summary: fmt.Sprintf("%s names unknown check ID %q; it suppresses nothing", what, id),
+		Detail:  "run 'casascan checks' for the list"}
+	if near := NearestID(id, u.known); near != "" {
+		d.Detail = fmt.Sprintf("did you mean %s? (run 'casascan checks' for the list)", near)
+	}
+	u.out = append(u.out, d)
+}
+
+// graph looks at a graph's ignore comments.
+func (u *unknownIDs) graph(g *Graph) {
+	if len(u.known) == 0 {
+		return
+	}
+	for _, ig := range g.Ignores {
+		if ig.Tool != "" && ig.Tool != "casascan" {
+			continue // mapped from a foreign ID: the table holds only real IDs
+		}
+		for _, id := range ig.IDs {
+			u.warn(ig.File, ig.Line, "ignore comment", id)
+		}
+	}
+}
+
+// config looks at the configuration file's ignore: entries and returns
+// every warning, in the order found.
+func (u *unknownIDs) config(cfg []ConfigIgnore) []Diagnostic {
+	if len(u.known) == 0 {
 		return nil
 	}
-	isKnown := make(map[string]bool, len(known))
-	for _, id := range known {
-		isKnown[strings.ToUpper(id)] = true
-	}
-	seen := map[string]bool{}
-	var out []Diagnostic
-	warn := func(file string, line int, what, id string) {
-		if id == "*" || isKnown[strings.ToUpper(id)] {
-			return
-		}
-		key := fmt.Sprintf("%s\x00%d\x00%s", file, line, id)
-		if seen[key] {
-			return
-		}
-		seen[key] = true
-		d := Diagnostic{Severity: DiagWarning, File: file, Line: line,
-			Summary: fmt.Sprintf("%s names unknown check ID %q; it suppresses nothing", what, id),
-			Detail:  "run 'casascan checks' for the list"}
-		if near := NearestID(id, known); near != "" {
-			d.Detail = fmt.Sprintf("did you mean %s? (run 'casascan checks' for the list)", near)
-		}
-		out = append(out, d)
-	}
-	for _, g := range graphs {
-		for _, ig := range g.Ignores {
-			if ig.Tool != "" && ig.Tool != "casascan" {
-				continue // mapped from a foreign ID: the table holds only real IDs
-			}
-			for _, id := range ig.IDs {
-				warn(ig.File, ig.Line, "ignore comment", id)
-			}
-		}
-	}
 	for _, ci := range cfg {
-		warn(ci.File, ci.Line, "configuration ignore", ci.ID)
+		u.warn(ci.File, ci.Line, "configuration ignore", ci.ID)
 	}
-	return out
+	return u.out
 }
 
 // NearestID returns the ID of known closest to id in edits (ignoring

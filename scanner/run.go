@@ -80,32 +80,74 @@ func Select(all []*Check, include, skip []string, severities []Severity) ([]*Che
 // Run judges every graph with every check and returns one sorted Result.
 // Graphs are judged separately: references never cross from one to another.
 func Run(checks []*Check, graphs []*Graph, opts Options) *Result {
-	res := &Result{Checks: checks}
-	var per [][]Finding // per graph and check, in that order
+	s := NewSession(checks, opts)
 	for _, g := range graphs {
-		res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
-		r := newRunner(g, opts)
-		// Checks are pure and the graph is read-only: judge them in
-		// parallel, each into its own slice, joined in check order.
-		byCheck := make([][]Finding, len(checks))
-		crashes := make([][]Diagnostic, len(checks))
-		par.Each(len(checks), 0, func(_, i int) {
-			byCheck[i] = r.judge(checks[i], nil, &crashes[i])
-		})
-		per = append(per, byCheck...)
-		for _, ds := range crashes {
-			res.Diagnostics = append(res.Diagnostics, ds...)
+		s.Add(g)
+	}
+	return s.Result()
+}
+
+// Session is Run one graph at a time: Add judges a graph and keeps only its
+// findings and diagnostics, so that the graph can be released before the
+// next is loaded (a tree of thousands of Terraform root modules is never
+// held whole). Result after the last Add gives what Run would for the same
+// graphs in the same order.
+type Session struct {
+	checks []*Check
+	opts   Options
+	res    *Result
+	// store holds the findings of every graph added, in the order Run
+	// judges them (per graph and check), a chunk at a time.
+	store findingStore
+	// labelled are the scope labels some resource carries.
+	labelled map[string]bool
+	ids      unknownIDs
+}
+
+// NewSession starts a session judging with checks (a plain list: built-in
+// and custom checks alike).
+func NewSession(checks []*Check, opts Options) *Session {
+	return &Session{checks: checks, opts: opts, res: &Result{Checks: checks}, labelled: map[string]bool{},
+		ids: newUnknownIDs(opts.CheckIDs)}
+}
+
+// Add judges one graph. The session keeps nothing of the graph but the
+// findings and diagnostics (findings name places and values as text, never
+// the graph's own values).
+func (s *Session) Add(g *Graph) {
+	res := s.res
+	res.Diagnostics = append(res.Diagnostics, g.Diagnostics...)
+	r := newRunner(g, s.opts)
+	// Checks are pure and the graph is read-only: judge them in
+	// parallel, each into its own slice, joined in check order.
+	byCheck := make([][]Finding, len(s.checks))
+	crashes := make([][]Diagnostic, len(s.checks))
+	par.Each(len(s.checks), 0, func(_, i int) {
+		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
+	})
+	resources := map[resIdent]*resIdent{}
+	for _, fs := range byCheck {
+		s.store.add(fs, resources)
+	}
+	for _, ds := range crashes {
+		res.Diagnostics = append(res.Diagnostics, ds...)
+	}
+	for k, v := range s.opts.ScopeLabels {
+		if !s.labelled[k] && slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
+			s.labelled[k] = true
 		}
 	}
-	var ptrs []*Finding
-	for _, fs := range per {
-		for i := range fs {
-			ptrs = append(ptrs, &fs[i])
-		}
-	}
-	res.Findings = sorted(dedupe(ptrs))
-	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(graphs, opts.ScopeLabels)...)
-	res.Diagnostics = append(res.Diagnostics, unknownIgnoreIDs(graphs, opts.ConfigIgnores, opts.CheckIDs)...)
+	s.ids.graph(g)
+}
+
+// Result returns the result of every graph added: findings deduplicated
+// and sorted, diagnostics sorted and capped. Call it once, after the last
+// Add.
+func (s *Session) Result() *Result {
+	res := s.res
+	res.Findings = s.store.result()
+	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(s.labelled, s.opts.ScopeLabels)...)
+	res.Diagnostics = append(res.Diagnostics, s.ids.config(s.opts.ConfigIgnores)...)
 	RedactDiagnostics(res.Diagnostics)
 	SortDiagnostics(res.Diagnostics)
 	res.Diagnostics = CapDiagnostics(res.Diagnostics, MaxDiagnosticsPerFile)
@@ -144,20 +186,14 @@ func carriesLabel(r *Resource, k, v string) bool {
 	return false
 }
 
-// unusedScopeLabels warns about each scope label no resource carries: a
-// typo would otherwise take the M1/M3/M4 checks off everything silently.
-func unusedScopeLabels(graphs []*Graph, labels map[string]string) []Diagnostic {
+// unusedScopeLabels warns about each scope label no resource carries
+// (labelled holds the keys of those some resource carries): a typo would
+// otherwise take the M1/M3/M4 checks off everything silently.
+func unusedScopeLabels(labelled map[string]bool, labels map[string]string) []Diagnostic {
 	var out []Diagnostic
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		v := labels[k]
-		used := false
-		for _, g := range graphs {
-			if slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
-				used = true
-				break
-			}
-		}
-		if !used {
+		if !labelled[k] {
 			out = append(out, Diagnostic{Severity: DiagWarning, Subject: "scope label " + k + "=" + v,
 				Summary: "no resource carries this scope label",
 				Detail:  "every resource the M1, M3 and M4 checks judge is out of scope; check the label's spelling (--scope-label or scope-labels in .casascan.yaml)"})
@@ -755,44 +791,6 @@ func SortDiagnostics(ds []Diagnostic) {
 		}
 		return a.Summary+a.Detail < b.Summary+b.Detail
 	})
-}
-
-// dedupe drops findings that repeat another's check, resource, attribute,
-// status and message, and makes fingerprints unique by suffixing repeats.
-func dedupe(fs []*Finding) []*Finding {
-	// Findings alike share check, resource and attribute, so their
-	// fingerprint: group by it, and compare the rest within a group. Most
-	// groups hold one finding; more are kept aside.
-	first := make(map[string]*Finding, len(fs))
-	var more map[string][]*Finding
-	kept := fs[:0]
-	for _, f := range fs {
-		fp := f.Fingerprint
-		head, seen := first[fp]
-		if !seen {
-			first[fp] = f
-			kept = append(kept, f)
-			continue
-		}
-		group := append([]*Finding{head}, more[fp]...)
-		if slices.ContainsFunc(group, func(g *Finding) bool { return alike(g, f) }) {
-			continue
-		}
-		f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(len(group)))
-		if more == nil {
-			more = map[string][]*Finding{}
-		}
-		more[fp] = append(more[fp], f)
-		kept = append(kept, f)
-	}
-	return kept
-}
-
-// alike reports whether two findings repeat each other for dedupe.
-func alike(a, b *Finding) bool {
-	return a.CheckID == b.CheckID && a.Resource == b.Resource && a.RootModule == b.RootModule && a.Attribute == b.Attribute &&
-		a.Message == b.Message && a.Location.File == b.Location.File && a.Status == b.Status &&
-		a.Location.StartLine == b.Location.StartLine
 }
 
 // subject names a resource in a message: its reported name and, for one

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,29 +206,26 @@ func (c *cli) isDir(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// writeReport renders every report before writing anything, so a writer
-// error never leaves half a set of files, and replaces each file
-// atomically so a reader (a CI upload step) never sees a partial report.
-// All come from the one result: the files agree, and the exit code was not
-// decided by any of them.
-func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
-	rendered := make([]report.Rendered, len(p.outputs))
-	for i, t := range p.outputs {
-		r, err := report.Render(t.format, res, p.report)
-		if err != nil {
-			return fmt.Errorf("writing the %s report: %w", t.format, err)
-		}
-		rendered[i] = r
-	}
-	for i, t := range p.outputs {
-		r := rendered[i]
-		for _, w := range r.Warnings {
-			fmt.Fprintf(c.stderr, "casascan: warning: %s\n", safetext.Line(scanner.RedactText(w)))
-		}
-		if t.path == "" {
-			if _, err := c.stdout.Write(r.Data); err != nil {
-				return fmt.Errorf("writing the report: %w", err)
+// writeReport writes every report from the one result: the files agree,
+// and the exit code was not decided by any of them. Each file is written
+// as it is rendered (never held whole in memory) to a temporary file
+// beside it; only when every report was written are they renamed into
+// place, so a writer error never leaves half a set of files and a reader
+// (a CI upload step) never sees a partial report. The report to stdout,
+// if any, is written last.
+func (c *cli) writeReport(p *scanPlan, res *scanner.Result) (err error) {
+	temps := make([]*os.File, len(p.outputs))
+	defer func() {
+		for _, tmp := range temps {
+			if tmp != nil {
+				tmp.Close()
+				os.Remove(tmp.Name())
 			}
+		}
+	}()
+	warnings := make([][]string, len(p.outputs))
+	for i, t := range p.outputs {
+		if t.path == "" {
 			continue
 		}
 		name := t.sharded(p.shardIndex, p.shardCount)
@@ -235,12 +235,77 @@ func (c *cli) writeReport(p *scanPlan, res *scanner.Result) error {
 				return fmt.Errorf("writing %s: %w", name, pathErr(err))
 			}
 		}
-		if err := writeFileAtomic(path, r.Data); err != nil {
+		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", name, pathErr(err))
+		}
+		temps[i] = tmp
+		bw := bufio.NewWriterSize(failWriter{tmp}, 256<<10)
+		if warnings[i], err = report.Stream(bw, t.format, res, p.report); err != nil {
+			var wf *writeFailure
+			if errors.As(err, &wf) {
+				return fmt.Errorf("writing %s: %w", name, wf.err)
+			}
+			return fmt.Errorf("writing the %s report: %w", t.format, err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		if err := tmp.Chmod(0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
+	for i, t := range p.outputs {
+		if t.path != "" {
+			continue
+		}
+		bw := bufio.NewWriterSize(c.stdout, 256<<10)
+		if warnings[i], err = report.Stream(bw, t.format, res, p.report); err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	for i, t := range p.outputs {
+		for _, w := range warnings[i] {
+			fmt.Fprintf(c.stderr, "casascan: warning: %s\n", safetext.Line(scanner.RedactText(w)))
+		}
+		if t.path == "" {
+			continue
+		}
+		name := t.sharded(p.shardIndex, p.shardCount)
+		tmp := temps[i]
+		temps[i] = nil
+		if err := tmp.Close(); err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		if err := os.Rename(tmp.Name(), c.abs(name)); err != nil {
+			os.Remove(tmp.Name())
 			return fmt.Errorf("writing %s: %w", name, err)
 		}
 		fmt.Fprintf(c.stderr, "casascan: wrote %s (%s)\n", safetext.Line(name), summary(res))
 	}
 	return nil
+}
+
+// writeFailure is an error of the file a report is written to, told from
+// an error of the writer itself.
+type writeFailure struct{ err error }
+
+func (e *writeFailure) Error() string { return e.err.Error() }
+func (e *writeFailure) Unwrap() error { return e.err }
+
+// failWriter marks the errors of w as writeFailure.
+type failWriter struct{ w io.Writer }
+
+func (f failWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil {
+		err = &writeFailure{err}
+	}
+	return n, err
 }
 
 // summary counts the results by status: "2 failed, 5 passed, 1 ignored".

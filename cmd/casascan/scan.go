@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -171,16 +173,21 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	graphs, err := c.load(ctx, p)
-	if err != nil {
-		return err
-	}
 	opts := p.cfg.RunOptions()
 	opts.Now = c.now()
 	for _, ch := range all {
 		opts.CheckIDs = append(opts.CheckIDs, ch.ID)
 	}
-	res := scanner.Run(selected, graphs.all(), opts)
+	session := scanner.NewSession(selected, opts)
+	graphs, err := c.load(ctx, p, session)
+	if err != nil {
+		return err
+	}
+	for _, g := range graphs.all() {
+		session.Add(g)
+	}
+	res := session.Result()
+	defer writingHeap()()
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
 	if err := c.applyBaselines(p, res); err != nil {
@@ -191,6 +198,24 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return verdict(res, p.failCode(res))
+}
+
+// writeGCPercent is the garbage collector's target while the reports are
+// written, unless GOGC is set. Then the heap is nearly all the result,
+// which lives to the end, and the writers' garbage is short lived:
+// collecting it often keeps the peak near the result's size instead of
+// twice it, for some CPU (on the 200-root benchmark tree, 79-83 MiB at
+// 10, 80-92 MiB at 25, for up to 0.7 s more CPU).
+const writeGCPercent = 10
+
+// writingHeap sets the garbage collector's target for writing the reports
+// and returns what restores it.
+func writingHeap() func() {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return func() {}
+	}
+	old := debug.SetGCPercent(writeGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // verdict decides the exit code from the result, never from a writer:

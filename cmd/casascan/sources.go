@@ -207,14 +207,24 @@ func (l *loaded) all() []*scanner.Graph { return append(slices.Clone(l.declared)
 // When both declared and deployed resources were read, each deployed one is
 // linked to the Terraform that declares it, so its findings point at the .tf
 // line and inline ignores apply.
-func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
+//
+// When nothing deployed is read (no asset export, no live scope), nothing
+// links graphs together: each graph is judged by session as soon as it is
+// loaded, in source order, and released, so that a tree of thousands of
+// root modules is never held whole; the graphs returned are then none.
+func (c *cli) load(ctx context.Context, p *scanPlan, session *scanner.Session) (*loaded, error) {
 	l := &loaded{}
 	planSource := c.planSourceDir(p.sources)
+	stream := !p.live && !slices.ContainsFunc(p.sources, func(s source) bool { return s.kind == kindExport })
 	for i, s := range p.sources {
 		if s.kind == kindTerraform && s.path == planSource {
 			continue // the plan given beside it already stands for it
 		}
-		gs, err := c.loadSource(ctx, p, s, planSource)
+		var sink func(*scanner.Graph)
+		if stream {
+			sink = session.Add
+		}
+		gs, err := c.loadSource(ctx, p, s, planSource, sink)
 		p.sources[i].data = nil // read: not kept for the rest of the scan
 		if d, ok := notParsed(s, err); ok {
 			// A plan file that does not parse is not judged: the scan
@@ -224,9 +234,14 @@ func (c *cli) load(ctx context.Context, p *scanPlan) (*loaded, error) {
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading %s: %w", s.arg, err)}
 		}
-		if s.kind == kindExport {
+		switch {
+		case stream:
+			for _, g := range gs {
+				session.Add(g)
+			}
+		case s.kind == kindExport:
 			l.deployed = append(l.deployed, gs...)
-		} else {
+		default:
 			l.declared = append(l.declared, gs...)
 		}
 	}
@@ -279,7 +294,9 @@ func notParsed(s source, err error) (scanner.Diagnostic, bool) {
 // loadSource reads one PATH. A Terraform directory may hold several root
 // modules (a repository of environments, a collection of modules with
 // examples): each becomes its own graph, as terraform.LoadTree finds them.
-func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource string) ([]*scanner.Graph, error) {
+// With sink, a Terraform directory's graphs go to sink one root at a time
+// as they are loaded (terraform.LoadTreeFunc), and none is returned.
+func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource string, sink func(*scanner.Graph)) ([]*scanner.Graph, error) {
 	one := func(g *scanner.Graph, err error) ([]*scanner.Graph, error) {
 		if err != nil || g == nil {
 			return nil, err
@@ -298,10 +315,14 @@ func (c *cli) loadSource(ctx context.Context, p *scanPlan, s source, planSource 
 	case kindExport:
 		return one(gcp.ReadExport(ctx, s.data, relTo(s.base, s.path), s.base))
 	}
-	return terraform.LoadTree(ctx, s.path, terraform.Options{
+	opts := terraform.Options{
 		VarArgs: p.varArgs(s.root), Env: c.environ, Base: s.base,
 		MapIgnoreID: checks.MapIgnoreID, FS: tree, Limits: p.limits,
-	})
+	}
+	if sink != nil {
+		return nil, terraform.LoadTreeFunc(ctx, s.path, opts, func(g *scanner.Graph) error { sink(g); return nil })
+	}
+	return terraform.LoadTree(ctx, s.path, opts)
 }
 
 // varArgs are the variable arguments in the order they apply: the

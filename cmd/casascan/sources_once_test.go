@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/casascan/casascan/checks"
+	"github.com/casascan/casascan/scanner"
 )
 
 // TestPlanReadOnce: a plan file is read once, when the PATH is classified;
@@ -33,12 +36,20 @@ func TestPlanReadOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &scanPlan{sources: srcs}
-	l, err := c.load(context.Background(), p)
-	if err != nil {
+	// Nothing deployed is read, so the plan's graph goes straight to the
+	// session: it is judged from the content read when classifying.
+	session := scanner.NewSession(checks.All(), scanner.Options{})
+	if _, err := c.load(context.Background(), p, session); err != nil {
 		t.Fatalf("load read the file again: %v", err)
 	}
-	if len(l.declared) != 1 || len(l.declared[0].Resources) == 0 {
-		t.Fatalf("declared graphs %v, want the plan's resources", l.declared)
+	res := session.Result()
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings: the plan's resources were not judged")
+	}
+	for _, d := range res.Diagnostics {
+		if d.Severity == scanner.DiagError {
+			t.Fatalf("diagnostic %q: the file was read again", d.Summary)
+		}
 	}
 	if p.sources[0].data != nil {
 		t.Error("the plan's content is still held after it was loaded")

@@ -15,13 +15,26 @@ import (
 	"github.com/casascan/casascan/providers/terraform/gentree"
 )
 
-var benchTree = flag.String("benchtree", "", "write the benchmark's generated tree to this directory and stop")
+var (
+	benchTree  = flag.String("benchtree", "", "write the benchmark's generated tree to this directory and stop")
+	benchRoots = flag.Int("benchroots", 0, "with -benchtree: write a monorepo of this many root modules (gentree.Roots200 resized) instead of the one-root tree")
+)
 
 // TestWriteBenchTree writes the generated tree for comparisons with other
 // scanners: go test ./providers/terraform -run TestWriteBenchTree -benchtree DIR
+// (one root of 1,001 files), with -benchroots 200 (or 2000) a monorepo of
+// that many root modules.
 func TestWriteBenchTree(t *testing.T) {
 	if *benchTree == "" {
 		t.Skip("no -benchtree directory given")
+	}
+	if *benchRoots > 0 {
+		r := gentree.Roots200
+		r.Roots = *benchRoots
+		if err := gentree.WriteRoots(*benchTree, r); err != nil {
+			t.Fatal(err)
+		}
+		return
 	}
 	if err := gentree.Write(*benchTree, gentree.Default); err != nil {
 		t.Fatal(err)

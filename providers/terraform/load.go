@@ -99,8 +99,9 @@ type tree struct {
 	fs   *treefs.FS
 	// dirs are the module directories met so far with what they are on
 	// disk, so that a directory reached through a link is known as the
-	// same module (canonical).
-	dirs []dirID
+	// same module (canonical). Shared by the root modules of a tree, which
+	// meet them in root order (LoadTreeFunc).
+	dirs *[]dirID
 
 	mods  map[string]*module // by absolute directory
 	files []*parsedFile
@@ -109,9 +110,20 @@ type tree struct {
 	// root module and every goroutine.
 	budget *budget
 
-	mu       sync.Mutex // guards diags and diagSeen
+	mu       sync.Mutex // guards diags, diagSeen and keyed
 	diags    []scanner.Diagnostic
 	diagSeen map[string]bool
+	// keyed are the diagnostics of diags recorded through add, by index,
+	// with their key: a root module's are recorded again only when no
+	// earlier root recorded them (rootTree.emit).
+	keyed []keyedDiag
+}
+
+// keyedDiag is the index in tree.diags of a diagnostic add recorded, and
+// its key.
+type keyedDiag struct {
+	i   int
+	key string
 }
 
 // loader evaluates one root module of a tree.
@@ -164,54 +176,6 @@ func Load(ctx context.Context, dir string, opts Options) (*scanner.Graph, error)
 	return t.finish(t.evaluate([]*loader{t.newLoader(root, true)}))[0], nil
 }
 
-// LoadTree reads every root module under dir: each directory with
-// configuration files that no other directory of the tree calls as a local
-// module. This is what a user scanning a repository expects; each root
-// becomes its own graph, so equal addresses in two roots never meet.
-// Hidden directories (.terraform, .git) are not searched.
-func LoadTree(ctx context.Context, dir string, opts Options) ([]*scanner.Graph, error) {
-	t, top, err := newTree(ctx, dir, opts)
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
-	dirs, err := t.configDirs(top)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
-	}
-	if len(dirs) == 0 {
-		t.diags = append(t.diags, scanner.Diagnostic{Severity: scanner.DiagWarning, Subject: t.rel(top),
-			Summary: "no Terraform files (.tf, .tf.json) found", Detail: "nothing was scanned there; hidden directories such as .terraform are not searched"})
-		dirs = []string{top}
-	}
-	if err := t.parseDirs(dirs, false); err != nil {
-		return nil, err
-	}
-	t.scaleBudget()
-	called := map[string]bool{}
-	for _, d := range dirs {
-		for _, c := range t.mods[d].calls {
-			if isLocalSource(c.source) {
-				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
-			}
-		}
-	}
-	var roots []string
-	for _, d := range dirs {
-		if !called[d] {
-			roots = append(roots, d)
-		}
-	}
-	if len(roots) == 0 { // every directory calls another: start at the top
-		roots = dirs[:1]
-	}
-	loaders := make([]*loader, 0, len(roots))
-	for _, r := range roots {
-		loaders = append(loaders, t.newLoader(r, len(roots) == 1))
-	}
-	return t.finish(t.evaluate(loaders)), nil
-}
-
 func newTree(ctx context.Context, dir string, opts Options) (*tree, string, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
@@ -229,7 +193,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 		}
 	}
 	t := &tree{ctx: ctx, opts: opts, base: base, top: root, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
-		budget: newBudget(opts.Limits)}
+		budget: newBudget(opts.Limits), dirs: new([]dirID)}
 	if t.fs == nil {
 		top := root
 		if treefs.Within(base, root) {
@@ -257,12 +221,17 @@ const InstancesPerBlock = 32
 // modules is no bomb, while a few blocks that ask for millions of
 // instances still are.
 func (t *tree) scaleBudget() {
-	if t.opts.Limits.Instances > 0 {
-		return
-	}
 	blocks := 0
 	for _, m := range t.mods {
 		blocks += len(m.resources) + len(m.calls)
+	}
+	t.scaleBudgetBlocks(blocks)
+}
+
+// scaleBudgetBlocks is scaleBudget for a tree of this many blocks.
+func (t *tree) scaleBudgetBlocks(blocks int) {
+	if t.opts.Limits.Instances > 0 {
+		return
 	}
 	if n := int64(blocks) * InstancesPerBlock; n > t.budget.limits.Instances {
 		t.budget.limits.Instances = n
@@ -330,12 +299,12 @@ func (t *tree) canonical(dir string) string {
 	if err != nil {
 		return dir
 	}
-	for _, d := range t.dirs {
+	for _, d := range *t.dirs {
 		if d.path == dir || os.SameFile(d.info, fi) {
 			return d.path
 		}
 	}
-	t.dirs = append(t.dirs, dirID{dir, fi})
+	*t.dirs = append(*t.dirs, dirID{dir, fi})
 	return dir
 }
 
@@ -721,6 +690,7 @@ func (t *tree) add(d scanner.Diagnostic) {
 		return
 	}
 	t.diagSeen[key] = true
+	t.keyed = append(t.keyed, keyedDiag{len(t.diags), key})
 	t.diags = append(t.diags, d)
 }
 

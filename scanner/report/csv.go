@@ -59,13 +59,12 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 			return err
 		}
 	}
-	rows := make([][]string, 0, len(res.Findings))
-	for _, f := range res.Findings {
-		rows = append(rows, csvRow(checkFor(res, f), f))
-	}
-	sortCSVRows(rows)
-	for _, row := range rows {
-		if err := cw.Write(row); err != nil {
+	// The rows are made one at a time as they are written, in the order
+	// sortCSVRows gives: sorted by the cells it orders by first, whole rows
+	// made only to break a tie, so the rows are never held all at once.
+	for _, i := range csvOrder(res) {
+		f := res.Findings[i]
+		if err := cw.Write(csvRow(checkFor(res, f), f)); err != nil {
 			return err
 		}
 	}
@@ -210,6 +209,44 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 	add("ignores", ignores)
 	add("not_judged", nj)
 	return rows
+}
+
+// csvKey is what csvRowLess orders a finding's row by before the whole
+// row: its check, resource and location cells, the location split.
+type csvKey struct {
+	check, resource, file string
+	line                  int
+}
+
+// csvOrder returns the indexes of res.Findings in the order sortCSVRows
+// gives their rows.
+func csvOrder(res *scanner.Result) []int {
+	keys := make([]csvKey, len(res.Findings))
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		file, line := splitLocation(safetext.CSVCell(f.Location.String()))
+		keys[i] = csvKey{safetext.CSVCell(f.CheckID), safetext.CSVCell(f.Resource), file, line}
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ka, kb := &keys[order[a]], &keys[order[b]]
+		switch {
+		case ka.check != kb.check:
+			return ka.check < kb.check
+		case ka.resource != kb.resource:
+			return ka.resource < kb.resource
+		case ka.file != kb.file:
+			return ka.file < kb.file
+		case ka.line != kb.line:
+			return ka.line < kb.line
+		}
+		fa, fb := res.Findings[order[a]], res.Findings[order[b]]
+		return slices.Compare(csvRow(checkFor(res, fa), fa), csvRow(checkFor(res, fb), fb)) < 0
+	})
+	return order
 }
 
 // sortCSVRows orders finding rows by check, resource, file and line (the

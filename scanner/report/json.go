@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -127,10 +128,67 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 			ASVS: nonNil(c.ASVS), CASA: nonNil(c.CASA), Measures: nonNil(c.Measures),
 		})
 	}
-	enc := json.NewEncoder(w)
+	return encodeJSONStream(w, doc)
+}
+
+// findingsHole is the findings member of the document encoded without
+// findings: the only member at the top level's indent that is an empty
+// list named "findings".
+const findingsHole = "\n  \"findings\": [],\n"
+
+// encodeJSONStream writes doc as one indented encoding would, but encodes
+// the findings (nearly all of a large report) one at a time as it writes
+// them, so the report is never held whole in memory.
+func encodeJSONStream(w io.Writer, doc jsonReport) error {
+	findings := doc.Findings
+	doc.Findings = []scanner.Finding{}
+	head, err := encodeIndented(doc, "")
+	if err != nil {
+		return err
+	}
+	at := bytes.Index(head, []byte(findingsHole))
+	if len(findings) == 0 || at < 0 || bytes.Count(head, []byte(findingsHole)) != 1 {
+		doc.Findings = findings
+		head, err = encodeIndented(doc, "")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(head)
+		return err
+	}
+	if _, err := io.WriteString(w, string(head[:at])+"\n  \"findings\": ["); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	enc.SetIndent("    ", "  ")
+	for i := range findings {
+		buf.Reset()
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		if err := enc.Encode(&findings[i]); err != nil {
+			return err
+		}
+		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(w, "\n  ],\n"+string(head[at+len(findingsHole):]))
+	return err
+}
+
+// encodeIndented encodes v as the JSON report does, indented by two spaces
+// after prefix.
+func encodeIndented(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	err := enc.Encode(v)
+	return buf.Bytes(), err
 }
 
 // summarize counts findings by status, expired ignores and diagnostics; the

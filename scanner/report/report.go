@@ -119,6 +119,25 @@ func Write(w io.Writer, format string, res *scanner.Result, opts Options) error 
 	return wr(w, res, opts)
 }
 
+// Stream writes res in a format to w, as Write does, and returns the
+// warnings Render would. Text, JSON, CSV and the other formats are written
+// as they are made, never held whole; SARIF's results are encoded first
+// (GitHub's limits on it are decided on the whole run), a chunk at a time,
+// and written without being joined.
+func Stream(w io.Writer, format string, res *scanner.Result, opts Options) ([]string, error) {
+	if format == "sarif" {
+		if res == nil {
+			res = &scanner.Result{}
+		}
+		notice, err := streamSARIF(w, res, opts)
+		if err != nil || notice == "" {
+			return nil, err
+		}
+		return []string{notice}, nil
+	}
+	return nil, Write(w, format, res, opts)
+}
+
 // Rendered is a report rendered whole in memory, ready to write.
 type Rendered struct {
 	Data []byte
@@ -161,12 +180,12 @@ func (p *printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
-// mostSevereFirst returns a copy of fs ordered by severity (CRITICAL first),
-// keeping the result's own order (file, line, check) within a severity.
+// mostSevereFirst orders fs by severity (CRITICAL first) in place and
+// returns it, keeping the result's own order (file, line, check) within a
+// severity. Callers pass a copy (Result.Failures), never Result.Findings.
 func mostSevereFirst(fs []scanner.Finding) []scanner.Finding {
-	out := append([]scanner.Finding(nil), fs...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
-	return out
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+	return fs
 }
 
 // severitiesDesc lists the severities from CRITICAL down to LOW.

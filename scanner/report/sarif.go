@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -49,41 +50,121 @@ var sarifMaxResults = 25000
 // The go-sarif types stay inside this file, so the library can change
 // without touching callers.
 func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
-	out, err := encodeSARIF(res, opts)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out.data)
+	_, err := streamSARIF(w, res, opts)
 	return err
 }
+
+// streamSARIF writes what encodeSARIF encodes, and returns the
+// notification about results left out ("" if none), holding little of the
+// report at once: whether a run fits GitHub's limits is decided by
+// encoding it a group of chunks at a time into a counter, keeping the
+// bytes only while they are few (sarifKeepBytes); a larger run that fits
+// is then encoded a second time, straight into w.
+func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error) {
+	limit := sarifMaxResults
+	for {
+		rep, kept, dropped := buildSARIFRun(res, opts, limit)
+		var pieces [][]byte
+		size, keeping := 0, true
+		var zipped countWriter
+		zw, err := gzip.NewWriterLevel(&zipped, gzip.BestSpeed)
+		if err != nil {
+			return "", err
+		}
+		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+			size += len(p)
+			if keeping && size <= sarifKeepBytes {
+				pieces = append(pieces, p)
+			} else {
+				keeping, pieces = false, nil
+			}
+			_, err := zw.Write(p)
+			return err
+		})
+		if err == nil {
+			err = zw.Close()
+		}
+		if err != nil {
+			return "", err
+		}
+		notice := ""
+		if dropped > 0 {
+			notice = droppedMessage(dropped, dropped+len(kept))
+		}
+		if size > sarifMaxCompressed && len(kept) > 0 && int(zipped) > sarifMaxCompressed {
+			limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
+			continue
+		}
+		if keeping {
+			for _, p := range pieces {
+				if _, err := w.Write(p); err != nil {
+					return "", err
+				}
+			}
+			return notice, nil
+		}
+		rep, kept, _ = buildSARIFRun(res, opts, limit)
+		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+			_, err := w.Write(p)
+			return err
+		})
+		return notice, err
+	}
+}
+
+// sarifKeepBytes is how much of an encoded run streamSARIF keeps while it
+// decides whether the run fits; a larger run is encoded again as it is
+// written.
+var sarifKeepBytes = 1 << 20
 
 // encodeSARIF encodes the run within GitHub code scanning's limits: at most
 // sarifMaxResults results, and at most sarifMaxCompressed bytes gzipped.
 // Over the size, it keeps proportionally fewer results, the most severe, and
 // encodes again. It returns how many results were left out.
 func encodeSARIF(res *scanner.Result, opts Options) (sarifOutput, error) {
+	out, err := encodeSARIFPieces(res, opts)
+	if err != nil {
+		return sarifOutput{}, err
+	}
+	return sarifOutput{data: bytes.Join(out.pieces, nil), dropped: out.dropped, notice: out.notice}, nil
+}
+
+// sarifPieces is encodeSARIF's output before its pieces are joined: a
+// large run is a head, its results in chunks and a tail, and a writer
+// writes them one after the other rather than copying them into one slice.
+type sarifPieces struct {
+	pieces  [][]byte
+	dropped int
+	notice  string
+}
+
+func encodeSARIFPieces(res *scanner.Result, opts Options) (sarifPieces, error) {
 	limit := sarifMaxResults
 	for {
-		rep, kept, dropped := buildSARIF(res, opts, limit)
-		data, err := encodeReport(rep, kept <= sarifIndentLimit)
+		rep, kept, dropped := buildSARIFRun(res, opts, limit)
+		pieces, err := encodePieces(rep, res, kept, len(kept) <= sarifIndentLimit)
 		if err != nil {
-			return sarifOutput{}, err
+			return sarifPieces{}, err
 		}
-		out := sarifOutput{data: data, dropped: dropped}
+		out := sarifPieces{pieces: pieces, dropped: dropped}
 		if dropped > 0 {
-			out.notice = droppedMessage(dropped, dropped+kept)
+			out.notice = droppedMessage(dropped, dropped+len(kept))
 		}
-		if len(data) <= sarifMaxCompressed || kept == 0 {
+		size := 0
+		for _, p := range pieces {
+			size += len(p)
+		}
+		if size <= sarifMaxCompressed || len(kept) == 0 {
 			return out, nil
 		}
-		size, err := gzipSize(data)
+		zipped, err := gzipSize(pieces...)
 		if err != nil {
-			return sarifOutput{}, err
+			return sarifPieces{}, err
 		}
-		if size <= sarifMaxCompressed {
+		if zipped <= sarifMaxCompressed {
 			return out, nil
 		}
-		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(size)*0.9), kept-1)
+		limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
 	}
 }
 
@@ -99,60 +180,129 @@ type sarifOutput struct {
 // results (nearly all of a large report) are encoded in parallel chunks and
 // spliced in: the bytes are those of encoding the report whole.
 func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
-	encode := func(v any) ([]byte, error) {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if indent {
-			enc.SetIndent("", "  ")
-		}
-		err := enc.Encode(v)
-		return buf.Bytes(), err
-	}
-	workers := encodeWorkers()
-	if indent || workers == 1 || len(rep.Runs) != 1 || len(rep.Runs[0].Results) < 2*resultChunk {
-		return encode(rep)
+	if len(rep.Runs) != 1 {
+		return encodeJSON(rep, indent)
 	}
 	run := rep.Runs[0]
 	results := run.Results
+	run.Results = []*sarif.Result{}
+	defer func() { run.Results = results }()
+	pieces, err := encodeResults(rep, len(results), indent, func(i int) *sarif.Result { return results[i] })
+	return bytes.Join(pieces, nil), err
+}
+
+// encodePieces encodes rep, whose one run has no results yet, with the
+// results of the findings kept, made a chunk at a time as they are
+// encoded, so that they are never all held at once.
+func encodePieces(rep *sarif.Report, res *scanner.Result, kept []int, indent bool) ([][]byte, error) {
+	var pieces [][]byte
+	err := encodePiecesTo(rep, res, kept, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
+	return pieces, err
+}
+
+// encodePiecesTo is encodePieces handing each piece to emit in order.
+func encodePiecesTo(rep *sarif.Report, res *scanner.Result, kept []int, indent bool, emit func([]byte) error) error {
+	driver := rep.Runs[0].Tool.Driver
+	index := make(map[string]int, len(driver.Rules))
+	for i := len(driver.Rules) - 1; i >= 0; i-- {
+		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
+	}
+	return encodeResultsTo(rep, len(kept), indent, func(i int) *sarif.Result {
+		f := res.Findings[kept[i]]
+		idx, ok := index[f.CheckID]
+		if !ok {
+			idx = -1
+		}
+		return sarifResult(f).WithRuleIndex(idx)
+	}, emit)
+}
+
+// encodeResults encodes rep with n results spliced into its one run
+// (whose own Results are empty), result(i) making the i-th, and returns
+// the pieces (encodeResultsTo).
+func encodeResults(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result) ([][]byte, error) {
+	var pieces [][]byte
+	err := encodeResultsTo(rep, n, indent, result, func(p []byte) error { pieces = append(pieces, p); return nil })
+	return pieces, err
+}
+
+// encodeResultsTo encodes rep with n results spliced into its one run,
+// handing the bytes to emit in pieces: small or indented, the report is
+// encoded whole; else it is encoded without its results, and they are
+// encoded in chunks, a group of chunks in parallel at a time, and spliced
+// in, which gives the bytes of encoding it whole.
+func encodeResultsTo(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result, emit func([]byte) error) error {
+	run := rep.Runs[0]
+	workers := encodeWorkers()
+	whole := func() error {
+		for i := 0; i < n; i++ {
+			run.Results = append(run.Results, result(i))
+		}
+		data, err := encodeJSON(rep, indent)
+		if err != nil {
+			return err
+		}
+		return emit(data)
+	}
+	if indent || workers == 1 || n < 2*resultChunk {
+		return whole()
+	}
+	empty := run.Results
 	run.Results = nil
-	head, err := encode(rep)
-	run.Results = results
+	head, err := encodeJSON(rep, false)
+	run.Results = empty
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// "results" is a key of the run object alone, and a JSON string cannot
 	// hold an unescaped quote, so this is the run's results member.
 	const hole = `"results":null`
 	at := bytes.Index(head, []byte(hole))
 	if at < 0 || bytes.Count(head, []byte(hole)) != 1 {
-		return encode(rep)
+		return whole()
 	}
-	chunks := make([][]byte, (len(results)+resultChunk-1)/resultChunk)
-	errs := make([]error, len(chunks))
-	par.Each(len(chunks), workers, func(_, i int) {
-		b, err := encode(results[i*resultChunk : min((i+1)*resultChunk, len(results))])
-		// "[r1,r2]\n" → "r1,r2"
-		chunks[i], errs[i] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if err := emit(append(head[:at:at], `"results":[`...)); err != nil {
+		return err
 	}
-	size := len(head) + len(chunks)
-	for _, c := range chunks {
-		size += len(c)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, head[:at]...)
-	out = append(out, `"results":[`...)
-	for i, c := range chunks {
-		if i > 0 {
-			out = append(out, ',')
+	nchunks := (n + resultChunk - 1) / resultChunk
+	for first := 0; first < nchunks; first += workers {
+		group := make([][]byte, min(workers, nchunks-first))
+		errs := make([]error, len(group))
+		par.Each(len(group), workers, func(_, g int) {
+			i := first + g
+			part := make([]*sarif.Result, 0, resultChunk)
+			for j := i * resultChunk; j < min((i+1)*resultChunk, n); j++ {
+				part = append(part, result(j))
+			}
+			b, err := encodeJSON(part, false)
+			// "[r1,r2]\n" → "r1,r2"
+			group[g], errs[g] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
+			if i > 0 {
+				group[g] = append([]byte(","), group[g]...)
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
-		out = append(out, c...)
+		for _, c := range group {
+			if err := emit(c); err != nil {
+				return err
+			}
+		}
 	}
-	out = append(out, ']')
-	return append(out, head[at+len(hole):]...), nil
+	return emit(append([]byte("]"), head[at+len(hole):]...))
+}
+
+// encodeJSON encodes v as the SARIF writer does, indented or compact.
+func encodeJSON(v any, indent bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	err := enc.Encode(v)
+	return buf.Bytes(), err
 }
 
 // encodeWorkers is how many goroutines encode results; a variable so that
@@ -165,14 +315,16 @@ const resultChunk = 500
 
 // gzipSize is the size of data gzipped at the fastest level, which is never
 // smaller than GitHub's own compression: a safe estimate.
-func gzipSize(data []byte) (int, error) {
+func gzipSize(data ...[]byte) (int, error) {
 	var n countWriter
 	zw, err := gzip.NewWriterLevel(&n, gzip.BestSpeed)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := zw.Write(data); err != nil {
-		return 0, err
+	for _, d := range data {
+		if _, err := zw.Write(d); err != nil {
+			return 0, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return 0, err
@@ -203,24 +355,37 @@ const sarifIndentLimit = 2000
 // buildSARIF builds the run with at most limit results; it returns how many
 // it kept and how many it left out.
 func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
+	rep, kept, dropped := buildSARIFRun(res, opts, limit)
+	results := make([]*sarif.Result, len(kept))
+	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(res.Findings[kept[i]]) })
+	run := rep.Runs[0]
+	for _, r := range results {
+		run.AddResult(r)
+	}
+	return rep, len(kept), dropped
+}
+
+// buildSARIFRun builds the run without its results, with a rule for every
+// check that ran and for every check of a result kept, and returns the
+// indexes in res.Findings of the findings whose results it carries (at
+// most limit) and how many it left out.
+func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []int, int) {
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
 	}
-	// Rules first, in the order of res.Checks: AddResult derives ruleIndex
-	// from the rules present when the result is added.
+	// Rules first, in the order of res.Checks, then a rule for each other
+	// check of a result, in the results' order: a result's ruleIndex is
+	// that of the first rule of its check.
 	for _, c := range res.Checks {
 		driver.AddRule(sarifRule(c))
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	kept, dropped := sarifFindings(res, opts, limit)
-	results := make([]*sarif.Result, len(kept))
-	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(kept[i]) })
-	for i, f := range kept {
-		if res.Check(f.CheckID) == nil {
+	for _, i := range kept {
+		if f := res.Findings[i]; res.Check(f.CheckID) == nil {
 			driver.AddRule(sarifRule(checkFor(res, f)))
 		}
-		run.AddResult(results[i])
 	}
 	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
 	run.WithColumnKind("unicodeCodePoints")
@@ -240,41 +405,40 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 	rep, _ := sarif.New(sarif.Version210, false) // cannot fail for a known version
 	rep.Schema = sarifSchemaURI
 	rep.AddRun(run)
-	return rep, len(kept), dropped
+	return rep, kept, dropped
 }
 
-// sarifFindings returns the findings SARIF carries, in the result's order:
-// FAIL and IGNORED, plus UNKNOWN when asked. Over sarifMaxResults it keeps
-// the most severe (FAIL before IGNORED before UNKNOWN within a severity) and
-// returns how many it dropped.
-func sarifFindings(res *scanner.Result, opts Options, limit int) ([]scanner.Finding, int) {
+// sarifFindings returns the indexes in res.Findings of the findings SARIF
+// carries, in the result's order: FAIL and IGNORED, plus UNKNOWN when
+// asked. Over limit it keeps the most severe (FAIL before IGNORED before
+// UNKNOWN within a severity) and returns how many it dropped. Indexes, so
+// that a large result is not copied.
+func sarifFindings(res *scanner.Result, opts Options, limit int) ([]int, int) {
 	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
 	if opts.IncludeUnknown {
 		statuses = append(statuses, scanner.StatusUnknown)
 	}
-	fs := res.WithStatus(statuses...)
-	if len(fs) <= limit {
-		return fs, 0
+	var idx []int
+	for i := range res.Findings {
+		if slices.Contains(statuses, res.Findings[i].Status) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) <= limit {
+		return idx, 0
 	}
 	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
-	idx := make([]int, len(fs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		fa, fb := fs[idx[a]], fs[idx[b]]
+	byRank := slices.Clone(idx)
+	sort.SliceStable(byRank, func(a, b int) bool {
+		fa, fb := &res.Findings[byRank[a]], &res.Findings[byRank[b]]
 		if fa.Severity != fb.Severity {
 			return fa.Severity > fb.Severity
 		}
 		return rank[fa.Status] < rank[fb.Status]
 	})
-	keep := idx[:limit]
+	keep := byRank[:limit]
 	sort.Ints(keep)
-	out := make([]scanner.Finding, len(keep))
-	for i, k := range keep {
-		out[i] = fs[k]
-	}
-	return out, len(fs) - len(out)
+	return keep, len(idx) - len(keep)
 }
 
 // sarifRule describes a check as a SARIF reportingDescriptor.

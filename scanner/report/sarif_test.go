@@ -499,3 +499,48 @@ func TestSARIFParallelEncoding(t *testing.T) {
 	}
 	validateSARIF(t, got)
 }
+
+// TestSARIFStreamed checks that the SARIF written as a stream (Stream, the
+// command's path) is byte for byte the run encoded whole, when its bytes
+// are kept and when they are encoded a second time (over sarifKeepBytes),
+// and when results are left out for the size limit.
+func TestSARIFStreamed(t *testing.T) {
+	base := testResult()
+	res := &scanner.Result{Checks: base.Checks, Tool: base.Tool, Diagnostics: base.Diagnostics}
+	for i := 0; len(res.Findings) < sarifIndentLimit+3*resultChunk+7; i++ {
+		for _, f := range base.Findings {
+			f.Resource = fmt.Sprintf("%s_%d", f.Resource, i)
+			f.Fingerprint = fmt.Sprintf("%s-%d", f.Fingerprint, i)
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	defer func(f func() int, keep, max int) {
+		encodeWorkers, sarifKeepBytes, sarifMaxCompressed = f, keep, max
+	}(encodeWorkers, sarifKeepBytes, sarifMaxCompressed)
+	encodeWorkers = func() int { return 3 }
+	for _, tc := range []struct {
+		name      string
+		keep, max int
+	}{
+		{"kept", 64 << 20, sarifMaxCompressed},
+		{"encoded twice", 1 << 10, sarifMaxCompressed},
+		{"over the size limit", 1 << 10, 20 << 10},
+	} {
+		sarifKeepBytes, sarifMaxCompressed = tc.keep, tc.max
+		want, err := encodeSARIF(res, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		warnings, err := Stream(&got, "sarif", res, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.data) {
+			t.Errorf("%s: the streamed SARIF differs from the whole (%d and %d bytes)", tc.name, got.Len(), len(want.data))
+		}
+		if (want.notice == "") != (len(warnings) == 0) {
+			t.Errorf("%s: warnings %q, want the notice %q", tc.name, warnings, want.notice)
+		}
+	}
+}

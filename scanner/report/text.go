@@ -62,22 +62,27 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 		name = "casascan"
 	}
 	t.printf("%s %s: %d checks, %d results\n", t.paint(ansiBold, clean(name)), clean(res.Tool.Version), len(res.Checks), len(res.Findings))
-	fails := mostSevereFirst(res.Failures())
-	if len(fails) == 0 {
+	if res.Count(scanner.StatusFail) == 0 {
 		t.printf("\nNo failing findings.\n")
 	}
+	// The failures by severity, most severe first, each severity's in the
+	// result's order, read in place: a large result is not copied.
 	for _, sev := range severitiesDesc {
-		var group []scanner.Finding
-		for _, f := range fails {
-			if f.Severity == sev {
-				group = append(group, f)
+		n := 0
+		for i := range res.Findings {
+			if f := &res.Findings[i]; f.Status == scanner.StatusFail && f.Severity == sev {
+				n++
 			}
 		}
-		if len(group) == 0 {
+		if n == 0 {
 			continue
 		}
-		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), len(group))
-		for _, f := range group {
+		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), n)
+		for i := range res.Findings {
+			f := res.Findings[i]
+			if f.Status != scanner.StatusFail || f.Severity != sev {
+				continue
+			}
 			if t.compact {
 				t.compactFinding(f)
 				continue

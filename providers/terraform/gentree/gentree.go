@@ -187,3 +187,71 @@ resource "google_compute_target_https_proxy" "p_%03[1]d" {
 	}
 	return nil
 }
+
+// Roots sizes a monorepo: Roots root modules under envs/, each of
+// RootFiles resource files plus a file of module calls, every call going to
+// one of Modules shared module directories (ModuleFiles files each) with
+// for_each over Instances keys. Findings of a shared module repeat in every
+// root that calls it, as in an estate of environments built from one set
+// of modules.
+type Roots struct {
+	Roots, RootFiles, Calls, Modules, ModuleFiles, Instances int
+}
+
+// The monorepo sizes: RootsSmall (200 roots, about 1,600 files) and ten
+// times as many roots; the ones between show how the scan grows.
+var (
+	Roots200  = Roots{Roots: 200, RootFiles: 7, Calls: 1, Modules: 8, ModuleFiles: 5, Instances: 2}
+	Roots400  = withRoots(Roots200, 400)
+	Roots800  = withRoots(Roots200, 800)
+	Roots2000 = withRoots(Roots200, 2000)
+)
+
+func withRoots(r Roots, n int) Roots { r.Roots = n; return r }
+
+// Files is the number of .tf files the monorepo has.
+func (r Roots) Files() int { return r.Roots*(r.RootFiles+1) + r.Modules*r.ModuleFiles }
+
+// WriteRoots writes the monorepo under dir.
+func WriteRoots(dir string, r Roots) error {
+	for m := 0; m < r.Modules; m++ {
+		if err := writeModule(filepath.Join(dir, "modules", fmt.Sprintf("m%02d", m)), r.ModuleFiles); err != nil {
+			return err
+		}
+	}
+	keys := make([]string, r.Instances)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%q", fmt.Sprintf("k%d", i))
+	}
+	for n := 0; n < r.Roots; n++ {
+		root := filepath.Join(dir, "envs", fmt.Sprintf("e%04d", n))
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			return err
+		}
+		var calls strings.Builder
+		for c := 0; c < r.Calls; c++ {
+			m := (n + c) % max(r.Modules, 1)
+			fmt.Fprintf(&calls, `module "m%02[1]d" {
+  source   = "../../modules/m%02[1]d"
+  for_each = toset([%[2]s])
+  name     = "e%04[3]d-m%02[1]d-${each.key}"
+  key_id   = google_kms_crypto_key.key_%03[4]d.id
+  policy   = google_compute_ssl_policy.tls_%03[4]d.id
+}
+`, m, strings.Join(keys, ", "), n, (n+c)%max(r.RootFiles, 1))
+		}
+		if err := os.WriteFile(filepath.Join(root, "modules.tf"), []byte(calls.String()), 0o644); err != nil {
+			return err
+		}
+		for f := 0; f < r.RootFiles; f++ {
+			// Vary the files between roots, so that they fail differently.
+			body := rootFile(f + n%7)
+			// Keep the names the module calls use.
+			body = strings.ReplaceAll(body, fmt.Sprintf("_%03d", f+n%7), fmt.Sprintf("_%03d", f))
+			if err := os.WriteFile(filepath.Join(root, fmt.Sprintf("r_%03d.tf", f)), []byte(body), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
