@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/casascan/casascan/providers/terraform/gentree"
@@ -34,7 +33,7 @@ func benchScanRSS(b *testing.B, shape gentree.Roots) {
 		b.Fatal(err)
 	}
 	bin := filepath.Join(dir, "casascan")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	build := exec.Command("go", "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -105,20 +105,6 @@ func sortedUniq(ss []string) []string {
 	return slices.Compact(out)
 }
 
-// stringList is a sorted list of strings (Terraform holds members as a set).
-func stringList(ss []string) cty.Value {
-	if len(ss) == 0 {
-		return cty.ListValEmpty(cty.String)
-	}
-	sorted := append([]string(nil), ss...)
-	sort.Strings(sorted)
-	vals := make([]cty.Value, len(sorted))
-	for i, s := range sorted {
-		vals[i] = cty.StringVal(s)
-	}
-	return cty.ListVal(vals)
-}
-
 // The IAM binding types of the parents that casascan's checks judge.
 var (
 	iamBucket       = iamAttr("google_storage_bucket_iam_binding", "bucket", relID)
