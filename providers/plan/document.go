@@ -175,41 +175,59 @@ func detect(data []byte) bool {
 	if detectRawState(data) {
 		return true
 	}
+	version, body := false, false
+	return topKeys(data, func(key string, dec *json.Decoder) (is, done bool) {
+		switch {
+		case key == "format_version":
+			var s string
+			if dec.Decode(&s) != nil {
+				return false, true
+			}
+			version = true
+		case detectKeys[key]:
+			body = true
+			if version {
+				return true, true // the value need not be read
+			}
+			if skipValue(dec) != nil {
+				return false, true
+			}
+		default:
+			if skipValue(dec) != nil {
+				return false, true
+			}
+		}
+		return version && body, version && body
+	})
+}
+
+// topKeys walks the top-level keys of a JSON object in order, handing each
+// to visit, which reads or skips its value and says whether the walk is
+// done and with what verdict. Not an object, malformed JSON, or an object
+// that ends before visit is done: false.
+func topKeys(data []byte, visit func(key string, dec *json.Decoder) (verdict, done bool)) bool {
 	dec := json.NewDecoder(bytes.NewReader(utf8JSON(data)))
+	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return false
 	}
-	version, body := false, false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return false
 		}
 		key, _ := tok.(string)
-		switch {
-		case key == "format_version":
-			var s string
-			if dec.Decode(&s) != nil {
-				return false
-			}
-			version = true
-		case detectKeys[key]:
-			body = true
-			if version {
-				return true
-			}
-			fallthrough
-		default:
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return false
-			}
-		}
-		if version && body {
-			return true
+		if verdict, done := visit(key, dec); done {
+			return verdict
 		}
 	}
 	return false
+}
+
+// skipValue reads past the next JSON value.
+func skipValue(dec *json.Decoder) error {
+	var skip json.RawMessage
+	return dec.Decode(&skip)
 }
 
 // utf8JSON returns data as UTF-8 without a byte order mark. Windows

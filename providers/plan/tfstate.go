@@ -54,39 +54,25 @@ var rawStateKeys = map[string]bool{"lineage": true, "serial": true, "resources":
 // numeric version and one of lineage, serial or resources, and no
 // format_version (terraform show -json output has one).
 func detectRawState(data []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(utf8JSON(data)))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
 	version, body := false, false
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		key, _ := tok.(string)
+	return topKeys(data, func(key string, dec *json.Decoder) (is, done bool) {
 		switch {
 		case key == "format_version":
-			return false
+			return false, true
 		case key == "version":
 			var n json.Number
 			if dec.Decode(&n) != nil {
-				return false
+				return false, true
 			}
 			version = true
 		default:
 			body = body || rawStateKeys[key]
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return false
+			if skipValue(dec) != nil {
+				return false, true
 			}
 		}
-		if version && body {
-			return true
-		}
-	}
-	return false
+		return version && body, version && body
+	})
 }
 
 // decodeRawState turns a raw state into the document terraform show -json
