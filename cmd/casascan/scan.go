@@ -186,8 +186,8 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	for _, g := range graphs.all() {
 		session.Add(g)
 	}
-	res := session.Result()
 	defer writingHeap()()
+	res := session.Result()
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
 	if err := c.applyBaselines(p, res); err != nil {
@@ -200,11 +200,12 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	return verdict(res, p.failCode(res))
 }
 
-// writeGCPercent is the garbage collector's target while the reports are
-// written, unless GOGC is set. Then the heap is nearly all the result,
-// which lives to the end, and the writers' garbage is short lived:
-// collecting it often keeps the peak near the result's size instead of
-// twice it, for some CPU (on the 200-root benchmark tree, 79-83 MiB at
+// writeGCPercent is the garbage collector's target while the result is
+// unpacked and the reports are written, unless GOGC is set. Then the heap
+// is nearly all the result, which lives to the end, and the garbage
+// (the finding store's released chunks, the writers' buffers) is short
+// lived: collecting it often keeps the peak near the result's size
+// instead of twice it, for some CPU (on the 200-root benchmark tree, 79-83 MiB at
 // 10, 80-92 MiB at 25, for up to 0.7 s more CPU).
 const writeGCPercent = 10
 
