@@ -171,7 +171,7 @@ func compileIn(s *Spec, b *budget) (*scanner.Check, error) {
 	if err == nil && (est.Min > CostLimit || (est.Max > CostLimit && est.Max < unbounded)) {
 		return nil, s.exprError(1, 0, fmt.Sprintf("fails_when: may cost %d to evaluate, over the limit of %d (comprehensions nested too deep, or over too large a list)", est.Max, CostLimit))
 	}
-	prg, err := e.Program(a, cel.CostLimit(CostLimit), cel.CostTracking(resultCost{}))
+	prg, err := e.Program(a, cel.CustomDecoratorV2(threeValued), cel.CostLimit(CostLimit), cel.CostTracking(resultCost{}))
 	if err != nil {
 		return nil, s.exprError(1, 0, "fails_when: "+err.Error())
 	}
