@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -82,6 +84,22 @@ func (ev *evaluation) refs(o *object, path string) ref.Val {
 	if o.depth >= maxRefDepth {
 		ev.tooMany = fmt.Sprintf("references are followed at most %d deep", maxRefDepth)
 		return ev.unknown(name)
+	}
+	// Lookup reads the first of several blocks: refs() over a block
+	// written several times would judge by the first alone.
+	segs := strings.Split(path, ".")
+	for cur, i := o, 0; i < len(segs)-1; i++ {
+		switch v := cur.m[segs[i]].(type) {
+		case *object:
+			cur = v
+			continue
+		case traits.Lister:
+			if _, err := strconv.Atoi(segs[i+1]); err != nil {
+				return types.NewErr("refs(): %s is written several times: take each, as in %s.exists(b, refs(b.%s)...)",
+					o.name+"."+strings.Join(segs[:i+1], "."), o.name+"."+strings.Join(segs[:i+1], "."), strings.Join(segs[i+1:], "."))
+			}
+		}
+		break
 	}
 	full := joinPath(o.rpath, path)
 	ss := o.res.Lookup(full)
