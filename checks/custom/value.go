@@ -190,7 +190,12 @@ func (ev *evaluation) body(r *scanner.Resource, b *scanner.Body, rpath, name str
 		return o
 	}
 	for n, a := range b.Attrs {
-		o.set(n, ev.value(r, a.Value, joinPath(rpath, n), name+"."+n, depth))
+		v := ev.value(r, a.Value, joinPath(rpath, n), name+"."+n, depth)
+		o.set(n, v)
+		if u, ok := v.(*types.Unknown); ok && a.MaybeNull != "" {
+			// Not known and may be null: neither set nor absent.
+			o.maybe[n] = u
+		}
 	}
 	var order []string
 	byType := map[string][]*scanner.Block{}
