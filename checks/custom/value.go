@@ -82,13 +82,34 @@ func (o *object) Contains(key ref.Val) ref.Val {
 	return o.has(string(k))
 }
 
-// Iterator implements traits.Iterable: the names it holds, sorted.
+// Iterator implements traits.Iterable: the names it holds, sorted; a name
+// it may or may not hold is unknown.
 func (o *object) Iterator() traits.Iterator {
-	return types.NewStringList(types.DefaultTypeAdapter, o.keys()).Iterator()
+	ks := o.keys()
+	elems := make([]ref.Val, len(ks))
+	for i, k := range ks {
+		elems[i] = types.String(k)
+		if u := o.maybe[k]; u != nil {
+			elems[i] = u
+		}
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, elems).Iterator()
 }
 
-// Size implements traits.Sizer.
-func (o *object) Size() ref.Val { return types.Int(len(o.m)) }
+// Size implements traits.Sizer: unknown when it may or may not hold a
+// name.
+func (o *object) Size() ref.Val {
+	var u *types.Unknown
+	for _, k := range o.keys() {
+		if m := o.maybe[k]; m != nil {
+			u, _ = types.MaybeMergeUnknowns(m, u)
+		}
+	}
+	if u != nil {
+		return u
+	}
+	return types.Int(len(o.m))
+}
 
 func (o *object) ConvertToNative(reflect.Type) (any, error) {
 	return nil, fmt.Errorf("a resource or block cannot be converted")
