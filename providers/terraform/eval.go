@@ -418,41 +418,55 @@ func hasHiddenBelow(expr hclsyntax.Expression) bool {
 		if e.Name == "can" {
 			return false
 		}
+	}
+	return anyChoosing(expr, hasHiddenBelow)
+}
+
+// anyChoosing reports whether f holds for a sub-expression of expr that
+// may become part of its value: a function's arguments, a template's
+// parts, an operand, a conditional's branches (not its condition), a
+// tuple's elements, an object's values, an index's collection (not its
+// key), a traversal's source. For expressions and splats are not entered.
+func anyChoosing(expr hclsyntax.Expression, f func(hclsyntax.Expression) bool) bool {
+	switch e := expr.(type) {
+	case *hclsyntax.FunctionCallExpr:
 		for _, a := range e.Args {
-			if hasHiddenBelow(a) {
+			if f(a) {
 				return true
 			}
 		}
 	case *hclsyntax.TemplateExpr:
 		for _, p := range e.Parts {
-			if hasHiddenBelow(p) {
+			if f(p) {
 				return true
 			}
 		}
 	case *hclsyntax.TemplateWrapExpr:
-		return hasHiddenBelow(e.Wrapped)
+		return f(e.Wrapped)
 	case *hclsyntax.ParenthesesExpr:
-		return hasHiddenBelow(e.Expression)
+		return f(e.Expression)
 	case *hclsyntax.BinaryOpExpr:
-		return hasHiddenBelow(e.LHS) || hasHiddenBelow(e.RHS)
+		return f(e.LHS) || f(e.RHS)
 	case *hclsyntax.UnaryOpExpr:
-		return hasHiddenBelow(e.Val)
+		return f(e.Val)
 	case *hclsyntax.ConditionalExpr:
-		return hasHiddenBelow(e.TrueResult) || hasHiddenBelow(e.FalseResult)
+		return f(e.TrueResult) || f(e.FalseResult)
 	case *hclsyntax.TupleConsExpr:
 		for _, x := range e.Exprs {
-			if hasHiddenBelow(x) {
+			if f(x) {
 				return true
 			}
 		}
 	case *hclsyntax.ObjectConsExpr:
 		for _, it := range e.Items {
-			if hasHiddenBelow(it.ValueExpr) {
+			if f(it.ValueExpr) {
 				return true
 			}
 		}
+	case *hclsyntax.IndexExpr:
+		return f(e.Collection)
 	case *hclsyntax.RelativeTraversalExpr:
-		return hasHiddenBelow(e.Source)
+		return f(e.Source)
 	}
 	return false
 }
@@ -639,43 +653,8 @@ func hasConditional(expr hclsyntax.Expression) bool {
 		if e.Name == "try" || e.Name == "can" {
 			return false
 		}
-		for _, a := range e.Args {
-			if hasConditional(a) {
-				return true
-			}
-		}
-	case *hclsyntax.TemplateExpr:
-		for _, p := range e.Parts {
-			if hasConditional(p) {
-				return true
-			}
-		}
-	case *hclsyntax.TemplateWrapExpr:
-		return hasConditional(e.Wrapped)
-	case *hclsyntax.ParenthesesExpr:
-		return hasConditional(e.Expression)
-	case *hclsyntax.BinaryOpExpr:
-		return hasConditional(e.LHS) || hasConditional(e.RHS)
-	case *hclsyntax.UnaryOpExpr:
-		return hasConditional(e.Val)
-	case *hclsyntax.TupleConsExpr:
-		for _, x := range e.Exprs {
-			if hasConditional(x) {
-				return true
-			}
-		}
-	case *hclsyntax.ObjectConsExpr:
-		for _, it := range e.Items {
-			if hasConditional(it.ValueExpr) {
-				return true
-			}
-		}
-	case *hclsyntax.IndexExpr:
-		return hasConditional(e.Collection)
-	case *hclsyntax.RelativeTraversalExpr:
-		return hasConditional(e.Source)
 	}
-	return false
+	return anyChoosing(expr, hasConditional)
 }
 
 // openWalker is nestedOpen's walk: depth counts the subtrees being
