@@ -54,10 +54,8 @@ func carriesRef(v cty.Value) bool {
 	}
 	_, pvms := v.UnmarkDeepWithPaths()
 	for _, pvm := range pvms {
-		for m := range pvm.Marks {
-			if _, ok := m.(refMark); ok {
-				return true
-			}
+		if carriesRefMark(pvm.Marks) {
+			return true
 		}
 	}
 	return false

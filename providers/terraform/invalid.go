@@ -49,12 +49,7 @@ func (s *scope) schemaComplaint(d *hcl.Diagnostic) bool {
 		// the expression reads no resource at all.
 		return d.Expression == nil || readsResource(d.Expression.Variables())
 	}
-	for m := range obj.Marks() {
-		if _, ok := m.(refMark); ok {
-			return true
-		}
-	}
-	return false
+	return carriesRefMark(obj.Marks())
 }
 
 // failedObject returns the value an "Unsupported attribute" was looked up
