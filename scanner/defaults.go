@@ -157,7 +157,7 @@ func stripIndexes(path string) string {
 	segs := strings.Split(path, ".")
 	out := segs[:0]
 	for _, s := range segs {
-		if s != "" && strings.Trim(s, "0123456789") == "" {
+		if isDigits(s) {
 			continue
 		}
 		out = append(out, s)

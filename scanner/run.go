@@ -132,10 +132,8 @@ func (s *Session) Add(g *Graph) {
 	for _, ds := range crashes {
 		res.Diagnostics = append(res.Diagnostics, ds...)
 	}
-	for k, v := range s.opts.ScopeLabels {
-		if !s.labelled[k] && slices.ContainsFunc(g.Resources, func(r *Resource) bool { return carriesLabel(r, k, v) }) {
-			s.labelled[k] = true
-		}
+	for k := range r.labelled {
+		s.labelled[k] = true
 	}
 	s.ids.graph(g)
 }
@@ -254,6 +252,8 @@ type runner struct {
 	ignores map[string]map[int][]Ignore // file → target line → ignores
 	central []ConfigIgnore              // the configuration file's ignore: entries in force
 	inScope map[string]bool             // nil when every resource is in scope
+	// labelled are the keys of the scope labels some resource carries.
+	labelled map[string]bool
 	// callSites are the related locations of a module call chain: the
 	// resources of one module instance share its Calls, and the locations.
 	callSites map[*ModuleCall][]Location
@@ -304,7 +304,7 @@ func newRunner(g *Graph, opts Options) *runner {
 		}
 	}
 	if len(opts.ScopeLabels) > 0 {
-		r.inScope = scope(g, opts.ScopeLabels)
+		r.inScope, r.labelled = scope(g, opts.ScopeLabels)
 	}
 	return r
 }
@@ -322,9 +322,10 @@ func (c *Check) scoped() bool {
 }
 
 // scope returns the resources that carry one of the labels, plus every
-// resource they reference, transitively.
-func scope(g *Graph, labels map[string]string) map[string]bool {
-	in := map[string]bool{}
+// resource they reference, transitively, and the keys of the labels some
+// resource carries.
+func scope(g *Graph, labels map[string]string) (in, labelled map[string]bool) {
+	in, labelled = map[string]bool{}, map[string]bool{}
 	var visit func(r *Resource)
 	visit = func(r *Resource) {
 		if in[r.Address] {
@@ -342,6 +343,7 @@ func scope(g *Graph, labels map[string]string) map[string]bool {
 	for _, r := range g.Resources {
 		for k, v := range labels {
 			if carriesLabel(r, k, v) {
+				labelled[k] = true
 				visit(r)
 			}
 		}
@@ -363,7 +365,7 @@ func scope(g *Graph, labels map[string]string) map[string]bool {
 			}
 		}
 	}
-	return in
+	return in, labelled
 }
 
 // allAttrs lists every attribute of a body and its nested blocks.
