@@ -75,7 +75,7 @@ func testENC007(_ *scanner.Graph, r *scanner.Resource) []scanner.Problem {
 // mayNotExist says, for a message, that a slot's block comes from a dynamic
 // block whose for_each is not known ("" otherwise).
 func mayNotExist(s scanner.Slot) string {
-	if s.MaybeMissing || s.Unexpanded {
+	if maybeAbsent(s) {
 		return " (its block comes from a dynamic block whose for_each is not known, so it may not exist, or take its value from an element not known)"
 	}
 	return ""

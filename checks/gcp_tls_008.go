@@ -105,21 +105,21 @@ func internetBackends(g *scanner.Graph, r *scanner.Resource) (internet []*scanne
 	any = judge.Fail
 	for _, s := range groups.Slots {
 		v, negs := groupIsInternet(g, s)
-		maybeAbsent := false
+		mayBeAbsent := false
 		switch {
 		case s.Whole:
 			v = judge.Unknown // the backends are a value not known before apply
-		case v == judge.Pass && (s.Unexpanded || s.MaybeMissing):
+		case v == judge.Pass && maybeAbsent(s):
 			// A backend block of a dynamic whose for_each is not known:
 			// there may be no such backend.
-			v, maybeAbsent = judge.Unknown, true
+			v, mayBeAbsent = judge.Unknown, true
 		}
 		switch v {
 		case judge.Pass:
 			internet = append(internet, negs...)
 		case judge.Unknown:
 			if unknown == "" {
-				unknown, absent = s.Path, maybeAbsent
+				unknown, absent = s.Path, mayBeAbsent
 				if !s.Whole {
 					maybe = negs
 				}

@@ -63,7 +63,7 @@ var notebooksInstanceEntry = &entry{
 	},
 	extra:   locationAs("location"),
 	kms:     "kmsKey",
-	variant: func(d obj) *entry { return workbenchVariant(d) },
+	variant: workbenchVariant,
 }
 
 // workbenchVariant picks the Workbench instance mapping for v2 data.
