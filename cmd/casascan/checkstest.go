@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -242,7 +244,7 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%s: unexpected %s: %s", key, got[key], why))
 		}
 	}
-	for _, key := range sortedStrings(want) {
+	for _, key := range slices.Sorted(maps.Keys(want)) {
 		if got[key] != want[key] {
 			problems = append(problems, fmt.Sprintf("%s: want %s, got %s", key, want[key], orNothing(got[key])))
 		}
@@ -254,15 +256,6 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		problems = append(problems, "no line is marked # want: "+cc.check.ID)
 	}
 	return problems, nil
-}
-
-func sortedStrings(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func orNothing(s string) string {

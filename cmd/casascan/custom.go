@@ -17,15 +17,7 @@ import (
 // ones, sorted by ID.
 func catalog(customs []*scanner.Check) []*scanner.Check {
 	all := append(checks.All(), customs...)
-	slices.SortFunc(all, func(a, b *scanner.Check) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b *scanner.Check) int { return strings.Compare(a.ID, b.ID) })
 	return all
 }
 
