@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/casascan/casascan/internal/treefs"
 	"github.com/casascan/casascan/scanner"
@@ -421,6 +422,19 @@ func badRecord(file string, line int, err error) scanner.Diagnostic {
 	}
 }
 
+// windowBefore reports whether window start a is earlier than b. Both are
+// RFC 3339 times, whose precision and offset vary from record to record
+// ("…:01Z" is earlier than "…:01.5Z"), so they are compared as times; a
+// time that does not parse is compared as text.
+func windowBefore(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	if errA != nil || errB != nil {
+		return a < b
+	}
+	return ta.Before(tb)
+}
+
 // latestHistory keeps, of the TemporalAssets of each asset (a get-history
 // listing or a feed's notifications), the latest: the asset as it is now.
 // An asset whose latest state is a deletion is not a resource; a warning
@@ -432,7 +446,7 @@ func latestHistory(recs []record, file string, diags []scanner.Diagnostic) ([]re
 			continue
 		}
 		k := r.asset.Name + "\x00" + r.asset.AssetType
-		if j, ok := latest[k]; !ok || r.at >= recs[j].at {
+		if j, ok := latest[k]; !ok || !windowBefore(r.at, recs[j].at) {
 			latest[k] = i
 		}
 	}

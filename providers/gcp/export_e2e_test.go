@@ -458,3 +458,29 @@ func TestHistoryOrder(t *testing.T) {
 		t.Errorf("want two GCP-ACC-001 failures on %s with distinct fingerprints, got %+v", b, fails)
 	}
 }
+
+// TestHistoryOrderByTime: window starts are compared as times, not as text.
+// A deletion at 10:00:01.5Z follows a state at 10:00:01Z (as text "1Z"
+// sorts after "1.5Z"), and 12:00+02:00 is 10:00Z, before 11:00Z.
+func TestHistoryOrderByTime(t *testing.T) {
+	const b = "//storage.googleapis.com/acme-when"
+	asset := `"asset":{"name":"` + b + `","assetType":"storage.googleapis.com/Bucket","resource":{"data":{"name":"acme-when"}}}`
+	gone := `"deleted":true,"asset":{"name":"` + b + `","assetType":"storage.googleapis.com/Bucket"}`
+	for _, tc := range []struct {
+		name, lines string
+		present     bool
+	}{
+		{"fraction", `{"window":{"startTime":"2026-02-01T10:00:01Z"},` + asset + "}\n" +
+			`{"window":{"startTime":"2026-02-01T10:00:01.5Z"},` + gone + "}\n", false},
+		{"offset", `{"window":{"startTime":"2026-02-01T11:00:00Z"},` + asset + "}\n" +
+			`{"window":{"startTime":"2026-02-01T12:00:00+02:00"},` + gone + "}\n", true},
+	} {
+		g, err := ReadExport(context.Background(), []byte(tc.lines), "feed.ndjson", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.Lookup(b) != nil; got != tc.present {
+			t.Errorf("%s: bucket present = %v, want %v (the latest window decides)", tc.name, got, tc.present)
+		}
+	}
+}
