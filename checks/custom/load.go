@@ -28,9 +28,9 @@ import (
 	"strings"
 	"unicode"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/casascan/casascan/internal/yamlerr"
 	"github.com/casascan/casascan/scanner"
+	"gopkg.in/yaml.v3"
 )
 
 // Limits on what a check file may hold.
@@ -258,15 +258,8 @@ func (d *decoder) err() error {
 	return errors.Join(d.errs...)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 func (d *decoder) yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
+	line, msg := yamlerr.Split(err)
 	return &Error{File: d.file, Line: line, Msg: "not valid YAML: " + msg}
 }
 

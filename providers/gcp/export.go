@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casascan/casascan/internal/treefs"
+	"github.com/casascan/casascan/internal/yamlerr"
 	"github.com/casascan/casascan/scanner"
 	"gopkg.in/yaml.v3"
 )
@@ -365,7 +366,8 @@ func parseYAML(data []byte, file string) ([]record, []scanner.Diagnostic) {
 			return c.recs, c.diags
 		}
 		if err != nil {
-			c.bad(yamlErrorLine(err), fmt.Errorf("not valid YAML: %w", err))
+			line, _ := yamlerr.Split(err)
+			c.bad(line, fmt.Errorf("not valid YAML: %w", err))
 			return c.recs, c.diags
 		}
 		var v any
@@ -380,15 +382,6 @@ func parseYAML(data []byte, file string) ([]record, []scanner.Diagnostic) {
 		}
 		c.add(raw, doc.Line)
 	}
-}
-
-// yamlErrorLine finds the line a yaml.v3 error names ("yaml: line 7: ...").
-func yamlErrorLine(err error) int {
-	var n int
-	if _, scanErr := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &n); scanErr != nil {
-		return 0
-	}
-	return n
 }
 
 func leadingSpace(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " \t\r\n,")) }

@@ -4,16 +4,15 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/casascan/casascan/internal/yamlerr"
 	"github.com/casascan/casascan/scanner"
+	"gopkg.in/yaml.v3"
 )
 
 // Error is one problem in a configuration file, at a line (0 when the
@@ -51,8 +50,6 @@ type decoder struct {
 // field decodes one key's value; path is the dotted key for messages.
 type field func(path string, v *yaml.Node)
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	line := 0
 	if n != nil {
@@ -64,12 +61,7 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 func (d *decoder) decode(src []byte, c *Config) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
+		line, msg := yamlerr.Split(err)
 		d.errs = append(d.errs, &Error{File: d.file, Line: line, Msg: "not valid YAML: " + msg})
 		return
 	}
