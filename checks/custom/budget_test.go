@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -60,8 +61,11 @@ func TestBudgetSharedByLoadedChecks(t *testing.T) {
 			t.Errorf("%s %s: %s %s", f.CheckID, f.Resource, f.Status, f.Reason)
 		}
 	}
-	if judged != 1 || stopped != 9 {
-		t.Errorf("%d judged, %d stopped by the budget; want 1 and 9", judged, stopped)
+	// The two checks run side by side: each may start one evaluation
+	// before the other's spends the budget, so one or two are judged
+	// (one per check running when it ran out), and every other is stopped.
+	if judged < 1 || judged > min(2, runtime.GOMAXPROCS(0)) || judged+stopped != 10 {
+		t.Errorf("%d judged, %d stopped by the budget; want 1 (2 when both checks started together) judged and the rest of 10 stopped", judged, stopped)
 	}
 	if !res.Incomplete() {
 		t.Error("a scan whose budget ran out is not incomplete")

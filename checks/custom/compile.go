@@ -38,7 +38,9 @@ const (
 )
 
 // budget is the cost left to the checks loaded together; safe for
-// concurrent use.
+// concurrent use. It is checked before an evaluation and charged after it,
+// so checks running side by side may each finish one evaluation past it:
+// the overrun is at most one evaluation (CostLimit) per check running.
 type budget struct {
 	limit uint64
 	spent atomic.Uint64
