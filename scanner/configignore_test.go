@@ -47,7 +47,7 @@ func TestRunConfigIgnores(t *testing.T) {
 	run := func(opts Options) map[string]Finding {
 		opts.Now, opts.ConfigIgnores = now, cfg
 		got := map[string]Finding{}
-		for _, f := range Run([]*Check{noKey, uniform}, []*Graph{g}, opts).Findings {
+		for _, f := range Run([]*Check{noKey, uniform}, []*Graph{g}, opts).List() {
 			got[f.CheckID+" "+f.Resource] = f
 		}
 		return got

@@ -202,44 +202,31 @@ type Tool struct {
 }
 
 // Result is the outcome of a scan: every writer reads it, and the exit code
-// is decided from it.
+// is decided from it. Its findings are read through All, Count and the
+// other methods: a large result keeps them in a temporary file rather than
+// in memory (Close removes it), so no writer ever needs them all at once.
 type Result struct {
 	Tool Tool `json:"tool"`
 	// Checks are the checks that ran, sorted by ID.
 	Checks []*Check `json:"-"`
-	// Findings hold every status (FAIL, PASS, IGNORED, UNKNOWN, OUT_OF_SCOPE),
-	// sorted by file, line, column, check ID, resource.
-	Findings    []Finding    `json:"findings"`
+	// findings hold every status (FAIL, PASS, IGNORED, UNKNOWN,
+	// OUT_OF_SCOPE), sorted by file, line, column, check ID, resource.
+	findings    findingList
 	Diagnostics []Diagnostic `json:"diagnostics"`
 }
 
-// Count returns the number of findings with a status.
-func (r *Result) Count(s Status) int {
-	n := 0
-	for i := range r.Findings {
-		if r.Findings[i].Status == s {
-			n++
-		}
-	}
-	return n
-}
-
-// Failures returns the FAIL findings.
+// Failures returns the FAIL findings, in the result's order. It holds them
+// all in memory: writers iterate with All instead.
 func (r *Result) Failures() []Finding { return r.WithStatus(StatusFail) }
 
-// WithStatus returns the findings having any of the statuses.
+// WithStatus returns the findings having any of the statuses, in the
+// result's order. It holds them all in memory: writers iterate with All
+// instead.
 func (r *Result) WithStatus(statuses ...Status) []Finding {
-	n := 0
-	for _, s := range statuses {
-		n += r.Count(s)
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]Finding, 0, n)
-	for i := range r.Findings {
-		if slices.Contains(statuses, r.Findings[i].Status) {
-			out = append(out, r.Findings[i])
+	var out []Finding
+	for f := range r.All() {
+		if slices.Contains(statuses, f.Status) {
+			out = append(out, f)
 		}
 	}
 	return out

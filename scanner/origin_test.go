@@ -118,14 +118,14 @@ func TestRunProvenance(t *testing.T) {
 		Test:  func(*Graph, *Resource) []Problem { return []Problem{Fail("min_tls_version", "bad")} }}}, []*Graph{pg}, Options{})
 	d, _ := DefaultOf("google_compute_ssl_policy", "min_tls_version")
 	wantDefault := &Provenance{"TLS_1_0", []Origin{{Kind: OriginProviderDefault, Name: d.Doc}}}
-	if len(dflt.Findings) != 1 || !cmp.Equal(dflt.Findings[0].Provenance, wantDefault) {
-		t.Errorf("a defaulted attribute's provenance: got %+v, want %+v", dflt.Findings, wantDefault)
+	if len(dflt.List()) != 1 || !cmp.Equal(dflt.List()[0].Provenance, wantDefault) {
+		t.Errorf("a defaulted attribute's provenance: got %+v, want %+v", dflt.List(), wantDefault)
 	}
 	if s := wantDefault.Origins[0].String(); !strings.HasPrefix(s, "the provider default (min_tls_version: ") {
 		t.Errorf("provider default origin reads %q", s)
 	}
 	byAttr := map[string]*Provenance{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		byAttr[f.Attribute] = f.Provenance
 	}
 	want := map[string]*Provenance{
@@ -138,7 +138,7 @@ func TestRunProvenance(t *testing.T) {
 	if diff := cmp.Diff(want, byAttr); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	for _, f := range Run([]*Check{check(M3)}, []*Graph{g}, Options{}).Findings {
+	for _, f := range Run([]*Check{check(M3)}, []*Graph{g}, Options{}).List() {
 		if f.Attribute == "level" && f.Provenance.Value != Redacted {
 			t.Errorf("a check about secrets shows the value %q", f.Provenance.Value)
 		}
@@ -183,7 +183,7 @@ func TestProvenanceDefaultOnlyWhereTerraformApplies(t *testing.T) {
 		exported.Address: {"SOFTWARE", []Origin{apiDefault}},
 	}
 	got := map[string]*Provenance{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		got[f.Resource] = f.Provenance
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

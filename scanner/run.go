@@ -143,7 +143,7 @@ func (s *Session) Add(g *Graph) {
 // Add.
 func (s *Session) Result() *Result {
 	res := s.res
-	res.Findings = s.store.result()
+	res.SetFindings(s.store.result())
 	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(s.labelled, s.opts.ScopeLabels)...)
 	res.Diagnostics = append(res.Diagnostics, s.ids.config(s.opts.ConfigIgnores)...)
 	RedactDiagnostics(res.Diagnostics)

@@ -76,7 +76,7 @@ func TestRunIgnores(t *testing.T) {
 
 	type key struct{ id, addr string }
 	got := map[key]Status{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		got[key{f.CheckID, f.Resource}] = f.Status
 		if f.Status == StatusFail && f.Resource == "google_storage_bucket.c" && (f.Suppression == nil || !f.Suppression.Expired) {
 			t.Errorf("expired ignore must be reported on %s", f.Resource)
@@ -104,7 +104,7 @@ func TestRunIgnores(t *testing.T) {
 		t.Errorf("NoInlineIgnores: %d ignored findings, want 0", n)
 	}
 	reasons := Run([]*Check{noKey, uniform}, []*Graph{g}, Options{Now: now, RequireReason: true})
-	for _, f := range reasons.Findings {
+	for _, f := range reasons.List() {
 		if f.Status == StatusIgnored && f.Reason == "" {
 			t.Errorf("RequireReason: %s on %s ignored without a reason", f.CheckID, f.Resource)
 		}
@@ -116,10 +116,10 @@ func TestRunLocationsAndFingerprints(t *testing.T) {
 	g := &Graph{Resources: []*Resource{bucket("module.m.google_storage_bucket.d", 40, map[string]cty.Value{"uniform_bucket_level_access": cty.False}, call)}}
 	g.Index()
 	res := Run([]*Check{uniform}, []*Graph{g}, Options{})
-	if len(res.Findings) != 1 {
-		t.Fatalf("findings = %d, want 1", len(res.Findings))
+	if len(res.List()) != 1 {
+		t.Fatalf("findings = %d, want 1", len(res.List()))
 	}
-	f := res.Findings[0]
+	f := res.List()[0]
 	if f.Location.StartLine != 41 || f.Attribute != "uniform_bucket_level_access" {
 		t.Errorf("finding points at line %d attr %q, want the attribute at 41", f.Location.StartLine, f.Attribute)
 	}
@@ -132,7 +132,7 @@ func TestRunLocationsAndFingerprints(t *testing.T) {
 	// Moving the resource leaves the fingerprint as it was.
 	moved := &Graph{Resources: []*Resource{bucket("module.m.google_storage_bucket.d", 140, map[string]cty.Value{"uniform_bucket_level_access": cty.False}, call)}}
 	moved.Index()
-	if m := Run([]*Check{uniform}, []*Graph{moved}, Options{}).Findings[0]; m.Fingerprint != f.Fingerprint || m.Location.StartLine == f.Location.StartLine {
+	if m := Run([]*Check{uniform}, []*Graph{moved}, Options{}).List()[0]; m.Fingerprint != f.Fingerprint || m.Location.StartLine == f.Location.StartLine {
 		t.Errorf("fingerprint changed when the resource moved: %s vs %s", m.Fingerprint, f.Fingerprint)
 	}
 }
@@ -144,7 +144,7 @@ func TestRunScope(t *testing.T) {
 	}}
 	g.Index()
 	res := Run([]*Check{noKey, uniform}, []*Graph{g}, Options{ScopeLabels: map[string]string{"data": "restricted"}})
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		switch {
 		case f.CheckID == "GCP-ENC-001" && f.Resource == "google_storage_bucket.static" && f.Status != StatusOutOfScope:
 			t.Errorf("unlabelled bucket: %s, want OUT_OF_SCOPE for an M1 check", f.Status)
@@ -202,7 +202,7 @@ func TestRunAnchorsDownloadedModules(t *testing.T) {
 	}
 	g := &Graph{Resources: []*Resource{r}}
 	g.Index()
-	f := Run([]*Check{uniform}, []*Graph{g}, Options{}).Findings[0]
+	f := Run([]*Check{uniform}, []*Graph{g}, Options{}).List()[0]
 	if f.Location.File != "main.tf" || f.Location.StartLine != 3 {
 		t.Errorf("location = %s, want the module call at main.tf:3", f.Location)
 	}
@@ -229,10 +229,10 @@ func TestRunDedupe(t *testing.T) {
 	g := &Graph{Resources: []*Resource{bucket("google_storage_bucket.b", 1, map[string]cty.Value{"uniform_bucket_level_access": cty.False})}}
 	g.Index()
 	res := Run([]*Check{twice}, []*Graph{g}, Options{})
-	if len(res.Findings) != 2 {
-		t.Fatalf("findings = %d, want 2: %+v", len(res.Findings), res.Findings)
+	if len(res.List()) != 2 {
+		t.Fatalf("findings = %d, want 2: %+v", len(res.List()), res.List())
 	}
-	a, b := res.Findings[0], res.Findings[1]
+	a, b := res.List()[0], res.List()[1]
 	if a.Message == b.Message || a.Fingerprint == b.Fingerprint {
 		t.Errorf("the two problems must differ in message and fingerprint: %q %s, %q %s", a.Message, a.Fingerprint, b.Message, b.Fingerprint)
 	}
@@ -286,7 +286,7 @@ func TestRunCheckPanics(t *testing.T) {
 	g.Index()
 	res := Run([]*Check{crashing, noKey}, []*Graph{g}, Options{})
 	status := map[string]Status{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		status[f.CheckID+" "+f.Resource] = f.Status
 	}
 	want := map[string]Status{

@@ -181,7 +181,7 @@ func Run(t testing.TB, c *scanner.Check, graphs []*scanner.Graph, secrets ...str
 		}
 	}
 	judged := 0
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if f.CheckID != c.ID {
 			continue
 		}
@@ -213,7 +213,7 @@ func Judge(t testing.TB, c *scanner.Check, graphs ...*scanner.Graph) []string {
 // PASS findings too.
 func Lines(res *scanner.Result, id string, passes bool) []string {
 	var out []string
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if f.CheckID != id || (f.Status == scanner.StatusPass && !passes) {
 			continue
 		}
@@ -236,7 +236,7 @@ func Verdicts(t testing.TB, c *scanner.Check, graphs ...*scanner.Graph) map[stri
 	t.Helper()
 	rank := map[scanner.Status]int{scanner.StatusFail: 3, scanner.StatusUnknown: 2, scanner.StatusIgnored: 1}
 	out := map[string]scanner.Status{}
-	for _, f := range Run(t, c, graphs).Findings {
+	for _, f := range Run(t, c, graphs).List() {
 		if f.CheckID != c.ID {
 			continue
 		}

@@ -222,7 +222,7 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 	}
 	got := map[string]string{}
 	passes := 0
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		key := f.Location.File + ":" + strconv.Itoa(f.Location.StartLine)
 		if byAddr[key] {
 			key += " " + f.Resource

@@ -273,13 +273,7 @@ func (c *cli) dropExcluded(p *scanPlan, res *scanner.Result) {
 		rel, ok := strings.CutPrefix(file, prefix)
 		return file != "" && ok && p.cfg.Excluded(rel)
 	}
-	kept := res.Findings[:0]
-	for _, f := range res.Findings {
-		if !excluded(f.Location.File) {
-			kept = append(kept, f)
-		}
-	}
-	res.Findings = kept
+	res.Update(func(f *scanner.Finding) bool { return !excluded(f.Location.File) })
 	diags := res.Diagnostics[:0]
 	for _, d := range res.Diagnostics {
 		if !excluded(d.File) {
@@ -349,16 +343,9 @@ func (c *cli) readBaseline(p *scanPlan, name string) (*baseline.Baseline, error)
 // repository that refer to them are still judged with them. It says how
 // many it dropped, so nothing goes missing silently.
 func (c *cli) dropDownloaded(res *scanner.Result) {
-	n := 0
-	kept := res.Findings[:0]
-	for _, f := range res.Findings {
-		if f.DownloadedModule != nil || inDownloadedModule(f.Location.File) {
-			n++
-			continue
-		}
-		kept = append(kept, f)
-	}
-	res.Findings = kept
+	n := res.Update(func(f *scanner.Finding) bool {
+		return f.DownloadedModule == nil && !inDownloadedModule(f.Location.File)
+	})
 	diags := res.Diagnostics[:0]
 	for _, d := range res.Diagnostics {
 		if inDownloadedModule(d.File) {

@@ -33,7 +33,7 @@ func (p *scanPlan) failCode(res *scanner.Result) int {
 	if p.flags.softFail {
 		return exitOK
 	}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if f.Status == scanner.StatusFail && f.Severity >= p.failOn {
 			return p.cfg.ExitCode
 		}

@@ -78,7 +78,7 @@ type Baseline struct {
 func New(res *scanner.Result) *Baseline {
 	b := &Baseline{Version: Version, Tool: "casascan", Findings: []Entry{}}
 	seen := map[string]bool{}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if f.Status != scanner.StatusFail || f.Fingerprint == "" || seen[f.Fingerprint] {
 			continue
 		}
@@ -189,14 +189,14 @@ func (b *Baseline) Apply(res *scanner.Result) int {
 		just += " " + b.Name
 	}
 	n := 0
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		if f.Status != scanner.StatusFail || !b.Contains(f.Fingerprint) {
-			continue
+	// The result keeps its order: a finding's new status does not move it.
+	res.Update(func(f *scanner.Finding) bool {
+		if f.Status == scanner.StatusFail && b.Contains(f.Fingerprint) {
+			f.Status, f.Reason = scanner.StatusIgnored, just
+			f.Suppression = &scanner.Suppression{Kind: "external", Justification: just}
+			n++
 		}
-		f.Status, f.Reason = scanner.StatusIgnored, just
-		f.Suppression = &scanner.Suppression{Kind: "external", Justification: just}
-		n++
-	}
+		return true
+	})
 	return n
 }

@@ -62,8 +62,9 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	// The rows are made one at a time as they are written, in the order
 	// sortCSVRows gives: sorted by the cells it orders by first, whole rows
 	// made only to break a tie, so the rows are never held all at once.
-	for _, i := range csvOrder(res) {
-		f := res.Findings[i]
+	all := res.List()
+	for _, i := range csvOrder(res, all) {
+		f := all[i]
 		if err := cw.Write(csvRow(checkFor(res, f), f)); err != nil {
 			return err
 		}
@@ -220,10 +221,10 @@ type csvKey struct {
 
 // csvOrder returns the indexes of res.Findings in the order sortCSVRows
 // gives their rows.
-func csvOrder(res *scanner.Result) []int {
-	keys := make([]csvKey, len(res.Findings))
-	for i := range res.Findings {
-		f := &res.Findings[i]
+func csvOrder(res *scanner.Result, all []scanner.Finding) []int {
+	keys := make([]csvKey, len(all))
+	for i := range all {
+		f := &all[i]
 		file, line := splitLocation(safetext.CSVCell(f.Location.String()))
 		keys[i] = csvKey{safetext.CSVCell(f.CheckID), safetext.CSVCell(f.Resource), file, line}
 	}
@@ -243,7 +244,7 @@ func csvOrder(res *scanner.Result) []int {
 		case ka.line != kb.line:
 			return ka.line < kb.line
 		}
-		fa, fb := res.Findings[order[a]], res.Findings[order[b]]
+		fa, fb := all[order[a]], all[order[b]]
 		return slices.Compare(csvRow(checkFor(res, fa), fa), csvRow(checkFor(res, fb), fb)) < 0
 	})
 	return order

@@ -187,7 +187,7 @@ func htmlMeasures(res *scanner.Result) []htmlMeasure {
 	for _, m := range measures {
 		per[m] = &htmlCounts{}
 	}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		for _, m := range checkFor(res, f).Measures {
 			if c := per[m]; c != nil {
 				c.add(f.Status)
@@ -227,7 +227,7 @@ func htmlChecks(res *scanner.Result) []htmlCheck {
 	for _, c := range res.Checks {
 		counts[c.ID], checks[c.ID] = &htmlCounts{}, c
 	}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if counts[f.CheckID] == nil {
 			counts[f.CheckID], checks[f.CheckID] = &htmlCounts{}, checkFor(res, f)
 		}

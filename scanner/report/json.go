@@ -111,7 +111,7 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          res.Tool,
 		Checks:        []jsonCheck{},
-		Findings:      res.Findings,
+		Findings:      res.List(),
 		Diagnostics:   res.Diagnostics,
 		NotJudged:     nonNil(res.NotJudged()),
 		Summary:       summarize(res),
@@ -194,8 +194,8 @@ func encodeIndented(v any, prefix string) ([]byte, error) {
 // summarize counts findings by status, expired ignores and diagnostics; the
 // text and markdown writers print the same numbers.
 func summarize(res *scanner.Result) jsonSummary {
-	s := jsonSummary{Checks: len(res.Checks), Findings: len(res.Findings), Skipped: res.Skipped()}
-	for _, f := range res.Findings {
+	s := jsonSummary{Checks: len(res.Checks), Findings: res.Len(), Skipped: res.Skipped()}
+	for f := range res.All() {
 		switch f.Status {
 		case scanner.StatusFail:
 			s.Fail++

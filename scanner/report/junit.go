@@ -84,7 +84,7 @@ func writeJUnit(w io.Writer, res *scanner.Result, _ Options) error {
 		doc.Name += " " + clean(v)
 	}
 	byCheck := map[string][]scanner.Finding{}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
 	}
 	ids := make([]string, 0, len(byCheck)+len(res.Checks))

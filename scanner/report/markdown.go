@@ -57,7 +57,7 @@ func mdMeasures(p *printer, res *scanner.Result) {
 	for _, m := range measures {
 		per[m] = &counts{}
 	}
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		for _, m := range checkFor(res, f).Measures {
 			c := per[m]
 			if c == nil {
@@ -115,7 +115,7 @@ func mdFailures(p *printer, res *scanner.Result, base string) {
 // written.
 func mdIgnored(p *printer, res *scanner.Result, base string) {
 	var fs []scanner.Finding
-	for _, f := range res.Findings {
+	for f := range res.All() {
 		if f.Status == scanner.StatusIgnored || f.Status == scanner.StatusFail && f.Suppression != nil && f.Suppression.Expired {
 			fs = append(fs, f)
 		}

@@ -70,6 +70,7 @@ func MergeJSON(w io.Writer, inputs ...io.Reader) error {
 		return errors.New("merging JSON: no input")
 	}
 	res := &scanner.Result{}
+	var findings []scanner.Finding
 	checks := map[string]*scanner.Check{}
 	seenF, seenD := map[string]bool{}, map[string]bool{}
 	for i, in := range inputs {
@@ -100,7 +101,7 @@ func MergeJSON(w io.Writer, inputs ...io.Reader) error {
 		for _, f := range doc.Findings {
 			if key := jsonKey(f); !seenF[key] {
 				seenF[key] = true
-				res.Findings = append(res.Findings, f)
+				findings = append(findings, f)
 			}
 		}
 		for _, d := range doc.Diagnostics {
@@ -113,7 +114,8 @@ func MergeJSON(w io.Writer, inputs ...io.Reader) error {
 	for _, id := range slices.Sorted(maps.Keys(checks)) {
 		res.Checks = append(res.Checks, checks[id])
 	}
-	scanner.SortFindings(res.Findings)
+	scanner.SortFindings(findings)
+	res.SetFindings(findings)
 	scanner.SortDiagnostics(res.Diagnostics)
 	return writeJSON(w, res, Options{})
 }

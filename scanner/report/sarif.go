@@ -202,13 +202,14 @@ func encodePieces(rep *sarif.Report, res *scanner.Result, kept []int, indent boo
 
 // encodePiecesTo is encodePieces handing each piece to emit in order.
 func encodePiecesTo(rep *sarif.Report, res *scanner.Result, kept []int, indent bool, emit func([]byte) error) error {
+	all := res.List()
 	driver := rep.Runs[0].Tool.Driver
 	index := make(map[string]int, len(driver.Rules))
 	for i := len(driver.Rules) - 1; i >= 0; i-- {
 		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
 	}
 	return encodeResultsTo(rep, len(kept), indent, func(i int) *sarif.Result {
-		f := res.Findings[kept[i]]
+		f := all[kept[i]]
 		idx, ok := index[f.CheckID]
 		if !ok {
 			idx = -1
@@ -355,9 +356,10 @@ const sarifIndentLimit = 2000
 // buildSARIF builds the run with at most limit results; it returns how many
 // it kept and how many it left out.
 func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
+	all := res.List()
 	rep, kept, dropped := buildSARIFRun(res, opts, limit)
 	results := make([]*sarif.Result, len(kept))
-	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(res.Findings[kept[i]]) })
+	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(all[kept[i]]) })
 	run := rep.Runs[0]
 	for _, r := range results {
 		run.AddResult(r)
@@ -370,6 +372,7 @@ func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, in
 // indexes in res.Findings of the findings whose results it carries (at
 // most limit) and how many it left out.
 func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []int, int) {
+	all := res.List()
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
@@ -383,7 +386,7 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	kept, dropped := sarifFindings(res, opts, limit)
 	for _, i := range kept {
-		if f := res.Findings[i]; res.Check(f.CheckID) == nil {
+		if f := all[i]; res.Check(f.CheckID) == nil {
 			driver.AddRule(sarifRule(checkFor(res, f)))
 		}
 	}
@@ -414,13 +417,14 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 // UNKNOWN within a severity) and returns how many it dropped. Indexes, so
 // that a large result is not copied.
 func sarifFindings(res *scanner.Result, opts Options, limit int) ([]int, int) {
+	all := res.List()
 	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
 	if opts.IncludeUnknown {
 		statuses = append(statuses, scanner.StatusUnknown)
 	}
 	var idx []int
-	for i := range res.Findings {
-		if slices.Contains(statuses, res.Findings[i].Status) {
+	for i := range all {
+		if slices.Contains(statuses, all[i].Status) {
 			idx = append(idx, i)
 		}
 	}
@@ -430,7 +434,7 @@ func sarifFindings(res *scanner.Result, opts Options, limit int) ([]int, int) {
 	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
 	byRank := slices.Clone(idx)
 	sort.SliceStable(byRank, func(a, b int) bool {
-		fa, fb := &res.Findings[byRank[a]], &res.Findings[byRank[b]]
+		fa, fb := &all[byRank[a]], &all[byRank[b]]
 		if fa.Severity != fb.Severity {
 			return fa.Severity > fb.Severity
 		}

@@ -61,7 +61,7 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 	if name == "" {
 		name = "casascan"
 	}
-	t.printf("%s %s: %d checks, %d results\n", t.paint(ansiBold, clean(name)), clean(res.Tool.Version), len(res.Checks), len(res.Findings))
+	t.printf("%s %s: %d checks, %d results\n", t.paint(ansiBold, clean(name)), clean(res.Tool.Version), len(res.Checks), res.Len())
 	if res.Count(scanner.StatusFail) == 0 {
 		t.printf("\nNo failing findings.\n")
 	}
@@ -69,8 +69,8 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 	// result's order, read in place: a large result is not copied.
 	for _, sev := range severitiesDesc {
 		n := 0
-		for i := range res.Findings {
-			if f := &res.Findings[i]; f.Status == scanner.StatusFail && f.Severity == sev {
+		for f := range res.All() {
+			if f.Status == scanner.StatusFail && f.Severity == sev {
 				n++
 			}
 		}
@@ -78,8 +78,7 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 			continue
 		}
 		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), n)
-		for i := range res.Findings {
-			f := res.Findings[i]
+		for f := range res.All() {
 			if f.Status != scanner.StatusFail || f.Severity != sev {
 				continue
 			}

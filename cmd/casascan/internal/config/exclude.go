@@ -115,14 +115,7 @@ func (c *Config) DropExcluded(res *scanner.Result) int {
 	if len(c.Exclude) == 0 {
 		return 0
 	}
-	kept := res.Findings[:0]
-	for _, f := range res.Findings {
-		if f.Location.File == "" || !c.Excluded(f.Location.File) {
-			kept = append(kept, f)
-		}
-	}
-	dropped := len(res.Findings) - len(kept)
-	res.Findings = kept
+	dropped := res.Update(func(f *scanner.Finding) bool { return f.Location.File == "" || !c.Excluded(f.Location.File) })
 	diags := res.Diagnostics[:0]
 	for _, d := range res.Diagnostics {
 		if d.File == "" || !c.Excluded(d.File) {
