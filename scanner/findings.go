@@ -1,23 +1,20 @@
 package scanner
 
 import (
+	"io"
 	"iter"
 	"slices"
 )
 
-// findingList holds a result's findings in their order, with a count per
-// status.
+// findingList holds a result's findings in their order, in memory or, for
+// a large result, in a temporary file read back on each pass, with a count
+// per status.
 type findingList struct {
-	mem    []Finding
+	mem    []Finding  // when file is nil
+	file   *spillFile // the findings' records, in order, numbered from 0
+	n      int        // how many
 	counts map[Status]int
-	err    error
-}
-
-func (l *findingList) recount() {
-	l.counts = map[Status]int{}
-	for i := range l.mem {
-		l.counts[l.mem[i].Status]++
-	}
+	err    error // the first error reading or writing the file
 }
 
 // NewResult returns a result holding findings in the order given (callers
@@ -31,8 +28,11 @@ func NewResult(tool Tool, checks []*Check, findings []Finding, diagnostics []Dia
 // SetFindings replaces the result's findings with fs, in the order given;
 // the result takes fs over.
 func (r *Result) SetFindings(fs []Finding) {
-	r.findings = findingList{mem: fs}
-	r.findings.recount()
+	_ = r.Close()
+	r.findings = findingList{mem: fs, n: len(fs), counts: map[Status]int{}}
+	for i := range fs {
+		r.findings.counts[fs[i].Status]++
+	}
 }
 
 // All yields the findings in the result's order, each a copy. A finding
@@ -40,8 +40,29 @@ func (r *Result) SetFindings(fs []Finding) {
 // iteration and is reported by Err.
 func (r *Result) All() iter.Seq[Finding] {
 	return func(yield func(Finding) bool) {
-		for i := range r.findings.mem {
-			if !yield(r.findings.mem[i]) {
+		l := &r.findings
+		if l.file == nil {
+			for i := range l.mem {
+				if !yield(l.mem[i]) {
+					return
+				}
+			}
+			return
+		}
+		if l.err != nil {
+			return
+		}
+		rr := l.file.reader(0, l.file.size)
+		for {
+			f, _, err := rr.next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				l.err = err
+				return
+			}
+			if !yield(f) {
 				return
 			}
 		}
@@ -53,55 +74,110 @@ func (r *Result) All() iter.Seq[Finding] {
 func (r *Result) List() []Finding { return slices.Collect(r.All()) }
 
 // Len returns the number of findings.
-func (r *Result) Len() int { return len(r.findings.mem) }
+func (r *Result) Len() int { return r.findings.n }
 
 // Count returns the number of findings with a status.
 func (r *Result) Count(s Status) int { return r.findings.counts[s] }
 
 // Update calls fn on every finding in order; fn may change the finding and
-// returns whether to keep it. The order is kept: fn must not change what
-// the order depends on unless the caller means to keep the old order.
-// Update returns the number of findings dropped.
+// returns whether to keep it. The order is kept: a finding whose sort keys
+// fn changes stays where it was. Update returns the number of findings
+// dropped.
 func (r *Result) Update(fn func(f *Finding) bool) int {
 	l := &r.findings
-	kept := l.mem[:0]
-	for i := range l.mem {
-		if fn(&l.mem[i]) {
-			kept = append(kept, l.mem[i])
+	counts := map[Status]int{}
+	if l.file == nil {
+		kept := l.mem[:0]
+		for i := range l.mem {
+			if fn(&l.mem[i]) {
+				counts[l.mem[i].Status]++
+				kept = append(kept, l.mem[i])
+			}
 		}
+		dropped := len(l.mem) - len(kept)
+		clear(l.mem[len(kept):])
+		l.mem, l.n, l.counts = kept, len(kept), counts
+		return dropped
 	}
-	dropped := len(l.mem) - len(kept)
-	clear(l.mem[len(kept):])
-	l.mem = kept
-	l.recount()
+	if l.err != nil {
+		return 0
+	}
+	out, err := newSpillFile()
+	if err != nil {
+		l.err = err
+		return 0
+	}
+	n := 0
+	for f := range r.All() {
+		if !fn(&f) {
+			continue
+		}
+		if err := out.write(&f, uint64(n)); err != nil {
+			l.err = err
+			break
+		}
+		counts[f.Status]++
+		n++
+	}
+	if l.err == nil {
+		l.err = out.flush()
+	}
+	if l.err != nil {
+		_ = out.close()
+		return 0
+	}
+	dropped := l.n - n
+	_ = l.file.close()
+	l.file, l.n, l.counts = out, n, counts
 	return dropped
 }
 
 // SortedBy yields the findings in the order of cmp, findings equal under
-// cmp in the result's order (a stable sort), each a copy.
+// cmp in the result's order (a stable sort), each a copy. A large result
+// is sorted on disk (see extSort). An error ends the iteration and is
+// reported by Err.
 func (r *Result) SortedBy(cmp func(a, b *Finding) int) iter.Seq[Finding] {
 	return func(yield func(Finding) bool) {
-		ptrs := make([]*Finding, len(r.findings.mem))
-		for i := range r.findings.mem {
-			ptrs[i] = &r.findings.mem[i]
-		}
-		slices.SortStableFunc(ptrs, cmp)
-		for _, p := range ptrs {
-			if !yield(*p) {
-				return
+		l := &r.findings
+		if l.file == nil {
+			ptrs := make([]*Finding, len(l.mem))
+			for i := range l.mem {
+				ptrs[i] = &l.mem[i]
 			}
+			slices.SortStableFunc(ptrs, cmp)
+			for _, p := range ptrs {
+				if !yield(*p) {
+					return
+				}
+			}
+			return
+		}
+		s := newExtSort(cmp)
+		seq := uint64(0)
+		for f := range r.All() {
+			s.add(f, seq)
+			seq++
+		}
+		if l.err != nil {
+			s.close()
+			return
+		}
+		err := s.each(func(f *Finding, _ uint64) bool { return yield(*f) })
+		if err != nil && l.err == nil {
+			l.err = err
 		}
 	}
 }
 
-// Err returns the first error met reading the findings back, if any: a
-// writer that iterated them checks it, since output missing findings must
-// not pass for a complete report.
+// Err returns the first error met holding the findings on disk or reading
+// them back, if any: output written from the result may then lack
+// findings, and must not pass for complete.
 func (r *Result) Err() error { return r.findings.err }
 
 // Close releases what the result holds outside memory. The result has no
 // findings afterwards.
 func (r *Result) Close() error {
+	err := r.findings.file.close()
 	r.findings = findingList{}
-	return nil
+	return err
 }

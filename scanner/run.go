@@ -125,9 +125,8 @@ func (s *Session) Add(g *Graph) {
 	par.Each(len(s.checks), 0, func(_, i int) {
 		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
 	})
-	resources := map[resIdent]*resIdent{}
 	for _, fs := range byCheck {
-		s.store.add(fs, resources)
+		s.store.add(fs)
 	}
 	for _, ds := range crashes {
 		res.Diagnostics = append(res.Diagnostics, ds...)
@@ -143,7 +142,9 @@ func (s *Session) Add(g *Graph) {
 // Add.
 func (s *Session) Result() *Result {
 	res := s.res
-	res.SetFindings(s.store.result())
+	var diags []Diagnostic
+	res.findings, diags = s.store.result()
+	res.Diagnostics = append(res.Diagnostics, diags...)
 	res.Diagnostics = append(res.Diagnostics, unusedScopeLabels(s.labelled, s.opts.ScopeLabels)...)
 	res.Diagnostics = append(res.Diagnostics, s.ids.config(s.opts.ConfigIgnores)...)
 	RedactDiagnostics(res.Diagnostics)

@@ -2,7 +2,13 @@ package scanner
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -36,33 +42,63 @@ func fill(v reflect.Value, n *int) {
 	}
 }
 
-// TestPackRoundTrip: a finding comes out of the store as it went in, every
-// field of it (a field added to Finding and forgotten by pack fails here),
-// whether its location, message and fingerprint take the packed forms or
-// not.
-func TestPackRoundTrip(t *testing.T) {
+// TestCodecRoundTrip: a finding comes back from its record as it went in,
+// every field of it (a field added to Finding and forgotten by the codec
+// fails here), nil and empty slices kept apart.
+func TestCodecRoundTrip(t *testing.T) {
 	var full Finding
 	n := 0
 	fill(reflect.ValueOf(&full).Elem(), &n)
-	usual := full
-	usual.Location = Location{File: "main.tf", StartLine: 3, StartCol: 1, EndLine: 3, EndCol: 20, Address: usual.Resource, Kind: "resource"}
-	usual.Message = usual.Resource + ": passes"
-	usual.Fingerprint = Fingerprint("GCP-ENC-001", usual.Resource, "", "")
-	zeros := usual
-	zeros.Fingerprint = "00000000000000000000000000000000"
-	upper := usual
-	upper.Fingerprint = "0123456789ABCDEF0123456789ABCDEF"
-	for name, f := range map[string]Finding{"every field": full, "packed forms": usual, "zero fingerprint": zeros, "upper-case fingerprint": upper, "empty": {}} {
-		var st findingStore
-		st.add([]Finding{f}, map[resIdent]*resIdent{})
-		got := st.result()
-		if len(got) != 1 {
-			t.Fatalf("%s: %d findings out, want 1", name, len(got))
+	empty := full
+	empty.Related, empty.Provenance = []Location{}, &Provenance{Value: "v", Origins: []Origin{}}
+	negative := Finding{Location: Location{StartLine: -1, EndCol: -1 << 40}, Severity: -3}
+	for name, f := range map[string]Finding{"every field": full, "empty slices": empty, "negative numbers": negative, "zero": {}} {
+		rec := appendRecord(nil, &f, 1<<40+7)
+		got, seq, err := decodeRecord(string(rec))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		if diff := cmp.Diff(f, got[0]); diff != "" {
-			t.Errorf("%s: the finding changed in the store (-in +out):\n%s", name, diff)
+		if seq != 1<<40+7 {
+			t.Errorf("%s: seq %d", name, seq)
+		}
+		if diff := cmp.Diff(f, got); diff != "" {
+			t.Errorf("%s: the finding changed in its record (-in +out):\n%s", name, diff)
+		}
+		// Every cut of the record is corrupt, not a panic or a wrong finding.
+		for i := range len(rec) {
+			if _, _, err := decodeRecord(string(rec[:i])); err == nil {
+				t.Fatalf("%s: a record cut at %d of %d decoded", name, i, len(rec))
+			}
 		}
 	}
+}
+
+// storeResult runs findings through a store, one slice per graph.
+func storeResult(t *testing.T, graphs ...[]Finding) []Finding {
+	t.Helper()
+	var st findingStore
+	for _, g := range graphs {
+		st.add(slices.Clone(g))
+	}
+	l, diags := st.result()
+	if len(diags) > 0 || l.err != nil {
+		t.Fatalf("store: %v %v", diags, l.err)
+	}
+	r := &Result{findings: l}
+	defer r.Close()
+	got := r.List()
+	if r.Err() != nil || r.Len() != len(got) {
+		t.Fatalf("store: %d of %d read, %v", len(got), r.Len(), r.Err())
+	}
+	return got
+}
+
+// withSpillRun makes sorters write runs of n findings for one test.
+func withSpillRun(t *testing.T, n int) {
+	old := spillRun
+	spillRun = n
+	t.Cleanup(func() { spillRun = old })
+	t.Setenv("TMPDIR", t.TempDir())
 }
 
 // TestStoreOrderAndDedupe: the store gives what SortFindings gives, less
@@ -81,13 +117,164 @@ func TestStoreOrderAndDedupe(t *testing.T) {
 		mk("a.tf", 9, "GCP-ENC-001", "x.a", "m2"), // differs: kept, fingerprint suffixed
 		mk("a.tf", 1, "GCP-ENC-002", "x.c", "x.c: passes"),
 	}
-	var st findingStore
-	st.add(in[:2], map[resIdent]*resIdent{})
-	st.add(in[2:], map[resIdent]*resIdent{})
-	got := st.result()
 	want := []Finding{in[4], in[1], in[3], in[0]}
 	want[2].Fingerprint = Fingerprint("GCP-ENC-001", "x.a", "", "1")
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("store result (-want +got):\n%s", diff)
+	for _, run := range []int{spillRun, 1, 2} {
+		t.Run(fmt.Sprint("run ", run), func(t *testing.T) {
+			withSpillRun(t, run)
+			got := storeResult(t, in[:2], in[2:])
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("store result (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// referenceDedupe is the store's dedupe and order as it was written before
+// findings were sorted on disk: findings in the order added, each group
+// (fingerprint, root module) compared pairwise, then a stable sort.
+func referenceDedupe(in []Finding) []Finding {
+	type key struct{ fp, root string }
+	kept := map[key][]Finding{} // head first
+	var out []Finding
+	for _, f := range in {
+		k := key{f.Fingerprint, f.RootModule}
+		g := kept[k]
+		if slices.ContainsFunc(g, func(h Finding) bool { return alike(&h, &f) }) {
+			continue
+		}
+		if len(g) > 0 {
+			f.Fingerprint = Fingerprint(f.CheckID, f.identity(), f.Attribute, fmt.Sprint(len(g)))
+		}
+		kept[k] = append(g, f)
+		out = append(out, f)
+	}
+	SortFindings(out)
+	return out
+}
+
+// TestStoreMatchesReference: on many findings with repeats, near repeats
+// and ties in the order, the store gives what the reference gives, whether
+// it sorts in memory or in runs on disk of any size.
+func TestStoreMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var in []Finding
+	for range 3000 {
+		res := fmt.Sprintf("google_storage_bucket.b%d", rng.IntN(40))
+		id := []string{"GCP-ENC-001", "GCP-ENC-002", "GCP-TLS-001"}[rng.IntN(3)]
+		root := []string{"", "a", "b"}[rng.IntN(3)]
+		f := Finding{CheckID: id, Resource: res, RootModule: root, Status: []Status{StatusFail, StatusPass}[rng.IntN(2)],
+			Message: fmt.Sprintf("m%d", rng.IntN(3)), Severity: Severity(rng.IntN(4)),
+			Location: Location{File: fmt.Sprintf("f%d.tf", rng.IntN(5)), StartLine: rng.IntN(4), Address: res, Kind: "resource"}}
+		if rng.IntN(4) == 0 {
+			f.Provenance = &Provenance{Value: "v", Origins: []Origin{{Kind: "variable", Name: "var.x", File: "v.tf", Line: 2}}}
+		}
+		f.Fingerprint = Fingerprint(id, f.identity(), "", "")
+		in = append(in, f)
+	}
+	want := referenceDedupe(slices.Clone(in))
+	for _, run := range []int{1 << 20, 1, 7, 256} {
+		t.Run(fmt.Sprint("run ", run), func(t *testing.T) {
+			withSpillRun(t, run)
+			got := storeResult(t, in[:1000], in[1000:2500], in[2500:])
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("store result (-reference +store):\n%s", diff)
+			}
+		})
+	}
+}
+
+// spilledResult returns a result whose findings are on disk.
+func spilledResult(t *testing.T, fs []Finding) *Result {
+	t.Helper()
+	withSpillRun(t, 3)
+	var st findingStore
+	st.add(slices.Clone(fs))
+	l, diags := st.result()
+	if len(diags) > 0 || l.file == nil {
+		t.Fatalf("not spilled: %v", diags)
+	}
+	r := &Result{findings: l}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// TestSpilledResult: a result on disk reads, counts, sorts and updates as
+// one in memory does, and leaves no file behind.
+func TestSpilledResult(t *testing.T) {
+	var fs []Finding
+	for i := range 50 {
+		f := Finding{CheckID: fmt.Sprint("C", i%3), Resource: fmt.Sprint("r", i), Status: []Status{StatusFail, StatusPass, StatusUnknown}[i%3],
+			Location: Location{File: fmt.Sprint(i%7, ".tf"), StartLine: i}}
+		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, "", "")
+		fs = append(fs, f)
+	}
+	mem := NewResult(Tool{}, nil, slices.Clone(fs), nil)
+	SortFindings(mem.findings.mem)
+	disk := spilledResult(t, fs)
+	tmp := os.Getenv("TMPDIR")
+	check := func(what string) {
+		t.Helper()
+		if diff := cmp.Diff(mem.List(), disk.List()); diff != "" {
+			t.Fatalf("%s: (-memory +disk):\n%s", what, diff)
+		}
+		for _, s := range []Status{StatusFail, StatusPass, StatusUnknown, StatusIgnored} {
+			if mem.Count(s) != disk.Count(s) {
+				t.Fatalf("%s: count of %s: %d in memory, %d on disk", what, s, mem.Count(s), disk.Count(s))
+			}
+		}
+		if mem.Len() != disk.Len() || disk.Err() != nil {
+			t.Fatalf("%s: len %d and %d, %v", what, mem.Len(), disk.Len(), disk.Err())
+		}
+	}
+	check("as stored")
+	byCheck := func(a, b *Finding) int { return strings.Compare(a.CheckID, b.CheckID) }
+	if diff := cmp.Diff(slices.Collect(mem.SortedBy(byCheck)), slices.Collect(disk.SortedBy(byCheck))); diff != "" {
+		t.Fatalf("SortedBy (-memory +disk):\n%s", diff)
+	}
+	update := func(f *Finding) bool {
+		if f.Status == StatusFail {
+			f.Status = StatusIgnored
+		}
+		return f.Status != StatusUnknown
+	}
+	if a, b := mem.Update(update), disk.Update(update); a != b || a == 0 {
+		t.Fatalf("Update dropped %d in memory, %d on disk", a, b)
+	}
+	check("updated")
+	// Stopping early is allowed.
+	for range disk.All() {
+		break
+	}
+	if err := disk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if disk.Len() != 0 || len(disk.List()) != 0 {
+		t.Fatal("findings left after Close")
+	}
+	if runtime.GOOS != "windows" {
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Fatalf("files left in the temporary directory: %v", left)
+		}
+	}
+}
+
+// TestSpillUnwritable: when no temporary file can be made, the findings
+// stay in memory, complete, with a warning.
+func TestSpillUnwritable(t *testing.T) {
+	withSpillRun(t, 2)
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	var st findingStore
+	var in []Finding
+	for i := range 9 {
+		in = append(in, Finding{CheckID: "C", Resource: fmt.Sprint("r", i), Fingerprint: fmt.Sprint(i), Status: StatusFail})
+	}
+	st.add(slices.Clone(in))
+	l, diags := st.result()
+	if l.err != nil || len(l.mem) != len(in) || l.file != nil {
+		t.Fatalf("got %d in memory, file %v, err %v", len(l.mem), l.file != nil, l.err)
+	}
+	if len(diags) == 0 || diags[0].Severity != DiagWarning || diags[0].NotJudged() {
+		t.Fatalf("want a warning, got %v", diags)
 	}
 }

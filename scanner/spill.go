@@ -1,0 +1,272 @@
+package scanner
+
+import (
+	"bufio"
+	"container/heap"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+)
+
+// spillRun is how many findings a sorter holds in memory before it sorts
+// them and writes them to its temporary file as one run (about 450 bytes a
+// finding in memory, so some 7 MB). A variable so that tests can make
+// small results spill.
+var spillRun = 16384
+
+// spillFile is a temporary file of finding records, each a uvarint length
+// and the record. On Unix it is unlinked as soon as it is made, so it goes
+// away with the process however that ends; elsewhere Close removes it.
+type spillFile struct {
+	f    *os.File
+	w    *bufio.Writer
+	size int64 // bytes written, flushed or not
+	buf  []byte
+}
+
+func newSpillFile() (*spillFile, error) {
+	f, err := os.CreateTemp("", "casascan-*.findings")
+	if err != nil {
+		return nil, fmt.Errorf("holding findings in a temporary file: %w", err)
+	}
+	if runtime.GOOS != "windows" {
+		_ = os.Remove(f.Name()) // still open: the file lives until closed
+	}
+	return &spillFile{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+// write appends f's record.
+func (s *spillFile) write(f *Finding, seq uint64) error {
+	s.buf = appendRecord(s.buf[:0], f, seq)
+	var head [binary.MaxVarintLen64]byte
+	n := binary.PutUvarint(head[:], uint64(len(s.buf)))
+	if _, err := s.w.Write(head[:n]); err != nil {
+		return s.fail(err)
+	}
+	if _, err := s.w.Write(s.buf); err != nil {
+		return s.fail(err)
+	}
+	s.size += int64(n + len(s.buf))
+	return nil
+}
+
+func (s *spillFile) fail(err error) error {
+	return fmt.Errorf("writing findings to a temporary file: %w", err)
+}
+
+// flush makes everything written readable.
+func (s *spillFile) flush() error {
+	if err := s.w.Flush(); err != nil {
+		return s.fail(err)
+	}
+	return nil
+}
+
+// reader reads the records of a section of the file.
+func (s *spillFile) reader(off, n int64) *recordReader {
+	return &recordReader{r: bufio.NewReaderSize(io.NewSectionReader(s.f, off, n), 64<<10)}
+}
+
+func (s *spillFile) close() error {
+	if s == nil {
+		return nil
+	}
+	err := s.f.Close()
+	if runtime.GOOS == "windows" {
+		if rerr := os.Remove(s.f.Name()); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// recordReader reads records one at a time.
+type recordReader struct {
+	r   *bufio.Reader
+	buf []byte
+}
+
+// next returns the next finding, or io.EOF after the last.
+func (rr *recordReader) next() (Finding, uint64, error) {
+	n, err := binary.ReadUvarint(rr.r)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return Finding{}, 0, io.EOF
+		}
+		return Finding{}, 0, errCorrupt
+	}
+	if n > 1<<30 {
+		return Finding{}, 0, errCorrupt
+	}
+	if cap(rr.buf) < int(n) {
+		rr.buf = make([]byte, n)
+	}
+	rr.buf = rr.buf[:n]
+	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
+		return Finding{}, 0, errCorrupt
+	}
+	return decodeRecord(string(rr.buf))
+}
+
+// seqFinding is a finding with the order it was added in.
+type seqFinding struct {
+	f   Finding
+	seq uint64
+}
+
+// extSort sorts findings by cmp, ties by sequence number, holding at most
+// spillRun of them in memory: beyond that it writes sorted runs to a
+// temporary file and merges them. A sorter whose findings all fit is
+// sorted in memory and never touches the disk.
+type extSort struct {
+	cmp  func(a, b *Finding) int
+	buf  []seqFinding
+	file *spillFile
+	runs [][2]int64 // offset and length of each run in file
+	n    int
+	err  error
+}
+
+func newExtSort(cmp func(a, b *Finding) int) *extSort { return &extSort{cmp: cmp} }
+
+func (s *extSort) less(a, b *seqFinding) int {
+	if c := s.cmp(&a.f, &b.f); c != 0 {
+		return c
+	}
+	switch {
+	case a.seq < b.seq:
+		return -1
+	case a.seq > b.seq:
+		return 1
+	}
+	return 0
+}
+
+// add adds a finding.
+func (s *extSort) add(f Finding, seq uint64) {
+	s.n++
+	s.buf = append(s.buf, seqFinding{f, seq})
+	if len(s.buf) >= spillRun {
+		s.spill()
+	}
+}
+
+// spill writes the findings held as one sorted run. When no temporary file
+// can be made, the findings stay in memory (nothing is lost; the memory
+// is the cost), and the error is kept for the result to report.
+func (s *extSort) spill() {
+	if s.err != nil {
+		return
+	}
+	if s.file == nil {
+		f, err := newSpillFile()
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.file = f
+	}
+	slices.SortFunc(s.buf, func(a, b seqFinding) int { return s.less(&a, &b) })
+	start := s.file.size
+	for i := range s.buf {
+		if err := s.file.write(&s.buf[i].f, s.buf[i].seq); err != nil {
+			s.err = err
+			return
+		}
+	}
+	s.runs = append(s.runs, [2]int64{start, s.file.size - start})
+	clear(s.buf)
+	s.buf = s.buf[:0]
+}
+
+// spilled reports whether the sorter wrote to disk.
+func (s *extSort) spilled() bool { return len(s.runs) > 0 }
+
+// each yields the findings in order and releases the sorter. It returns
+// the first error met.
+func (s *extSort) each(yield func(f *Finding, seq uint64) bool) error {
+	defer s.close()
+	if !s.spilled() || s.err != nil {
+		// Everything is in memory (also when the disk failed: nothing
+		// was lost, since buf keeps what could not be written).
+		if s.err != nil && s.spilled() {
+			return s.err
+		}
+		slices.SortFunc(s.buf, func(a, b seqFinding) int { return s.less(&a, &b) })
+		for i := range s.buf {
+			if !yield(&s.buf[i].f, s.buf[i].seq) {
+				return nil
+			}
+		}
+		return nil
+	}
+	if len(s.buf) > 0 {
+		s.spill()
+		if s.err != nil {
+			return s.err
+		}
+	}
+	if err := s.file.flush(); err != nil {
+		return err
+	}
+	m := &merger{s: s}
+	for _, r := range s.runs {
+		rr := s.file.reader(r[0], r[1])
+		f, seq, err := rr.next()
+		if err == io.EOF {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		m.heads = append(m.heads, mergeHead{seqFinding{f, seq}, rr})
+	}
+	heap.Init(m)
+	for len(m.heads) > 0 {
+		h := &m.heads[0]
+		if !yield(&h.f.f, h.f.seq) {
+			return nil
+		}
+		f, seq, err := h.r.next()
+		switch {
+		case err == io.EOF:
+			heap.Pop(m)
+		case err != nil:
+			return err
+		default:
+			h.f = seqFinding{f, seq}
+			heap.Fix(m, 0)
+		}
+	}
+	return nil
+}
+
+func (s *extSort) close() {
+	_ = s.file.close() // read-only from here: nothing written is lost by a failed close
+	s.file, s.buf, s.runs = nil, nil, nil
+}
+
+type mergeHead struct {
+	f seqFinding
+	r *recordReader
+}
+
+// merger is a heap of the runs' next findings.
+type merger struct {
+	s     *extSort
+	heads []mergeHead
+}
+
+func (m *merger) Len() int           { return len(m.heads) }
+func (m *merger) Less(i, j int) bool { return m.s.less(&m.heads[i].f, &m.heads[j].f) < 0 }
+func (m *merger) Swap(i, j int)      { m.heads[i], m.heads[j] = m.heads[j], m.heads[i] }
+func (m *merger) Push(x any)         { m.heads = append(m.heads, x.(mergeHead)) }
+func (m *merger) Pop() any {
+	h := m.heads[len(m.heads)-1]
+	m.heads = m.heads[:len(m.heads)-1]
+	return h
+}
