@@ -24,27 +24,27 @@ func TestVerdict(t *testing.T) {
 	plainError := scanner.Diagnostic{Severity: scanner.DiagError, File: "main.tf", Line: 1, Summary: "Unsupported argument"}
 	for _, tc := range []struct {
 		name     string
-		res      scanner.Result
+		res      *scanner.Result
 		failCode int
 		want     int
 	}{
-		{"clean", scanner.Result{}, 1, exitOK},
-		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, 1, exitOK},
-		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, 1, 1},
-		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, 5, 5},
-		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, 0, exitOK},
-		{"module not fetched is only a warning", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched}}, 1, exitOK},
-		{"an error that skips nothing", scanner.Result{Diagnostics: []scanner.Diagnostic{plainError}}, 1, exitOK},
-		{"live skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, exitSkipped},
-		{"parse error, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched, parseError}}, 1, exitSkipped},
-		{"parse error beside unknowns", scanner.Result{Findings: []scanner.Finding{unknown}, Diagnostics: []scanner.Diagnostic{parseError}}, 1, exitSkipped},
-		{"live skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, 1},
-		{"parse error with failures and --exit-code 7", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{parseError}}, 7, 7},
-		{"live skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 0, exitSkipped},
+		{"clean", &scanner.Result{}, 1, exitOK},
+		{"only ignored and unknown", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{ignored, unknown}, nil), 1, exitOK},
+		{"failures", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 1, 1},
+		{"failures with --exit-code 5", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 5, 5},
+		{"failures with --exit-code 0", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 0, exitOK},
+		{"module not fetched is only a warning", &scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched}}, 1, exitOK},
+		{"an error that skips nothing", &scanner.Result{Diagnostics: []scanner.Diagnostic{plainError}}, 1, exitOK},
+		{"live skipped, no failures", &scanner.Result{Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, exitSkipped},
+		{"parse error, no failures", &scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched, parseError}}, 1, exitSkipped},
+		{"parse error beside unknowns", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{unknown}, []scanner.Diagnostic{parseError}), 1, exitSkipped},
+		{"live skipped with failures", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{liveSkipped}), 1, 1},
+		{"parse error with failures and --exit-code 7", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{parseError}), 7, 7},
+		{"live skipped with failures and --exit-code 0", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{liveSkipped}), 0, exitSkipped},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := exitOK
-			if err := verdict(&tc.res, tc.failCode); err != nil {
+			if err := verdict(tc.res, tc.failCode); err != nil {
 				got = err.(*exitError).code
 			}
 			if got != tc.want {
