@@ -338,7 +338,7 @@ func runCase(t *testing.T, c *scanner.Check, kind, dir string) {
 // reads (wholeGraphTypes).
 func judgedAny(t *testing.T, res *scanner.Result, c *scanner.Check, graphs []*scanner.Graph) bool {
 	t.Helper()
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.CheckID == c.ID {
 			return true
 		}
@@ -396,7 +396,7 @@ func loadCase(t *testing.T, dir string) ([]*scanner.Graph, []scanner.Diagnostic)
 
 func describe(res *scanner.Result) string {
 	var b strings.Builder
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		b.WriteString("  " + string(f.Status) + " " + f.Location.String() + " " + f.Message + "\n")
 	}
 	for _, d := range res.Diagnostics {

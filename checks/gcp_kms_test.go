@@ -78,7 +78,7 @@ resource "google_kms_crypto_key" "unknown" {
   }
 }`)
 	var got []string
-	for _, f := range checktest.Run(t, &gcpKMS004, []*scanner.Graph{live, planned, tf}).Findings {
+	for _, f := range checktest.Run(t, &gcpKMS004, []*scanner.Graph{live, planned, tf}).List() {
 		got = append(got, string(f.Status)+" "+f.Resource)
 	}
 	sort.Strings(got)
@@ -341,7 +341,7 @@ func TestKMS006OneOfAllSoftware(t *testing.T) {
 	}
 	res := checktest.Run(t, &gcpKMS006, []*scanner.Graph{checktest.HCL(t, string(src))})
 	var got []scanner.Finding
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.CheckID == gcpKMS006.ID && f.Status != scanner.StatusPass {
 			got = append(got, f)
 		}
@@ -463,7 +463,7 @@ func TestKMS005Wording(t *testing.T) {
 `)
 	res := checktest.Run(t, &gcpKMS005, []*scanner.Graph{g})
 	msgs := map[string]string{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		msgs[f.Resource] = f.Message
 	}
 	if m := msgs["google_project_iam_member.a"]; !strings.Contains(m, member) {

@@ -239,7 +239,7 @@ func TestClusterAndRedisInPlan(t *testing.T) {
 	}
 	res := scanner.Run([]*scanner.Check{gcpSEC004, gcpACC007}, []*scanner.Graph{g}, scanner.Options{})
 	got := map[string]string{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		got[f.CheckID+" "+f.Resource] = string(f.Status)
 		if strings.Contains(f.Message, scanner.Redacted) {
 			t.Errorf("%s: message %q shows a redacted value", f.CheckID, f.Message)

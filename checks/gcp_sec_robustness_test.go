@@ -45,7 +45,7 @@ func TestFamiliesSurviveHostileValues(t *testing.T) {
 						replaceValues(r.Body, v)
 					}
 					res := scanner.Run(own, []*scanner.Graph{g}, scanner.Options{})
-					for _, f := range res.Findings {
+					for _, f := range res.List() {
 						if f.Message == "" || f.Message == f.Resource+": " {
 							t.Errorf("%s on %s has no message", f.CheckID, f.Resource)
 						}

@@ -195,6 +195,9 @@ func Run(t testing.TB, c *scanner.Check, graphs []*scanner.Graph, secrets ...str
 			}
 		}
 	}
+	if err := res.Err(); err != nil {
+		t.Errorf("%s: reading the findings back: %v", c.ID, err)
+	}
 	if judged == 0 && len(c.Types) > 0 {
 		t.Errorf("%s judged nothing: the input holds no resource of %v it judges", c.ID, c.Types)
 	}
@@ -236,13 +239,17 @@ func Verdicts(t testing.TB, c *scanner.Check, graphs ...*scanner.Graph) map[stri
 	t.Helper()
 	rank := map[scanner.Status]int{scanner.StatusFail: 3, scanner.StatusUnknown: 2, scanner.StatusIgnored: 1}
 	out := map[string]scanner.Status{}
-	for _, f := range Run(t, c, graphs).List() {
+	res := Run(t, c, graphs)
+	for f := range res.All() {
 		if f.CheckID != c.ID {
 			continue
 		}
 		if old, ok := out[f.Resource]; !ok || rank[f.Status] > rank[old] {
 			out[f.Resource] = f.Status
 		}
+	}
+	if err := res.Err(); err != nil {
+		t.Errorf("%s: reading the findings back: %v", c.ID, err)
 	}
 	return out
 }

@@ -51,7 +51,7 @@ func TestBudgetSharedByLoadedChecks(t *testing.T) {
 	g := checktest.HCL(t, manyBuckets(5, "x"))
 	res := scanner.Run(cs, []*scanner.Graph{g}, scanner.Options{})
 	judged, stopped := 0, 0
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		switch {
 		case f.Status == scanner.StatusFail || f.Status == scanner.StatusPass:
 			judged++
@@ -82,7 +82,7 @@ func TestBudgetBoundsCostlyScan(t *testing.T) {
 	g := checktest.HCL(t, manyBuckets(40, strings.Repeat("a", 100)))
 	res := scanner.Run(cs, []*scanner.Graph{g}, scanner.Options{})
 	judged, budget := 0, 0
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		switch {
 		case f.Status == scanner.StatusPass:
 			judged++

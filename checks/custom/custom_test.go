@@ -30,7 +30,7 @@ func verdicts(t *testing.T, c *scanner.Check, hcl string, opts ...checktest.Opti
 	g := checktest.HCL(t, hcl, opts...)
 	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{g}, scanner.Options{})
 	out := map[string]string{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		out[f.Resource] = string(f.Status)
 		if f.Status == scanner.StatusUnknown {
 			out[f.Resource] += " " + f.Reason
@@ -251,8 +251,8 @@ resource "google_storage_bucket" "b" {
 }
 `)
 	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{g}, scanner.Options{})
-	if len(res.Findings) != 1 || res.Findings[0].Status != scanner.StatusUnknown || !strings.Contains(res.Findings[0].Reason, "cost limit") {
-		t.Fatalf("want one UNKNOWN at the cost limit, got %+v", res.Findings)
+	if fs := res.List(); len(fs) != 1 || fs[0].Status != scanner.StatusUnknown || !strings.Contains(fs[0].Reason, "cost limit") {
+		t.Fatalf("want one UNKNOWN at the cost limit, got %+v", fs)
 	}
 	if len(res.NotJudged()) != 1 {
 		t.Fatalf("want a not-judged diagnostic, got %v", res.Diagnostics)
@@ -303,7 +303,7 @@ func TestEverySource(t *testing.T) {
 }`)
 	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{plan}, scanner.Options{})
 	got := map[string]scanner.Status{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		got[f.Resource] = f.Status
 	}
 	if got["google_storage_bucket.a"] != scanner.StatusPass || got["google_storage_bucket.b"] != scanner.StatusFail {
@@ -315,8 +315,8 @@ func TestEverySource(t *testing.T) {
 	live := checktest.Export(t, `{"name":"//cloudkms.googleapis.com/projects/p/locations/us/keyRings/r/cryptoKeys/k","assetType":"cloudkms.googleapis.com/CryptoKey","resource":{"version":"v1","discoveryName":"CryptoKey","parent":"//cloudresourcemanager.googleapis.com/projects/123","data":{"name":"projects/p/locations/us/keyRings/r/cryptoKeys/k","purpose":"ENCRYPT_DECRYPT","versionTemplate":{"protectionLevel":"SOFTWARE","algorithm":"GOOGLE_SYMMETRIC_ENCRYPTION"}}},"ancestors":["projects/123"]}
 `)
 	res = scanner.Run([]*scanner.Check{key}, []*scanner.Graph{live}, scanner.Options{})
-	if len(res.Findings) != 1 || res.Findings[0].Status != scanner.StatusFail {
-		t.Fatalf("export: %+v", res.Findings)
+	if fs := res.List(); len(fs) != 1 || fs[0].Status != scanner.StatusFail {
+		t.Fatalf("export: %+v", fs)
 	}
 }
 
@@ -342,7 +342,7 @@ resource "google_kms_key_ring" "other" {
 `)
 	res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{g}, scanner.Options{ScopeLabels: map[string]string{"data": "gmail"}})
 	got := map[string]scanner.Finding{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		got[f.Resource] = f
 	}
 	f := got["google_kms_key_ring.r"]

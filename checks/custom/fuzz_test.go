@@ -52,7 +52,7 @@ resource "google_storage_bucket" "b" {
 			var c *scanner.Check
 			if c, err = Compile(s); err == nil {
 				res := scanner.Run([]*scanner.Check{c}, []*scanner.Graph{g}, scanner.Options{})
-				for _, fd := range res.Findings {
+				for _, fd := range res.List() {
 					if fd.CheckID != s.ID {
 						t.Fatalf("finding of %s from check %s", fd.CheckID, s.ID)
 					}

@@ -30,7 +30,7 @@ resource "google_kms_crypto_key" "k" {
 	builtin := checks.ByID("GCP-KMS-001")
 	res := scanner.Run([]*scanner.Check{c, builtin}, []*scanner.Graph{g}, scanner.Options{})
 	prov := map[string]*scanner.Provenance{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.Status != scanner.StatusUnknown {
 			t.Fatalf("%s: %s, want UNKNOWN", f.CheckID, f.Status)
 		}

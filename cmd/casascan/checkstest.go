@@ -215,6 +215,7 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 		return nil, usageErrorf("%s: %v", c.display(cc.dir), pathErr(err))
 	}
 	res := scanner.Run([]*scanner.Check{cc.check}, graphs, scanner.Options{Now: c.now(), CheckIDs: []string{cc.check.ID}})
+	defer c.closeResult(res)
 	for _, d := range res.Diagnostics {
 		if d.Severity == scanner.DiagError {
 			problems = append(problems, "error: "+d.String())
@@ -243,6 +244,9 @@ func (c *cli) runCase(ctx context.Context, cc checkCase) ([]string, error) {
 			}
 			problems = append(problems, fmt.Sprintf("%s: unexpected %s: %s", key, got[key], why))
 		}
+	}
+	if err := outcome(res.Err(), nil); err != nil {
+		return nil, err
 	}
 	for _, key := range slices.Sorted(maps.Keys(want)) {
 		if got[key] != want[key] {

@@ -290,14 +290,19 @@ func (c *cli) applyBaselines(p *scanPlan, res *scanner.Result) error {
 	f := p.flags
 	var written *baseline.Baseline
 	if f.writeBaseline != "" {
+		written = baseline.New(res)
+		if err := res.Err(); err != nil {
+			// A baseline missing failures is not written (scan ends
+			// incomplete: see outcome).
+			return fmt.Errorf("writing baseline %s: reading the findings: %w", f.writeBaseline, err)
+		}
 		var buf bytes.Buffer
-		if err := baseline.Write(&buf, res); err != nil {
+		if err := written.Encode(&buf); err != nil {
 			return fmt.Errorf("writing baseline %s: %w", f.writeBaseline, err)
 		}
 		if err := writeFileAtomic(c.abs(f.writeBaseline), buf.Bytes()); err != nil {
 			return fmt.Errorf("writing baseline %s: %w", f.writeBaseline, err)
 		}
-		written = baseline.New(res)
 		written.Name = f.writeBaseline
 	}
 	if f.baseline != "" {

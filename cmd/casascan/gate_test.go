@@ -37,7 +37,7 @@ func TestGate(t *testing.T) {
 			cfg := config.Default()
 			cfg.ExitCode = 5
 			p := &scanPlan{flags: &scanFlags{softFail: tc.softFail}, cfg: cfg, failOn: tc.failOn}
-			res := &scanner.Result{Findings: tc.findings}
+			res := scanner.NewResult(scanner.Tool{}, nil, tc.findings, nil)
 			if tc.liveSkipped {
 				res.Diagnostics = []scanner.Diagnostic{{Severity: scanner.DiagError, Subject: "projects/p", Summary: "permission denied", Skipped: true}}
 			}

@@ -103,7 +103,9 @@ Exit codes:
      or service denied. The report lists each with its file:line (or
      project) and why. A module that terraform init has not fetched is a
      warning named in the summary, not an incomplete scan. --soft-fail
-     does not change this: an incomplete scan is a failed run.`,
+     does not change this: an incomplete scan is a failed run. A scan
+     whose findings could not all be read back from its temporary file
+     exits 3 too, FAIL findings or not.`,
 		Example: `  casascan scan .
   casascan scan infra --format sarif --output casascan.sarif
   casascan scan infra --format sarif,markdown --output results --fail-on HIGH
@@ -188,16 +190,43 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	}
 	defer writingHeap()()
 	res := session.Result()
+	defer c.closeResult(res)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
 	c.dropExcluded(p, res)
 	if err := c.applyBaselines(p, res); err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return outcome(res.Err(), &exitError{code: exitUsage, err: err})
 	}
 	c.printDiagnostics(res.Diagnostics)
 	if err := c.writeReport(p, res); err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return outcome(res.Err(), &exitError{code: exitUsage, err: err})
 	}
-	return verdict(res, p.failCode(res))
+	// The verdict reads the findings once more: res.Err is read after it.
+	v := verdict(res, p.failCode(res))
+	return outcome(res.Err(), v)
+}
+
+// outcome ends a scan whose findings were read: readErr is the error met
+// reading them back from the temporary file a large result is kept in
+// (scanner.Result.Err), err how the scan ends otherwise (nil, a writer's
+// error, the verdict). A read error wins over anything else, failures
+// included: the reports, the baseline and the exit code may all have
+// missed findings, so neither a pass nor a complete list of failures can
+// be claimed, and the scan exits exitSkipped (incomplete). The error names
+// the temporary file and what failed, never a finding's content.
+func outcome(readErr, err error) error {
+	if readErr == nil {
+		return err
+	}
+	return &exitError{code: exitSkipped, err: fmt.Errorf("the scan is incomplete: its findings could not all be read back (%w), so the reports and the exit code may miss some", readErr)}
+}
+
+// closeResult releases the temporary file a large result is kept in; a
+// failure to remove it is only a warning: the reports and the exit code
+// do not depend on it.
+func (c *cli) closeResult(res *scanner.Result) {
+	if err := res.Close(); err != nil {
+		fmt.Fprintf(c.stderr, "casascan: warning: removing the scan's temporary file: %s\n", safeMessage(err))
+	}
 }
 
 // writeGCPercent is the garbage collector's target while the result is

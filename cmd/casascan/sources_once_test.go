@@ -43,7 +43,7 @@ func TestPlanReadOnce(t *testing.T) {
 		t.Fatalf("load read the file again: %v", err)
 	}
 	res := session.Result()
-	if len(res.Findings) == 0 {
+	if res.Len() == 0 {
 		t.Fatal("no findings: the plan's resources were not judged")
 	}
 	for _, d := range res.Diagnostics {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,31 +25,84 @@ func TestVerdict(t *testing.T) {
 	plainError := scanner.Diagnostic{Severity: scanner.DiagError, File: "main.tf", Line: 1, Summary: "Unsupported argument"}
 	for _, tc := range []struct {
 		name     string
-		res      scanner.Result
+		res      *scanner.Result
 		failCode int
 		want     int
 	}{
-		{"clean", scanner.Result{}, 1, exitOK},
-		{"only ignored and unknown", scanner.Result{Findings: []scanner.Finding{ignored, unknown}}, 1, exitOK},
-		{"failures", scanner.Result{Findings: []scanner.Finding{fail}}, 1, 1},
-		{"failures with --exit-code 5", scanner.Result{Findings: []scanner.Finding{fail}}, 5, 5},
-		{"failures with --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}}, 0, exitOK},
-		{"module not fetched is only a warning", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched}}, 1, exitOK},
-		{"an error that skips nothing", scanner.Result{Diagnostics: []scanner.Diagnostic{plainError}}, 1, exitOK},
-		{"live skipped, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, exitSkipped},
-		{"parse error, no failures", scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched, parseError}}, 1, exitSkipped},
-		{"parse error beside unknowns", scanner.Result{Findings: []scanner.Finding{unknown}, Diagnostics: []scanner.Diagnostic{parseError}}, 1, exitSkipped},
-		{"live skipped with failures", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, 1},
-		{"parse error with failures and --exit-code 7", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{parseError}}, 7, 7},
-		{"live skipped with failures and --exit-code 0", scanner.Result{Findings: []scanner.Finding{fail}, Diagnostics: []scanner.Diagnostic{liveSkipped}}, 0, exitSkipped},
+		{"clean", &scanner.Result{}, 1, exitOK},
+		{"only ignored and unknown", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{ignored, unknown}, nil), 1, exitOK},
+		{"failures", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 1, 1},
+		{"failures with --exit-code 5", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 5, 5},
+		{"failures with --exit-code 0", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil), 0, exitOK},
+		{"module not fetched is only a warning", &scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched}}, 1, exitOK},
+		{"an error that skips nothing", &scanner.Result{Diagnostics: []scanner.Diagnostic{plainError}}, 1, exitOK},
+		{"live skipped, no failures", &scanner.Result{Diagnostics: []scanner.Diagnostic{liveSkipped}}, 1, exitSkipped},
+		{"parse error, no failures", &scanner.Result{Diagnostics: []scanner.Diagnostic{notFetched, parseError}}, 1, exitSkipped},
+		{"parse error beside unknowns", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{unknown}, []scanner.Diagnostic{parseError}), 1, exitSkipped},
+		{"live skipped with failures", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{liveSkipped}), 1, 1},
+		{"parse error with failures and --exit-code 7", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{parseError}), 7, 7},
+		{"live skipped with failures and --exit-code 0", scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, []scanner.Diagnostic{liveSkipped}), 0, exitSkipped},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := exitOK
-			if err := verdict(&tc.res, tc.failCode); err != nil {
+			if err := verdict(tc.res, tc.failCode); err != nil {
 				got = err.(*exitError).code
 			}
 			if got != tc.want {
 				t.Errorf("verdict = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOutcome: findings that could not all be read back from the
+// result's temporary file (scanner.Result.Err) make the scan incomplete
+// (exit 3) whatever it would have ended with: a pass, failures (under any
+// --exit-code), a writer's error; the message says so and names the error.
+func TestOutcome(t *testing.T) {
+	readErr := &os.PathError{Op: "read", Path: "/tmp/casascan-findings-123", Err: errors.New("input/output error")}
+	fail := scanner.Finding{CheckID: "GCP-ENC-001", Status: scanner.StatusFail}
+	failures := scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{fail}, nil)
+	for _, tc := range []struct {
+		name    string
+		readErr error
+		err     error
+		want    int
+	}{
+		{"clean", nil, nil, exitOK},
+		{"failures", nil, verdict(failures, 5), 5},
+		{"a writer's error", nil, &exitError{code: exitUsage, err: errors.New("writing out.sarif: disk full")}, exitUsage},
+		{"incomplete", nil, verdict(&scanner.Result{Diagnostics: []scanner.Diagnostic{{Severity: scanner.DiagError, Summary: "x", Skipped: true}}}, 1), exitSkipped},
+		{"read error, else clean", readErr, nil, exitSkipped},
+		{"read error beside failures", readErr, verdict(failures, 5), exitSkipped},
+		{"read error beside failures and --exit-code 0", readErr, verdict(failures, exitOK), exitSkipped},
+		{"read error beside a writer's error", readErr, &exitError{code: exitUsage, err: errors.New("writing the sarif report: " + readErr.Error())}, exitSkipped},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := outcome(tc.readErr, tc.err)
+			got := exitOK
+			if err != nil {
+				var ee *exitError
+				if !errors.As(err, &ee) {
+					t.Fatalf("outcome = %v, not an exit code", err)
+				}
+				got = ee.code
+			}
+			if got != tc.want {
+				t.Errorf("exit code %d, want %d", got, tc.want)
+			}
+			if tc.readErr == nil {
+				if err != tc.err {
+					t.Errorf("outcome = %v, want %v as it is", err, tc.err)
+				}
+				return
+			}
+			msg := safeMessage(err)
+			if !strings.Contains(msg, "the scan is incomplete") || !strings.Contains(msg, readErr.Error()) {
+				t.Errorf("message %q does not say the scan is incomplete and why", msg)
+			}
+			if !errors.Is(err, readErr) {
+				t.Error("the read error is not wrapped")
 			}
 		})
 	}

@@ -119,7 +119,7 @@ func TestSearchResultsUnknown(t *testing.T) {
 	g := load(t, filepath.Join(fixtures, "acme-search.json"))
 	res := scanner.Run(checks.All(), []*scanner.Graph{g}, scanner.Options{})
 	status := map[string]scanner.Status{}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.Resource == "//storage.googleapis.com/acme-search-plain" {
 			status[f.CheckID] = f.Status
 		}
@@ -192,7 +192,7 @@ func TestSearchResultsAuthUnknown(t *testing.T) {
 			sel := []*scanner.Check{checks.ByID("GCP-SEC-004"), checks.ByID("GCP-ACC-007")}
 			res := scanner.Run(sel, []*scanner.Graph{load(t, path)}, scanner.Options{})
 			got := map[string]scanner.Status{}
-			for _, f := range res.Findings {
+			for _, f := range res.List() {
 				got[f.CheckID+" "+f.Resource] = f.Status
 			}
 			want := map[string]scanner.Status{"GCP-SEC-004 " + cluster: tc.want, "GCP-ACC-007 " + redis: tc.want}
@@ -264,7 +264,7 @@ func TestPartialRecords(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			res := scanner.Run(sel, []*scanner.Graph{load(t, filepath.Join(fixtures, tc.file))}, scanner.Options{})
 			got := map[string]scanner.Status{}
-			for _, f := range res.Findings {
+			for _, f := range res.List() {
 				got[f.CheckID+" "+f.Resource+" "+f.Attribute] = f.Status
 				if f.Status == scanner.StatusUnknown && !strings.Contains(f.Reason, "not known") {
 					t.Errorf("%s %s: UNKNOWN without saying what is not known: %q", f.CheckID, f.Resource, f.Reason)
@@ -381,7 +381,7 @@ func TestProcessingExportENC017(t *testing.T) {
 	legacy := "//notebooks.googleapis.com/" + p + "us-central1-a/instances/legacy-nb"
 	got := map[string]scanner.Status{}
 	var legacyStatus []scanner.Status
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.Resource == legacy {
 			legacyStatus = append(legacyStatus, f.Status)
 			continue

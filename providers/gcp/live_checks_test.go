@@ -17,7 +17,7 @@ func runChecks(g *scanner.Graph) *scanner.Result {
 // findingKeys renders the findings of every check on g, one line each.
 func findingKeys(g *scanner.Graph) []string {
 	var out []string
-	for _, f := range runChecks(g).Findings {
+	for _, f := range runChecks(g).List() {
 		out = append(out, f.CheckID+" "+string(f.Status)+" "+f.Resource+" "+f.Attribute)
 	}
 	return sorted(out)
@@ -66,7 +66,7 @@ func TestLiveChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.check+" "+tt.resource, func(t *testing.T) {
 			var got []scanner.Status
-			for _, f := range res.Findings {
+			for _, f := range res.List() {
 				if f.CheckID == tt.check && f.Resource == tt.resource {
 					got = append(got, f.Status)
 					if f.Source != scanner.SourceLive || f.Location.File != "gcp/"+tt.resource[2:] || f.Location.StartLine != 1 {

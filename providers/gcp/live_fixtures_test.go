@@ -80,7 +80,7 @@ func renderScan(g *scanner.Graph, res *scanner.Result) string {
 		fmt.Fprintf(&b, "%s %s project=%s\n", r.Type, r.Address, r.Project)
 	}
 	b.WriteString("# findings (passes left out)\n")
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.Status == scanner.StatusPass {
 			continue
 		}

@@ -261,10 +261,11 @@ resource "google_storage_bucket" "assets" {
 		t.Fatalf("Link matched %d, want 1", n)
 	}
 	res := scanner.Run([]*scanner.Check{checks.ByID("GCP-ENC-001")}, []*scanner.Graph{live}, scanner.Options{})
-	if len(res.Findings) != 1 {
-		t.Fatalf("got %d findings, want 1: %+v", len(res.Findings), res.Findings)
+	fs := res.List()
+	if len(fs) != 1 {
+		t.Fatalf("got %d findings, want 1: %+v", len(fs), fs)
 	}
-	if f := res.Findings[0]; f.Status != scanner.StatusIgnored || f.Location.String() != "main.tf:2" {
+	if f := fs[0]; f.Status != scanner.StatusIgnored || f.Location.String() != "main.tf:2" {
 		t.Errorf("live finding %s at %s, want IGNORED at main.tf:2", f.Status, f.Location)
 	}
 }

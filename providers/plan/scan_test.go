@@ -30,7 +30,7 @@ func scan(t *testing.T, name, file string) *scanner.Result {
 // outcomes lists "STATUS ADDRESS @FILE:LINE" for one check.
 func outcomes(res *scanner.Result, id string) []string {
 	var out []string
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.CheckID == id {
 			out = append(out, string(f.Status)+" "+f.Resource+" @"+f.Location.String())
 		}
@@ -101,7 +101,7 @@ func TestScanPlans(t *testing.T) {
 // fixture reaches a finding's message.
 func TestScanNeverPrintsSecrets(t *testing.T) {
 	res := scan(t, "sensitive", "plan.json")
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		for _, secret := range []string{"1//0gFAKE", "hunter2", "GOCSPX-", "LS0tLS1CRUdJTiBSU0Eg"} {
 			if strings.Contains(f.Message, secret) || strings.Contains(f.Reason, secret) {
 				t.Errorf("%s %s message shows a secret: %s", f.CheckID, f.Resource, f.Message)
@@ -113,7 +113,7 @@ func TestScanNeverPrintsSecrets(t *testing.T) {
 // TestScanModuleCallRelated: a finding in a module names the call site.
 func TestScanModuleCallRelated(t *testing.T) {
 	res := scan(t, "with_source", "plan.json")
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.CheckID != "GCP-ENC-001" || f.Resource != "module.logs.google_storage_bucket.logs" {
 			continue
 		}

@@ -26,7 +26,7 @@ func TestScanRawState(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.check, diff)
 		}
 	}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		for _, secret := range []string{"tfstate-hunter2", "tfstate-env-secret"} {
 			if strings.Contains(f.Message, secret) || strings.Contains(f.Reason, secret) ||
 				f.Provenance != nil && strings.Contains(f.Provenance.Value, secret) {

@@ -74,7 +74,10 @@ type Baseline struct {
 }
 
 // New returns the baseline of a result: its FAIL findings, deduplicated by
-// fingerprint and sorted by file, check, resource, attribute.
+// fingerprint and sorted by file, check, resource, attribute. It holds an
+// entry per failure (fingerprint, check, resource, attribute, file), never
+// the findings themselves. When the findings could not all be read back
+// (res.Err), the baseline may miss some: Write refuses to write it.
 func New(res *scanner.Result) *Baseline {
 	b := &Baseline{Version: Version, Tool: "casascan", Findings: []Entry{}}
 	seen := map[string]bool{}
@@ -105,12 +108,23 @@ func New(res *scanner.Result) *Baseline {
 	return b
 }
 
-// Write writes the baseline of res (see New) as indented JSON.
+// Write writes the baseline of res (see New) as indented JSON. When the
+// findings of res could not all be read back, it writes nothing and returns
+// that error: a baseline missing failures must not pass for a whole one.
 func Write(w io.Writer, res *scanner.Result) error {
+	b := New(res)
+	if err := res.Err(); err != nil {
+		return fmt.Errorf("reading the findings: %w", err)
+	}
+	return b.Encode(w)
+}
+
+// Encode writes the baseline as indented JSON, as Write does.
+func (b *Baseline) Encode(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(New(res))
+	return enc.Encode(b)
 }
 
 // Read decodes a baseline. Unknown fields are errors, so a file that is not

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func finding(id, addr, attr, file string, line int, st scanner.Status) scanner.F
 }
 
 func sampleResult() *scanner.Result {
-	return &scanner.Result{Findings: []scanner.Finding{
+	return scanner.NewResult(scanner.Tool{}, nil, []scanner.Finding{
 		finding("GCP-KMS-002", "google_kms_crypto_key.k", "rotation_period", "kms.tf", 9, scanner.StatusFail),
 		finding("GCP-ENC-001", "google_storage_bucket.b", "encryption.default_kms_key_name", "storage.tf", 3, scanner.StatusFail),
 		finding("GCP-ACC-003", "google_storage_bucket.b", "", "storage.tf", 3, scanner.StatusPass),
@@ -28,7 +29,7 @@ func sampleResult() *scanner.Result {
 		finding("GCP-ENC-001", "google_storage_bucket.u", "", "storage.tf", 20, scanner.StatusUnknown),
 		// The same finding twice (two graphs reading one module) is recorded once.
 		finding("GCP-KMS-002", "google_kms_crypto_key.k", "rotation_period", "kms.tf", 9, scanner.StatusFail),
-	}}
+	}, nil)
 }
 
 const wantJSON = `{
@@ -68,9 +69,9 @@ func TestWrite(t *testing.T) {
 	}
 	// Input order does not matter.
 	res := sampleResult()
-	for i, j := 0, len(res.Findings)-1; i < j; i, j = i+1, j-1 {
-		res.Findings[i], res.Findings[j] = res.Findings[j], res.Findings[i]
-	}
+	fs := res.List()
+	slices.Reverse(fs)
+	res.SetFindings(fs)
 	if err := baseline.Write(&b, res); err != nil {
 		t.Fatal(err)
 	}
@@ -96,25 +97,30 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := sampleResult()
-	res.Findings = append(res.Findings,
+	fs := append(res.List(),
 		finding("GCP-ACC-002", "google_storage_bucket.b", "public_access_prevention", "storage.tf", 5, scanner.StatusFail))
 	// An expired inline ignore leaves a FAIL; the baseline still covers it.
-	res.Findings[1].Suppression = &scanner.Suppression{Kind: "inSource", Expired: true, Expires: "2020-01-01"}
+	fs[1].Suppression = &scanner.Suppression{Kind: "inSource", Expired: true, Expires: "2020-01-01"}
+	res.SetFindings(fs)
 	if n := b.Apply(res); n != 3 {
 		t.Errorf("Apply = %d, want 3 (KMS-002 twice, ENC-001)", n)
 	}
 	want := []scanner.Status{scanner.StatusIgnored, scanner.StatusIgnored, scanner.StatusPass, scanner.StatusIgnored,
 		scanner.StatusUnknown, scanner.StatusIgnored, scanner.StatusFail}
-	for i, f := range res.Findings {
+	got := res.List()
+	if len(got) != len(want) {
+		t.Fatalf("%d findings after Apply, want %d", len(got), len(want))
+	}
+	for i, f := range got {
 		if f.Status != want[i] {
 			t.Errorf("finding %d %s %s: status %s, want %s", i, f.CheckID, f.Resource, f.Status, want[i])
 		}
 	}
-	s := res.Findings[1].Suppression
+	s := got[1].Suppression
 	if s == nil || s.Kind != "external" || s.Justification != "in baseline" || s.Expired {
 		t.Errorf("suppression %+v", s)
 	}
-	if res.Findings[3].Suppression != nil {
+	if got[3].Suppression != nil {
 		t.Error("Apply touched an IGNORED finding")
 	}
 	if n := b.Apply(res); n != 0 {

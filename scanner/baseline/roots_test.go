@@ -49,17 +49,17 @@ func TestBaselineTellsRootsApart(t *testing.T) {
 	}
 
 	// A baseline of the dev root only.
-	devOnly := &scanner.Result{}
-	for _, f := range res.Findings {
+	var devFindings []scanner.Finding
+	for _, f := range res.List() {
 		if f.RootModule == "envs/dev" {
-			devOnly.Findings = append(devOnly.Findings, f)
+			devFindings = append(devFindings, f)
 		}
 	}
-	b := baseline.New(devOnly)
+	b := baseline.New(scanner.NewResult(scanner.Tool{}, nil, devFindings, nil))
 	if n := b.Apply(res); n != 1 {
 		t.Errorf("the dev baseline hid %d findings, want 1", n)
 	}
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		if f.CheckID != "GCP-ENC-001" {
 			continue
 		}

@@ -106,7 +106,7 @@ func TestBaselineSurvivesEdits(t *testing.T) {
 		t.Errorf("Apply marked %d findings, want all %d old ones", n, len(old))
 	}
 	moved := 0
-	for _, f := range after.Findings {
+	for _, f := range after.List() {
 		loc, wasThere := oldLoc[f.Fingerprint]
 		if !wasThere {
 			continue

@@ -69,24 +69,24 @@ func TestValidatePattern(t *testing.T) {
 func TestDropExcluded(t *testing.T) {
 	c := &Config{Exclude: []string{"legacy/**", "**/examples/**"}}
 	loc := func(f string) scanner.Location { return scanner.Location{File: f, StartLine: 1} }
-	res := &scanner.Result{
-		Findings: []scanner.Finding{
+	res := scanner.NewResult(scanner.Tool{}, nil,
+		[]scanner.Finding{
 			{CheckID: "GCP-ENC-001", Location: loc("main.tf")},
 			{CheckID: "GCP-ENC-001", Location: loc("legacy/main.tf")},
 			{CheckID: "GCP-ENC-002", Location: loc("modules/db/examples/x/main.tf")},
 			{CheckID: "GCP-ENC-003", Location: loc("gcp/storage.googleapis.com/b")},
 		},
-		Diagnostics: []scanner.Diagnostic{
+		[]scanner.Diagnostic{
 			{Summary: "kept", File: "main.tf"},
 			{Summary: "dropped", File: "legacy/broken.tf"},
 			{Summary: "no file", Subject: "project p"},
 		},
-	}
+	)
 	if n := c.DropExcluded(res); n != 2 {
 		t.Errorf("DropExcluded = %d, want 2", n)
 	}
 	var files []string
-	for _, f := range res.Findings {
+	for _, f := range res.List() {
 		files = append(files, f.Location.File)
 	}
 	if len(files) != 2 || files[0] != "main.tf" || files[1] != "gcp/storage.googleapis.com/b" {
@@ -95,7 +95,7 @@ func TestDropExcluded(t *testing.T) {
 	if len(res.Diagnostics) != 2 || res.Diagnostics[0].Summary != "kept" || res.Diagnostics[1].Summary != "no file" {
 		t.Errorf("kept diagnostics %v", res.Diagnostics)
 	}
-	if n := (&Config{}).DropExcluded(res); n != 0 || len(res.Findings) != 2 {
+	if n := (&Config{}).DropExcluded(res); n != 0 || res.Len() != 2 {
 		t.Errorf("no patterns dropped %d", n)
 	}
 }
