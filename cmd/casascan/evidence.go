@@ -78,18 +78,36 @@ func (c *cli) evidenceOptions(p *scanPlan, args []string) error {
 	return nil
 }
 
+// sourceCache is how many bytes of source files sourceReader keeps: the
+// text report shows its snippets file by file (findings are in file
+// order), so a few recent files are all it needs, however large the tree.
+const sourceCache = 4 << 20
+
 // sourceReader returns the report's Source: a file named as in a finding
 // (relative to the sources' base) read through the tree of the source that
 // holds it, so nothing outside the scanned trees is read; nil for anything
-// it cannot read or that is too large. Files are read once.
+// it cannot read or that is too large. The files read last are kept, up to
+// sourceCache bytes, so a file is read again only after many others.
 func (c *cli) sourceReader(p *scanPlan) func(string) []byte {
 	cache := map[string][]byte{}
+	missing := map[string]bool{} // files that could not be read: names only
+	var order []string // the cached files read, oldest first
+	held := 0
+	keep := func(file string, b []byte) {
+		for held+len(b) > sourceCache && len(order) > 0 {
+			held -= len(cache[order[0]])
+			delete(cache, order[0])
+			order = order[1:]
+		}
+		cache[file] = b
+		order = append(order, file)
+		held += len(b)
+	}
 	return func(file string) []byte {
 		if b, ok := cache[file]; ok {
 			return b
 		}
-		cache[file] = nil
-		if len(p.sources) == 0 || file == "" {
+		if missing[file] || len(p.sources) == 0 || file == "" {
 			return nil
 		}
 		abs := filepath.Join(p.sources[0].base, filepath.FromSlash(file))
@@ -105,9 +123,10 @@ func (c *cli) sourceReader(p *scanPlan) func(string) []byte {
 			if err != nil || len(b) > maxSnippetSource {
 				continue
 			}
-			cache[file] = b
+			keep(file, b)
 			return b
 		}
+		missing[file] = true
 		return nil
 	}
 }
