@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -60,14 +61,16 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 		}
 	}
 	// The rows are made one at a time as they are written, in the order
-	// sortCSVRows gives: sorted by the cells it orders by first, whole rows
-	// made only to break a tie, so the rows are never held all at once.
-	all := res.List()
-	for _, i := range csvOrder(res, all) {
-		f := all[i]
+	// sortCSVRows gives (the result sorts its findings by csvCompare, which
+	// orders them as their rows), so neither the rows nor the findings are
+	// ever held all at once.
+	for f := range res.SortedBy(func(a, b *scanner.Finding) int { return csvCompare(res, a, b) }) {
 		if err := cw.Write(csvRow(checkFor(res, f), f)); err != nil {
 			return err
 		}
+	}
+	if err := res.Err(); err != nil {
+		return err
 	}
 	// What was not judged closes the file, one row each, so the evidence
 	// never reads as complete when it is not.
@@ -212,42 +215,26 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 	return rows
 }
 
-// csvKey is what csvRowLess orders a finding's row by before the whole
-// row: its check, resource and location cells, the location split.
-type csvKey struct {
-	check, resource, file string
-	line                  int
-}
-
-// csvOrder returns the indexes of res.Findings in the order sortCSVRows
-// gives their rows.
-func csvOrder(res *scanner.Result, all []scanner.Finding) []int {
-	keys := make([]csvKey, len(all))
-	for i := range all {
-		f := &all[i]
-		file, line := splitLocation(safetext.CSVCell(f.Location.String()))
-		keys[i] = csvKey{safetext.CSVCell(f.CheckID), safetext.CSVCell(f.Resource), file, line}
+// csvCompare orders two findings as csvRowLess orders their rows: by the
+// check, resource and location cells (the location split into file and
+// line), then by the whole row. The cells are made as they are compared,
+// the location and the whole rows only when what comes before ties.
+func csvCompare(res *scanner.Result, a, b *scanner.Finding) int {
+	if c := strings.Compare(safetext.CSVCell(a.CheckID), safetext.CSVCell(b.CheckID)); c != 0 {
+		return c
 	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
+	if c := strings.Compare(safetext.CSVCell(a.Resource), safetext.CSVCell(b.Resource)); c != 0 {
+		return c
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ka, kb := &keys[order[a]], &keys[order[b]]
-		switch {
-		case ka.check != kb.check:
-			return ka.check < kb.check
-		case ka.resource != kb.resource:
-			return ka.resource < kb.resource
-		case ka.file != kb.file:
-			return ka.file < kb.file
-		case ka.line != kb.line:
-			return ka.line < kb.line
-		}
-		fa, fb := all[order[a]], all[order[b]]
-		return slices.Compare(csvRow(checkFor(res, fa), fa), csvRow(checkFor(res, fb), fb)) < 0
-	})
-	return order
+	af, al := splitLocation(safetext.CSVCell(a.Location.String()))
+	bf, bl := splitLocation(safetext.CSVCell(b.Location.String()))
+	if c := strings.Compare(af, bf); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(al, bl); c != 0 {
+		return c
+	}
+	return slices.Compare(csvRow(checkFor(res, *a), *a), csvRow(checkFor(res, *b), *b))
 }
 
 // sortCSVRows orders finding rows by check, resource, file and line (the

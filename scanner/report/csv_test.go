@@ -30,8 +30,8 @@ func TestCSVRows(t *testing.T) {
 	// A header, the scope record, one row per finding, then one per part
 	// of the input not scanned (the unfetched module).
 	scope := csvScopeRows(res, Options{})
-	if len(rows) != 1+len(scope)+len(res.Findings)+1 {
-		t.Fatalf("got %d rows, want a header, the scope record (%d), one per finding (%d) and one per part not scanned (1)", len(rows), len(scope), len(res.Findings))
+	if len(rows) != 1+len(scope)+res.Len()+1 {
+		t.Fatalf("got %d rows, want a header, the scope record (%d), one per finding (%d) and one per part not scanned (1)", len(rows), len(scope), res.Len())
 	}
 	wantLast := []string{"", "", "part of the input not scanned (warning)", "warning", "", "", "", "module.remote", "module.remote",
 		"NOT_SCANNED", "Module not installed; run terraform init to fetch it", ""}
@@ -112,9 +112,11 @@ func TestCSVScope(t *testing.T) {
 
 func TestCSVDefusesFormulas(t *testing.T) {
 	res := testResult()
-	res.Findings[0].Resource = "=cmd|' /C calc'!A0"
-	res.Findings[0].Message = "@evil"
-	res.Findings[1].Message = "\t-2+3 \x1b[2Jcleared\r\nnext"
+	fs := res.List()
+	fs[0].Resource = "=cmd|' /C calc'!A0"
+	fs[0].Message = "@evil"
+	fs[1].Message = "\t-2+3 \x1b[2Jcleared\r\nnext"
+	res.SetFindings(fs)
 	rows := readCSV(t, res)[1:]
 	for _, r := range rows {
 		for _, cell := range r {

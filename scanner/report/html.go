@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"iter"
 	"sort"
 	"strings"
 
@@ -32,13 +33,18 @@ type htmlData struct {
 	Scope               []htmlField
 	Measures            []htmlMeasure
 	Checks              []htmlCheck
-	Failures            []htmlFinding
-	Ignored             []htmlFinding
-	Unknown             []htmlFinding
-	OutOfScope          []htmlFinding
-	NotJudged           []htmlDiag
-	NotScanned          []htmlDiag
-	Diagnostics         []htmlDiag
+	// The finding sections are read from the result as the template
+	// reaches them (iterators), a finding at a time, never held: a report
+	// of a large scan is written as it is made. Each section's count comes
+	// first, since the template prints it above the rows.
+	Failures                                   iter.Seq[htmlFinding]
+	Ignored                                    iter.Seq[htmlFinding]
+	Unknown                                    iter.Seq[htmlFinding]
+	OutOfScope                                 iter.Seq[htmlFinding]
+	NFailures, NIgnored, NUnknown, NOutOfScope int
+	NotJudged                                  []htmlDiag
+	NotScanned                                 []htmlDiag
+	Diagnostics                                []htmlDiag
 }
 
 type htmlField struct {
@@ -101,33 +107,56 @@ const (
 	barStep   = 22
 )
 
+// writeHTML writes every failing, ignored, unknown and out-of-scope
+// finding, as the report always has (it is the assessor's evidence, with no
+// row limit), but holds none of them: the template ranges over iterators
+// that read the result a pass at a time (the failures a severity per pass,
+// most severe first), and writes as it goes. What it keeps is counts per
+// measure, per check and per section.
 func writeHTML(w io.Writer, res *scanner.Result, opts Options) error {
+	if err := htmlTemplate.Execute(w, htmlDataOf(res, opts)); err != nil {
+		return err
+	}
+	return res.Err()
+}
+
+// htmlDataOf is what the template shows: counts, and iterators over the
+// finding sections.
+func htmlDataOf(res *scanner.Result, opts Options) htmlData {
 	d := htmlData{Name: clean(res.Tool.Name), Version: clean(res.Tool.Version), Date: opts.Date, Summary: summarize(res)}
 	if d.Name == "" {
 		d.Name = "casascan"
 	}
 	d.Scope = htmlScope(opts.Scope)
-	d.Measures = htmlMeasures(res)
-	d.Checks = htmlChecks(res)
-	for _, f := range mostSevereFirst(res.Failures()) {
-		d.Failures = append(d.Failures, htmlFindingOf(res, f, opts))
-	}
-	for _, f := range res.WithStatus(scanner.StatusIgnored) {
-		d.Ignored = append(d.Ignored, htmlFindingOf(res, f, opts))
-	}
-	// Expired suppressions are listed with the ignored ones: a reviewer
-	// sees which stopped counting.
-	for _, f := range res.Failures() {
-		if f.Suppression != nil && f.Suppression.Expired {
-			d.Ignored = append(d.Ignored, htmlFindingOf(res, f, opts))
+	t := htmlTallyOf(res)
+	d.Measures = htmlMeasures(t.perMeasure)
+	d.Checks = htmlChecks(t)
+	sevs, nfail := failureSeverities(res)
+	d.NFailures = nfail
+	d.Failures = func(yield func(htmlFinding) bool) {
+		for f := range mostSevereFailures(res, sevs) {
+			if !yield(htmlFindingOf(res, f, opts)) {
+				return
+			}
 		}
 	}
-	for _, f := range res.WithStatus(scanner.StatusUnknown) {
-		d.Unknown = append(d.Unknown, htmlFindingOf(res, f, opts))
+	// Expired suppressions are listed after the ignored findings: a
+	// reviewer sees which stopped counting.
+	d.NIgnored = res.Count(scanner.StatusIgnored) + t.expiredFails
+	d.Ignored = func(yield func(htmlFinding) bool) {
+		for _, keep := range []func(*scanner.Finding) bool{
+			func(f *scanner.Finding) bool { return f.Status == scanner.StatusIgnored },
+			expiredFailure,
+		} {
+			for f := range res.All() {
+				if keep(&f) && !yield(htmlFindingOf(res, f, opts)) {
+					return
+				}
+			}
+		}
 	}
-	for _, f := range res.WithStatus(scanner.StatusOutOfScope) {
-		d.OutOfScope = append(d.OutOfScope, htmlFindingOf(res, f, opts))
-	}
+	d.NUnknown, d.Unknown = res.Count(scanner.StatusUnknown), htmlWithStatus(res, scanner.StatusUnknown, opts)
+	d.NOutOfScope, d.OutOfScope = res.Count(scanner.StatusOutOfScope), htmlWithStatus(res, scanner.StatusOutOfScope, opts)
 	for _, diag := range res.Diagnostics {
 		hd := htmlDiagOf(diag)
 		switch {
@@ -139,7 +168,18 @@ func writeHTML(w io.Writer, res *scanner.Result, opts Options) error {
 			d.Diagnostics = append(d.Diagnostics, hd)
 		}
 	}
-	return htmlTemplate.Execute(w, d)
+	return d
+}
+
+// htmlWithStatus yields the findings of a status, in the result's order.
+func htmlWithStatus(res *scanner.Result, st scanner.Status, opts Options) iter.Seq[htmlFinding] {
+	return func(yield func(htmlFinding) bool) {
+		for f := range res.All() {
+			if f.Status == st && !yield(htmlFindingOf(res, f, opts)) {
+				return
+			}
+		}
+	}
 }
 
 func htmlScope(s Scope) []htmlField {
@@ -182,18 +222,48 @@ func cleanAll(list []string) []string {
 	return out
 }
 
-func htmlMeasures(res *scanner.Result) []htmlMeasure {
-	per := map[scanner.Measure]*htmlCounts{}
+// htmlTally is what the report counts in one pass over the findings: per
+// measure and per check (the checks that ran, and those of findings
+// outside them), and the failures whose suppression has expired.
+type htmlTally struct {
+	perMeasure   map[scanner.Measure]*htmlCounts
+	perCheck     map[string]*htmlCounts
+	checks       map[string]*scanner.Check
+	expiredFails int
+}
+
+func htmlTallyOf(res *scanner.Result) htmlTally {
+	t := htmlTally{perMeasure: map[scanner.Measure]*htmlCounts{}, perCheck: map[string]*htmlCounts{}, checks: map[string]*scanner.Check{}}
 	for _, m := range measures {
-		per[m] = &htmlCounts{}
+		t.perMeasure[m] = &htmlCounts{}
+	}
+	for _, c := range res.Checks {
+		t.perCheck[c.ID], t.checks[c.ID] = &htmlCounts{}, c
 	}
 	for f := range res.All() {
 		for _, m := range checkFor(res, f).Measures {
-			if c := per[m]; c != nil {
+			if c := t.perMeasure[m]; c != nil {
 				c.add(f.Status)
 			}
 		}
+		if t.perCheck[f.CheckID] == nil {
+			t.perCheck[f.CheckID], t.checks[f.CheckID] = &htmlCounts{}, checkFor(res, f)
+		}
+		t.perCheck[f.CheckID].add(f.Status)
+		if expiredFailure(&f) {
+			t.expiredFails++
+		}
 	}
+	return t
+}
+
+// expiredFailure reports whether a finding fails because its suppression
+// has expired: the HTML report lists it with the ignored findings too.
+func expiredFailure(f *scanner.Finding) bool {
+	return f.Status == scanner.StatusFail && f.Suppression != nil && f.Suppression.Expired
+}
+
+func htmlMeasures(per map[scanner.Measure]*htmlCounts) []htmlMeasure {
 	// One scale for every chart, so bars compare across measures.
 	top := 1
 	for _, c := range per {
@@ -221,18 +291,8 @@ func htmlMeasures(res *scanner.Result) []htmlMeasure {
 	return out
 }
 
-func htmlChecks(res *scanner.Result) []htmlCheck {
-	counts := map[string]*htmlCounts{}
-	checks := map[string]*scanner.Check{}
-	for _, c := range res.Checks {
-		counts[c.ID], checks[c.ID] = &htmlCounts{}, c
-	}
-	for f := range res.All() {
-		if counts[f.CheckID] == nil {
-			counts[f.CheckID], checks[f.CheckID] = &htmlCounts{}, checkFor(res, f)
-		}
-		counts[f.CheckID].add(f.Status)
-	}
+func htmlChecks(t htmlTally) []htmlCheck {
+	counts, checks := t.perCheck, t.checks
 	ids := make([]string, 0, len(counts))
 	for id := range counts {
 		ids = append(ids, id)

@@ -12,12 +12,13 @@ import (
 func TestHTMLHostile(t *testing.T) {
 	res := testResult()
 	evil := `x"><script>alert(1)</script><img src=x onerror=alert(2)>` + "\u202e"
-	for i := range res.Findings {
-		res.Findings[i].Resource = evil
-		res.Findings[i].Message = evil
-		res.Findings[i].Location.File = "javascript:alert(3)//" + evil
-		res.Findings[i].Reason = evil
-	}
+	res.Update(func(f *scanner.Finding) bool {
+		f.Resource = evil
+		f.Message = evil
+		f.Location.File = "javascript:alert(3)//" + evil
+		f.Reason = evil
+		return true
+	})
 	res.Diagnostics = append(res.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagError, Skipped: true, File: evil, Summary: evil})
 	out := string(render(t, "html", res, Options{LinkBase: "https://github.com/a/b/blob/0123456/",
 		Scope: Scope{Inputs: []string{evil}, ScopeLabels: []string{evil}}}))

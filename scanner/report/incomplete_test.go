@@ -11,18 +11,18 @@ import (
 // incompleteResult is a clean result of which one file was not judged (a
 // syntax error) and one module not fetched (a warning).
 func incompleteResult() *scanner.Result {
-	return &scanner.Result{
-		Tool:   scanner.Tool{Name: "casascan", Version: "1.2.3"},
-		Checks: []*scanner.Check{checkENC001},
-		Findings: []scanner.Finding{finding(checkENC001, scanner.StatusPass, "google_storage_bucket.b", "google_storage_bucket", "", "passes",
+	return scanner.NewResult(
+		scanner.Tool{Name: "casascan", Version: "1.2.3"},
+		[]*scanner.Check{checkENC001},
+		[]scanner.Finding{finding(checkENC001, scanner.StatusPass, "google_storage_bucket.b", "google_storage_bucket", "", "passes",
 			loc("main.tf", 1, 1, 1, 30, "google_storage_bucket.b"))},
-		Diagnostics: []scanner.Diagnostic{
+		[]scanner.Diagnostic{
 			{Severity: scanner.DiagError, File: "broken.tf", Line: 7, Column: 3, Summary: "Unclosed configuration block",
 				Detail: "There is no closing brace for this block", Skipped: true},
 			{Severity: scanner.DiagWarning, File: "main.tf", Line: 12, Summary: `module "net" (git::https://example.com/net.git) is not fetched`,
 				Detail: "its resources are not scanned", Skipped: true},
 		},
-	}
+	)
 }
 
 // TestIncompleteInEveryFormat: every format says the scan is incomplete and

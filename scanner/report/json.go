@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 
 	"github.com/casascan/casascan/scanner"
@@ -111,13 +112,10 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          res.Tool,
 		Checks:        []jsonCheck{},
-		Findings:      res.List(),
+		Findings:      []scanner.Finding{},
 		Diagnostics:   res.Diagnostics,
 		NotJudged:     nonNil(res.NotJudged()),
 		Summary:       summarize(res),
-	}
-	if doc.Findings == nil {
-		doc.Findings = []scanner.Finding{}
 	}
 	if doc.Diagnostics == nil {
 		doc.Diagnostics = []scanner.Diagnostic{}
@@ -128,7 +126,7 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 			ASVS: nonNil(c.ASVS), CASA: nonNil(c.CASA), Measures: nonNil(c.Measures),
 		})
 	}
-	return encodeJSONStream(w, doc)
+	return encodeJSONStream(w, doc, res)
 }
 
 // findingsHole is the findings member of the document encoded without
@@ -136,45 +134,55 @@ func writeJSON(w io.Writer, res *scanner.Result, _ Options) error {
 // list named "findings".
 const findingsHole = "\n  \"findings\": [],\n"
 
-// encodeJSONStream writes doc as one indented encoding would, but encodes
-// the findings (nearly all of a large report) one at a time as it writes
-// them, so the report is never held whole in memory.
-func encodeJSONStream(w io.Writer, doc jsonReport) error {
-	findings := doc.Findings
-	doc.Findings = []scanner.Finding{}
+// encodeJSONStream writes doc, whose findings are empty, with the findings
+// of res in its findings member: the bytes of encoding the document whole
+// with every finding in it (json.Encoder, indented by two spaces, no HTML
+// escaping), but each finding is encoded as it is read from res, so
+// neither the findings nor the report are ever held whole.
+func encodeJSONStream(w io.Writer, doc jsonReport, res *scanner.Result) error {
 	head, err := encodeIndented(doc, "")
 	if err != nil {
 		return err
 	}
+	// A JSON string holds no raw newline, so the hole is the document's
+	// own findings member, found once; anything else is a bug here, not a
+	// report to write without its findings.
 	at := bytes.Index(head, []byte(findingsHole))
-	if len(findings) == 0 || at < 0 || bytes.Count(head, []byte(findingsHole)) != 1 {
-		doc.Findings = findings
-		head, err = encodeIndented(doc, "")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(head)
-		return err
-	}
-	if _, err := io.WriteString(w, string(head[:at])+"\n  \"findings\": ["); err != nil {
-		return err
+	if at < 0 || bytes.Count(head, []byte(findingsHole)) != 1 {
+		return errors.New("encoding the JSON report: no place for the findings in the document")
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("    ", "  ")
-	for i := range findings {
+	n := 0
+	for f := range res.All() {
 		buf.Reset()
-		if i > 0 {
+		if n == 0 {
+			// The document up to its findings, written with the first
+			// one: without findings it is written as encoded, "[]".
+			buf.Write(head[:at])
+			buf.WriteString("\n  \"findings\": [")
+		} else {
 			buf.WriteByte(',')
 		}
+		n++
 		buf.WriteString("\n    ")
-		if err := enc.Encode(&findings[i]); err != nil {
+		if err := enc.Encode(&f); err != nil {
 			return err
 		}
 		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
 			return err
 		}
+	}
+	// A finding that could not be read back ends the document here,
+	// unfinished, rather than closing it as though it were complete.
+	if err := res.Err(); err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err = w.Write(head)
+		return err
 	}
 	_, err = io.WriteString(w, "\n  ],\n"+string(head[at+len(findingsHole):]))
 	return err

@@ -48,7 +48,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		!cmp.Equal(c.Measures, []string{"M1", "M3"}) || !cmp.Equal(c.CASA, []string{"6.7.1"}) {
 		t.Errorf("check = %+v", c)
 	}
-	if diff := cmp.Diff(res.Findings, doc.Findings); diff != "" {
+	if diff := cmp.Diff(res.List(), doc.Findings); diff != "" {
 		t.Errorf("findings do not survive a round trip (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(res.Diagnostics, doc.Diagnostics); diff != "" {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -49,6 +50,8 @@ type junitSuite struct {
 	Time       string          `xml:"time,attr"`
 	Properties *junitPropList  `xml:"properties,omitempty"`
 	Cases      []junitTestcase `xml:"testcase"`
+	// check is the suite's check, for its testcases; not written.
+	check *scanner.Check
 }
 
 type junitPropList struct {
@@ -78,14 +81,35 @@ type junitOutcome struct {
 // junitInputSuite names the suite of what was not judged.
 const junitInputSuite = "casascan: input"
 
+// writeJUnit writes the document as encoding/xml would marshal it whole,
+// but holds no testcase of a check: it counts each check's outcomes in one
+// pass (a suite's counts are attributes, written before its testcases),
+// then writes the suites from the findings sorted by check ID (stable, so
+// each check's in the result's order), a testcase as each is read.
 func writeJUnit(w io.Writer, res *scanner.Result, _ Options) error {
-	doc := junitSuites{Name: "casascan", Time: "0"}
+	name := "casascan"
 	if v := res.Tool.Version; v != "" {
-		doc.Name += " " + clean(v)
+		name += " " + clean(v)
 	}
-	byCheck := map[string][]scanner.Finding{}
+	type tally struct {
+		tests, failures, skipped int
+		first                    scanner.Finding // the first finding, for a check not in res.Checks
+	}
+	byCheck := map[string]*tally{}
 	for f := range res.All() {
-		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
+		t := byCheck[f.CheckID]
+		if t == nil {
+			t = &tally{first: f}
+			byCheck[f.CheckID] = t
+		}
+		t.tests++
+		switch f.Status {
+		case scanner.StatusFail:
+			t.failures++
+		case scanner.StatusPass:
+		default:
+			t.skipped++
+		}
 	}
 	ids := make([]string, 0, len(byCheck)+len(res.Checks))
 	seen := map[string]bool{}
@@ -102,35 +126,103 @@ func writeJUnit(w io.Writer, res *scanner.Result, _ Options) error {
 		}
 	}
 	sort.Strings(ids)
-	for _, id := range ids {
+	suites := make([]junitSuite, len(ids)) // without their testcases
+	for i, id := range ids {
 		c := res.Check(id)
 		if c == nil {
-			c = checkFor(res, byCheck[id][0])
+			c = checkFor(res, byCheck[id].first)
 		}
-		doc.Suites = append(doc.Suites, junitCheckSuite(c, byCheck[id]))
+		suites[i] = junitCheckSuite(c)
+		if t := byCheck[id]; t != nil {
+			suites[i].Tests, suites[i].Failures, suites[i].Skipped = t.tests, t.failures, t.skipped
+		}
 	}
-	if s, ok := junitInput(res); ok {
-		doc.Suites = append(doc.Suites, s)
-	}
-	for _, s := range doc.Suites {
+	input, hasInput := junitInput(res)
+	doc := junitSuites{Name: name, Time: "0"}
+	for _, s := range suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+	}
+	if hasInput {
+		doc.Tests += input.Tests
+		doc.Failures += input.Failures
+		doc.Errors += input.Errors
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	start := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: doc.Name},
+		{Name: xml.Name{Local: "tests"}, Value: itoa(doc.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: itoa(doc.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: itoa(doc.Errors)},
+		{Name: xml.Name{Local: "time"}, Value: doc.Time},
+	}}
+	if err := enc.EncodeToken(start); err != nil {
+		return err
+	}
+	// The findings by check, in the order of ids (sorted): a suite is
+	// opened when its check comes up, and a check without findings still
+	// has its (empty) suite.
+	next := 0
+	openNext := func() error {
+		if next > 0 {
+			if err := enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+				return err
+			}
+		}
+		next++
+		return junitOpenSuite(enc, suites[next-1])
+	}
+	for f := range res.SortedBy(func(a, b *scanner.Finding) int { return strings.Compare(a.CheckID, b.CheckID) }) {
+		for next < len(ids) && ids[next] <= f.CheckID {
+			if err := openNext(); err != nil {
+				return err
+			}
+		}
+		if next == 0 || ids[next-1] != f.CheckID {
+			return fmt.Errorf("writing the JUnit report: a finding of %s was not counted", f.CheckID)
+		}
+		tc := junitCase(suites[next-1].check, f)
+		if err := enc.EncodeElement(tc, xml.StartElement{Name: xml.Name{Local: "testcase"}}); err != nil {
+			return err
+		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for next < len(ids) {
+		if err := openNext(); err != nil {
+			return err
+		}
+	}
+	if next > 0 {
+		if err := enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+			return err
+		}
+	}
+	if hasInput {
+		if err := enc.EncodeElement(input, xml.StartElement{Name: xml.Name{Local: "testsuite"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(start.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
 }
 
-func junitCheckSuite(c *scanner.Check, fs []scanner.Finding) junitSuite {
-	s := junitSuite{Name: clean(c.ID), Time: "0"}
+// junitCheckSuite is a check's suite with its properties, without its
+// testcases and counts (writeJUnit writes them).
+func junitCheckSuite(c *scanner.Check) junitSuite {
+	s := junitSuite{Name: clean(c.ID), Time: "0", check: c}
 	props := []junitProp{{"title", clean(c.Title)}, {"severity", c.Severity.String()}}
 	if c.CWE > 0 {
 		props = append(props, junitProp{"cwe", "CWE-" + itoa(c.CWE)})
@@ -140,19 +232,27 @@ func junitCheckSuite(c *scanner.Check, fs []scanner.Finding) junitSuite {
 		junitProp{"casa", clean(casaList(c, " "))},
 		junitProp{"measures", measureList(c, " ")})
 	s.Properties = &junitPropList{Props: props}
-	// Result order (file, line) within a check: where to look next.
-	for _, f := range fs {
-		s.Cases = append(s.Cases, junitCase(c, f))
-		s.Tests++
-		switch f.Status {
-		case scanner.StatusFail:
-			s.Failures++
-		case scanner.StatusPass:
-		default:
-			s.Skipped++
-		}
-	}
 	return s
+}
+
+// junitOpenSuite writes a check suite's start tag and properties, as
+// encoding/xml marshals a junitSuite; its testcases follow.
+func junitOpenSuite(enc *xml.Encoder, s junitSuite) error {
+	start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: s.Name},
+		{Name: xml.Name{Local: "tests"}, Value: itoa(s.Tests)},
+		{Name: xml.Name{Local: "failures"}, Value: itoa(s.Failures)},
+		{Name: xml.Name{Local: "errors"}, Value: itoa(s.Errors)},
+		{Name: xml.Name{Local: "skipped"}, Value: itoa(s.Skipped)},
+		{Name: xml.Name{Local: "time"}, Value: s.Time},
+	}}
+	if err := enc.EncodeToken(start); err != nil {
+		return err
+	}
+	if s.Properties == nil {
+		return nil
+	}
+	return enc.EncodeElement(s.Properties, xml.StartElement{Name: xml.Name{Local: "properties"}})
 }
 
 func junitCase(c *scanner.Check, f scanner.Finding) junitTestcase {

@@ -77,11 +77,12 @@ func TestJUnitSchemaRejects(t *testing.T) {
 func hostileJUnitResult() *scanner.Result {
 	res := testResult()
 	evil := "google_storage_bucket.x\"><script>]]>&amp;\x00\x1b[31m\n::error::owned\uFFFE"
-	for i := range res.Findings {
-		res.Findings[i].Resource = evil
-		res.Findings[i].Message = evil + ": " + res.Findings[i].Message
-		res.Findings[i].Location.File = "a&b<c>.tf"
-	}
+	res.Update(func(f *scanner.Finding) bool {
+		f.Resource = evil
+		f.Message = evil + ": " + f.Message
+		f.Location.File = "a&b<c>.tf"
+		return true
+	})
 	res.Diagnostics = append(res.Diagnostics, scanner.Diagnostic{Severity: scanner.DiagError, Skipped: true,
 		File: "x\x07<y>.tf", Line: 1, Summary: evil})
 	return res
@@ -145,10 +146,10 @@ func TestJUnitStructure(t *testing.T) {
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("suites (-want +got):\n%s", diff)
 	}
-	if cases != len(res.Findings) || fails != res.Count(scanner.StatusFail) ||
+	if cases != res.Len() || fails != res.Count(scanner.StatusFail) ||
 		skipped != res.Count(scanner.StatusIgnored)+res.Count(scanner.StatusUnknown)+res.Count(scanner.StatusOutOfScope) {
 		t.Errorf("%d testcases, %d failures, %d skipped; want one per finding (%d), one failure per FAIL, skipped for IGNORED, UNKNOWN and OUT_OF_SCOPE",
-			cases, fails, skipped, len(res.Findings))
+			cases, fails, skipped, res.Len())
 	}
 	// A failure names the place and the fix; an ignored finding its reason.
 	for _, s := range doc.Suites {

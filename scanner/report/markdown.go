@@ -48,7 +48,10 @@ func writeMarkdown(w io.Writer, res *scanner.Result, opts Options) error {
 	mdSkipped(p, "Not judged", res.NotJudged())
 	mdSkipped(p, "Not scanned", res.NotScanned())
 	mdDiagnostics(p, res.Diagnostics)
-	return p.err
+	if p.err != nil {
+		return p.err
+	}
+	return res.Err()
 }
 
 func mdMeasures(p *printer, res *scanner.Result) {
@@ -86,17 +89,22 @@ func mdMeasures(p *printer, res *scanner.Result) {
 	}
 }
 
+// mdFailures lists the failing results most severe first, each
+// severity's in the result's order, at most mdMaxRows of them: the rows
+// are read a severity per pass and printed as they come, and the rest are
+// only counted.
 func mdFailures(p *printer, res *scanner.Result, base string) {
-	fails := mostSevereFirst(res.Failures())
-	if len(fails) == 0 {
+	sevs, total := failureSeverities(res)
+	if total == 0 {
 		return
 	}
 	p.printf("\n### Failing resources\n\n| Severity | Check | Resource | Location | Problem |\n|---|---|---|---|---|\n")
-	for i, f := range fails {
-		if i == mdMaxRows {
-			p.printf("\n%d more failing results are not shown; the SARIF and CSV outputs list them all.\n", len(fails)-mdMaxRows)
+	shown := 0
+	for f := range mostSevereFailures(res, sevs) {
+		if shown == mdMaxRows {
 			break
 		}
+		shown++
 		c := checkFor(res, f)
 		problem := mdEscape(f.Message)
 		if from := provenanceFrom(f); from != "" {
@@ -108,26 +116,27 @@ func mdFailures(p *printer, res *scanner.Result, base string) {
 		p.printf("| %s | %s %s | %s | %s | %s |\n", f.Severity, mdEscape(f.CheckID), mdEscape(c.Title),
 			mdCode(f.Resource), mdLink(f.Location, base), problem)
 	}
+	if total > mdMaxRows {
+		p.printf("\n%d more failing results are not shown; the SARIF and CSV outputs list them all.\n", total-mdMaxRows)
+	}
 }
 
 // mdIgnored lists the suppressed findings, and those whose suppression
 // has expired, with the reason, the expiry and where the suppression is
-// written.
+// written: the first mdMaxRows in the result's order, in one pass that
+// counts the rest.
 func mdIgnored(p *printer, res *scanner.Result, base string) {
-	var fs []scanner.Finding
+	n := 0
 	for f := range res.All() {
-		if f.Status == scanner.StatusIgnored || f.Status == scanner.StatusFail && f.Suppression != nil && f.Suppression.Expired {
-			fs = append(fs, f)
+		if f.Status != scanner.StatusIgnored && (f.Status != scanner.StatusFail || f.Suppression == nil || !f.Suppression.Expired) {
+			continue
 		}
-	}
-	if len(fs) == 0 {
-		return
-	}
-	p.printf("\n### Ignored findings\n\n| Check | Resource | Location | Reason | Expires | Suppressed by |\n|---|---|---|---|---|---|\n")
-	for i, f := range fs {
-		if i == mdMaxRows {
-			p.printf("\n%d more ignored findings are not shown; the SARIF and CSV outputs list them all.\n", len(fs)-mdMaxRows)
-			break
+		n++
+		if n == 1 {
+			p.printf("\n### Ignored findings\n\n| Check | Resource | Location | Reason | Expires | Suppressed by |\n|---|---|---|---|---|---|\n")
+		}
+		if n > mdMaxRows {
+			continue
 		}
 		reason := mdEscape(ignoreReason(f))
 		if f.Status == scanner.StatusFail {
@@ -144,6 +153,9 @@ func mdIgnored(p *printer, res *scanner.Result, base string) {
 			}
 		}
 		p.printf("| %s | %s | %s | %s | %s | %s |\n", mdEscape(f.CheckID), mdCode(f.Resource), mdLink(f.Location, base), reason, expires, by)
+	}
+	if n > mdMaxRows {
+		p.printf("\n%d more ignored findings are not shown; the SARIF and CSV outputs list them all.\n", n-mdMaxRows)
 	}
 }
 

@@ -64,12 +64,13 @@ func TestMarkdownFailures(t *testing.T) {
 // expiry and where it is written, expired ones included.
 func TestMarkdownIgnored(t *testing.T) {
 	res := testResult()
-	for i := range res.Findings {
-		if res.Findings[i].Status == scanner.StatusIgnored {
-			res.Findings[i].Suppression.Kind = scanner.SuppressionConfig
-			res.Findings[i].Suppression.Location = scanner.Location{File: ".casascan.yaml", StartLine: 4}
+	res.Update(func(f *scanner.Finding) bool {
+		if f.Status == scanner.StatusIgnored {
+			f.Suppression.Kind = scanner.SuppressionConfig
+			f.Suppression.Location = scanner.Location{File: ".casascan.yaml", StartLine: 4}
 		}
-	}
+		return true
+	})
 	out := string(render(t, "markdown", res, Options{}))
 	_, table, ok := strings.Cut(out, "### Ignored findings")
 	if !ok {
@@ -98,7 +99,9 @@ func TestMarkdownForgeLinks(t *testing.T) {
 		t.Fatalf("GitHubLinkBase = %q", base)
 	}
 	res := testResult()
-	res.Findings[len(res.Findings)-1].Location.File = "dir with space/a)b.tf"
+	fs := res.List()
+	fs[len(fs)-1].Location.File = "dir with space/a)b.tf"
+	res.SetFindings(fs)
 	out := string(render(t, "markdown", res, Options{LinkBase: base}))
 	for _, w := range []string{
 		"[main.tf:32](" + base + "main.tf#L32)",
@@ -128,12 +131,13 @@ func TestMarkdownForgeLinks(t *testing.T) {
 }
 
 func TestMarkdownRowLimit(t *testing.T) {
-	res := &scanner.Result{Checks: []*scanner.Check{checkENC001}}
+	var fs []scanner.Finding
 	for i := range mdMaxRows + 5 {
 		addr := fmt.Sprintf("google_storage_bucket.b%03d", i)
-		res.Findings = append(res.Findings, finding(checkENC001, scanner.StatusFail, addr, "google_storage_bucket", "", "no key",
+		fs = append(fs, finding(checkENC001, scanner.StatusFail, addr, "google_storage_bucket", "", "no key",
 			loc("main.tf", i+1, 1, i+1, 20, addr)))
 	}
+	res := scanner.NewResult(scanner.Tool{}, []*scanner.Check{checkENC001}, fs, nil)
 	out := string(render(t, "markdown", res, Options{}))
 	if n := strings.Count(out, "| MEDIUM |"); n != mdMaxRows {
 		t.Errorf("got %d failing rows, want %d", n, mdMaxRows)

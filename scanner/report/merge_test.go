@@ -18,32 +18,31 @@ import (
 // them; every shard also raises one diagnostic that all of them share.
 func shardResults(res *scanner.Result, n int, pick func(i int) int) []*scanner.Result {
 	shared := scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: "shared warning", Subject: "every shard"}
-	out := make([]*scanner.Result, n)
-	for i := range out {
-		out[i] = &scanner.Result{Tool: res.Tool, Checks: res.Checks, Findings: []scanner.Finding{},
-			Diagnostics: []scanner.Diagnostic{shared}}
+	fs := make([][]scanner.Finding, n)
+	diags := make([][]scanner.Diagnostic, n)
+	for i := range n {
+		fs[i], diags[i] = []scanner.Finding{}, []scanner.Diagnostic{shared}
 	}
-	for i, f := range res.Findings {
-		s := out[pick(i)]
-		s.Findings = append(s.Findings, f)
+	for i, f := range res.List() {
+		fs[pick(i)] = append(fs[pick(i)], f)
 	}
 	for i, d := range res.Diagnostics {
-		s := out[(i+1)%n]
-		s.Diagnostics = append(s.Diagnostics, d)
+		diags[(i+1)%n] = append(diags[(i+1)%n], d)
 	}
-	for _, s := range out {
-		scanner.SortDiagnostics(s.Diagnostics)
+	out := make([]*scanner.Result, n)
+	for i := range out {
+		scanner.SortDiagnostics(diags[i])
+		out[i] = scanner.NewResult(res.Tool, res.Checks, fs[i], diags[i])
 	}
 	return out
 }
 
 // withShared is res with the diagnostic every shard raises, once.
 func withShared(res *scanner.Result) *scanner.Result {
-	whole := *res
-	whole.Diagnostics = append(append([]scanner.Diagnostic(nil), res.Diagnostics...),
+	diags := append(append([]scanner.Diagnostic(nil), res.Diagnostics...),
 		scanner.Diagnostic{Severity: scanner.DiagWarning, Summary: "shared warning", Subject: "every shard"})
-	scanner.SortDiagnostics(whole.Diagnostics)
-	return &whole
+	scanner.SortDiagnostics(diags)
+	return scanner.NewResult(res.Tool, res.Checks, res.List(), diags)
 }
 
 func mergeShards(t *testing.T, shards []*scanner.Result, opts func(i int) Options) []byte {
@@ -63,7 +62,7 @@ func TestMergeSARIFEqualsOneRun(t *testing.T) {
 	const n = 3
 	splits := map[string]func(i int) int{
 		"round robin": func(i int) int { return i % n },
-		"blocks":      func(i int) int { return i * n / len(testResult().Findings) },
+		"blocks":      func(i int) int { return i * n / testResult().Len() },
 		"one shard":   func(int) int { return 1 },
 	}
 	for name, pick := range splits {

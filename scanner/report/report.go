@@ -20,8 +20,12 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -180,12 +184,38 @@ func (p *printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
-// mostSevereFirst orders fs by severity (CRITICAL first) in place and
-// returns it, keeping the result's own order (file, line, check) within a
-// severity. Callers pass a copy (Result.Failures), never Result.Findings.
-func mostSevereFirst(fs []scanner.Finding) []scanner.Finding {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
-	return fs
+// failureSeverities reads the findings once and returns the severities of
+// the FAIL findings, most severe first (any value a finding carries, not
+// only the four named ones), and how many FAIL findings there are.
+func failureSeverities(res *scanner.Result) ([]scanner.Severity, int) {
+	seen := map[scanner.Severity]bool{}
+	total := 0
+	for f := range res.All() {
+		if f.Status == scanner.StatusFail {
+			seen[f.Severity] = true
+			total++
+		}
+	}
+	sevs := slices.Collect(maps.Keys(seen))
+	slices.SortFunc(sevs, func(a, b scanner.Severity) int { return cmp.Compare(b, a) })
+	return sevs, total
+}
+
+// mostSevereFailures yields the FAIL findings by severity, in the order of
+// sevs (failureSeverities), each severity's in the result's order: what a
+// stable sort of the failures by severity, most severe first, gives, read
+// one severity per pass so that they are never held. A caller that stops
+// early (a table with a row limit) reads no further.
+func mostSevereFailures(res *scanner.Result, sevs []scanner.Severity) iter.Seq[scanner.Finding] {
+	return func(yield func(scanner.Finding) bool) {
+		for _, sev := range sevs {
+			for f := range res.All() {
+				if f.Status == scanner.StatusFail && f.Severity == sev && !yield(f) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // severitiesDesc lists the severities from CRITICAL down to LOW.

@@ -154,12 +154,10 @@ func testResult() *scanner.Result {
 			File: "broken.tf", Line: 3, Column: 5},
 	}
 	scanner.SortDiagnostics(diags)
-	return &scanner.Result{
-		Tool:        scanner.Tool{Name: "casascan", Version: "1.2.3"},
-		Checks:      []*scanner.Check{checkACC001, checkACC002, checkENC001, checkENC006, checkKMS001, checkKMS006, checkLOG001},
-		Findings:    fs,
-		Diagnostics: diags,
-	}
+	return scanner.NewResult(
+		scanner.Tool{Name: "casascan", Version: "1.2.3"},
+		[]*scanner.Check{checkACC001, checkACC002, checkENC001, checkENC006, checkKMS001, checkKMS006, checkLOG001},
+		fs, diags)
 }
 
 // goldenCases are the outputs kept in testdata: one per format, plus the

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,11 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"maps"
 	"net/url"
 	"path"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -61,9 +63,17 @@ func writeSARIF(w io.Writer, res *scanner.Result, opts Options) error {
 // bytes only while they are few (sarifKeepBytes); a larger run that fits
 // is then encoded a second time, straight into w.
 func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error) {
+	counts, err := countSARIF(res, opts)
+	if err != nil {
+		return "", err
+	}
 	limit := sarifMaxResults
 	for {
-		rep, kept, dropped := buildSARIFRun(res, opts, limit)
+		rep, sel, err := buildSARIFRun(res, opts, counts, limit)
+		if err != nil {
+			return "", err
+		}
+		kept, dropped := sel.kept, sel.dropped
 		var pieces [][]byte
 		size, keeping := 0, true
 		var zipped countWriter
@@ -71,7 +81,7 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 		if err != nil {
 			return "", err
 		}
-		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+		err = encodePiecesTo(rep, res, sel, kept <= sarifIndentLimit, func(p []byte) error {
 			size += len(p)
 			if keeping && size <= sarifKeepBytes {
 				pieces = append(pieces, p)
@@ -89,10 +99,10 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 		}
 		notice := ""
 		if dropped > 0 {
-			notice = droppedMessage(dropped, dropped+len(kept))
+			notice = droppedMessage(dropped, dropped+kept)
 		}
-		if size > sarifMaxCompressed && len(kept) > 0 && int(zipped) > sarifMaxCompressed {
-			limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
+		if size > sarifMaxCompressed && kept > 0 && int(zipped) > sarifMaxCompressed {
+			limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(zipped)*0.9), kept-1)
 			continue
 		}
 		if keeping {
@@ -103,8 +113,11 @@ func streamSARIF(w io.Writer, res *scanner.Result, opts Options) (string, error)
 			}
 			return notice, nil
 		}
-		rep, kept, _ = buildSARIFRun(res, opts, limit)
-		err = encodePiecesTo(rep, res, kept, len(kept) <= sarifIndentLimit, func(p []byte) error {
+		rep, sel, err = buildSARIFRun(res, opts, counts, limit)
+		if err != nil {
+			return "", err
+		}
+		err = encodePiecesTo(rep, res, sel, sel.kept <= sarifIndentLimit, func(p []byte) error {
 			_, err := w.Write(p)
 			return err
 		})
@@ -139,22 +152,30 @@ type sarifPieces struct {
 }
 
 func encodeSARIFPieces(res *scanner.Result, opts Options) (sarifPieces, error) {
+	counts, err := countSARIF(res, opts)
+	if err != nil {
+		return sarifPieces{}, err
+	}
 	limit := sarifMaxResults
 	for {
-		rep, kept, dropped := buildSARIFRun(res, opts, limit)
-		pieces, err := encodePieces(rep, res, kept, len(kept) <= sarifIndentLimit)
+		rep, sel, err := buildSARIFRun(res, opts, counts, limit)
+		if err != nil {
+			return sarifPieces{}, err
+		}
+		kept, dropped := sel.kept, sel.dropped
+		pieces, err := encodePieces(rep, res, sel, kept <= sarifIndentLimit)
 		if err != nil {
 			return sarifPieces{}, err
 		}
 		out := sarifPieces{pieces: pieces, dropped: dropped}
 		if dropped > 0 {
-			out.notice = droppedMessage(dropped, dropped+len(kept))
+			out.notice = droppedMessage(dropped, dropped+kept)
 		}
 		size := 0
 		for _, p := range pieces {
 			size += len(p)
 		}
-		if size <= sarifMaxCompressed || len(kept) == 0 {
+		if size <= sarifMaxCompressed || kept == 0 {
 			return out, nil
 		}
 		zipped, err := gzipSize(pieces...)
@@ -164,7 +185,7 @@ func encodeSARIFPieces(res *scanner.Result, opts Options) (sarifPieces, error) {
 		if zipped <= sarifMaxCompressed {
 			return out, nil
 		}
-		limit = min(int(float64(len(kept))*float64(sarifMaxCompressed)/float64(zipped)*0.9), len(kept)-1)
+		limit = min(int(float64(kept)*float64(sarifMaxCompressed)/float64(zipped)*0.9), kept-1)
 	}
 }
 
@@ -176,68 +197,51 @@ type sarifOutput struct {
 	notice  string
 }
 
-// encodeReport encodes a report as JSON, indented or compact. Compact, the
-// results (nearly all of a large report) are encoded in parallel chunks and
-// spliced in: the bytes are those of encoding the report whole.
-func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
-	if len(rep.Runs) != 1 {
-		return encodeJSON(rep, indent)
-	}
-	run := rep.Runs[0]
-	results := run.Results
-	run.Results = []*sarif.Result{}
-	defer func() { run.Results = results }()
-	pieces, err := encodeResults(rep, len(results), indent, func(i int) *sarif.Result { return results[i] })
-	return bytes.Join(pieces, nil), err
-}
-
 // encodePieces encodes rep, whose one run has no results yet, with the
-// results of the findings kept, made a chunk at a time as they are
+// results of the findings sel keeps, made a chunk at a time as they are
 // encoded, so that they are never all held at once.
-func encodePieces(rep *sarif.Report, res *scanner.Result, kept []int, indent bool) ([][]byte, error) {
+func encodePieces(rep *sarif.Report, res *scanner.Result, sel sarifSelection, indent bool) ([][]byte, error) {
 	var pieces [][]byte
-	err := encodePiecesTo(rep, res, kept, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
+	err := encodePiecesTo(rep, res, sel, indent, func(p []byte) error { pieces = append(pieces, p); return nil })
 	return pieces, err
 }
 
-// encodePiecesTo is encodePieces handing each piece to emit in order.
-func encodePiecesTo(rep *sarif.Report, res *scanner.Result, kept []int, indent bool, emit func([]byte) error) error {
-	all := res.List()
+// encodePiecesTo is encodePieces handing each piece to emit in order. It
+// reads the findings once, in the result's order, and returns the error
+// of a finding that could not be read back.
+func encodePiecesTo(rep *sarif.Report, res *scanner.Result, sel sarifSelection, indent bool, emit func([]byte) error) error {
 	driver := rep.Runs[0].Tool.Driver
 	index := make(map[string]int, len(driver.Rules))
 	for i := len(driver.Rules) - 1; i >= 0; i-- {
 		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
 	}
-	return encodeResultsTo(rep, len(kept), indent, func(i int) *sarif.Result {
-		f := all[kept[i]]
+	err := encodeResultsTo(rep, sel.kept, indent, sel.findings(res), func(f scanner.Finding) *sarif.Result {
 		idx, ok := index[f.CheckID]
 		if !ok {
 			idx = -1
 		}
 		return sarifResult(f).WithRuleIndex(idx)
 	}, emit)
+	if err != nil {
+		return err
+	}
+	return res.Err()
 }
 
-// encodeResults encodes rep with n results spliced into its one run
-// (whose own Results are empty), result(i) making the i-th, and returns
-// the pieces (encodeResultsTo).
-func encodeResults(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result) ([][]byte, error) {
-	var pieces [][]byte
-	err := encodeResultsTo(rep, n, indent, result, func(p []byte) error { pieces = append(pieces, p); return nil })
-	return pieces, err
-}
-
-// encodeResultsTo encodes rep with n results spliced into its one run,
-// handing the bytes to emit in pieces: small or indented, the report is
-// encoded whole; else it is encoded without its results, and they are
-// encoded in chunks, a group of chunks in parallel at a time, and spliced
-// in, which gives the bytes of encoding it whole.
-func encodeResultsTo(rep *sarif.Report, n int, indent bool, result func(int) *sarif.Result, emit func([]byte) error) error {
+// encodeResultsTo encodes rep with the n results of items spliced into
+// its one run (whose own Results are empty), result making each, handing
+// the bytes to emit in pieces. Indented (at most sarifIndentLimit
+// results) or small (fewer than 2*resultChunk), the report is encoded
+// whole, its few results held; else it is encoded without its results,
+// and they are read a group of chunks at a time (a chunk of resultChunk
+// per worker), made and encoded in parallel, and spliced in, which gives
+// the bytes of encoding it whole while holding one group at most. With
+// one worker too: encoding whole would hold every result.
+func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Seq[T], result func(T) *sarif.Result, emit func([]byte) error) error {
 	run := rep.Runs[0]
-	workers := encodeWorkers()
 	whole := func() error {
-		for i := 0; i < n; i++ {
-			run.Results = append(run.Results, result(i))
+		for it := range items {
+			run.Results = append(run.Results, result(it))
 		}
 		data, err := encodeJSON(rep, indent)
 		if err != nil {
@@ -245,7 +249,7 @@ func encodeResultsTo(rep *sarif.Report, n int, indent bool, result func(int) *sa
 		}
 		return emit(data)
 	}
-	if indent || workers == 1 || n < 2*resultChunk {
+	if indent || n < 2*resultChunk {
 		return whole()
 	}
 	empty := run.Results
@@ -265,30 +269,55 @@ func encodeResultsTo(rep *sarif.Report, n int, indent bool, result func(int) *sa
 	if err := emit(append(head[:at:at], `"results":[`...)); err != nil {
 		return err
 	}
-	nchunks := (n + resultChunk - 1) / resultChunk
-	for first := 0; first < nchunks; first += workers {
-		group := make([][]byte, min(workers, nchunks-first))
+	workers := max(encodeWorkers(), 1)
+	var group [][]T // the chunks read and not yet encoded
+	chunks := 0     // the chunks emitted
+	encodeGroup := func() error {
+		out := make([][]byte, len(group))
 		errs := make([]error, len(group))
 		par.Each(len(group), workers, func(_, g int) {
-			i := first + g
-			part := make([]*sarif.Result, 0, resultChunk)
-			for j := i * resultChunk; j < min((i+1)*resultChunk, n); j++ {
-				part = append(part, result(j))
+			part := make([]*sarif.Result, len(group[g]))
+			for j, it := range group[g] {
+				part[j] = result(it)
 			}
 			b, err := encodeJSON(part, false)
 			// "[r1,r2]\n" → "r1,r2"
-			group[g], errs[g] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
-			if i > 0 {
-				group[g] = append([]byte(","), group[g]...)
+			out[g], errs[g] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
+			if chunks+g > 0 {
+				out[g] = append([]byte(","), out[g]...)
 			}
 		})
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
-		for _, c := range group {
+		for _, c := range out {
 			if err := emit(c); err != nil {
 				return err
 			}
+		}
+		chunks += len(group)
+		group = group[:0]
+		return nil
+	}
+	chunk := make([]T, 0, resultChunk)
+	for it := range items {
+		chunk = append(chunk, it)
+		if len(chunk) < resultChunk {
+			continue
+		}
+		group, chunk = append(group, chunk), make([]T, 0, resultChunk)
+		if len(group) == workers {
+			if err := encodeGroup(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(chunk) > 0 {
+		group = append(group, chunk)
+	}
+	if len(group) > 0 {
+		if err := encodeGroup(); err != nil {
+			return err
 		}
 	}
 	return emit(append([]byte("]"), head[at+len(hole):]...))
@@ -353,26 +382,10 @@ var sarifMaxCompressed = 10 << 20
 // way identical input gives identical bytes.
 const sarifIndentLimit = 2000
 
-// buildSARIF builds the run with at most limit results; it returns how many
-// it kept and how many it left out.
-func buildSARIF(res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
-	all := res.List()
-	rep, kept, dropped := buildSARIFRun(res, opts, limit)
-	results := make([]*sarif.Result, len(kept))
-	par.Each(len(kept), 0, func(_, i int) { results[i] = sarifResult(all[kept[i]]) })
-	run := rep.Runs[0]
-	for _, r := range results {
-		run.AddResult(r)
-	}
-	return rep, len(kept), dropped
-}
-
 // buildSARIFRun builds the run without its results, with a rule for every
-// check that ran and for every check of a result kept, and returns the
-// indexes in res.Findings of the findings whose results it carries (at
-// most limit) and how many it left out.
-func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report, []int, int) {
-	all := res.List()
+// check that ran and for every check of a result kept, and returns which
+// findings (at most limit) its results carry.
+func buildSARIFRun(res *scanner.Result, opts Options, counts sarifCounts, limit int) (*sarif.Report, sarifSelection, error) {
 	driver := sarif.NewDriver(sarifToolName).WithInformationURI(sarifToolURI)
 	if v := res.Tool.Version; v != "" {
 		driver.WithVersion(v).WithSemanticVersion(strings.TrimPrefix(v, "v"))
@@ -384,10 +397,26 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 		driver.AddRule(sarifRule(c))
 	}
 	run := sarif.NewRun(*sarif.NewTool(driver))
-	kept, dropped := sarifFindings(res, opts, limit)
-	for _, i := range kept {
-		if f := all[i]; res.Check(f.CheckID) == nil {
-			driver.AddRule(sarifRule(checkFor(res, f)))
+	sel := counts.selection(limit)
+	switch {
+	case len(counts.others) == 0:
+	case sel.dropped == 0:
+		// Every result is kept: the other checks are those counted, in
+		// the order they first came.
+		for _, c := range counts.others {
+			driver.AddRule(sarifRule(c))
+		}
+	default:
+		// Only those of the results kept, in their order: one more pass.
+		added := map[string]bool{}
+		for f := range sel.findings(res) {
+			if !added[f.CheckID] && res.Check(f.CheckID) == nil {
+				added[f.CheckID] = true
+				driver.AddRule(sarifRule(checkFor(res, f)))
+			}
+		}
+		if err := res.Err(); err != nil {
+			return nil, sarifSelection{}, err
 		}
 	}
 	// HCL counts columns in characters, not the UTF-16 units SARIF assumes.
@@ -402,47 +431,126 @@ func buildSARIFRun(res *scanner.Result, opts Options, limit int) (*sarif.Report,
 	if n := len(res.NotJudged()); n > 0 {
 		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("error").WithTextMessage(incompleteMessage(n)))
 	}
-	if dropped > 0 {
-		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(droppedMessage(dropped, dropped+len(kept))))
+	if sel.dropped > 0 {
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(droppedMessage(sel.dropped, sel.dropped+sel.kept)))
 	}
 	rep, _ := sarif.New(sarif.Version210, false) // cannot fail for a known version
 	rep.Schema = sarifSchemaURI
 	rep.AddRun(run)
-	return rep, kept, dropped
+	return rep, sel, nil
 }
 
-// sarifFindings returns the indexes in res.Findings of the findings SARIF
-// carries, in the result's order: FAIL and IGNORED, plus UNKNOWN when
-// asked. Over limit it keeps the most severe (FAIL before IGNORED before
-// UNKNOWN within a severity) and returns how many it dropped. Indexes, so
-// that a large result is not copied.
-func sarifFindings(res *scanner.Result, opts Options, limit int) ([]int, int) {
-	all := res.List()
-	statuses := []scanner.Status{scanner.StatusFail, scanner.StatusIgnored}
+// sarifClass is a class of the findings SARIF carries that its result
+// limit keeps or leaves out together: a severity and a status rank (FAIL
+// 0, IGNORED 1, UNKNOWN 2). Over the limit the most severe classes are
+// kept, FAIL before IGNORED before UNKNOWN within a severity.
+type sarifClass struct {
+	sev  scanner.Severity
+	rank int
+}
+
+// sarifCounts is what one pass over the findings tells about those SARIF
+// carries (FAIL and IGNORED, plus UNKNOWN when asked): how many of each
+// class, and the checks of those outside res.Checks, by first finding.
+type sarifCounts struct {
+	rank    map[scanner.Status]int
+	classes map[sarifClass]int
+	total   int
+	// others are the stand-in checks (checkFor) of the carried findings
+	// whose check is not in res.Checks, in the order they first come.
+	others []*scanner.Check
+}
+
+func countSARIF(res *scanner.Result, opts Options) (sarifCounts, error) {
+	c := sarifCounts{
+		rank:    map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1},
+		classes: map[sarifClass]int{},
+	}
 	if opts.IncludeUnknown {
-		statuses = append(statuses, scanner.StatusUnknown)
+		c.rank[scanner.StatusUnknown] = 2
 	}
-	var idx []int
-	for i := range all {
-		if slices.Contains(statuses, all[i].Status) {
-			idx = append(idx, i)
+	seen := map[string]bool{}
+	for f := range res.All() {
+		r, ok := c.rank[f.Status]
+		if !ok {
+			continue
+		}
+		c.classes[sarifClass{f.Severity, r}]++
+		c.total++
+		if !seen[f.CheckID] {
+			seen[f.CheckID] = true
+			if res.Check(f.CheckID) == nil {
+				c.others = append(c.others, checkFor(res, f))
+			}
 		}
 	}
-	if len(idx) <= limit {
-		return idx, 0
-	}
-	rank := map[scanner.Status]int{scanner.StatusFail: 0, scanner.StatusIgnored: 1, scanner.StatusUnknown: 2}
-	byRank := slices.Clone(idx)
-	sort.SliceStable(byRank, func(a, b int) bool {
-		fa, fb := &all[byRank[a]], &all[byRank[b]]
-		if fa.Severity != fb.Severity {
-			return fa.Severity > fb.Severity
+	return c, res.Err()
+}
+
+// sarifSelection says which of the carried findings a run keeps: the
+// classes kept whole, and of the one class kept in part (the first class
+// that does not fit) its first partial findings in the result's order,
+// which is what a stable sort of the carried findings by class, cut at
+// the limit, keeps. Nothing else is kept.
+type sarifSelection struct {
+	rank          map[scanner.Status]int
+	whole         map[sarifClass]bool
+	boundary      sarifClass
+	partial       int
+	kept, dropped int
+}
+
+// selection keeps at most limit of the carried findings, the most
+// severe classes first.
+func (c sarifCounts) selection(limit int) sarifSelection {
+	s := sarifSelection{rank: c.rank, whole: map[sarifClass]bool{}, boundary: sarifClass{rank: -1}}
+	classes := slices.Collect(maps.Keys(c.classes))
+	slices.SortFunc(classes, func(a, b sarifClass) int {
+		if a.sev != b.sev {
+			return cmp.Compare(b.sev, a.sev)
 		}
-		return rank[fa.Status] < rank[fb.Status]
+		return cmp.Compare(a.rank, b.rank)
 	})
-	keep := byRank[:limit]
-	sort.Ints(keep)
-	return keep, len(idx) - len(keep)
+	left := max(limit, 0)
+	for _, cl := range classes {
+		n := c.classes[cl]
+		if n <= left {
+			s.whole[cl] = true
+			left -= n
+			s.kept += n
+			continue
+		}
+		s.boundary, s.partial = cl, left
+		s.kept += left
+		break
+	}
+	s.dropped = c.total - s.kept
+	return s
+}
+
+// findings yields the findings s keeps, in the result's order, reading
+// the result once.
+func (s sarifSelection) findings(res *scanner.Result) iter.Seq[scanner.Finding] {
+	return func(yield func(scanner.Finding) bool) {
+		partial := s.partial
+		for f := range res.All() {
+			r, ok := s.rank[f.Status]
+			if !ok {
+				continue
+			}
+			cl := sarifClass{f.Severity, r}
+			switch {
+			case s.whole[cl]:
+			case cl == s.boundary && partial > 0:
+				partial--
+			default:
+				continue
+			}
+			if !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // sarifRule describes a check as a SARIF reportingDescriptor.

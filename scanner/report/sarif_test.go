@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/scannertest"
 )
@@ -414,7 +417,7 @@ func TestStableGUID(t *testing.T) {
 func TestSARIFLiveWithoutFile(t *testing.T) {
 	f := finding(checkENC001, scanner.StatusFail, liveBucket, "google_storage_bucket", "", "no key", scanner.Location{})
 	f.Source = scanner.SourceLive
-	run := readSARIF(t, &scanner.Result{Checks: []*scanner.Check{checkENC001}, Findings: []scanner.Finding{f}}, Options{})
+	run := readSARIF(t, scanner.NewResult(scanner.Tool{}, []*scanner.Check{checkENC001}, []scanner.Finding{f}, nil), Options{})
 	pl := run.Results[0].Locations[0].PhysicalLocation
 	if pl.ArtifactLocation.URI != livePath || pl.Region.StartLine != 1 {
 		t.Errorf("physical location = %+v, want %s line 1", pl, livePath)
@@ -465,18 +468,10 @@ func TestSARIFCompressedLimit(t *testing.T) {
 // encoded in parallel chunks and spliced in, is byte for byte the report
 // encoded whole, and valid.
 func TestSARIFParallelEncoding(t *testing.T) {
-	base := testResult()
-	res := &scanner.Result{Checks: base.Checks, Tool: base.Tool, Diagnostics: base.Diagnostics}
-	for i := 0; len(res.Findings) < sarifIndentLimit+3*resultChunk+7; i++ {
-		for _, f := range base.Findings {
-			f.Resource = fmt.Sprintf("%s_%d", f.Resource, i)
-			f.Fingerprint = fmt.Sprintf("%s-%d", f.Fingerprint, i)
-			res.Findings = append(res.Findings, f)
-		}
-	}
+	res := largeResult(sarifIndentLimit + 3*resultChunk + 7)
 	defer func(f func() int) { encodeWorkers = f }(encodeWorkers)
 	encodeWorkers = func() int { return 3 }
-	rep, kept, _ := buildSARIF(res, Options{}, sarifMaxResults)
+	rep, kept, _ := buildSARIF(t, res, Options{}, sarifMaxResults)
 	if kept <= sarifIndentLimit {
 		t.Fatalf("only %d results: the report would be indented, not encoded in chunks", kept)
 	}
@@ -505,15 +500,7 @@ func TestSARIFParallelEncoding(t *testing.T) {
 // are kept and when they are encoded a second time (over sarifKeepBytes),
 // and when results are left out for the size limit.
 func TestSARIFStreamed(t *testing.T) {
-	base := testResult()
-	res := &scanner.Result{Checks: base.Checks, Tool: base.Tool, Diagnostics: base.Diagnostics}
-	for i := 0; len(res.Findings) < sarifIndentLimit+3*resultChunk+7; i++ {
-		for _, f := range base.Findings {
-			f.Resource = fmt.Sprintf("%s_%d", f.Resource, i)
-			f.Fingerprint = fmt.Sprintf("%s-%d", f.Fingerprint, i)
-			res.Findings = append(res.Findings, f)
-		}
-	}
+	res := largeResult(sarifIndentLimit + 3*resultChunk + 7)
 	defer func(f func() int, keep, max int) {
 		encodeWorkers, sarifKeepBytes, sarifMaxCompressed = f, keep, max
 	}(encodeWorkers, sarifKeepBytes, sarifMaxCompressed)
@@ -543,4 +530,56 @@ func TestSARIFStreamed(t *testing.T) {
 			t.Errorf("%s: warnings %q, want the notice %q", tc.name, warnings, want.notice)
 		}
 	}
+}
+
+// largeResult repeats testResult's findings, each copy of a resource
+// renamed, until there are at least n; in the result's order of the copies.
+func largeResult(n int) *scanner.Result {
+	base := testResult()
+	var fs []scanner.Finding
+	for i := 0; len(fs) < n; i++ {
+		for f := range base.All() {
+			f.Resource = fmt.Sprintf("%s_%d", f.Resource, i)
+			f.Fingerprint = fmt.Sprintf("%s-%d", f.Fingerprint, i)
+			fs = append(fs, f)
+		}
+	}
+	return scanner.NewResult(base.Tool, base.Checks, fs, base.Diagnostics)
+}
+
+// buildSARIF builds the run whole, with at most limit results, every
+// result in it; it returns how many it kept and how many it left out.
+func buildSARIF(t *testing.T, res *scanner.Result, opts Options, limit int) (*sarif.Report, int, int) {
+	t.Helper()
+	counts, err := countSARIF(res, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, sel, err := buildSARIFRun(res, opts, counts, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := slices.Collect(sel.findings(res))
+	results := make([]*sarif.Result, len(fs))
+	par.Each(len(fs), 0, func(_, i int) { results[i] = sarifResult(fs[i]) })
+	run := rep.Runs[0]
+	for _, r := range results {
+		run.AddResult(r)
+	}
+	return rep, sel.kept, sel.dropped
+}
+
+// encodeReport encodes a report built whole (buildSARIF) as the writer
+// encodes its runs: compact, its results encoded in parallel chunks and
+// spliced in.
+func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
+	run := rep.Runs[0]
+	results := run.Results
+	run.Results = []*sarif.Result{}
+	defer func() { run.Results = results }()
+	var out []byte
+	err := encodeResultsTo(rep, len(results), indent, slices.Values(results),
+		func(r *sarif.Result) *sarif.Result { return r },
+		func(p []byte) error { out = append(out, p...); return nil })
+	return out, err
 }

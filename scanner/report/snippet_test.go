@@ -33,11 +33,12 @@ func TestTextSnippet(t *testing.T) {
 		return nil
 	}}
 	res := testResult()
-	for i := range res.Findings {
-		if res.Findings[i].Location.StartLine == 32 {
-			res.Findings[i].Location.EndLine = 39
+	res.Update(func(f *scanner.Finding) bool {
+		if f.Location.StartLine == 32 {
+			f.Location.EndLine = 39
 		}
-	}
+		return true
+	})
 	out := string(render(t, "text", res, opts))
 	want := "    at        main.tf:5\n" +
 		"      3 |   line_3 = true\n" +

@@ -66,14 +66,16 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 		t.printf("\nNo failing findings.\n")
 	}
 	// The failures by severity, most severe first, each severity's in the
-	// result's order, read in place: a large result is not copied.
-	for _, sev := range severitiesDesc {
-		n := 0
-		for f := range res.All() {
-			if f.Status == scanner.StatusFail && f.Severity == sev {
-				n++
-			}
+	// result's order: counted in one pass, then read a severity per pass,
+	// so that they are never held.
+	perSev := map[scanner.Severity]int{}
+	for f := range res.All() {
+		if f.Status == scanner.StatusFail {
+			perSev[f.Severity]++
 		}
+	}
+	for _, sev := range severitiesDesc {
+		n := perSev[sev]
 		if n == 0 {
 			continue
 		}
@@ -89,13 +91,18 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 			t.finding(checkFor(res, f), f)
 		}
 	}
-	t.ignored(res.WithStatus(scanner.StatusIgnored))
-	t.unknown(res.WithStatus(scanner.StatusUnknown))
+	t.ignored(res)
+	t.unknown(res)
 	t.skipped("Not judged", "the scan is incomplete: these parts of the input were not judged at all", res.NotJudged())
 	t.skipped("Not scanned", "warnings: left out knowingly, the scan is still complete", res.NotScanned())
 	t.diagnostics(res.Diagnostics)
 	t.summary(summarize(res))
-	return t.err
+	if t.err != nil {
+		return t.err
+	}
+	// A finding that could not be read back ended a pass early: the report
+	// is missing findings and must not pass for complete.
+	return res.Err()
 }
 
 func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
@@ -204,12 +211,17 @@ func (t *textReport) compactFinding(f scanner.Finding) {
 	t.printf("%s\n", line)
 }
 
-func (t *textReport) ignored(fs []scanner.Finding) {
-	if len(fs) == 0 {
+// ignored lists the IGNORED findings, in the result's order.
+func (t *textReport) ignored(res *scanner.Result) {
+	n := res.Count(scanner.StatusIgnored)
+	if n == 0 {
 		return
 	}
-	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Ignored"), len(fs))
-	for _, f := range fs {
+	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Ignored"), n)
+	for f := range res.All() {
+		if f.Status != scanner.StatusIgnored {
+			continue
+		}
 		reason := f.Reason
 		if reason == "" && f.Suppression != nil {
 			reason = f.Suppression.Justification
@@ -227,28 +239,39 @@ func (t *textReport) ignored(fs []scanner.Finding) {
 
 // unknown summarises UNKNOWN results per check: how many, and the first as
 // an example. They are never failures, but a reader should know what could
-// not be decided before apply.
-func (t *textReport) unknown(fs []scanner.Finding) {
-	if len(fs) == 0 {
+// not be decided before apply. It keeps a count and the first example per
+// check, in the order the checks first appear, never the results.
+func (t *textReport) unknown(res *scanner.Result) {
+	total := res.Count(scanner.StatusUnknown)
+	if total == 0 {
 		return
 	}
-	t.printf("\n%s (%d): not decidable before apply, never counted as failures\n", t.paint(ansiBold, "Unknown"), len(fs))
+	t.printf("\n%s (%d): not decidable before apply, never counted as failures\n", t.paint(ansiBold, "Unknown"), total)
+	type group struct {
+		n        int
+		msg, loc string
+	}
 	var order []string
-	byCheck := map[string][]scanner.Finding{}
-	for _, f := range fs {
-		if byCheck[f.CheckID] == nil {
+	byCheck := map[string]*group{}
+	for f := range res.All() {
+		if f.Status != scanner.StatusUnknown {
+			continue
+		}
+		g := byCheck[f.CheckID]
+		if g == nil {
+			g = &group{msg: f.Message, loc: f.Location.String()}
+			byCheck[f.CheckID] = g
 			order = append(order, f.CheckID)
 		}
-		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
+		g.n++
 	}
 	for _, id := range order {
-		group := byCheck[id]
-		first := group[0]
+		g := byCheck[id]
 		n := "1 result"
-		if len(group) > 1 {
-			n = itoa(len(group)) + " results"
+		if g.n > 1 {
+			n = itoa(g.n) + " results"
 		}
-		t.printf("  %s  %s, e.g. %s (%s)\n", clean(id), n, clean(first.Message), t.paint(ansiDim, clean(first.Location.String())))
+		t.printf("  %s  %s, e.g. %s (%s)\n", clean(id), n, clean(g.msg), t.paint(ansiDim, clean(g.loc)))
 	}
 }
 

@@ -61,8 +61,10 @@ func TestTextOrderAndContent(t *testing.T) {
 
 func TestTextNeutralisesControlCharacters(t *testing.T) {
 	res := testResult()
-	res.Findings[1].Message = "google_kms_crypto_key.app: name \x1b]0;pwned\x07 set"
-	res.Findings[1].Resource = "google_kms_crypto_key.\x1b[2Japp"
+	fs := res.List()
+	fs[1].Message = "google_kms_crypto_key.app: name \x1b]0;pwned\x07 set"
+	fs[1].Resource = "google_kms_crypto_key.\x1b[2Japp"
+	res.SetFindings(fs)
 	out := string(render(t, "text", res, Options{Color: true}))
 	if strings.Contains(out, "\x1b]") || strings.Contains(out, "\x07") || strings.Contains(out, "\x1b[2J") {
 		t.Errorf("control characters from the result reached the terminal:\n%q", out)
@@ -73,9 +75,9 @@ func TestTextNeutralisesControlCharacters(t *testing.T) {
 }
 
 func TestTextNoFailures(t *testing.T) {
-	res := &scanner.Result{Tool: scanner.Tool{Name: "casascan", Version: "1.0.0"}, Checks: []*scanner.Check{checkENC001},
-		Findings: []scanner.Finding{finding(checkENC001, scanner.StatusPass, "google_storage_bucket.b", "google_storage_bucket", "", "passes",
-			loc("main.tf", 1, 1, 1, 30, "google_storage_bucket.b"))}}
+	res := scanner.NewResult(scanner.Tool{Name: "casascan", Version: "1.0.0"}, []*scanner.Check{checkENC001},
+		[]scanner.Finding{finding(checkENC001, scanner.StatusPass, "google_storage_bucket.b", "google_storage_bucket", "", "passes",
+			loc("main.tf", 1, 1, 1, 30, "google_storage_bucket.b"))}, nil)
 	out := string(render(t, "text", res, Options{}))
 	want := "casascan 1.0.0: 1 checks, 1 results\n\nNo failing findings.\n\nSummary: 0 failed, 1 passed, 0 ignored, 0 unknown, 0 out of scope\n"
 	if out != want {
@@ -104,8 +106,8 @@ func TestTextRelatedOnce(t *testing.T) {
 	for i := range 6 {
 		many.Related = append(many.Related, rel("google_kms_crypto_key.n["+string(rune('0'+i))+"]", 35))
 	}
-	res := &scanner.Result{Tool: scanner.Tool{Name: "casascan", Version: "1.2.3"}, Checks: []*scanner.Check{checkKMS006},
-		Findings: []scanner.Finding{f, many}}
+	res := scanner.NewResult(scanner.Tool{Name: "casascan", Version: "1.2.3"}, []*scanner.Check{checkKMS006},
+		[]scanner.Finding{f, many}, nil)
 	got := render(t, "text", res, Options{})
 	path := filepath.Join("testdata", "text_related.golden")
 	if *update {
