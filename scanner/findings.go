@@ -181,3 +181,39 @@ func (r *Result) Close() error {
 	r.findings = findingList{}
 	return err
 }
+
+// Spill moves the result's findings to a temporary file, where a large
+// scan's result keeps them; it lets code that reads results be tested on
+// one held on disk. It returns the first error met, the findings left in
+// memory then.
+func (r *Result) Spill() error {
+	l := &r.findings
+	if l.file != nil {
+		return nil
+	}
+	f, err := newSpillFile()
+	if err != nil {
+		return err
+	}
+	for i := range l.mem {
+		if err := f.write(&l.mem[i], uint64(i)); err != nil {
+			_ = f.close()
+			return err
+		}
+	}
+	if err := f.flush(); err != nil {
+		_ = f.close()
+		return err
+	}
+	l.file, l.mem = f, nil
+	return nil
+}
+
+// SetSpillRun makes every sorter hold at most n findings in memory before
+// it writes a run to disk, and returns what restores the default: for
+// tests, so that small results take the paths of large ones.
+func SetSpillRun(n int) (restore func()) {
+	old := spillRun
+	spillRun = max(n, 1)
+	return func() { spillRun = old }
+}

@@ -10,7 +10,6 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 )
 
 // Set by the release build: -ldflags "-X main.version=1.2.3 -X main.commit=abc -X main.date=2026-01-02T03:04:05Z".
@@ -20,22 +19,9 @@ var (
 	date    string
 )
 
-// gcPercent is the garbage collector's target while the tree is loaded and
-// judged, when GOGC is not set (writeGCPercent applies while the reports
-// are written). The live heap then is the findings kept so far plus the
-// root modules being evaluated; Go's default of 100 lets the heap grow to
-// twice that. Measured on the generated 200-root tree (gentree.Roots200,
-// 49,600 results, peak RSS of the five formats, 2-core machine): 116-125
-// MiB at 200, 91-96 MiB at 100, 79-89 MiB at 50, for about a quarter more
-// CPU time than at 200 (3.4-4.8 s against 2.2-3.8 s of user time, under
-// load). 50 keeps the peak under half of tfsec's (187 MiB on that tree).
-const gcPercent = 50
-
 func main() {
 	hugePages()
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

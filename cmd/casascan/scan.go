@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,7 +186,6 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	for _, g := range graphs.all() {
 		session.Add(g)
 	}
-	defer writingHeap()()
 	res := session.Result()
 	defer c.closeResult(res)
 	res.Tool = scanner.Tool{Name: "casascan", Version: c.build.Version}
@@ -227,25 +224,6 @@ func (c *cli) closeResult(res *scanner.Result) {
 	if err := res.Close(); err != nil {
 		fmt.Fprintf(c.stderr, "casascan: warning: removing the scan's temporary file: %s\n", safeMessage(err))
 	}
-}
-
-// writeGCPercent is the garbage collector's target while the result is
-// unpacked and the reports are written, unless GOGC is set. Then the heap
-// is nearly all the result, which lives to the end, and the garbage
-// (the finding store's released chunks, the writers' buffers) is short
-// lived: collecting it often keeps the peak near the result's size
-// instead of twice it, for some CPU (on the 200-root benchmark tree, 79-83 MiB at
-// 10, 80-92 MiB at 25, for up to 0.7 s more CPU).
-const writeGCPercent = 10
-
-// writingHeap sets the garbage collector's target for writing the reports
-// and returns what restores it.
-func writingHeap() func() {
-	if _, set := os.LookupEnv("GOGC"); set {
-		return func() {}
-	}
-	old := debug.SetGCPercent(writeGCPercent)
-	return func() { debug.SetGCPercent(old) }
 }
 
 // verdict decides the exit code from the result, never from a writer:

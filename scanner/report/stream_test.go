@@ -123,7 +123,28 @@ func withStatus(st scanner.Status) func(scanner.Finding) bool {
 // HTML sections from the failures sorted stably by severity, and SARIF
 // built whole.
 func TestWritersIterate(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { testWritersIterate(t, false) })
+	t.Run("on disk", func(t *testing.T) { testWritersIterate(t, true) })
+}
+
+// testWritersIterate is TestWritersIterate on a result in memory or, as a
+// large scan's result is, in a temporary file, sorted on disk in runs of
+// 100 findings.
+func testWritersIterate(t *testing.T, spill bool) {
 	res := mixedResult(1, sarifIndentLimit+3*resultChunk+11)
+	if spill {
+		t.Setenv("TMPDIR", t.TempDir())
+		t.Cleanup(scanner.SetSpillRun(100))
+		if err := res.Spill(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := res.Err(); err != nil {
+				t.Error(err)
+			}
+			res.Close()
+		})
+	}
 	all := res.List()
 	fails := keep(all, withStatus(scanner.StatusFail))
 	expired := keep(fails, func(f scanner.Finding) bool { return f.Suppression != nil && f.Suppression.Expired })
