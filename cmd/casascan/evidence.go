@@ -91,7 +91,7 @@ const sourceCache = 4 << 20
 func (c *cli) sourceReader(p *scanPlan) func(string) []byte {
 	cache := map[string][]byte{}
 	missing := map[string]bool{} // files that could not be read: names only
-	var order []string // the cached files read, oldest first
+	var order []string           // the cached files read, oldest first
 	held := 0
 	keep := func(file string, b []byte) {
 		for held+len(b) > sourceCache && len(order) > 0 {
