@@ -170,9 +170,8 @@ func (s *extSort) spill() {
 		}
 		s.file = f
 	}
-	slices.SortFunc(s.buf, func(a, b seqFinding) int { return s.less(&a, &b) })
 	start := s.file.size
-	for i := range s.buf {
+	for _, i := range s.order() {
 		if err := s.file.write(&s.buf[i].f, s.buf[i].seq); err != nil {
 			s.err = err
 			return
@@ -181,6 +180,17 @@ func (s *extSort) spill() {
 	s.runs = append(s.runs, [2]int64{start, s.file.size - start})
 	clear(s.buf)
 	s.buf = s.buf[:0]
+}
+
+// order returns the indexes of buf in sorted order: findings are large,
+// so they are not moved.
+func (s *extSort) order() []int32 {
+	idx := make([]int32, len(s.buf))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return s.less(&s.buf[a], &s.buf[b]) })
+	return idx
 }
 
 // spilled reports whether the sorter wrote to disk.
@@ -196,8 +206,7 @@ func (s *extSort) each(yield func(f *Finding, seq uint64) bool) error {
 		if s.err != nil && s.spilled() {
 			return s.err
 		}
-		slices.SortFunc(s.buf, func(a, b seqFinding) int { return s.less(&a, &b) })
-		for i := range s.buf {
+		for _, i := range s.order() {
 			if !yield(&s.buf[i].f, s.buf[i].seq) {
 				return nil
 			}
