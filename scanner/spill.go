@@ -13,10 +13,10 @@ import (
 )
 
 // spillRun is how many findings a sorter holds in memory before it sorts
-// them and writes them to its temporary file as one run (about 450 bytes a
-// finding in memory, so some 7 MB). A variable so that tests can make
-// small results spill.
-var spillRun = 16384
+// them and writes them to its temporary file as one run (some 500 bytes a
+// finding in memory, so about 4 MB). A variable so that tests can make
+// small results spill (SetSpillRun).
+var spillRun = 8192
 
 // spillFile is a temporary file of finding records, each a uvarint length
 // and the record. On Unix it is unlinked as soon as it is made, so it goes
@@ -219,6 +219,7 @@ func (s *extSort) each(yield func(f *Finding, seq uint64) bool) error {
 			return s.err
 		}
 	}
+	s.buf = nil // every finding is on disk: the merge holds one a run
 	if err := s.file.flush(); err != nil {
 		return err
 	}
