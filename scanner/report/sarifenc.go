@@ -61,7 +61,7 @@ func appendSARIFResultOf(dst []byte, f *scanner.Finding, ruleIndex int) []byte {
 	if where.File == "" && strings.HasPrefix(f.Resource, "//") {
 		pre, where.File = "gcp/", f.Resource[2:]
 	}
-	if where.File != "" {
+	if pre != "" || where.File != "" { // "gcp/" for the resource "//"
 		dst = appendSARIFPhysical(dst, pre, &where)
 		dst = append(dst, ',')
 	}
