@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,7 +151,7 @@ var encNasty = []string{
 	"invalid \xff\xfe, cut \xe2\x82, lone \x80, overlong \xc0\xaf, surrogate \xed\xa0\x80",
 	"\xe2\x82", // a rune cut at the end, which the next part must not complete
 	"\xac" + "€ ünïcødé 日本語 🎉 \U0010FFFF \uFFFD",
-	strings.Repeat(`long "\ `+"\x01\u2028\xff", 4000),
+	strings.Repeat(`long "\ `+"\x01\u2028\xff", 300), // past every buffer
 	"main.tf", "gcp/storage.googleapis.com/b", "a b/c%d/é.tf", "./x/../y.tf", "/abs/path.tf",
 	"C:\\win\\path.tf", "c:x.tf", "dir//file.tf", "dir/./file.tf", "dir/", ".", "..", "a/..",
 	"...", ".hidden/..x/x..", "$&+=@~-_.tf", "a;b,c?d#e", "//storage.googleapis.com/acme",
@@ -245,16 +247,17 @@ func TestEncNastyStrings(t *testing.T) {
 	if len(paths) < 30 {
 		t.Fatalf("only %d string fields found in a full finding", len(paths))
 	}
-	for path := range paths {
+	// Each field and string once, IGNORED (SARIF's suppression) or FAIL
+	// with an expired ignore (SARIF's message note) in turn.
+	for j, path := range slices.Sorted(maps.Keys(paths)) {
 		for i, s := range encNasty {
-			for _, st := range []scanner.Status{scanner.StatusIgnored, scanner.StatusFail} {
-				f := encFull()
-				f.Status = st
-				f.Suppression.Expired = st == scanner.StatusFail
-				f.Suppression.Kind = []string{scanner.SuppressionConfig, scanner.SuppressionInSource, scanner.SuppressionExternal}[i%3]
-				encStringFields(&f)[path].SetString(s)
-				encCompare(t, fmt.Sprintf("%s = nasty %d (%s)", path, i, st), f)
-			}
+			st := []scanner.Status{scanner.StatusIgnored, scanner.StatusFail}[(i+j)%2]
+			f := encFull()
+			f.Status = st
+			f.Suppression.Expired = st == scanner.StatusFail
+			f.Suppression.Kind = []string{scanner.SuppressionConfig, scanner.SuppressionInSource, scanner.SuppressionExternal}[i%3]
+			encStringFields(&f)[path].SetString(s)
+			encCompare(t, fmt.Sprintf("%s = nasty %d (%s)", path, i, st), f)
 		}
 	}
 	for i, s := range encNasty {
@@ -324,6 +327,32 @@ func TestEncInReport(t *testing.T) {
 	got = append(got, "\n  ]\n}\n"...)
 	if !bytes.Equal(got, buf.Bytes()) {
 		t.Errorf("findings written one by one differ from the document:\ngot  %s\nwant %s", got, buf.Bytes())
+	}
+}
+
+// TestEncSARIFIndented: the indented SARIF of a small run is
+// json.Indent of the compact bytes (encoding/json indents its compact
+// encoding), so a writer may splice appendSARIFResult's output into the
+// compact report and indent the whole: a result of runs[0].results sits
+// four levels deep.
+func TestEncSARIFIndented(t *testing.T) {
+	const prefix = "        "
+	for i, f := range encFixtureFindings() {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(sarifResult(f).WithRuleIndex(i)); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := json.Indent(&got, appendSARIFResult(nil, f, i), prefix, "  "); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteByte('\n')
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("fixture %d indented:\ngot  %s\nwant %s", i, got.Bytes(), want.Bytes())
+		}
 	}
 }
 
