@@ -372,6 +372,9 @@ func TestEncScans(t *testing.T) {
 // TestEncAllocs: the usual results cost no allocation beyond dst's growth.
 func TestEncAllocs(t *testing.T) {
 	fs := encFixtureFindings()
+	full := encFull() // related locations, a suppression, a grant...
+	full.Provenance, full.Suppression.Expired = nil, false
+	fs = append(fs, full)
 	buf := make([]byte, 0, 1<<16)
 	for i := range fs {
 		f := fs[i]
