@@ -1,0 +1,202 @@
+package report
+
+import (
+	"strconv"
+
+	"github.com/casascan/casascan/scanner"
+)
+
+// appendFindingJSON appends finding f as the JSON report writes it: the
+// bytes of an encoding/json Encoder with HTML escaping off and
+// SetIndent(prefix, "  ") encoding *f, without the newline Encode ends
+// with. With prefix "    " they are an element of the report's findings
+// array, as encodeJSONStream writes it after the element's "\n    ".
+//
+// The fields are scanner.Finding's and its parts' (Location, Suppression,
+// Provenance, Origin, Grant) in the order of their struct tags, with the
+// same omitempty; the tests compare with encoding/json on every field.
+func appendFindingJSON(dst []byte, f *scanner.Finding, prefix string) []byte {
+	e := jsonIndenter{prefix: prefix}
+	dst = append(dst, '{')
+	dst = e.key(dst, 1, false, `"check_id": `)
+	dst = appendJSONString(dst, f.CheckID)
+	dst = e.key(dst, 1, true, `"status": `)
+	dst = appendJSONString(dst, string(f.Status))
+	dst = e.key(dst, 1, true, `"severity": `)
+	dst = appendJSONString(dst, f.Severity.String()) // its MarshalText
+	dst = e.key(dst, 1, true, `"message": `)
+	dst = appendJSONString(dst, f.Message)
+	dst = e.key(dst, 1, true, `"resource": `)
+	dst = appendJSONString(dst, f.Resource)
+	dst = e.key(dst, 1, true, `"resource_type": `)
+	dst = appendJSONString(dst, f.ResourceType)
+	dst = e.key(dst, 1, true, `"source": `)
+	dst = appendJSONString(dst, string(f.Source))
+	if f.RootModule != "" {
+		dst = e.key(dst, 1, true, `"root_module": `)
+		dst = appendJSONString(dst, f.RootModule)
+	}
+	if f.Attribute != "" {
+		dst = e.key(dst, 1, true, `"attribute": `)
+		dst = appendJSONString(dst, f.Attribute)
+	}
+	dst = e.key(dst, 1, true, `"location": `)
+	dst = e.location(dst, 1, &f.Location)
+	if f.DownloadedModule != nil {
+		dst = e.key(dst, 1, true, `"downloaded_module": `)
+		dst = e.location(dst, 1, f.DownloadedModule)
+	}
+	if len(f.Related) > 0 {
+		dst = e.key(dst, 1, true, `"related": [`)
+		for i := range f.Related {
+			dst = e.line(dst, 2, i > 0)
+			dst = e.location(dst, 2, &f.Related[i])
+		}
+		dst = e.line(dst, 1, false)
+		dst = append(dst, ']')
+	}
+	dst = e.key(dst, 1, true, `"fingerprint": `)
+	dst = appendJSONString(dst, f.Fingerprint)
+	if s := f.Suppression; s != nil {
+		dst = e.key(dst, 1, true, `"suppression": {`)
+		dst = e.key(dst, 2, false, `"kind": `)
+		dst = appendJSONString(dst, s.Kind)
+		if s.Justification != "" {
+			dst = e.key(dst, 2, true, `"justification": `)
+			dst = appendJSONString(dst, s.Justification)
+		}
+		if s.Expires != "" {
+			dst = e.key(dst, 2, true, `"expires": `)
+			dst = appendJSONString(dst, s.Expires)
+		}
+		if s.Expired {
+			dst = e.key(dst, 2, true, `"expired": true`)
+		}
+		dst = e.key(dst, 2, true, `"location": `)
+		dst = e.location(dst, 2, &s.Location)
+		dst = e.line(dst, 1, false)
+		dst = append(dst, '}')
+	}
+	if f.Reason != "" {
+		dst = e.key(dst, 1, true, `"reason": `)
+		dst = appendJSONString(dst, f.Reason)
+	}
+	if p := f.Provenance; p != nil {
+		dst = e.key(dst, 1, true, `"provenance": {`)
+		dst = e.key(dst, 2, false, `"value": `)
+		dst = appendJSONString(dst, p.Value)
+		switch {
+		case p.Origins == nil:
+			dst = e.key(dst, 2, true, `"origins": null`)
+		case len(p.Origins) == 0:
+			dst = e.key(dst, 2, true, `"origins": []`)
+		default:
+			dst = e.key(dst, 2, true, `"origins": [`)
+			for i := range p.Origins {
+				dst = e.line(dst, 3, i > 0)
+				dst = e.origin(dst, 3, &p.Origins[i])
+			}
+			dst = e.line(dst, 2, false)
+			dst = append(dst, ']')
+		}
+		dst = e.line(dst, 1, false)
+		dst = append(dst, '}')
+	}
+	if g := f.Grant; g != nil {
+		dst = e.key(dst, 1, true, `"grant": {`)
+		dst = e.key(dst, 2, false, `"asset": `)
+		dst = appendJSONString(dst, g.Asset)
+		dst = e.key(dst, 2, true, `"role": `)
+		dst = appendJSONString(dst, g.Role)
+		dst = e.key(dst, 2, true, `"member": `)
+		dst = appendJSONString(dst, g.Member)
+		dst = e.line(dst, 1, false)
+		dst = append(dst, '}')
+	}
+	dst = e.line(dst, 0, false)
+	return append(dst, '}')
+}
+
+// jsonIndenter writes the layout of encoding/json's indented output: each
+// member and element on its own line, after the prefix and two spaces per
+// level.
+type jsonIndenter struct{ prefix string }
+
+const jsonIndent = "                " // two spaces a level, deep enough for a finding
+
+// line appends a newline (after a comma when comma is set) and the
+// indentation of depth.
+func (e jsonIndenter) line(dst []byte, depth int, comma bool) []byte {
+	if comma {
+		dst = append(dst, ',')
+	}
+	dst = append(dst, '\n')
+	dst = append(dst, e.prefix...)
+	return append(dst, jsonIndent[:2*depth]...)
+}
+
+// key starts a member at depth: its line, then key (with its ": ").
+func (e jsonIndenter) key(dst []byte, depth int, comma bool, key string) []byte {
+	return append(e.line(dst, depth, comma), key...)
+}
+
+// location appends a Location object whose opening brace is at depth.
+func (e jsonIndenter) location(dst []byte, depth int, l *scanner.Location) []byte {
+	dst = append(dst, '{')
+	d := depth + 1
+	dst = e.key(dst, d, false, `"file": `)
+	dst = appendJSONString(dst, l.File)
+	dst = e.intMember(dst, d, `"start_line": `, l.StartLine)
+	dst = e.intMember(dst, d, `"start_column": `, l.StartCol)
+	dst = e.intMember(dst, d, `"end_line": `, l.EndLine)
+	dst = e.intMember(dst, d, `"end_column": `, l.EndCol)
+	if l.Address != "" {
+		dst = e.key(dst, d, true, `"address": `)
+		dst = appendJSONString(dst, l.Address)
+	}
+	if l.Kind != "" {
+		dst = e.key(dst, d, true, `"kind": `)
+		dst = appendJSONString(dst, l.Kind)
+	}
+	if l.Message != "" {
+		dst = e.key(dst, d, true, `"message": `)
+		dst = appendJSONString(dst, l.Message)
+	}
+	dst = e.line(dst, depth, false)
+	return append(dst, '}')
+}
+
+// origin appends an Origin object whose opening brace is at depth.
+func (e jsonIndenter) origin(dst []byte, depth int, o *scanner.Origin) []byte {
+	dst = append(dst, '{')
+	d := depth + 1
+	dst = e.key(dst, d, false, `"kind": `)
+	dst = appendJSONString(dst, string(o.Kind))
+	if o.Name != "" {
+		dst = e.key(dst, d, true, `"name": `)
+		dst = appendJSONString(dst, o.Name)
+	}
+	if o.Module != "" {
+		dst = e.key(dst, d, true, `"module": `)
+		dst = appendJSONString(dst, o.Module)
+	}
+	if o.File != "" {
+		dst = e.key(dst, d, true, `"file": `)
+		dst = appendJSONString(dst, o.File)
+	}
+	dst = e.intMember(dst, d, `"line": `, o.Line)
+	if o.Outside {
+		dst = e.key(dst, d, true, `"outside": true`)
+	}
+	dst = e.line(dst, depth, false)
+	return append(dst, '}')
+}
+
+// intMember appends an omitempty int member (never the first).
+func (e jsonIndenter) intMember(dst []byte, depth int, key string, v int) []byte {
+	if v == 0 {
+		return dst
+	}
+	dst = e.key(dst, depth, true, key)
+	return strconv.AppendInt(dst, int64(v), 10)
+}
