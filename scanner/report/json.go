@@ -151,27 +151,31 @@ func encodeJSONStream(w io.Writer, doc jsonReport, res *scanner.Result) error {
 	if at < 0 || bytes.Count(head, []byte(findingsHole)) != 1 {
 		return errors.New("encoding the JSON report: no place for the findings in the document")
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("    ", "  ")
+	// Findings are written by hand (appendFindingJSON: the bytes
+	// encoding/json gives them there), a batch of about 64 KiB at a time.
+	var buf []byte
 	n := 0
 	for f := range res.All() {
-		buf.Reset()
 		if n == 0 {
 			// The document up to its findings, written with the first
 			// one: without findings it is written as encoded, "[]".
-			buf.Write(head[:at])
-			buf.WriteString("\n  \"findings\": [")
+			buf = append(buf, head[:at]...)
+			buf = append(buf, "\n  \"findings\": ["...)
 		} else {
-			buf.WriteByte(',')
+			buf = append(buf, ',')
 		}
 		n++
-		buf.WriteString("\n    ")
-		if err := enc.Encode(&f); err != nil {
-			return err
+		buf = append(buf, "\n    "...)
+		buf = appendFindingJSON(buf, &f, "    ")
+		if len(buf) >= 64<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
 		}
-		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+	}
+	if len(buf) > 0 {
+		if _, err := w.Write(buf); err != nil {
 			return err
 		}
 	}

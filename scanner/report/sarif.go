@@ -215,12 +215,12 @@ func encodePiecesTo(rep *sarif.Report, res *scanner.Result, sel sarifSelection, 
 	for i := len(driver.Rules) - 1; i >= 0; i-- {
 		index[driver.Rules[i].ID] = i // the first rule of an ID, as AddResult finds it
 	}
-	err := encodeResultsTo(rep, sel.kept, indent, sel.findings(res), func(f scanner.Finding) *sarif.Result {
+	err := encodeResultsTo(rep, sel.kept, indent, sel.findings(res), func(dst []byte, f scanner.Finding) []byte {
 		idx, ok := index[f.CheckID]
 		if !ok {
 			idx = -1
 		}
-		return sarifResult(f).WithRuleIndex(idx)
+		return appendSARIFResultOf(dst, &f, idx)
 	}, emit)
 	if err != nil {
 		return err
@@ -229,29 +229,16 @@ func encodePiecesTo(rep *sarif.Report, res *scanner.Result, sel sarifSelection, 
 }
 
 // encodeResultsTo encodes rep with the n results of items spliced into
-// its one run (whose own Results are empty), result making each, handing
-// the bytes to emit in pieces. Indented (at most sarifIndentLimit
-// results) or small (fewer than 2*resultChunk), the report is encoded
-// whole, its few results held; else it is encoded without its results,
-// and they are read a group of chunks at a time (a chunk of resultChunk
-// per worker), made and encoded in parallel, and spliced in, which gives
-// the bytes of encoding it whole while holding one group at most. With
-// one worker too: encoding whole would hold every result.
-func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Seq[T], result func(T) *sarif.Result, emit func([]byte) error) error {
+// its one run (whose own Results are empty), appendResult writing each
+// (appendSARIFResult: the bytes encoding/json gives, compact), handing the
+// bytes to emit in pieces. The report is encoded without its results, and
+// they are read a group of chunks at a time (a chunk of resultChunk per
+// worker), encoded in parallel and spliced in, which gives the bytes of
+// encoding it whole while holding one group at most. Indented (at most
+// sarifIndentLimit results), the whole compact report is indented at the
+// end, as encoding/json indents: it is small.
+func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Seq[T], appendResult func([]byte, T) []byte, emit func([]byte) error) error {
 	run := rep.Runs[0]
-	whole := func() error {
-		for it := range items {
-			run.Results = append(run.Results, result(it))
-		}
-		data, err := encodeJSON(rep, indent)
-		if err != nil {
-			return err
-		}
-		return emit(data)
-	}
-	if indent || n < 2*resultChunk {
-		return whole()
-	}
 	empty := run.Results
 	run.Results = nil
 	head, err := encodeJSON(rep, false)
@@ -264,32 +251,43 @@ func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Se
 	const hole = `"results":null`
 	at := bytes.Index(head, []byte(hole))
 	if at < 0 || bytes.Count(head, []byte(hole)) != 1 {
-		return whole()
+		return errors.New("SARIF: the run's results member is not where it belongs")
 	}
-	if err := emit(append(head[:at:at], `"results":[`...)); err != nil {
+	if indent {
+		var whole []byte
+		collect := emit
+		emit = func(p []byte) error { whole = append(whole, p...); return nil }
+		defer func() {
+			if err != nil {
+				return
+			}
+			var buf bytes.Buffer
+			if err = json.Indent(&buf, whole, "", "  "); err == nil {
+				err = collect(buf.Bytes())
+			}
+		}()
+	}
+	if err = emit(append(head[:at:at], `"results":[`...)); err != nil {
 		return err
 	}
 	workers := max(encodeWorkers(), 1)
+	if n < 2*resultChunk {
+		workers = 1 // a few results: not worth a goroutine
+	}
 	var group [][]T // the chunks read and not yet encoded
 	chunks := 0     // the chunks emitted
 	encodeGroup := func() error {
 		out := make([][]byte, len(group))
-		errs := make([]error, len(group))
 		par.Each(len(group), workers, func(_, g int) {
-			part := make([]*sarif.Result, len(group[g]))
+			var b []byte
 			for j, it := range group[g] {
-				part[j] = result(it)
+				if j > 0 || chunks+g > 0 {
+					b = append(b, ',')
+				}
+				b = appendResult(b, it)
 			}
-			b, err := encodeJSON(part, false)
-			// "[r1,r2]\n" → "r1,r2"
-			out[g], errs[g] = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("]"))[1:], err
-			if chunks+g > 0 {
-				out[g] = append([]byte(","), out[g]...)
-			}
+			out[g] = b
 		})
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
 		for _, c := range out {
 			if err := emit(c); err != nil {
 				return err
@@ -307,7 +305,7 @@ func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Se
 		}
 		group, chunk = append(group, chunk), make([]T, 0, resultChunk)
 		if len(group) == workers {
-			if err := encodeGroup(); err != nil {
+			if err = encodeGroup(); err != nil {
 				return err
 			}
 		}
@@ -316,11 +314,12 @@ func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Se
 		group = append(group, chunk)
 	}
 	if len(group) > 0 {
-		if err := encodeGroup(); err != nil {
+		if err = encodeGroup(); err != nil {
 			return err
 		}
 	}
-	return emit(append([]byte("]"), head[at+len(hole):]...))
+	err = emit(append([]byte("]"), head[at+len(hole):]...))
+	return err
 }
 
 // encodeJSON encodes v as the SARIF writer does, indented or compact.

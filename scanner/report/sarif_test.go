@@ -579,7 +579,13 @@ func encodeReport(rep *sarif.Report, indent bool) ([]byte, error) {
 	defer func() { run.Results = results }()
 	var out []byte
 	err := encodeResultsTo(rep, len(results), indent, slices.Values(results),
-		func(r *sarif.Result) *sarif.Result { return r },
+		func(dst []byte, r *sarif.Result) []byte {
+			b, err := encodeJSON(r, false)
+			if err != nil {
+				panic(err)
+			}
+			return append(dst, bytes.TrimSuffix(b, []byte("\n"))...)
+		},
 		func(p []byte) error { out = append(out, p...); return nil })
 	return out, err
 }
