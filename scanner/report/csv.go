@@ -220,21 +220,76 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 // line), then by the whole row. The cells are made as they are compared,
 // the location and the whole rows only when what comes before ties.
 func csvCompare(res *scanner.Result, a, b *scanner.Finding) int {
-	if c := strings.Compare(safetext.CSVCell(a.CheckID), safetext.CSVCell(b.CheckID)); c != 0 {
+	if c := strings.Compare(csvCell(a.CheckID), csvCell(b.CheckID)); c != 0 {
 		return c
 	}
-	if c := strings.Compare(safetext.CSVCell(a.Resource), safetext.CSVCell(b.Resource)); c != 0 {
+	if c := strings.Compare(csvCell(a.Resource), csvCell(b.Resource)); c != 0 {
 		return c
 	}
-	af, al := splitLocation(safetext.CSVCell(a.Location.String()))
-	bf, bl := splitLocation(safetext.CSVCell(b.Location.String()))
+	af, al := csvLocation(&a.Location)
+	bf, bl := csvLocation(&b.Location)
 	if c := strings.Compare(af, bf); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(al, bl); c != 0 {
 		return c
 	}
+	if a.CheckID == b.CheckID {
+		// The cells of the check are the same: compare those of the
+		// findings, in the row's order, without making the rows.
+		if c := strings.Compare(csvCell(a.Severity.String()), csvCell(b.Severity.String())); c != 0 {
+			return c
+		}
+		if c := strings.Compare(csvLocationCell(&a.Location), csvLocationCell(&b.Location)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(csvCell(string(a.Status)), csvCell(string(b.Status))); c != 0 {
+			return c
+		}
+		return strings.Compare(csvCell(csvReason(*a)), csvCell(csvReason(*b)))
+	}
 	return slices.Compare(csvRow(checkFor(res, *a), *a), csvRow(checkFor(res, *b), *b))
+}
+
+// csvLocationCell is the location's cell, compared by its file and line
+// alone when it is plain (csvLocation): equal then means equal cells.
+func csvLocationCell(l *scanner.Location) string {
+	if strings.IndexByte(l.File, ':') < 0 && csvPlain(l.File) {
+		if l.StartLine > 0 {
+			return l.File + ":" + strconv.Itoa(l.StartLine)
+		}
+		return l.File
+	}
+	return safetext.CSVCell(l.String())
+}
+
+// csvCell is safetext.CSVCell without its cost for plain text (printable
+// ASCII not starting with a formula character), which it leaves as is:
+// the sort compares cells many times.
+func csvCell(s string) string {
+	if csvPlain(s) {
+		return s
+	}
+	return safetext.CSVCell(s)
+}
+
+func csvPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	t := strings.TrimLeft(s, " ")
+	return t == "" || !strings.ContainsRune("=+-@", rune(t[0]))
+}
+
+// csvLocation is splitLocation of the location's cell, without making the
+// cell for a plain file without a colon (the usual one).
+func csvLocation(l *scanner.Location) (string, int) {
+	if strings.IndexByte(l.File, ':') < 0 && csvPlain(l.File) {
+		return l.File, max(l.StartLine, 0)
+	}
+	return splitLocation(safetext.CSVCell(l.String()))
 }
 
 // sortCSVRows orders finding rows by check, resource, file and line (the
