@@ -53,13 +53,17 @@ func functions(fc funcContext) map[string]function.Function {
 		fs[name] = guard(sensitiveVariant(f, hushed[name]))
 	}
 	// Templates see the same table, except that templates may not render
-	// templates (Terraform refuses the recursion too).
+	// templates (Terraform refuses the recursion too). It is metered when
+	// a template is first rendered: most configurations render none.
 	inner := maps.Clone(fs)
 	inner["templatefile"] = guard(noRecursion("templatefile"))
 	inner["templatestring"] = guard(noRecursion("templatestring"))
-	meterAll(inner, m)
-	fs["templatefile"] = guard(sensitiveVariant(templateFileFunc(fc, inner), templateFileFunc(fc.hushed(), inner)))
-	fs["templatestring"] = guard(templateStringFunc(inner))
+	innerFuncs := sync.OnceValue(func() map[string]function.Function {
+		meterAll(inner, m)
+		return inner
+	})
+	fs["templatefile"] = guard(sensitiveVariant(templateFileFunc(fc, innerFuncs), templateFileFunc(fc.hushed(), innerFuncs)))
+	fs["templatestring"] = guard(templateStringFunc(innerFuncs))
 	meterAll(fs, m)
 	return fs
 }

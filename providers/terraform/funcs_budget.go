@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -72,6 +73,39 @@ func metered(name string, f function.Function, m *meter) function.Function {
 	if notMetered[name] {
 		return f
 	}
+	if p := purePlans()[name]; p != nil && p.f == f {
+		return p.bind(m)
+	}
+	return planMeter(name, f).bind(m)
+}
+
+// meterPlan is what metered makes of a function before binding it to a
+// meter: the same for every meter, so worked out once for the functions
+// every table shares (purePlans).
+type meterPlan struct {
+	f        function.Function
+	params   []function.Parameter
+	varParam *function.Parameter
+	// types are what each argument is converted to, varType what the
+	// variadic ones are (cty.NilType: none).
+	types   []cty.Type
+	varType cty.Type
+	est     estimator
+	builds  bool
+}
+
+// purePlans are the meter plans of pureFunctions, by name.
+var purePlans = sync.OnceValue(func() map[string]*meterPlan {
+	plans := map[string]*meterPlan{}
+	for name, f := range pureFunctions() {
+		if !notMetered[name] {
+			plans[name] = planMeter(name, f)
+		}
+	}
+	return plans
+})
+
+func planMeter(name string, f function.Function) *meterPlan {
 	// HCL converts each argument to its parameter's type before the call:
 	// here, the wrapper does, once the checks have seen them.
 	params := f.Params()
@@ -95,11 +129,18 @@ func metered(name string, f function.Function, m *meter) function.Function {
 	case "tomap":
 		types = []cty.Type{cty.Map(cty.DynamicPseudoType)}
 	}
-	est, builds := estimators[name], buildsStrings[name]
+	return &meterPlan{f: f, params: params, varParam: varParam, types: types, varType: varType,
+		est: estimators[name], builds: buildsStrings[name]}
+}
+
+// bind makes the metered function charging m. Functions bound from one
+// plan share its parameters and types, which nothing changes.
+func (p *meterPlan) bind(m *meter) function.Function {
+	f, types, varType, est, builds := p.f, p.types, p.varType, p.est, p.builds
 	return function.New(&function.Spec{
 		Description: f.Description(),
-		Params:      params,
-		VarParam:    varParam,
+		Params:      p.params,
+		VarParam:    p.varParam,
 		Type:        function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			over := func() (cty.Value, error) { return cty.DynamicVal.WithMarks(topMarks(args)), nil }

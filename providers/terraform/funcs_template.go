@@ -10,10 +10,10 @@ import (
 )
 
 // templateFileFunc renders a file in the tree as an HCL template with the
-// given variables and the function table funcs (which refuses nested
-// templates). A template that is a single interpolation yields that value
+// given variables and the function table funcs returns (which refuses
+// nested templates). A template that is a single interpolation yields that value
 // with its own type, as in Terraform.
-func templateFileFunc(fc funcContext, funcs map[string]function.Function) function.Function {
+func templateFileFunc(fc funcContext, funcs func() map[string]function.Function) function.Function {
 	return newFunc(function.Spec{
 		Params: []function.Parameter{
 			{Name: "path", Type: cty.String},
@@ -29,7 +29,7 @@ func templateFileFunc(fc funcContext, funcs map[string]function.Function) functi
 			if err := utf8Check(src, p); err != nil {
 				return cty.NilVal, err
 			}
-			return renderTemplate(src, p, args[1], funcs)
+			return renderTemplate(src, p, args[1], funcs())
 		},
 	})
 }
@@ -37,7 +37,7 @@ func templateFileFunc(fc funcContext, funcs map[string]function.Function) functi
 // templateStringFunc renders a string as a template, like templatefile.
 // Terraform also insists that the template argument be a reference rather
 // than a literal; that restriction is not enforced here.
-func templateStringFunc(funcs map[string]function.Function) function.Function {
+func templateStringFunc(funcs func() map[string]function.Function) function.Function {
 	return newFunc(function.Spec{
 		Params: []function.Parameter{
 			{Name: "template", Type: cty.String},
@@ -45,7 +45,7 @@ func templateStringFunc(funcs map[string]function.Function) function.Function {
 		},
 		Type: function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			return renderTemplate([]byte(args[0].AsString()), "<templatestring>", args[1], funcs)
+			return renderTemplate([]byte(args[0].AsString()), "<templatestring>", args[1], funcs())
 		},
 	})
 }

@@ -331,9 +331,11 @@ func (t *tree) newLoader(root string, only bool) *loader {
 // functions report to l, then base's stand-ins for the functions casascan
 // lacks.
 func (l *loader) setFunctions(base map[string]function.Function) {
-	l.funcs = functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn, Meter: l.meter})
-	for _, name := range sortedKeys(l.funcs) {
-		l.funcs["core::"+name] = l.funcs[name] // Terraform's namespaced form
+	fs := functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn, Meter: l.meter})
+	l.funcs = make(map[string]function.Function, 2*len(fs)+len(base))
+	for name, f := range fs {
+		l.funcs[name] = f
+		l.funcs["core::"+name] = f // Terraform's namespaced form
 	}
 	for name, f := range base {
 		if _, ok := l.funcs[name]; !ok {
@@ -387,16 +389,27 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Each goroutine evaluates with its own fork of a root's loader.
-	forks := make([]map[*loader]*loader, workers)
+	// The first goroutine evaluates with the roots' loaders themselves,
+	// each other one with its own fork of a root's loader, made when it
+	// first needs it from a copy taken now (the first goroutine changes
+	// the loader as it evaluates).
+	var forks []map[*loader]*loader
+	protos := map[*loader]*loader{}
+	if workers > 1 && len(units) > 1 {
+		forks = make([]map[*loader]*loader, workers)
+		for _, l := range ls {
+			c := *l
+			protos[l] = &c
+		}
+	}
 	par.Each(len(units), workers, func(w, i int) {
 		u, l := units[i], units[i].base
-		if workers > 1 && len(units) > 1 {
+		if w > 0 {
 			if forks[w] == nil {
 				forks[w] = map[*loader]*loader{}
 			}
 			if forks[w][l] == nil {
-				forks[w][l] = l.fork()
+				forks[w][l] = protos[l].fork()
 			}
 			l = forks[w][l]
 		}
