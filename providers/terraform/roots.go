@@ -86,8 +86,38 @@ func LoadTreeFunc(ctx context.Context, dir string, opts Options, fn func(*scanne
 		seen[k.key] = true
 	}
 	first := true
+	// finish hands a batch's graphs on in order. It runs while the next
+	// batch is parsed and evaluated, so that judging one batch (fn) and
+	// loading the next use the cores together; one batch waits at most.
+	finish := func(subs []*tree, graphs []*scanner.Graph) error {
+		for j, g := range graphs {
+			var diags []scanner.Diagnostic
+			if first {
+				diags, first = t.diags, false
+			}
+			diags = append(diags, subs[j].emit(g, sv, seen)...)
+			scanner.SortDiagnostics(diags)
+			g.Diagnostics = diags
+			g.Index()
+			subs[j], graphs[j] = nil, nil
+			if err := fn(g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var pending chan error // the previous batch's finish
+	wait := func() error {
+		if pending == nil {
+			return nil
+		}
+		err := <-pending
+		pending = nil
+		return err
+	}
 	for i := 0; i < len(roots); i += workers {
 		if err := ctx.Err(); err != nil {
+			_ = wait()
 			return err
 		}
 		batch := roots[i:min(i+workers, len(roots))]
@@ -104,22 +134,14 @@ func LoadTreeFunc(ctx context.Context, dir string, opts Options, fn func(*scanne
 		par.Each(len(batch), len(batch), func(_, j int) {
 			graphs[j] = subs[j].evaluate(loaders[j : j+1])[0]
 		})
-		for j, g := range graphs {
-			var diags []scanner.Diagnostic
-			if first {
-				diags, first = t.diags, false
-			}
-			diags = append(diags, subs[j].emit(g, sv, seen)...)
-			scanner.SortDiagnostics(diags)
-			g.Diagnostics = diags
-			g.Index()
-			subs[j], graphs[j], loaders[j] = nil, nil, nil
-			if err := fn(g); err != nil {
-				return err
-			}
+		if err := wait(); err != nil {
+			return err
 		}
+		done := make(chan error, 1)
+		pending = done
+		go func() { done <- finish(subs, graphs) }()
 	}
-	return nil
+	return wait()
 }
 
 // survey is what the survey of a tree keeps: which directories other
