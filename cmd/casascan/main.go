@@ -20,7 +20,6 @@ var (
 )
 
 func main() {
-	hugePages()
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
