@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 )
 
 // The garbage collector's settings, when neither GOGC nor GOMEMLIMIT is
@@ -41,6 +42,9 @@ func tuneGC() {
 // gcSentinel's finalizer runs once after each collection.
 type gcSentinel struct{ _ [16]byte }
 
+// gcWatching is cleared to stop watchGC (tests).
+var gcWatching atomic.Bool
+
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 
 // watchGC raises the memory limit after a collection when the live heap
@@ -48,7 +52,11 @@ var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 // collected at gcPercent above its size, as GOGC would, and not over and
 // over at the limit.
 func watchGC() {
+	gcWatching.Store(true)
 	runtime.SetFinalizer(new(gcSentinel), func(*gcSentinel) {
+		if !gcWatching.Load() {
+			return
+		}
 		metrics.Read(liveSample)
 		if liveSample[0].Value.Kind() == metrics.KindUint64 {
 			live := int64(liveSample[0].Value.Uint64())
