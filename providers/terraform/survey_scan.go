@@ -97,6 +97,11 @@ func scanFile(src []byte) (calls []scannedCall, blocks int, ok bool) {
 		case "resource", "data":
 			blocks++
 		case "module":
+			for _, c := range calls {
+				if c.name == labels[0] {
+					return nil, 0, false // the full parse drops the second
+				}
+			}
 			blocks++
 			calls = append(calls, scannedCall{name: labels[0], source: source})
 		}
