@@ -18,7 +18,8 @@ import (
 // maxScanSize is the largest file scanFile reads; a larger one is parsed.
 const maxScanSize = 4 << 20
 
-// maxScanDepth bounds the brackets and strings nested in one expression.
+// maxScanDepth bounds the blocks nested in a block, and the brackets and
+// strings nested in one expression.
 const maxScanDepth = 64
 
 // scannedCall is a top-level module block: its name and literal source
@@ -84,7 +85,7 @@ func scanFile(src []byte) (calls []scannedCall, blocks int, ok bool) {
 			return nil, 0, false
 		}
 		isModule := typ == "module"
-		source, ok := s.blockBody(isModule)
+		source, ok := s.blockBody(isModule, 0)
 		if !ok {
 			return nil, 0, false
 		}
@@ -253,7 +254,10 @@ func (s *scanState) header(labels []string) (int, bool) {
 // including its closing brace: empty on the brace's line, or starting on
 // the next line with the closing brace first on its own line. Of a module
 // block (isModule), it returns the literal source.
-func (s *scanState) blockBody(isModule bool) (source string, ok bool) {
+func (s *scanState) blockBody(isModule bool, depth int) (source string, ok bool) {
+	if depth > maxScanDepth {
+		return "", false
+	}
 	s.skipBlanks()
 	if s.at(0) == '}' {
 		s.i++
@@ -320,7 +324,7 @@ func (s *scanState) blockBody(isModule bool) (source string, ok bool) {
 		if _, ok := s.header(nil); !ok {
 			return "", false
 		}
-		if _, ok := s.blockBody(false); !ok {
+		if _, ok := s.blockBody(false, depth+1); !ok {
 			return "", false
 		}
 		s.skipBlanks()
