@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/casascan/casascan/internal/par"
 	"github.com/casascan/casascan/scanner"
@@ -157,21 +158,60 @@ type survey struct {
 // surveyChunk is how many directories the survey parses at once.
 const surveyChunk = 16
 
-// survey parses dirs a chunk at a time. Of a directory that a directory
-// before it called, the module stays parsed (t.mods), shared by the
-// roots; of the others, only the modules it calls, its ignore comments
-// and its diagnostics are kept (a tree of one chunk stays parsed whole). A called directory met before its first
-// caller is parsed again at the end. It scales the instance budget with
-// the blocks of every directory, as when they were all held at once.
+// survey reads dirs a chunk at a time. Of a directory that a directory
+// before it called, the module is parsed and stays parsed (t.mods),
+// shared by the roots; of the others, only the modules it calls, its
+// ignore comments and its diagnostics are kept: read from its files by
+// scanDir without parsing them when they are ordinary enough, else
+// parsed (a tree of one chunk stays parsed whole). A called directory met
+// before its first caller is parsed at the end. It scales the instance
+// budget with the blocks of every directory, as when they were all held
+// at once. A directory the survey did not parse reports its parse
+// diagnostics when its root is loaded (parseRoot).
 func (t *tree) survey(dirs []string) (*survey, error) {
 	sv := &survey{called: map[string]bool{}, surveyed: map[string]bool{}, read: map[string]bool{}}
 	blocks := 0
+	small := len(dirs) <= surveyChunk
+	addIgnores := func(rel string, src []byte) {
+		igs, diags := scanner.ParseIgnores(rel, src, t.opts.MapIgnoreID)
+		sv.ignores = append(sv.ignores, igs...)
+		t.diags = append(t.diags, diags...)
+		sv.surveyed[rel], sv.read[rel] = true, true
+	}
 	for i := 0; i < len(dirs); i += surveyChunk {
 		part := dirs[i:min(i+surveyChunk, len(dirs))]
-		if err := t.parseDirs(part, false); err != nil {
+		scanned := make([]*scannedDir, len(part))
+		if !small {
+			par.Each(len(part), 0, func(_, j int) {
+				if !sv.called[part[j]] {
+					scanned[j] = t.scanDir(part[j])
+				}
+			})
+			for _, sd := range scanned {
+				if sd != nil {
+					blocks += sd.blocks
+					for _, c := range sd.called {
+						sv.called[c] = true
+					}
+				}
+			}
+		}
+		var parse []string
+		for j, d := range part {
+			if scanned[j] != nil && sv.called[d] {
+				// Called by a directory of this chunk: parsed as a module,
+				// its blocks counted once.
+				blocks -= scanned[j].blocks
+				scanned[j] = nil
+			}
+			if scanned[j] == nil {
+				parse = append(parse, d)
+			}
+		}
+		if err := t.parseDirs(parse, false); err != nil {
 			return nil, err
 		}
-		for _, d := range part {
+		for _, d := range parse {
 			m := t.mods[d]
 			if m == nil {
 				continue
@@ -183,14 +223,25 @@ func (t *tree) survey(dirs []string) (*survey, error) {
 				}
 			}
 		}
-		for _, f := range t.files {
-			igs, diags := scanner.ParseIgnores(f.rel, f.src, t.opts.MapIgnoreID)
-			sv.ignores = append(sv.ignores, igs...)
-			t.diags = append(t.diags, diags...)
-			sv.surveyed[f.rel], sv.read[f.rel] = true, true
+		// Ignore comments in the order of the directories and their files.
+		files := t.files
+		for j, d := range part {
+			if sd := scanned[j]; sd != nil {
+				for _, f := range sd.files {
+					addIgnores(f.rel, f.src)
+				}
+				continue
+			}
+			for len(files) > 0 && filepath.Dir(files[0].abs) == d {
+				addIgnores(files[0].rel, files[0].src)
+				files = files[1:]
+			}
+		}
+		for _, f := range files { // none: parseDirs keeps each directory's files together
+			addIgnores(f.rel, f.src)
 		}
 		t.files = nil
-		if len(dirs) <= surveyChunk {
+		if small {
 			break // a small tree stays parsed: its roots are not parsed again
 		}
 		for _, d := range part {
@@ -213,6 +264,63 @@ func (t *tree) survey(dirs []string) (*survey, error) {
 	return sv, nil
 }
 
+// scannedDir is what the survey learns of a directory without parsing it
+// (scanDir).
+type scannedDir struct {
+	files  []scannedSource
+	called []string // the local module directories it calls
+	blocks int      // its resource, data and module blocks
+}
+
+type scannedSource struct {
+	rel string
+	src []byte
+}
+
+// scanDir reads a directory's configuration files as parseDirs does and
+// scans them (scanFile), or returns nil when the directory must be parsed
+// to be known: a file that cannot be read, that preScan refuses or that
+// scanFile gives up on, a .tf.json or override file, two module calls of
+// one name (the second is dropped by the full parse). Whatever makes it
+// return nil is reported by the parse, as before.
+func (t *tree) scanDir(d string) *scannedDir {
+	names, err := configFiles(t.fs, d)
+	if err != nil {
+		return nil
+	}
+	sd := &scannedDir{}
+	var modules []string
+	for _, n := range names {
+		if strings.HasSuffix(n, ".json") || isOverrideFile(n) {
+			return nil
+		}
+		src, err := t.fs.ReadFile(n)
+		if err != nil {
+			return nil
+		}
+		rel := t.rel(n)
+		if preScan(src, rel, false) != nil {
+			return nil
+		}
+		calls, blocks, ok := scanFile(src)
+		if !ok {
+			return nil
+		}
+		for _, c := range calls {
+			if slices.Contains(modules, c.name) {
+				return nil
+			}
+			modules = append(modules, c.name)
+			if isLocalSource(c.source) {
+				sd.called = append(sd.called, filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source))))
+			}
+		}
+		sd.blocks += blocks
+		sd.files = append(sd.files, scannedSource{rel, src})
+	}
+	return sd
+}
+
 // rootTree returns a tree for one root module of t: it shares t's file
 // system, budget, module directories met and surveyed modules, and has
 // its own diagnostics.
@@ -226,6 +334,8 @@ func (t *tree) rootTree() *tree {
 }
 
 // parseRoot parses a root module's directory, unless the survey kept it.
+// Of a directory the survey did not parse (scanDir), the diagnostics of
+// the parse are first recorded here.
 func (t *tree) parseRoot(dir string) {
 	if _, ok := t.mods[dir]; ok {
 		return
