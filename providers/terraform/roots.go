@@ -153,6 +153,8 @@ type survey struct {
 	// surveyed are the files whose ignore comments are in ignores; read,
 	// those whose ignore comments' diagnostics were handed on.
 	surveyed, read map[string]bool
+	// blocks are the resource, data and module blocks of the tree.
+	blocks int
 }
 
 // surveyChunk is how many directories the survey parses at once.
@@ -260,6 +262,7 @@ func (t *tree) survey(dirs []string) (*survey, error) {
 		return nil, err
 	}
 	t.files = nil
+	sv.blocks = blocks
 	t.scaleBudgetBlocks(blocks)
 	return sv, nil
 }

@@ -207,3 +207,66 @@ func FuzzScanCalls(f *testing.F) {
 		checkScanAgrees(t, "fuzz.tf", src, false)
 	})
 }
+
+// TestSurveyScansRoots: on a tree larger than a chunk, the survey parses
+// the modules the roots call and none of the roots, and finds the same
+// roots and blocks as when it parses everything.
+func TestSurveyScansRoots(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("modules/m/main.tf", "resource \"google_storage_bucket\" \"b\" {\n  name = var.n\n}\nvariable \"n\" {}\n")
+	for i := range 2 * surveyChunk {
+		write(filepath.Join("envs", string(rune('a'+i/10)), string(rune('a'+i%10)), "main.tf"),
+			"module \"m\" {\n  source = \"../../../modules/m\"\n  n      = \"x\"\n}\nresource \"google_storage_bucket\" \"c\" {\n  name = \"y\"\n}\n")
+	}
+	// One root the scan gives up on: parsed by the survey as before.
+	write("envs/z/main.tf", "variable \"v\" { default = 1 }\nmodule \"m\" {\n  source = \"../../modules/m\"\n}\n")
+	tr, top, err := newTree(t.Context(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.close()
+	dirs, err := tr.configDirs(top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := tr.survey(dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed []string
+	for d := range tr.mods {
+		parsed = append(parsed, tr.rel(d))
+	}
+	slices.Sort(parsed)
+	if !slices.Equal(parsed, []string{"modules/m"}) || len(sv.called) != 1 {
+		t.Errorf("the survey parsed %q, called %v; want only modules/m", parsed, sv.called)
+	}
+	// The blocks of every directory parsed.
+	full, _, err := newTree(t.Context(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.close()
+	if err := full.parseDirs(dirs, false); err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	for _, m := range full.mods {
+		blocks += len(m.resources) + len(m.calls)
+	}
+	if sv.blocks != blocks || blocks != 2*surveyChunk*2+2 {
+		t.Errorf("the survey counted %d blocks, the parse %d", sv.blocks, blocks)
+	}
+	if len(sv.surveyed) != 2*surveyChunk+2 {
+		t.Errorf("%d files surveyed for ignore comments, want %d", len(sv.surveyed), 2*surveyChunk+2)
+	}
+}
