@@ -13,7 +13,7 @@ type findingList struct {
 	mem    []Finding  // when file is nil
 	file   *spillFile // the findings' records, in order, numbered from 0
 	n      int        // how many
-	counts map[Status]int
+	tally  tally
 	err    error // the first error reading or writing the file
 }
 
@@ -29,9 +29,9 @@ func NewResult(tool Tool, checks []*Check, findings []Finding, diagnostics []Dia
 // the result takes fs over.
 func (r *Result) SetFindings(fs []Finding) {
 	_ = r.Close()
-	r.findings = findingList{mem: fs, n: len(fs), counts: map[Status]int{}}
+	r.findings = findingList{mem: fs, n: len(fs)}
 	for i := range fs {
-		r.findings.counts[fs[i].Status]++
+		r.findings.tally.add(&fs[i], i)
 	}
 }
 
@@ -77,7 +77,56 @@ func (r *Result) List() []Finding { return slices.Collect(r.All()) }
 func (r *Result) Len() int { return r.findings.n }
 
 // Count returns the number of findings with a status.
-func (r *Result) Count(s Status) int { return r.findings.counts[s] }
+func (r *Result) Count(s Status) int { return r.findings.tally.counts[s] }
+
+// FindingGroup counts the findings of one check with one status and
+// severity, and says where the first of them is in the result's order.
+type FindingGroup struct {
+	CheckID  string
+	Status   Status
+	Severity Severity
+	Count    int
+	First    int
+}
+
+// Groups returns the result's findings counted by check, status and
+// severity, in the order of their first findings: what a writer would
+// learn from a pass over the findings, without one.
+func (r *Result) Groups() []FindingGroup {
+	out := make([]FindingGroup, 0, len(r.findings.tally.groups))
+	for _, g := range r.findings.tally.groups {
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b FindingGroup) int { return a.First - b.First })
+	return out
+}
+
+// tally counts a result's findings as they are laid down.
+type tally struct {
+	counts map[Status]int
+	groups map[groupID]*FindingGroup
+}
+
+type groupID struct {
+	check    string
+	status   Status
+	severity Severity
+}
+
+// add counts f, the i-th finding.
+func (t *tally) add(f *Finding, i int) {
+	if t.counts == nil {
+		t.counts, t.groups = map[Status]int{}, map[groupID]*FindingGroup{}
+	}
+	t.counts[f.Status]++
+	id := groupID{f.CheckID, f.Status, f.Severity}
+	g := t.groups[id]
+	if g == nil {
+		g = &FindingGroup{CheckID: f.CheckID, Status: f.Status, Severity: f.Severity, First: i}
+		t.groups[id] = g
+	}
+	g.Count++
+}
 
 // Update calls fn on every finding in order; fn may change the finding and
 // returns whether to keep it. The order is kept: a finding whose sort keys
@@ -85,18 +134,18 @@ func (r *Result) Count(s Status) int { return r.findings.counts[s] }
 // dropped.
 func (r *Result) Update(fn func(f *Finding) bool) int {
 	l := &r.findings
-	counts := map[Status]int{}
+	var counts tally
 	if l.file == nil {
 		kept := l.mem[:0]
 		for i := range l.mem {
 			if fn(&l.mem[i]) {
-				counts[l.mem[i].Status]++
+				counts.add(&l.mem[i], len(kept))
 				kept = append(kept, l.mem[i])
 			}
 		}
 		dropped := len(l.mem) - len(kept)
 		clear(l.mem[len(kept):])
-		l.mem, l.n, l.counts = kept, len(kept), counts
+		l.mem, l.n, l.tally = kept, len(kept), counts
 		return dropped
 	}
 	if l.err != nil {
@@ -116,7 +165,7 @@ func (r *Result) Update(fn func(f *Finding) bool) int {
 			l.err = err
 			break
 		}
-		counts[f.Status]++
+		counts.add(&f, n)
 		n++
 	}
 	if l.err == nil {
@@ -128,7 +177,7 @@ func (r *Result) Update(fn func(f *Finding) bool) int {
 	}
 	dropped := l.n - n
 	_ = l.file.close()
-	l.file, l.n, l.counts = out, n, counts
+	l.file, l.n, l.tally = out, n, counts
 	return dropped
 }
 

@@ -73,7 +73,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		diags = append(diags, spillDiagnostics(st.groups, err)...)
 		st.groups = nil
 	}
-	l := findingList{counts: map[Status]int{}}
+	l := findingList{}
 	if order.spilled() {
 		f, err := newSpillFile()
 		if err != nil {
@@ -85,7 +85,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		l.mem = make([]Finding, 0, order.n)
 	}
 	err := order.each(func(f *Finding, _ uint64) bool {
-		l.counts[f.Status]++
+		l.tally.add(f, l.n)
 		if l.file == nil {
 			l.mem = append(l.mem, *f)
 			l.n++

@@ -204,13 +204,14 @@ func spilledResult(t *testing.T, fs []Finding) *Result {
 func TestSpilledResult(t *testing.T) {
 	var fs []Finding
 	for i := range 50 {
-		f := Finding{CheckID: fmt.Sprint("C", i%3), Resource: fmt.Sprint("r", i), Status: []Status{StatusFail, StatusPass, StatusUnknown}[i%3],
+		f := Finding{CheckID: fmt.Sprint("C", i%3), Resource: fmt.Sprint("r", i), Status: []Status{StatusFail, StatusPass, StatusUnknown}[i%4%3], Severity: Severity(i % 5),
 			Location: Location{File: fmt.Sprint(i%7, ".tf"), StartLine: i}}
 		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, "", "")
 		fs = append(fs, f)
 	}
-	mem := NewResult(Tool{}, nil, slices.Clone(fs), nil)
-	SortFindings(mem.findings.mem)
+	sortedFs := slices.Clone(fs)
+	SortFindings(sortedFs)
+	mem := NewResult(Tool{}, nil, sortedFs, nil)
 	disk := spilledResult(t, fs)
 	tmp := os.Getenv("TMPDIR")
 	check := func(what string) {
@@ -222,6 +223,12 @@ func TestSpilledResult(t *testing.T) {
 			if mem.Count(s) != disk.Count(s) {
 				t.Fatalf("%s: count of %s: %d in memory, %d on disk", what, s, mem.Count(s), disk.Count(s))
 			}
+		}
+		if diff := cmp.Diff(groupsOf(mem.List()), disk.Groups()); diff != "" {
+			t.Fatalf("%s: groups (-counted +disk):\n%s", what, diff)
+		}
+		if diff := cmp.Diff(groupsOf(mem.List()), mem.Groups()); diff != "" {
+			t.Fatalf("%s: groups (-counted +memory):\n%s", what, diff)
 		}
 		if mem.Len() != disk.Len() || disk.Err() != nil {
 			t.Fatalf("%s: len %d and %d, %v", what, mem.Len(), disk.Len(), disk.Err())
@@ -277,4 +284,20 @@ func TestSpillUnwritable(t *testing.T) {
 	if len(diags) == 0 || diags[0].Severity != DiagWarning || diags[0].NotJudged() {
 		t.Fatalf("want a warning, got %v", diags)
 	}
+}
+
+// groupsOf counts findings as Result.Groups does, the plain way.
+func groupsOf(fs []Finding) []FindingGroup {
+	var out []FindingGroup
+	for i, f := range fs {
+		j := slices.IndexFunc(out, func(g FindingGroup) bool {
+			return g.CheckID == f.CheckID && g.Status == f.Status && g.Severity == f.Severity
+		})
+		if j < 0 {
+			out = append(out, FindingGroup{CheckID: f.CheckID, Status: f.Status, Severity: f.Severity, First: i})
+			j = len(out) - 1
+		}
+		out[j].Count++
+	}
+	return out
 }

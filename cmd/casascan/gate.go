@@ -33,8 +33,8 @@ func (p *scanPlan) failCode(res *scanner.Result) int {
 	if p.flags.softFail {
 		return exitOK
 	}
-	for f := range res.All() {
-		if f.Status == scanner.StatusFail && f.Severity >= p.failOn {
+	for _, g := range res.Groups() {
+		if g.Status == scanner.StatusFail && g.Severity >= p.failOn {
 			return p.cfg.ExitCode
 		}
 	}

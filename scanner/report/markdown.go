@@ -60,21 +60,21 @@ func mdMeasures(p *printer, res *scanner.Result) {
 	for _, m := range measures {
 		per[m] = &counts{}
 	}
-	for f := range res.All() {
-		for _, m := range checkFor(res, f).Measures {
+	for _, g := range res.Groups() {
+		for _, m := range checkFor(res, scanner.Finding{CheckID: g.CheckID, Severity: g.Severity}).Measures {
 			c := per[m]
 			if c == nil {
 				continue
 			}
-			switch f.Status {
+			switch g.Status {
 			case scanner.StatusPass:
-				c.pass++
+				c.pass += g.Count
 			case scanner.StatusFail:
-				c.fail++
+				c.fail += g.Count
 			case scanner.StatusUnknown:
-				c.unknown++
+				c.unknown += g.Count
 			case scanner.StatusIgnored:
-				c.ignored++
+				c.ignored += g.Count
 			}
 		}
 	}

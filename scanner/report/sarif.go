@@ -276,10 +276,11 @@ func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Se
 	}
 	var group [][]T // the chunks read and not yet encoded
 	chunks := 0     // the chunks emitted
+	per := 1024     // bytes a result takes, as the last group's did: each chunk's buffer is made once
 	encodeGroup := func() error {
 		out := make([][]byte, len(group))
 		par.Each(len(group), workers, func(_, g int) {
-			var b []byte
+			b := make([]byte, 0, len(group[g])*per+per)
 			for j, it := range group[g] {
 				if j > 0 || chunks+g > 0 {
 					b = append(b, ',')
@@ -288,11 +289,14 @@ func encodeResultsTo[T any](rep *sarif.Report, n int, indent bool, items iter.Se
 			}
 			out[g] = b
 		})
-		for _, c := range out {
+		size, count := 0, 0
+		for g, c := range out {
+			size, count = size+len(c), count+len(group[g])
 			if err := emit(c); err != nil {
 				return err
 			}
 		}
+		per = size/max(count, 1) + size/max(count, 1)/8
 		chunks += len(group)
 		group = group[:0]
 		return nil
@@ -468,22 +472,24 @@ func countSARIF(res *scanner.Result, opts Options) (sarifCounts, error) {
 	if opts.IncludeUnknown {
 		c.rank[scanner.StatusUnknown] = 2
 	}
+	// The result's groups say it without a pass over the findings: by
+	// check, status and severity, in the order of their first findings.
 	seen := map[string]bool{}
-	for f := range res.All() {
-		r, ok := c.rank[f.Status]
+	for _, g := range res.Groups() {
+		r, ok := c.rank[g.Status]
 		if !ok {
 			continue
 		}
-		c.classes[sarifClass{f.Severity, r}]++
-		c.total++
-		if !seen[f.CheckID] {
-			seen[f.CheckID] = true
-			if res.Check(f.CheckID) == nil {
-				c.others = append(c.others, checkFor(res, f))
+		c.classes[sarifClass{g.Severity, r}] += g.Count
+		c.total += g.Count
+		if !seen[g.CheckID] {
+			seen[g.CheckID] = true
+			if res.Check(g.CheckID) == nil {
+				c.others = append(c.others, checkFor(res, scanner.Finding{CheckID: g.CheckID, Severity: g.Severity}))
 			}
 		}
 	}
-	return c, res.Err()
+	return c, nil
 }
 
 // sarifSelection says which of the carried findings a run keeps: the

@@ -66,12 +66,12 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 		t.printf("\nNo failing findings.\n")
 	}
 	// The failures by severity, most severe first, each severity's in the
-	// result's order: counted in one pass, then read a severity per pass,
-	// so that they are never held.
+	// result's order: counted from the result's groups, then read a
+	// severity per pass, so that they are never held.
 	perSev := map[scanner.Severity]int{}
-	for f := range res.All() {
-		if f.Status == scanner.StatusFail {
-			perSev[f.Severity]++
+	for _, g := range res.Groups() {
+		if g.Status == scanner.StatusFail {
+			perSev[g.Severity] += g.Count
 		}
 	}
 	for _, sev := range severitiesDesc {
