@@ -10,16 +10,23 @@ import (
 
 // The garbage collector's settings, when neither GOGC nor GOMEMLIMIT is
 // set. A scan's live heap is small and flat (the root modules being
-// evaluated and a sorter's buffer of findings; the rest of the findings
-// wait on disk), and what it allocates is short lived, so collecting at
-// a fixed heap size rather than at a multiple of the live heap spends far
-// less CPU for the same peak: the collector runs when the runtime's memory
-// reaches gcFloor, or gcPercent above the live heap once that is larger
-// (one large root module), so memory is bounded either way.
+// evaluated and a sorter's buffer of findings, about 10 MiB on the
+// 200-root benchmark tree; the rest of the findings wait on disk), and
+// what it allocates is short lived, so collecting at a fixed size rather
+// than at a multiple of the live heap spends less CPU for the same peak:
+// the collector runs when the runtime's memory reaches gcFloor, or
+// gcPercent above the live heap once that is larger (one large root
+// module), so memory is bounded either way.
 //
-// Measured on the generated 200-root tree (see README, Performance).
+// The floor is what a scan's peak RSS is made of beside the program's own
+// pages (about 37 MiB), so it was chosen on the 200-root tree (SARIF, an
+// idle 2-core machine, three runs each): 32 MiB gave 69 MiB of peak RSS
+// in 1.6-1.7 s (2.7-3.0 s of CPU), 36 MiB 73 MiB in 1.4-1.75 s, 40 MiB
+// 77 MiB in 1.2-1.6 s (2.0-2.6 s of CPU), 48 MiB 86 MiB in 1.4-1.65 s:
+// below 40 the collector runs too often, above it buys nothing.
+// GOGC=50 (the former setting) took 84-90 MiB and 2.4-3.1 s of CPU.
 const (
-	gcFloor   = 48 << 20
+	gcFloor   = 40 << 20
 	gcPercent = 50
 	// gcSlack is what the runtime holds beside the live heap (stacks,
 	// metadata, fragmentation), added to the limit for a large heap.
