@@ -10,11 +10,11 @@ import (
 // a large result, in a temporary file read back on each pass, with a count
 // per status.
 type findingList struct {
-	mem    []Finding  // when file is nil
-	file   *spillFile // the findings' records, in order, numbered from 0
-	n      int        // how many
-	tally  tally
-	err    error // the first error reading or writing the file
+	mem   []Finding  // when file is nil
+	file  *spillFile // the findings' records, in order, numbered from 0
+	n     int        // how many
+	tally tally
+	err   error // the first error reading or writing the file
 }
 
 // NewResult returns a result holding findings in the order given (callers
