@@ -2,29 +2,63 @@ package scanner
 
 import (
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"strings"
 )
 
 // findingStore holds a session's findings and turns them into the
 // result's findings, deduplicated and in SortFindings' order, without
-// holding them all in memory: they go through two external sorts (see
-// extSort), by dedupe group and then in the writers' order. A small
-// session never touches the disk.
+// holding them all in memory: they go through an external sort (see
+// extSort) in the writers' order. Findings that may repeat each other
+// (the same fingerprint and root module, rare) are found from a hash of
+// that key kept for each finding; only then do the findings go through a
+// second sort, by dedupe group, before the first. A small session never
+// touches the disk.
 type findingStore struct {
+	order  *extSort
 	groups *extSort
-	seq    uint64
+	keys  []uint64 // the hash of each finding's dedupe key, by sequence number
+	seq   uint64
 }
 
 // add adds the findings of one graph, in the order Run judges them.
 func (st *findingStore) add(fs []Finding) {
-	if st.groups == nil {
-		st.groups = newExtSort(groupCmp)
+	if st.order == nil {
+		st.order = newExtSort(findingCmp)
 	}
 	for i := range fs {
-		st.groups.add(fs[i], st.seq)
+		st.keys = append(st.keys, groupHash(&fs[i]))
+		st.order.add(fs[i], st.seq)
 		fs[i] = Finding{} // the sorter holds it now
 		st.seq++
 	}
+}
+
+var groupSeed = maphash.MakeSeed()
+
+// groupHash hashes what dedupe groups findings by.
+func groupHash(f *Finding) uint64 {
+	var h maphash.Hash
+	h.SetSeed(groupSeed)
+	h.WriteString(f.Fingerprint)
+	h.WriteByte(0)
+	h.WriteString(f.RootModule)
+	return h.Sum64()
+}
+
+// repeats reports whether two findings added may share a dedupe group:
+// two of their keys' hashes are equal.
+func (st *findingStore) repeats() bool {
+	keys := st.keys
+	st.keys = nil
+	slices.Sort(keys)
+	for i := 1; i < len(keys); i++ {
+		if keys[i] == keys[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 // groupCmp orders findings by dedupe group: fingerprint and root module.
@@ -45,12 +79,25 @@ func groupCmp(a, b *Finding) int {
 // work is linear in the findings however many roots share a module.
 func (st *findingStore) result() (findingList, []Diagnostic) {
 	var diags []Diagnostic
-	order := newExtSort(findingCmp)
-	if st.groups != nil {
+	if st.order == nil {
+		st.order = newExtSort(findingCmp)
+	}
+	order := st.order
+	if st.repeats() {
+		// Findings may repeat: they are sorted by group (from the writers'
+		// order, each with its sequence number, so the groups are taken in
+		// the order added), deduplicated, and sorted again.
+		st.groups = newExtSort(groupCmp)
+		err := order.each(func(f *Finding, seq uint64) bool {
+			st.groups.add(*f, seq)
+			return true
+		})
+		diags = append(diags, spillDiagnostics(order, err)...)
+		order = newExtSort(findingCmp)
 		var head Finding
 		var kept []Finding // the findings of head's group after it that were kept
 		inGroup := false
-		err := st.groups.each(func(f *Finding, seq uint64) bool {
+		err = st.groups.each(func(f *Finding, seq uint64) bool {
 			if !inGroup || groupCmp(&head, f) != 0 {
 				head, kept, inGroup = *f, kept[:0], true
 				order.add(*f, seq)
