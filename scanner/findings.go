@@ -69,6 +69,41 @@ func (r *Result) All() iter.Seq[Finding] {
 	}
 }
 
+// Only yields the findings having one of the statuses, in the result's
+// order, each a copy: All, filtered, without reading back the others in
+// full from disk. An error ends the iteration and is reported by Err.
+func (r *Result) Only(statuses ...Status) iter.Seq[Finding] {
+	keep := func(s Status) bool { return slices.Contains(statuses, s) }
+	return func(yield func(Finding) bool) {
+		l := &r.findings
+		if l.file == nil {
+			for i := range l.mem {
+				if keep(l.mem[i].Status) && !yield(l.mem[i]) {
+					return
+				}
+			}
+			return
+		}
+		if l.err != nil {
+			return
+		}
+		rr := l.file.reader(0, l.file.size)
+		for {
+			f, _, err := rr.nextOf(keep)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				l.err = err
+				return
+			}
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
 // List returns every finding in the result's order, in memory: for tests
 // and small results; writers iterate with All.
 func (r *Result) List() []Finding { return slices.Collect(r.All()) }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"unsafe"
 )
 
 // spillRun is how many findings a sorter holds in memory before it sorts
@@ -92,25 +93,60 @@ type recordReader struct {
 
 // next returns the next finding, or io.EOF after the last.
 func (rr *recordReader) next() (Finding, uint64, error) {
+	return rr.nextOf(nil)
+}
+
+// nextOf is next, passing over without decoding them the findings whose
+// status keep (when not nil) rejects.
+func (rr *recordReader) nextOf(keep func(Status) bool) (Finding, uint64, error) {
+	for {
+		if err := rr.read(); err != nil {
+			return Finding{}, 0, err
+		}
+		if keep == nil || keep(recordStatus(rr.buf)) {
+			return decodeRecord(string(rr.buf))
+		}
+	}
+}
+
+// recordStatus reads the status of a record without decoding the rest;
+// "" for a record too short, which decodeRecord then finds corrupt.
+func recordStatus(rec []byte) Status {
+	r := recReader{s: unsafeString(rec)}
+	r.uint()
+	r.str()
+	st := r.str()
+	if r.err != nil {
+		return ""
+	}
+	return Status(st)
+}
+
+// read reads the next record into rr.buf.
+func (rr *recordReader) read() error {
 	n, err := binary.ReadUvarint(rr.r)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return Finding{}, 0, io.EOF
+			return io.EOF
 		}
-		return Finding{}, 0, errCorrupt
+		return errCorrupt
 	}
 	if n > 1<<30 {
-		return Finding{}, 0, errCorrupt
+		return errCorrupt
 	}
 	if cap(rr.buf) < int(n) {
 		rr.buf = make([]byte, n)
 	}
 	rr.buf = rr.buf[:n]
 	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
-		return Finding{}, 0, errCorrupt
+		return errCorrupt
 	}
-	return decodeRecord(string(rr.buf))
+	return nil
 }
+
+// unsafeString is b as a string without a copy, for a comparison that
+// ends before b changes.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // seqFinding is a finding with the order it was added in.
 type seqFinding struct {

@@ -18,8 +18,8 @@ import (
 type findingStore struct {
 	order  *extSort
 	groups *extSort
-	keys  []uint64 // the hash of each finding's dedupe key, by sequence number
-	seq   uint64
+	keys   []uint64 // the hash of each finding's dedupe key, by sequence number
+	seq    uint64
 }
 
 // add adds the findings of one graph, in the order Run judges them.

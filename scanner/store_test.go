@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fill sets every field of v (a pointer) to a value that is not zero,
@@ -229,6 +230,15 @@ func TestSpilledResult(t *testing.T) {
 		}
 		if diff := cmp.Diff(groupsOf(mem.List()), mem.Groups()); diff != "" {
 			t.Fatalf("%s: groups (-counted +memory):\n%s", what, diff)
+		}
+		for _, only := range [][]Status{{StatusFail}, {StatusUnknown, StatusIgnored}, {"NONE"}} {
+			want := slices.DeleteFunc(mem.List(), func(f Finding) bool { return !slices.Contains(only, f.Status) })
+			if diff := cmp.Diff(want, slices.Collect(disk.Only(only...)), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: Only(%v) on disk (-want +got):\n%s", what, only, diff)
+			}
+			if diff := cmp.Diff(want, slices.Collect(mem.Only(only...)), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: Only(%v) in memory (-want +got):\n%s", what, only, diff)
+			}
 		}
 		if mem.Len() != disk.Len() || disk.Err() != nil {
 			t.Fatalf("%s: len %d and %d, %v", what, mem.Len(), disk.Len(), disk.Err())

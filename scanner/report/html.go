@@ -174,8 +174,8 @@ func htmlDataOf(res *scanner.Result, opts Options) htmlData {
 // htmlWithStatus yields the findings of a status, in the result's order.
 func htmlWithStatus(res *scanner.Result, st scanner.Status, opts Options) iter.Seq[htmlFinding] {
 	return func(yield func(htmlFinding) bool) {
-		for f := range res.All() {
-			if f.Status == st && !yield(htmlFindingOf(res, f, opts)) {
+		for f := range res.Only(st) {
+			if !yield(htmlFindingOf(res, f, opts)) {
 				return
 			}
 		}

@@ -127,7 +127,7 @@ func mdFailures(p *printer, res *scanner.Result, base string) {
 // counts the rest.
 func mdIgnored(p *printer, res *scanner.Result, base string) {
 	n := 0
-	for f := range res.All() {
+	for f := range res.Only(scanner.StatusIgnored, scanner.StatusFail) {
 		if f.Status != scanner.StatusIgnored && (f.Status != scanner.StatusFail || f.Suppression == nil || !f.Suppression.Expired) {
 			continue
 		}

@@ -190,7 +190,7 @@ func (p *printer) printf(format string, args ...any) {
 func failureSeverities(res *scanner.Result) ([]scanner.Severity, int) {
 	seen := map[scanner.Severity]bool{}
 	total := 0
-	for f := range res.All() {
+	for f := range res.Only(scanner.StatusFail) {
 		if f.Status == scanner.StatusFail {
 			seen[f.Severity] = true
 			total++
@@ -209,8 +209,8 @@ func failureSeverities(res *scanner.Result) ([]scanner.Severity, int) {
 func mostSevereFailures(res *scanner.Result, sevs []scanner.Severity) iter.Seq[scanner.Finding] {
 	return func(yield func(scanner.Finding) bool) {
 		for _, sev := range sevs {
-			for f := range res.All() {
-				if f.Status == scanner.StatusFail && f.Severity == sev && !yield(f) {
+			for f := range res.Only(scanner.StatusFail) {
+				if f.Severity == sev && !yield(f) {
 					return
 				}
 			}

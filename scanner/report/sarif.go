@@ -538,7 +538,11 @@ func (c sarifCounts) selection(limit int) sarifSelection {
 func (s sarifSelection) findings(res *scanner.Result) iter.Seq[scanner.Finding] {
 	return func(yield func(scanner.Finding) bool) {
 		partial := s.partial
-		for f := range res.All() {
+		carried := make([]scanner.Status, 0, len(s.rank))
+		for st := range s.rank {
+			carried = append(carried, st)
+		}
+		for f := range res.Only(carried...) {
 			r, ok := s.rank[f.Status]
 			if !ok {
 				continue

@@ -80,8 +80,8 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 			continue
 		}
 		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), n)
-		for f := range res.All() {
-			if f.Status != scanner.StatusFail || f.Severity != sev {
+		for f := range res.Only(scanner.StatusFail) {
+			if f.Severity != sev {
 				continue
 			}
 			if t.compact {
@@ -218,7 +218,7 @@ func (t *textReport) ignored(res *scanner.Result) {
 		return
 	}
 	t.printf("\n%s (%d)\n", t.paint(ansiBold, "Ignored"), n)
-	for f := range res.All() {
+	for f := range res.Only(scanner.StatusIgnored) {
 		if f.Status != scanner.StatusIgnored {
 			continue
 		}
@@ -253,7 +253,7 @@ func (t *textReport) unknown(res *scanner.Result) {
 	}
 	var order []string
 	byCheck := map[string]*group{}
-	for f := range res.All() {
+	for f := range res.Only(scanner.StatusUnknown) {
 		if f.Status != scanner.StatusUnknown {
 			continue
 		}
