@@ -25,6 +25,7 @@ var csvHeader = []string{
 const (
 	csvColCheck    = 1
 	csvColTitle    = 2
+	csvColSeverity = 3
 	csvColResource = 7
 	csvColLocation = 8
 	csvColStatus   = 9
@@ -64,8 +65,9 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	// sortCSVRows gives (the result sorts its findings by csvCompare, which
 	// orders them as their rows), so neither the rows nor the findings are
 	// ever held all at once.
+	rows := csvRows{}
 	for f := range res.SortedBy(func(a, b *scanner.Finding) int { return csvCompare(res, a, b) }) {
-		if err := cw.Write(csvRow(checkFor(res, f), f)); err != nil {
+		if err := cw.Write(rows.row(checkFor(res, f), f)); err != nil {
 			return err
 		}
 	}
@@ -83,6 +85,28 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvRows makes rows as csvRow does, the cells of each check made once
+// (by ID: a stand-in for a check not in the result has the same cells
+// for every finding).
+type csvRows map[string][]string
+
+func (rs csvRows) row(c *scanner.Check, f scanner.Finding) []string {
+	cells := rs[c.ID]
+	if cells == nil {
+		cells = csvRow(c, scanner.Finding{})
+		rs[c.ID] = cells
+	}
+	row := slices.Clone(cells)
+	// The cells of the finding (csvRow's order): the rest are the check's.
+	row[csvColCheck] = safetext.CSVCell(f.CheckID)
+	row[csvColSeverity] = safetext.CSVCell(f.Severity.String())
+	row[csvColResource] = safetext.CSVCell(f.Resource)
+	row[csvColLocation] = safetext.CSVCell(f.Location.String())
+	row[csvColStatus] = safetext.CSVCell(string(f.Status))
+	row[csvColReason] = safetext.CSVCell(csvReason(f))
+	return row
 }
 
 func csvRow(c *scanner.Check, f scanner.Finding) []string {

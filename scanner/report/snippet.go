@@ -75,11 +75,7 @@ func (t *textReport) snippet(l scanner.Location) {
 	if t.source == nil || l.StartLine <= 0 || l.File == "" {
 		return
 	}
-	src := t.source(l.File)
-	if len(src) == 0 || len(src) > snippetMaxFile {
-		return
-	}
-	lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
+	lines, hidden := t.sourceLines(l.File)
 	if l.StartLine > len(lines) {
 		return
 	}
@@ -90,14 +86,13 @@ func (t *textReport) snippet(l scanner.Location) {
 	first := max(1, l.StartLine-snippetContext)
 	last := min(len(lines), end+snippetContext, first+snippetMaxLines-1)
 	numWidth := len(itoa(last))
-	hidden := heredocBodies(lines)
 	for n := first; n <= last; n++ {
 		mark := " "
 		if n >= l.StartLine && n <= end {
 			mark = ">"
 		}
 		prefix := "    " + mark + " " + strings.Repeat(" ", numWidth-len(itoa(n))) + itoa(n) + " | "
-		code := snippetLine(lines[n-1], t.width-len(prefix))
+		code := t.snippetLine(lines[n-1], t.width-len(prefix))
 		if hidden[n-1] {
 			code = "(heredoc content hidden)"
 		}
@@ -107,6 +102,46 @@ func (t *textReport) snippet(l scanner.Location) {
 			t.printf("%s%s\n", t.paint(ansiDim, prefix), code)
 		}
 	}
+}
+
+// sourceLines returns the lines of a file and which of them are heredoc
+// bodies, for the file's snippets: the findings come file by file, so the
+// last file's are kept.
+func (t *textReport) sourceLines(file string) ([]string, []bool) {
+	if t.linesOf == file && t.lines != nil {
+		return t.lines, t.hidden
+	}
+	t.linesOf, t.lines, t.hidden = file, nil, nil
+	src := t.source(file)
+	if len(src) == 0 || len(src) > snippetMaxFile {
+		return nil, nil
+	}
+	t.lines = strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
+	t.hidden = heredocBodies(t.lines)
+	return t.lines, t.hidden
+}
+
+// snippetLines is how many made snippet lines a text report keeps.
+const snippetLines = 4096
+
+// snippetLine is snippetLine, remembered: modules called from many roots
+// show the same lines again and again.
+func (t *textReport) snippetLine(s string, width int) string {
+	k := snippetKey{s, width}
+	if out, ok := t.made[k]; ok {
+		return out
+	}
+	if t.made == nil || len(t.made) >= snippetLines {
+		t.made = map[snippetKey]string{}
+	}
+	out := snippetLine(s, width)
+	t.made[k] = out
+	return out
+}
+
+type snippetKey struct {
+	line  string
+	width int
 }
 
 // snippetLine makes one source line safe to print and cuts it to width

@@ -39,6 +39,11 @@ type textReport struct {
 	compact bool
 	width   int
 	source  func(file string) []byte
+	// the last file's lines for snippets, and the snippet lines made
+	linesOf string
+	lines   []string
+	hidden  []bool
+	made    map[snippetKey]string
 }
 
 func (t *textReport) paint(style, s string) string {
