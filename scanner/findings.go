@@ -38,47 +38,23 @@ func (r *Result) SetFindings(fs []Finding) {
 // All yields the findings in the result's order, each a copy. A finding
 // that cannot be read back (a temporary file that failed) ends the
 // iteration and is reported by Err.
-func (r *Result) All() iter.Seq[Finding] {
-	return func(yield func(Finding) bool) {
-		l := &r.findings
-		if l.file == nil {
-			for i := range l.mem {
-				if !yield(l.mem[i]) {
-					return
-				}
-			}
-			return
-		}
-		if l.err != nil {
-			return
-		}
-		rr := l.file.reader(0, l.file.size)
-		for {
-			f, _, err := rr.next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				l.err = err
-				return
-			}
-			if !yield(f) {
-				return
-			}
-		}
-	}
-}
+func (r *Result) All() iter.Seq[Finding] { return r.each(nil) }
 
 // Only yields the findings having one of the statuses, in the result's
 // order, each a copy: All, filtered, without reading back the others in
 // full from disk. An error ends the iteration and is reported by Err.
 func (r *Result) Only(statuses ...Status) iter.Seq[Finding] {
-	keep := func(s Status) bool { return slices.Contains(statuses, s) }
+	return r.each(func(s Status) bool { return slices.Contains(statuses, s) })
+}
+
+// each yields the findings whose status keep accepts (all when keep is
+// nil).
+func (r *Result) each(keep func(Status) bool) iter.Seq[Finding] {
 	return func(yield func(Finding) bool) {
 		l := &r.findings
 		if l.file == nil {
 			for i := range l.mem {
-				if keep(l.mem[i].Status) && !yield(l.mem[i]) {
+				if (keep == nil || keep(l.mem[i].Status)) && !yield(l.mem[i]) {
 					return
 				}
 			}

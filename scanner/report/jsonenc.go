@@ -150,18 +150,9 @@ func (e jsonIndenter) location(dst []byte, depth int, l *scanner.Location) []byt
 	dst = e.intMember(dst, d, `"start_column": `, l.StartCol)
 	dst = e.intMember(dst, d, `"end_line": `, l.EndLine)
 	dst = e.intMember(dst, d, `"end_column": `, l.EndCol)
-	if l.Address != "" {
-		dst = e.key(dst, d, true, `"address": `)
-		dst = appendJSONString(dst, l.Address)
-	}
-	if l.Kind != "" {
-		dst = e.key(dst, d, true, `"kind": `)
-		dst = appendJSONString(dst, l.Kind)
-	}
-	if l.Message != "" {
-		dst = e.key(dst, d, true, `"message": `)
-		dst = appendJSONString(dst, l.Message)
-	}
+	dst = e.strMember(dst, d, `"address": `, l.Address)
+	dst = e.strMember(dst, d, `"kind": `, l.Kind)
+	dst = e.strMember(dst, d, `"message": `, l.Message)
 	dst = e.line(dst, depth, false)
 	return append(dst, '}')
 }
@@ -172,18 +163,9 @@ func (e jsonIndenter) origin(dst []byte, depth int, o *scanner.Origin) []byte {
 	d := depth + 1
 	dst = e.key(dst, d, false, `"kind": `)
 	dst = appendJSONString(dst, string(o.Kind))
-	if o.Name != "" {
-		dst = e.key(dst, d, true, `"name": `)
-		dst = appendJSONString(dst, o.Name)
-	}
-	if o.Module != "" {
-		dst = e.key(dst, d, true, `"module": `)
-		dst = appendJSONString(dst, o.Module)
-	}
-	if o.File != "" {
-		dst = e.key(dst, d, true, `"file": `)
-		dst = appendJSONString(dst, o.File)
-	}
+	dst = e.strMember(dst, d, `"name": `, o.Name)
+	dst = e.strMember(dst, d, `"module": `, o.Module)
+	dst = e.strMember(dst, d, `"file": `, o.File)
 	dst = e.intMember(dst, d, `"line": `, o.Line)
 	if o.Outside {
 		dst = e.key(dst, d, true, `"outside": true`)
@@ -193,6 +175,15 @@ func (e jsonIndenter) origin(dst []byte, depth int, o *scanner.Origin) []byte {
 }
 
 // intMember appends an omitempty int member (never the first).
+// strMember appends a string member left out when empty (omitempty).
+func (e jsonIndenter) strMember(dst []byte, depth int, key, v string) []byte {
+	if v == "" {
+		return dst
+	}
+	dst = e.key(dst, depth, true, key)
+	return appendJSONString(dst, v)
+}
+
 func (e jsonIndenter) intMember(dst []byte, depth int, key string, v int) []byte {
 	if v == 0 {
 		return dst

@@ -2,7 +2,6 @@ package report
 
 import (
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -93,26 +92,9 @@ func originLocations(f scanner.Finding) []scanner.Location {
 	}
 	var out []scanner.Location
 	for _, o := range f.Provenance.Origins {
-		if o.File == "" || o.Line <= 0 || outsideTree(o.File) {
-			continue
+		if l, ok := originLocation(&f, o); ok {
+			out = append(out, l)
 		}
-		if o.Kind == scanner.OriginLiteral && onlyHere(f.Location, []scanner.Origin{o}) {
-			continue
-		}
-		if slices.ContainsFunc(f.Related, func(r scanner.Location) bool { return r.File == o.File && r.StartLine == o.Line }) {
-			continue // already a related location (the referenced resource)
-		}
-		l := scanner.Location{File: o.File, StartLine: o.Line, Message: o.Related()}
-		if o.Kind == scanner.OriginComputed || o.Kind == scanner.OriginDataSource {
-			l.Address, l.Kind = o.Name, "resource"
-		}
-		if o.Kind == scanner.OriginOneOf {
-			l.Kind = "resource"
-			if block, ok := strings.CutSuffix(o.Name, "[*]"); ok {
-				l.Address = block
-			}
-		}
-		out = append(out, l)
 	}
 	return out
 }
