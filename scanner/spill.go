@@ -236,12 +236,12 @@ func (s *extSort) spilled() bool { return len(s.runs) > 0 }
 // the first error met.
 func (s *extSort) each(yield func(f *Finding, seq uint64) bool) error {
 	defer s.close()
-	if !s.spilled() || s.err != nil {
-		// Everything is in memory (also when the disk failed: nothing
-		// was lost, since buf keeps what could not be written).
-		if s.err != nil && s.spilled() {
-			return s.err
-		}
+	if s.err != nil && s.spilled() {
+		return s.err // runs were written and a later one failed
+	}
+	if !s.spilled() {
+		// Everything is in memory (also when no file could be made:
+		// buf kept every finding).
 		for _, i := range s.order() {
 			if !yield(&s.buf[i].f, s.buf[i].seq) {
 				return nil

@@ -16,10 +16,9 @@ import (
 // second sort, by dedupe group, before the first. A small session never
 // touches the disk.
 type findingStore struct {
-	order  *extSort
-	groups *extSort
-	keys   []uint64 // the hash of each finding's dedupe key, by sequence number
-	seq    uint64
+	order *extSort
+	keys  []uint64 // the hash of each finding's dedupe key, by sequence number
+	seq   uint64
 }
 
 // add adds the findings of one graph, in the order Run judges them.
@@ -87,9 +86,9 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		// Findings may repeat: they are sorted by group (from the writers'
 		// order, each with its sequence number, so the groups are taken in
 		// the order added), deduplicated, and sorted again.
-		st.groups = newExtSort(groupCmp)
+		groups := newExtSort(groupCmp)
 		err := order.each(func(f *Finding, seq uint64) bool {
-			st.groups.add(*f, seq)
+			groups.add(*f, seq)
 			return true
 		})
 		diags = append(diags, spillDiagnostics(order, err)...)
@@ -97,7 +96,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		var head Finding
 		var kept []Finding // the findings of head's group after it that were kept
 		inGroup := false
-		err = st.groups.each(func(f *Finding, seq uint64) bool {
+		err = groups.each(func(f *Finding, seq uint64) bool {
 			if !inGroup || groupCmp(&head, f) != 0 {
 				head, kept, inGroup = *f, kept[:0], true
 				order.add(*f, seq)
@@ -117,8 +116,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 			order.add(g, seq)
 			return true
 		})
-		diags = append(diags, spillDiagnostics(st.groups, err)...)
-		st.groups = nil
+		diags = append(diags, spillDiagnostics(groups, err)...)
 	}
 	l := findingList{}
 	if order.spilled() {
