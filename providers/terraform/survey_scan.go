@@ -365,8 +365,7 @@ func (s *scanState) sourceValue() (string, bool) {
 // brackets balanced, strings and heredocs whole, and nothing but the
 // bytes an ordinary expression holds.
 func (s *scanState) expr() bool {
-	var stack [maxScanDepth]byte
-	depth := 0
+	var b brackets
 	seen := false // an empty expression is a syntax error
 	for s.i < len(s.src) {
 		c := s.src[s.i]
@@ -375,16 +374,16 @@ func (s *scanState) expr() bool {
 		}
 		switch {
 		case c == '\n':
-			if depth == 0 {
+			if b.depth == 0 {
 				return seen && s.newline()
 			}
 			s.i++
 		case c == '#' || c == '/' && s.at(1) == '/':
-			if depth == 0 && !seen {
+			if b.depth == 0 && !seen {
 				return false
 			}
 			s.lineComment()
-			if depth == 0 {
+			if b.depth == 0 {
 				return true
 			}
 		case c == '/' && s.at(1) == '*':
@@ -398,24 +397,21 @@ func (s *scanState) expr() bool {
 		case c == '<' && s.at(1) == '<':
 			// A heredoc ends its line: only as the last thing of the
 			// expression.
-			if depth != 0 || !s.heredoc() {
+			if b.depth != 0 || !s.heredoc() {
 				return false
 			}
 			return seen && s.newline()
 		case c == '(' || c == '[' || c == '{':
-			if depth == len(stack) {
+			if !b.open(c) {
 				return false
 			}
-			stack[depth] = c
-			depth++
 			s.i++
 		case c == ')' || c == ']' || c == '}':
-			if depth == 0 || stack[depth-1] != opener(c) {
+			if !b.close(c) {
 				return false
 			}
-			depth--
 			s.i++
-		case c == ',' && depth == 0:
+		case c == ',' && b.depth == 0:
 			return false
 		case plainExprByte(c):
 			s.i++
@@ -424,6 +420,32 @@ func (s *scanState) expr() bool {
 		}
 	}
 	return false // the file ends inside a block
+}
+
+// brackets is the stack of an expression's open brackets, bounded by
+// maxScanDepth.
+type brackets struct {
+	stack [maxScanDepth]byte
+	depth int
+}
+
+// open opens c; false past the bound.
+func (b *brackets) open(c byte) bool {
+	if b.depth == len(b.stack) {
+		return false
+	}
+	b.stack[b.depth] = c
+	b.depth++
+	return true
+}
+
+// close closes the bracket c closes; false when it is not the last open.
+func (b *brackets) close(c byte) bool {
+	if b.depth == 0 || b.stack[b.depth-1] != opener(c) {
+		return false
+	}
+	b.depth--
+	return true
 }
 
 func opener(c byte) byte {
@@ -506,15 +528,14 @@ func (s *scanState) interp(nest int) bool {
 	if s.at(0) == '~' {
 		s.i++
 	}
-	var stack [maxScanDepth]byte
-	depth := 0
+	var b brackets
 	for s.i < len(s.src) {
 		c := s.src[s.i]
 		switch {
 		case c == '\n':
 			return false
 		case c == '~':
-			if depth != 0 || s.at(1) != '}' {
+			if b.depth != 0 || s.at(1) != '}' {
 				return false
 			}
 			s.i++
@@ -525,24 +546,21 @@ func (s *scanState) interp(nest int) bool {
 				return false
 			}
 		case c == '(' || c == '[' || c == '{':
-			if depth == len(stack) {
+			if !b.open(c) {
 				return false
 			}
-			stack[depth] = c
-			depth++
 			s.i++
 		case c == ')' || c == ']' || c == '}':
-			if depth == 0 {
+			if b.depth == 0 {
 				if c != '}' {
 					return false
 				}
 				s.i++
 				return true
 			}
-			if stack[depth-1] != opener(c) {
+			if !b.close(c) {
 				return false
 			}
-			depth--
 			s.i++
 		case c == '<' && s.at(1) == '<':
 			return false
