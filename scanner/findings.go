@@ -63,7 +63,7 @@ func (r *Result) each(keep func(Status) bool) iter.Seq[Finding] {
 		if l.err != nil {
 			return
 		}
-		rr := l.file.reader(0, l.file.size)
+		rr := l.file.reader(0, l.file.Size())
 		for {
 			f, _, err := rr.nextOf(keep)
 			if err == io.EOF {

@@ -1,16 +1,12 @@
 package scanner
 
 import (
-	"bufio"
 	"container/heap"
-	"encoding/binary"
-	"errors"
-	"fmt"
 	"io"
-	"os"
-	"runtime"
 	"slices"
 	"unsafe"
+
+	"github.com/casascan/casascan/internal/spill"
 )
 
 // spillRun is how many findings a sorter holds in memory before it sorts
@@ -19,76 +15,44 @@ import (
 // small results spill (SetSpillRun).
 var spillRun = 8192
 
-// spillFile is a temporary file of finding records, each a uvarint length
-// and the record. On Unix it is unlinked as soon as it is made, so it goes
-// away with the process however that ends; elsewhere Close removes it.
+// spillFile is a temporary file of finding records (see spill.File).
 type spillFile struct {
-	f    *os.File
-	w    *bufio.Writer
-	size int64 // bytes written, flushed or not
-	buf  []byte
+	*spill.File
+	buf []byte
 }
 
 func newSpillFile() (*spillFile, error) {
-	f, err := os.CreateTemp("", "casascan-*.findings")
+	f, err := spill.Create("findings")
 	if err != nil {
-		return nil, fmt.Errorf("holding findings in a temporary file: %w", err)
+		return nil, err
 	}
-	if runtime.GOOS != "windows" {
-		_ = os.Remove(f.Name()) // still open: the file lives until closed
-	}
-	return &spillFile{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+	return &spillFile{File: f}, nil
 }
 
 // write appends f's record.
 func (s *spillFile) write(f *Finding, seq uint64) error {
 	s.buf = appendRecord(s.buf[:0], f, seq)
-	var head [binary.MaxVarintLen64]byte
-	n := binary.PutUvarint(head[:], uint64(len(s.buf)))
-	if _, err := s.w.Write(head[:n]); err != nil {
-		return s.fail(err)
-	}
-	if _, err := s.w.Write(s.buf); err != nil {
-		return s.fail(err)
-	}
-	s.size += int64(n + len(s.buf))
-	return nil
-}
-
-func (s *spillFile) fail(err error) error {
-	return fmt.Errorf("writing findings to a temporary file: %w", err)
+	return s.Write(s.buf)
 }
 
 // flush makes everything written readable.
-func (s *spillFile) flush() error {
-	if err := s.w.Flush(); err != nil {
-		return s.fail(err)
-	}
-	return nil
-}
+func (s *spillFile) flush() error { return s.Flush() }
 
 // reader reads the records of a section of the file.
 func (s *spillFile) reader(off, n int64) *recordReader {
-	return &recordReader{r: bufio.NewReaderSize(io.NewSectionReader(s.f, off, n), 64<<10)}
+	return &recordReader{r: s.Reader(off, n)}
 }
 
 func (s *spillFile) close() error {
 	if s == nil {
 		return nil
 	}
-	err := s.f.Close()
-	if runtime.GOOS == "windows" {
-		if rerr := os.Remove(s.f.Name()); err == nil {
-			err = rerr
-		}
-	}
-	return err
+	return s.Close()
 }
 
-// recordReader reads records one at a time.
+// recordReader reads finding records one at a time.
 type recordReader struct {
-	r   *bufio.Reader
-	buf []byte
+	r *spill.Reader
 }
 
 // next returns the next finding, or io.EOF after the last.
@@ -100,11 +64,15 @@ func (rr *recordReader) next() (Finding, uint64, error) {
 // status keep (when not nil) rejects.
 func (rr *recordReader) nextOf(keep func(Status) bool) (Finding, uint64, error) {
 	for {
-		if err := rr.read(); err != nil {
+		rec, err := rr.r.Next()
+		if err == io.EOF {
 			return Finding{}, 0, err
 		}
-		if keep == nil || keep(recordStatus(rr.buf)) {
-			return decodeRecord(string(rr.buf))
+		if err != nil {
+			return Finding{}, 0, errCorrupt
+		}
+		if keep == nil || keep(recordStatus(rec)) {
+			return decodeRecord(string(rec))
 		}
 	}
 }
@@ -120,28 +88,6 @@ func recordStatus(rec []byte) Status {
 		return ""
 	}
 	return Status(st)
-}
-
-// read reads the next record into rr.buf.
-func (rr *recordReader) read() error {
-	n, err := binary.ReadUvarint(rr.r)
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return io.EOF
-		}
-		return errCorrupt
-	}
-	if n > 1<<30 {
-		return errCorrupt
-	}
-	if cap(rr.buf) < int(n) {
-		rr.buf = make([]byte, n)
-	}
-	rr.buf = rr.buf[:n]
-	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
-		return errCorrupt
-	}
-	return nil
 }
 
 // unsafeString is b as a string without a copy, for a comparison that
@@ -206,14 +152,14 @@ func (s *extSort) spill() {
 		}
 		s.file = f
 	}
-	start := s.file.size
+	start := s.file.Size()
 	for _, i := range s.order() {
 		if err := s.file.write(&s.buf[i].f, s.buf[i].seq); err != nil {
 			s.err = err
 			return
 		}
 	}
-	s.runs = append(s.runs, [2]int64{start, s.file.size - start})
+	s.runs = append(s.runs, [2]int64{start, s.file.Size() - start})
 	clear(s.buf)
 	s.buf = s.buf[:0]
 }
