@@ -100,7 +100,7 @@ func unsafe(r rune) bool {
 // apostrophe, the usual defence against CSV injection. Ordinary text is
 // returned unchanged.
 func CSVCell(s string) string {
-	if strings.IndexFunc(s, unsafe) >= 0 || !utf8.ValidString(s) {
+	if needsEscape(s) { // an unsafe rune, or invalid UTF-8
 		var b strings.Builder
 		for _, r := range s {
 			if r == '\t' || r == '\n' {

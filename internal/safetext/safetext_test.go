@@ -3,6 +3,7 @@ package safetext
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestLine(t *testing.T) {
@@ -75,4 +76,22 @@ func BenchmarkLinePlain(b *testing.B) {
 			b.Fatal("changed")
 		}
 	}
+}
+
+// FuzzCSVCell: a cell holds no unsafe rune and is valid UTF-8, and its
+// ASCII fast path (needsEscape) rewrites exactly the cells the rune by
+// rune test would.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"", "plain", "=1+1", " @x", "a\tb", "a\x1b[2J", "\xff", "é\u202eb", "\x7f", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := CSVCell(s)
+		if strings.IndexFunc(got, unsafe) >= 0 || !utf8.ValidString(got) {
+			t.Errorf("CSVCell(%q) = %q: unsafe", s, got)
+		}
+		if slow := strings.IndexFunc(s, unsafe) >= 0 || !utf8.ValidString(s); slow != needsEscape(s) {
+			t.Errorf("needsEscape(%q) = %v, want %v", s, !slow, slow)
+		}
+	})
 }

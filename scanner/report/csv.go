@@ -1,7 +1,8 @@
 package report
 
 import (
-	"cmp"
+	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/casascan/casascan/internal/safetext"
+	"github.com/casascan/casascan/internal/spill"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -61,17 +63,31 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 			return err
 		}
 	}
-	// The rows are made one at a time as they are written, in the order
-	// sortCSVRows gives (the result sorts its findings by csvCompare, which
-	// orders them as their rows), so neither the rows nor the findings are
-	// ever held all at once.
-	rows := csvRows{}
-	for f := range res.SortedBy(func(a, b *scanner.Finding) int { return csvCompare(res, a, b) }) {
-		if err := cw.Write(rows.row(checkFor(res, f), f)); err != nil {
-			return err
-		}
+	// Each finding's row is made once, as a sort record (appendCSVRecord) whose
+	// bytes order it as sortCSVRows orders rows; the records go through
+	// an external sort, so neither the rows nor the findings are ever
+	// held all at once.
+	rows, sorter := csvRows{}, spill.NewSorter("rows", csvSortBytes)
+	defer sorter.Close()
+	var rec []byte
+	for f := range res.All() {
+		rec = appendCSVRecord(rec[:0], rows.row(checkFor(res, f), f))
+		sorter.Add(rec)
 	}
 	if err := res.Err(); err != nil {
+		return err
+	}
+	var row []string
+	var werr error
+	err := sorter.Each(func(rec []byte) bool {
+		row = csvRecordRow(row[:0], rec)
+		werr = cw.Write(row)
+		return werr == nil
+	})
+	if werr != nil {
+		return werr
+	}
+	if err != nil {
 		return err
 	}
 	// What was not judged closes the file, one row each, so the evidence
@@ -239,81 +255,41 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 	return rows
 }
 
-// csvCompare orders two findings as csvRowLess orders their rows: by the
-// check, resource and location cells (the location split into file and
-// line), then by the whole row. The cells are made as they are compared,
-// the location and the whole rows only when what comes before ties.
-func csvCompare(res *scanner.Result, a, b *scanner.Finding) int {
-	if c := strings.Compare(csvCell(a.CheckID), csvCell(b.CheckID)); c != 0 {
-		return c
+// csvSortBytes is about how many bytes of rows the CSV writer holds in
+// memory to sort them; beyond that it sorts on disk.
+const csvSortBytes = 4 << 20
+
+// appendCSVRecord appends a row's sort record: its check, resource and
+// location's file as sortCSVRows compares them first, each ended by a
+// NUL, the location's line as a big-endian number, then every cell of
+// the row, each ended by a NUL. No cell holds a NUL (CSVCell removes
+// control characters), so a shorter cell sorts first, as in
+// strings.Compare, and the records' bytes order the rows as csvRowLess
+// does.
+func appendCSVRecord(dst []byte, row []string) []byte {
+	file, line := splitLocation(row[csvColLocation])
+	dst = append(append(dst, row[csvColCheck]...), 0)
+	dst = append(append(dst, row[csvColResource]...), 0)
+	dst = append(append(dst, file...), 0)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(line))
+	for _, c := range row {
+		dst = append(append(dst, c...), 0)
 	}
-	if c := strings.Compare(csvCell(a.Resource), csvCell(b.Resource)); c != 0 {
-		return c
-	}
-	af, al := csvLocation(&a.Location)
-	bf, bl := csvLocation(&b.Location)
-	if c := strings.Compare(af, bf); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(al, bl); c != 0 {
-		return c
-	}
-	if a.CheckID == b.CheckID {
-		// The cells of the check are the same: compare those of the
-		// findings, in the row's order, without making the rows.
-		if c := strings.Compare(csvCell(a.Severity.String()), csvCell(b.Severity.String())); c != 0 {
-			return c
-		}
-		if c := strings.Compare(csvLocationCell(&a.Location), csvLocationCell(&b.Location)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(csvCell(string(a.Status)), csvCell(string(b.Status))); c != 0 {
-			return c
-		}
-		return strings.Compare(csvCell(csvReason(*a)), csvCell(csvReason(*b)))
-	}
-	return slices.Compare(csvRow(checkFor(res, *a), *a), csvRow(checkFor(res, *b), *b))
+	return dst
 }
 
-// csvLocationCell is the location's cell, compared by its file and line
-// alone when it is plain (csvLocation): equal then means equal cells.
-func csvLocationCell(l *scanner.Location) string {
-	if strings.IndexByte(l.File, ':') < 0 && csvPlain(l.File) {
-		if l.StartLine > 0 {
-			return l.File + ":" + strconv.Itoa(l.StartLine)
-		}
-		return l.File
+// csvRecordRow appends to dst the cells of a record appendCSVRecord made.
+func csvRecordRow(dst []string, rec []byte) []string {
+	for range 3 {
+		rec = rec[bytes.IndexByte(rec, 0)+1:]
 	}
-	return safetext.CSVCell(l.String())
-}
-
-// csvCell is safetext.CSVCell without its cost for plain text (printable
-// ASCII not starting with a formula character), which it leaves as is:
-// the sort compares cells many times.
-func csvCell(s string) string {
-	if csvPlain(s) {
-		return s
+	rec = rec[8:]
+	for len(rec) > 0 {
+		i := bytes.IndexByte(rec, 0)
+		dst = append(dst, string(rec[:i]))
+		rec = rec[i+1:]
 	}
-	return safetext.CSVCell(s)
-}
-
-func csvPlain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	t := strings.TrimLeft(s, " ")
-	return t == "" || !strings.ContainsRune("=+-@", rune(t[0]))
-}
-
-// csvLocation is splitLocation of the location's cell, without making the
-// cell for a plain file without a colon (the usual one).
-func csvLocation(l *scanner.Location) (string, int) {
-	if strings.IndexByte(l.File, ':') < 0 && csvPlain(l.File) {
-		return l.File, max(l.StartLine, 0)
-	}
-	return splitLocation(safetext.CSVCell(l.String()))
+	return dst
 }
 
 // sortCSVRows orders finding rows by check, resource, file and line (the
