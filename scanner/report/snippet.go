@@ -3,6 +3,7 @@ package report
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -168,20 +169,27 @@ func wrapText(s string, width int) []string {
 	if width < 20 {
 		width = 20
 	}
-	words := strings.Split(s, " ")
+	// The words are those of strings.Split(s, " "); a line is the words
+	// from its first to its last as they stand in s (one space apart), so
+	// it is a slice of s. An empty word does not start a line.
 	var lines []string
-	cur, n := "", 0
-	for _, w := range words {
-		wl := len([]rune(w))
+	start, end, n := 0, 0, 0 // the current line is s[start:end], n runes
+	for i := 0; i <= len(s); {
+		j := strings.IndexByte(s[i:], ' ')
+		if j < 0 {
+			j = len(s) - i
+		}
+		wl := utf8.RuneCountInString(s[i : i+j])
 		switch {
 		case n == 0:
-			cur, n = w, wl
+			start, end, n = i, i+j, wl
 		case n+1+wl <= width:
-			cur, n = cur+" "+w, n+1+wl
+			end, n = i+j, n+1+wl
 		default:
-			lines = append(lines, cur)
-			cur, n = w, wl
+			lines = append(lines, s[start:end])
+			start, end, n = i, i+j, wl
 		}
+		i += j + 1
 	}
-	return append(lines, cur)
+	return append(lines, s[start:end])
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,3 +134,42 @@ func TestSnippetLongTokens(t *testing.T) {
 }
 
 var _ = scanner.StatusFail
+
+// wrapTextWords is wrapText as first written, word by word: the reference
+// the slicing one is fuzzed against.
+func wrapTextWords(s string, width int) []string {
+	if width < 20 {
+		width = 20
+	}
+	var lines []string
+	cur, n := "", 0
+	for _, w := range strings.Split(s, " ") {
+		wl := len([]rune(w))
+		switch {
+		case n == 0:
+			cur, n = w, wl
+		case n+1+wl <= width:
+			cur, n = cur+" "+w, n+1+wl
+		default:
+			lines = append(lines, cur)
+			cur, n = w, wl
+		}
+	}
+	return append(lines, cur)
+}
+
+// FuzzWrapText: wrapText, which slices s, breaks every text as the word
+// by word reference does.
+func FuzzWrapText(f *testing.F) {
+	for _, s := range []string{"", " ", "a b c", "  lead", "trail  ", "a  b", "ünïcödé wörds wrap at runes not bytes ok",
+		"averyveryveryverylongwordthatdoesnotfitatall and then some more words", strings.Repeat("ab ", 40)} {
+		f.Add(s, 20)
+		f.Add(s, 33)
+	}
+	f.Fuzz(func(t *testing.T, s string, width int) {
+		width = width%200 + 1
+		if got, want := wrapText(s, width), wrapTextWords(s, width); !slices.Equal(got, want) {
+			t.Errorf("wrapText(%q, %d) = %q, want %q", s, width, got, want)
+		}
+	})
+}

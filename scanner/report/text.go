@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -44,6 +45,8 @@ type textReport struct {
 	lines   []string
 	hidden  []bool
 	made    map[snippetKey]string
+	// the why and fix fields of each check (by check and finding ID)
+	checkText map[[2]string]string
 }
 
 func (t *textReport) paint(style, s string) string {
@@ -126,14 +129,7 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	for _, rel := range relatedLines(f.Related) {
 		t.field(rel.label, clean(rel.what)+" at "+t.paint(ansiDim, clean(rel.at)))
 	}
-	if why := oneLine(c.Why, whyWidth); why != "" {
-		t.field("why", clean(why))
-	}
-	fix := strings.Join(strings.Fields(c.Remediation), " ")
-	if fix != "" {
-		fix += " "
-	}
-	t.field("fix", clean(fix)+"(casascan checks "+clean(f.CheckID)+" shows the fixed Terraform)")
+	t.printf("%s", t.whyFix(c, f.CheckID))
 	if note := expiredNote(f); note != "" {
 		t.field("note", t.paint(severityStyle[scanner.Medium], clean(note)+"; it no longer suppresses this finding"))
 	}
@@ -198,12 +194,45 @@ func relatedLines(rels []scanner.Location) []relatedLine {
 
 // field prints a labelled value, wrapped to the width under its label.
 func (t *textReport) field(label, value string) {
+	t.printf("%s", t.fieldText(label, value))
+}
+
+// fieldText is a field as field prints it: the label, and the value
+// wrapped to the report's width under it.
+func (t *textReport) fieldText(label, value string) string {
 	const indent = "              " // "    " + 9 + " "
 	lines := wrapText(value, t.width-len(indent))
-	t.printf("    %-9s %s\n", label, lines[0])
+	var b strings.Builder
+	fmt.Fprintf(&b, "    %-9s %s\n", label, lines[0])
 	for _, l := range lines[1:] {
-		t.printf("%s%s\n", indent, l)
+		b.WriteString(indent)
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
+	return b.String()
+}
+
+// whyFix is a finding's "why" and "fix" fields, which depend on its check
+// alone (and the ID it was found under), made once a check.
+func (t *textReport) whyFix(c *scanner.Check, id string) string {
+	k := [2]string{c.ID, id}
+	if s, ok := t.checkText[k]; ok {
+		return s
+	}
+	var s string
+	if why := oneLine(c.Why, whyWidth); why != "" {
+		s = t.fieldText("why", clean(why))
+	}
+	fix := strings.Join(strings.Fields(c.Remediation), " ")
+	if fix != "" {
+		fix += " "
+	}
+	s += t.fieldText("fix", clean(fix)+"(casascan checks "+clean(id)+" shows the fixed Terraform)")
+	if t.checkText == nil {
+		t.checkText = map[[2]string]string{}
+	}
+	t.checkText[k] = s
+	return s
 }
 
 // compactFinding prints a FAIL finding on one line:
