@@ -128,17 +128,9 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	shown := filepath.ToSlash(rel)
-	// Stat first: opening a FIFO would block until a writer comes.
-	fi, err := f.root.Stat(rel)
+	file, err := f.open(rel, shown)
 	if err != nil {
-		return nil, f.pathErr("reading", shown, err)
-	}
-	if err := readable(shown, fi, f.max); err != nil {
 		return nil, err
-	}
-	file, err := f.root.Open(rel)
-	if err != nil {
-		return nil, f.pathErr("reading", shown, err)
 	}
 	defer file.Close()
 	return readBounded(file, shown, f.max)
