@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/judge"
 )
@@ -22,6 +24,21 @@ func intOrDefault(a *scanner.Attr, def int64) (n int64, known bool) {
 	if !a.Known() {
 		return 0, false
 	}
+	if a.Value.Type() == cty.Number {
+		// A whole number in range is itself; the text below would say
+		// the same, at the cost of formatting and parsing it.
+		if f := a.Value.AsBigFloat(); f.IsInt() {
+			if i, acc := f.Int64(); acc == big.Exact {
+				return i, true
+			}
+		}
+	}
+	return intFromText(a)
+}
+
+// intFromText reads a known, non-null value as a whole number through
+// its text (a number, or a string holding one), truncated.
+func intFromText(a *scanner.Attr) (int64, bool) {
 	s, ok := a.Str()
 	if !ok {
 		return 0, false

@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"math/big"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -13,6 +15,11 @@ func ValueString(v cty.Value) (string, bool) {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return "", false
 	}
+	if v.Type() == cty.Number {
+		if s, ok := wholeNumberString(v); ok {
+			return s, true
+		}
+	}
 	if v.Type() != cty.String {
 		c, err := convert.Convert(v, cty.String)
 		if err != nil || !c.IsKnown() || c.IsNull() {
@@ -21,6 +28,20 @@ func ValueString(v cty.Value) (string, bool) {
 		v = c
 	}
 	return v.AsString(), true
+}
+
+// wholeNumberString is the text cty's conversion gives a whole number in
+// int64's range (but zero, which may be negative), made without it.
+func wholeNumberString(v cty.Value) (string, bool) {
+	f := v.AsBigFloat()
+	if !f.IsInt() || f.Sign() == 0 {
+		return "", false
+	}
+	i, acc := f.Int64()
+	if acc != big.Exact {
+		return "", false
+	}
+	return strconv.FormatInt(i, 10), true
 }
 
 // ValueBool returns a known, non-null value converted to a bool ("true" and
