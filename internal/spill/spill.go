@@ -144,14 +144,35 @@ func NewSorter(what string, runBytes int) *Sorter {
 
 // Add adds a copy of rec.
 func (s *Sorter) Add(rec []byte) {
-	start := len(s.arena)
-	s.arena = append(s.arena, rec...)
-	// Records made earlier stay valid when arena grows: they keep the
-	// array they were made in.
-	s.recs = append(s.recs, s.arena[start:len(s.arena):len(s.arena)])
-	if len(s.arena) >= s.runBytes && s.err == nil {
-		s.spill()
+	if len(s.arena)+len(rec) > cap(s.arena) {
+		if len(s.arena)+len(rec) > s.runBytes && len(s.recs) > 0 && s.err == nil {
+			s.spill() // full: the records held become a run
+		}
+		if len(s.arena)+len(rec) > cap(s.arena) {
+			s.grow(len(rec))
+		}
 	}
+	start := len(s.arena)
+	s.arena = append(s.arena, rec...) // within its capacity
+	s.recs = append(s.recs, s.arena[start:len(s.arena):len(s.arena)])
+}
+
+// grow makes room in arena for n more bytes, doubling it up to runBytes
+// (beyond, only when the records must stay in memory, or one is larger),
+// and moves the records held into the new array, so the old one is
+// garbage at once.
+func (s *Sorter) grow(n int) {
+	size := max(2*cap(s.arena), 4<<10)
+	if s.err == nil {
+		size = min(size, s.runBytes)
+	}
+	arena := make([]byte, 0, max(size, len(s.arena)+n))
+	for i, r := range s.recs { // in any order: a failed spill sorted them
+		start := len(arena)
+		arena = append(arena, r...)
+		s.recs[i] = arena[start:len(arena):len(arena)]
+	}
+	s.arena = arena
 }
 
 // Err is why the sorter could not hold its records on disk, if so: they

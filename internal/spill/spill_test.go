@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -136,4 +137,32 @@ func FuzzSorter(f *testing.F) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+}
+
+// TestSorterWithoutFile: a sorter that cannot make its temporary file
+// keeps every record in memory, sorts them all, and says why.
+func TestSorterWithoutFile(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	t.Setenv("TMP", filepath.Join(t.TempDir(), "missing"))
+	s := NewSorter("test records", 16)
+	var want []string
+	for i := range 200 {
+		r := fmt.Sprintf("%05d", (i*7919)%200)
+		s.Add([]byte(r))
+		want = append(want, r)
+	}
+	if s.Err() == nil {
+		t.Fatal("no error, with no temporary directory")
+	}
+	slices.Sort(want)
+	var got []string
+	if err := s.Each(func(rec []byte) bool {
+		got = append(got, string(rec))
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %d records, out of order or lost", len(got))
+	}
 }

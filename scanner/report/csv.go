@@ -257,7 +257,7 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 
 // csvSortBytes is about how many bytes of rows the CSV writer holds in
 // memory to sort them; beyond that it sorts on disk.
-const csvSortBytes = 4 << 20
+const csvSortBytes = 2 << 20
 
 // appendCSVRecord appends a row's sort record: its check, resource and
 // location's file as sortCSVRows compares them first, each ended by a
