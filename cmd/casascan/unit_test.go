@@ -182,6 +182,35 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := writeFileAtomic(filepath.Join(dir, "missing", "out.sarif"), []byte("x")); err == nil {
 		t.Error("writing into a missing directory succeeded")
 	}
+	// Only a regular file is removed before the rename: a directory in
+	// the way stays and the write fails; a symbolic link is replaced,
+	// what it points to untouched.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(sub, []byte("x")); err == nil {
+		t.Error("writing over a directory succeeded")
+	}
+	if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
+		t.Errorf("the directory in the way went: %v", err)
+	}
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.sarif")
+	if err := os.Symlink(target, link); err == nil {
+		if err := writeFileAtomic(link, []byte("new")); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(target); string(got) != "keep" {
+			t.Errorf("the link's target holds %q", got)
+		}
+		if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("the link was not replaced by the report: %v", err)
+		}
+	}
 }
 
 func TestFormatDiagnostic(t *testing.T) {
