@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"bytes"
+	"encoding/binary"
 	"io"
 	"iter"
 	"slices"
@@ -192,34 +194,42 @@ func (r *Result) Update(fn func(f *Finding) bool) int {
 	return dropped
 }
 
-// SortedBy yields the findings in the order of cmp, findings equal under
-// cmp in the result's order (a stable sort), each a copy. A large result
-// is sorted on disk (see extSort). An error ends the iteration and is
-// reported by Err.
-func (r *Result) SortedBy(cmp func(a, b *Finding) int) iter.Seq[Finding] {
+// SortedBy yields the findings in the order of their keys, made by key
+// (AppendKeyString and AppendKeyInt make keys that sort as their values
+// do), findings of equal keys in the result's order (a stable sort), each
+// a copy. A large result is sorted on disk (see keyedSort). An error ends
+// the iteration and is reported by Err.
+func (r *Result) SortedBy(key func(dst []byte, f *Finding) []byte) iter.Seq[Finding] {
+	withSeq := func(dst []byte, f *Finding, seq uint64) []byte {
+		return binary.BigEndian.AppendUint64(key(dst, f), seq)
+	}
 	return func(yield func(Finding) bool) {
 		l := &r.findings
 		if l.file == nil {
-			ptrs := make([]*Finding, len(l.mem))
-			for i := range l.mem {
-				ptrs[i] = &l.mem[i]
+			type ref struct {
+				f   *Finding
+				key []byte
 			}
-			slices.SortStableFunc(ptrs, cmp)
-			for _, p := range ptrs {
-				if !yield(*p) {
+			refs := make([]ref, len(l.mem))
+			for i := range l.mem {
+				refs[i] = ref{&l.mem[i], withSeq(nil, &l.mem[i], uint64(i))}
+			}
+			slices.SortFunc(refs, func(a, b ref) int { return bytes.Compare(a.key, b.key) })
+			for _, r := range refs {
+				if !yield(*r.f) {
 					return
 				}
 			}
 			return
 		}
-		s := newExtSort(cmp)
+		s := newKeyedSort(withSeq)
 		seq := uint64(0)
 		for f := range r.All() {
-			s.add(f, seq)
+			s.add(&f, seq)
 			seq++
 		}
 		if l.err != nil {
-			s.close()
+			s.s.Close()
 			return
 		}
 		err := s.each(func(f *Finding, _ uint64) bool { return yield(*f) })

@@ -10,13 +10,13 @@ import (
 // findingStore holds a session's findings and turns them into the
 // result's findings, deduplicated and in SortFindings' order, without
 // holding them all in memory: they go through an external sort (see
-// extSort) in the writers' order. Findings that may repeat each other
+// keyedSort) in the writers' order. Findings that may repeat each other
 // (the same fingerprint and root module, rare) are found from a hash of
 // that key kept for each finding; only then do the findings go through a
 // second sort, by dedupe group, before the first. A small session never
 // touches the disk.
 type findingStore struct {
-	order *extSort
+	order *keyedSort
 	keys  []uint64 // the hash of each finding's dedupe key, by sequence number
 	seq   uint64
 }
@@ -24,12 +24,12 @@ type findingStore struct {
 // add adds the findings of one graph, in the order Run judges them.
 func (st *findingStore) add(fs []Finding) {
 	if st.order == nil {
-		st.order = newExtSort(findingCmp)
+		st.order = newKeyedSort(findingKey)
 	}
 	for i := range fs {
 		st.keys = append(st.keys, groupHash(&fs[i]))
-		st.order.add(fs[i], st.seq)
-		fs[i] = Finding{} // the sorter holds it now
+		st.order.add(&fs[i], st.seq)
+		fs[i] = Finding{} // the sorter holds its record now
 		st.seq++
 	}
 }
@@ -79,27 +79,27 @@ func groupCmp(a, b *Finding) int {
 func (st *findingStore) result() (findingList, []Diagnostic) {
 	var diags []Diagnostic
 	if st.order == nil {
-		st.order = newExtSort(findingCmp)
+		st.order = newKeyedSort(findingKey)
 	}
 	order := st.order
 	if st.repeats() {
 		// Findings may repeat: they are sorted by group (from the writers'
 		// order, each with its sequence number, so the groups are taken in
 		// the order added), deduplicated, and sorted again.
-		groups := newExtSort(groupCmp)
+		groups := newKeyedSort(groupKey)
 		err := order.each(func(f *Finding, seq uint64) bool {
-			groups.add(*f, seq)
+			groups.add(f, seq)
 			return true
 		})
 		diags = append(diags, spillDiagnostics(order, err)...)
-		order = newExtSort(findingCmp)
+		order = newKeyedSort(findingKey)
 		var head Finding
 		var kept []Finding // the findings of head's group after it that were kept
 		inGroup := false
 		err = groups.each(func(f *Finding, seq uint64) bool {
 			if !inGroup || groupCmp(&head, f) != 0 {
 				head, kept, inGroup = *f, kept[:0], true
-				order.add(*f, seq)
+				order.add(f, seq)
 				return true
 			}
 			if alike(&head, f) {
@@ -113,13 +113,13 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 			g := *f
 			kept = append(kept, g)
 			g.Fingerprint = Fingerprint(g.CheckID, g.identity(), g.Attribute, fmt.Sprint(len(kept)))
-			order.add(g, seq)
+			order.add(&g, seq)
 			return true
 		})
 		diags = append(diags, spillDiagnostics(groups, err)...)
 	}
 	l := findingList{}
-	if order.spilled() {
+	if order.s.Spilled() {
 		f, err := newSpillFile()
 		if err != nil {
 			diags = append(diags, Diagnostic{Severity: DiagWarning, Summary: "findings held in memory", Detail: err.Error()})
@@ -127,7 +127,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		l.file = f
 	}
 	if l.file == nil {
-		l.mem = make([]Finding, 0, order.n)
+		l.mem = make([]Finding, 0, order.s.Len())
 	}
 	err := order.each(func(f *Finding, _ uint64) bool {
 		l.tally.add(f, l.n)
@@ -156,12 +156,12 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 // spillDiagnostics says what went wrong holding findings on disk: an error
 // that lost findings makes the scan incomplete; a temporary file that
 // could not be made only costs memory (the findings were kept there).
-func spillDiagnostics(s *extSort, err error) []Diagnostic {
+func spillDiagnostics(s *keyedSort, err error) []Diagnostic {
 	switch {
 	case err != nil:
 		return []Diagnostic{{Severity: DiagError, Summary: "findings lost", Detail: err.Error(), Skipped: true}}
-	case s.err != nil:
-		return []Diagnostic{{Severity: DiagWarning, Summary: "findings held in memory", Detail: s.err.Error()}}
+	case s.s.Err() != nil:
+		return []Diagnostic{{Severity: DiagWarning, Summary: "findings held in memory", Detail: s.s.Err().Error()}}
 	}
 	return nil
 }

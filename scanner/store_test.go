@@ -245,9 +245,13 @@ func TestSpilledResult(t *testing.T) {
 		}
 	}
 	check("as stored")
-	byCheck := func(a, b *Finding) int { return strings.Compare(a.CheckID, b.CheckID) }
-	if diff := cmp.Diff(slices.Collect(mem.SortedBy(byCheck)), slices.Collect(disk.SortedBy(byCheck))); diff != "" {
-		t.Fatalf("SortedBy (-memory +disk):\n%s", diff)
+	byCheck := func(dst []byte, f *Finding) []byte { return AppendKeyString(dst, f.CheckID) }
+	stable := slices.SortedStableFunc(slices.Values(mem.List()), func(a, b Finding) int { return strings.Compare(a.CheckID, b.CheckID) })
+	if diff := cmp.Diff(stable, slices.Collect(mem.SortedBy(byCheck))); diff != "" {
+		t.Fatalf("SortedBy in memory (-stable sort +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(stable, slices.Collect(disk.SortedBy(byCheck))); diff != "" {
+		t.Fatalf("SortedBy on disk (-stable sort +got):\n%s", diff)
 	}
 	update := func(f *Finding) bool {
 		if f.Status == StatusFail {

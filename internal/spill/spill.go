@@ -129,21 +129,28 @@ func (rr *Reader) Next() ([]byte, error) {
 type Sorter struct {
 	what     string
 	runBytes int
+	runRecs  int      // at most this many records held, when > 0
 	arena    []byte   // the records held, one after the other
 	recs     [][]byte // the records held, slices of arena
+	n        int      // records added
 	file     *File
 	runs     [][2]int64 // offset and length of each run in file
 	err      error
 }
 
 // NewSorter returns a sorter of records of what ("rows") that holds about
-// runBytes of them in memory.
-func NewSorter(what string, runBytes int) *Sorter {
-	return &Sorter{what: what, runBytes: max(runBytes, 1)}
+// runBytes of them in memory, and at most runRecords of them when that is
+// above zero.
+func NewSorter(what string, runBytes, runRecords int) *Sorter {
+	return &Sorter{what: what, runBytes: max(runBytes, 1), runRecs: runRecords}
 }
 
 // Add adds a copy of rec.
 func (s *Sorter) Add(rec []byte) {
+	s.n++
+	if s.runRecs > 0 && len(s.recs) >= s.runRecs && s.err == nil {
+		s.spill()
+	}
 	if len(s.arena)+len(rec) > cap(s.arena) {
 		if len(s.arena)+len(rec) > s.runBytes && len(s.recs) > 0 && s.err == nil {
 			s.spill() // full: the records held become a run
@@ -174,6 +181,12 @@ func (s *Sorter) grow(n int) {
 	}
 	s.arena = arena
 }
+
+// Len is how many records were added.
+func (s *Sorter) Len() int { return s.n }
+
+// Spilled reports whether the sorter wrote records to disk.
+func (s *Sorter) Spilled() bool { return len(s.runs) > 0 }
 
 // Err is why the sorter could not hold its records on disk, if so: they
 // were kept in memory, or (when Each returns an error) lost.

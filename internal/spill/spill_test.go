@@ -15,7 +15,7 @@ import (
 // whether it wrote runs to disk.
 func sortAll(t testing.TB, recs [][]byte, runBytes int) ([][]byte, bool) {
 	t.Helper()
-	s := NewSorter("test records", runBytes)
+	s := NewSorter("test records", runBytes, 0)
 	for _, r := range recs {
 		s.Add(r)
 	}
@@ -60,10 +60,30 @@ func TestSorterOrders(t *testing.T) {
 	}
 }
 
+// TestSorterRunRecords: a sorter with a record limit writes a run when it
+// holds that many, whatever their size.
+func TestSorterRunRecords(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	s := NewSorter("test records", 1<<30, 10)
+	for i := range 25 {
+		s.Add(fmt.Appendf(nil, "%02d", 24-i))
+	}
+	if len(s.runs) != 2 || s.Len() != 25 || !s.Spilled() {
+		t.Errorf("%d runs of %d records (spilled %v), want 2 of 25", len(s.runs), s.Len(), s.Spilled())
+	}
+	var got []string
+	if err := s.Each(func(rec []byte) bool { got = append(got, string(rec)); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 25 || !slices.IsSorted(got) {
+		t.Errorf("got %q", got)
+	}
+}
+
 // TestSorterStops: a yield that returns false ends Each, which releases
 // the sorter.
 func TestSorterStops(t *testing.T) {
-	s := NewSorter("test records", 8)
+	s := NewSorter("test records", 8, 0)
 	for i := range 100 {
 		s.Add(fmt.Appendf(nil, "%03d", 99-i))
 	}
@@ -144,7 +164,7 @@ func FuzzSorter(f *testing.F) {
 func TestSorterWithoutFile(t *testing.T) {
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
 	t.Setenv("TMP", filepath.Join(t.TempDir(), "missing"))
-	s := NewSorter("test records", 16)
+	s := NewSorter("test records", 16, 0)
 	var want []string
 	for i := range 200 {
 		r := fmt.Sprintf("%05d", (i*7919)%200)

@@ -67,7 +67,7 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	// bytes order it as sortCSVRows orders rows; the records go through
 	// an external sort, so neither the rows nor the findings are ever
 	// held all at once.
-	rows, sorter := csvRows{}, spill.NewSorter("rows", csvSortBytes)
+	rows, sorter := csvRows{}, spill.NewSorter("rows", csvSortBytes, 0)
 	defer sorter.Close()
 	var rec []byte
 	for f := range res.All() {

@@ -177,7 +177,7 @@ func writeJUnit(w io.Writer, res *scanner.Result, _ Options) error {
 		next++
 		return junitOpenSuite(enc, suites[next-1])
 	}
-	for f := range res.SortedBy(func(a, b *scanner.Finding) int { return strings.Compare(a.CheckID, b.CheckID) }) {
+	for f := range res.SortedBy(func(dst []byte, f *scanner.Finding) []byte { return scanner.AppendKeyString(dst, f.CheckID) }) {
 		for next < len(ids) && ids[next] <= f.CheckID {
 			if err := openNext(); err != nil {
 				return err
