@@ -46,17 +46,23 @@ func (r *Result) All() iter.Seq[Finding] { return r.each(nil) }
 // order, each a copy: All, filtered, without reading back the others in
 // full from disk. An error ends the iteration and is reported by Err.
 func (r *Result) Only(statuses ...Status) iter.Seq[Finding] {
-	return r.each(func(s Status) bool { return slices.Contains(statuses, s) })
+	return r.each(func(s Status, _ Severity) bool { return slices.Contains(statuses, s) })
 }
 
-// each yields the findings whose status keep accepts (all when keep is
-// nil).
-func (r *Result) each(keep func(Status) bool) iter.Seq[Finding] {
+// OnlySeverity is Only for one status and one severity: the failures of
+// one severity, read without decoding the others.
+func (r *Result) OnlySeverity(status Status, sev Severity) iter.Seq[Finding] {
+	return r.each(func(s Status, v Severity) bool { return s == status && v == sev })
+}
+
+// each yields the findings whose status and severity keep accepts (all
+// when keep is nil).
+func (r *Result) each(keep func(Status, Severity) bool) iter.Seq[Finding] {
 	return func(yield func(Finding) bool) {
 		l := &r.findings
 		if l.file == nil {
 			for i := range l.mem {
-				if (keep == nil || keep(l.mem[i].Status)) && !yield(l.mem[i]) {
+				if (keep == nil || keep(l.mem[i].Status, l.mem[i].Severity)) && !yield(l.mem[i]) {
 					return
 				}
 			}

@@ -53,8 +53,8 @@ func (rr *recordReader) next() (Finding, uint64, error) {
 }
 
 // nextOf is next, passing over without decoding them the findings whose
-// status keep (when not nil) rejects.
-func (rr *recordReader) nextOf(keep func(Status) bool) (Finding, uint64, error) {
+// status and severity keep (when not nil) rejects.
+func (rr *recordReader) nextOf(keep func(Status, Severity) bool) (Finding, uint64, error) {
 	for {
 		rec, err := rr.r.Next()
 		if err == io.EOF {
@@ -63,23 +63,25 @@ func (rr *recordReader) nextOf(keep func(Status) bool) (Finding, uint64, error) 
 		if err != nil {
 			return Finding{}, 0, errCorrupt
 		}
-		if keep == nil || keep(recordStatus(rec)) {
+		if keep == nil || keep(recordHead(rec)) {
 			return decodeRecord(string(rec))
 		}
 	}
 }
 
-// recordStatus reads the status of a record without decoding the rest;
-// "" for a record too short, which decodeRecord then finds corrupt.
-func recordStatus(rec []byte) Status {
+// recordHead reads the status and severity of a record without decoding
+// the rest; "" for a record too short, which decodeRecord then finds
+// corrupt.
+func recordHead(rec []byte) (Status, Severity) {
 	r := recReader{s: unsafeString(rec)}
 	r.uint()
 	r.str()
 	st := r.str()
+	sev := r.int()
 	if r.err != nil {
-		return ""
+		return "", 0
 	}
-	return Status(st)
+	return Status(st), Severity(sev)
 }
 
 // unsafeString is b as a string without a copy, for a comparison that

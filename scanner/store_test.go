@@ -240,6 +240,15 @@ func TestSpilledResult(t *testing.T) {
 				t.Fatalf("%s: Only(%v) in memory (-want +got):\n%s", what, only, diff)
 			}
 		}
+		for _, sev := range []Severity{Critical, High, Low} {
+			want := slices.DeleteFunc(mem.List(), func(f Finding) bool { return f.Status != StatusFail || f.Severity != sev })
+			if diff := cmp.Diff(want, slices.Collect(disk.OnlySeverity(StatusFail, sev)), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: OnlySeverity(FAIL, %v) on disk (-want +got):\n%s", what, sev, diff)
+			}
+			if diff := cmp.Diff(want, slices.Collect(mem.OnlySeverity(StatusFail, sev)), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: OnlySeverity(FAIL, %v) in memory (-want +got):\n%s", what, sev, diff)
+			}
+		}
 		if mem.Len() != disk.Len() || disk.Err() != nil {
 			t.Fatalf("%s: len %d and %d, %v", what, mem.Len(), disk.Len(), disk.Err())
 		}

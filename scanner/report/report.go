@@ -184,16 +184,16 @@ func (p *printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
-// failureSeverities reads the findings once and returns the severities of
-// the FAIL findings, most severe first (any value a finding carries, not
-// only the four named ones), and how many FAIL findings there are.
+// failureSeverities returns the severities of the FAIL findings, most
+// severe first (any value a finding carries, not only the four named
+// ones), and how many FAIL findings there are, from the result's groups.
 func failureSeverities(res *scanner.Result) ([]scanner.Severity, int) {
 	seen := map[scanner.Severity]bool{}
 	total := 0
-	for f := range res.Only(scanner.StatusFail) {
-		if f.Status == scanner.StatusFail {
-			seen[f.Severity] = true
-			total++
+	for _, g := range res.Groups() {
+		if g.Status == scanner.StatusFail {
+			seen[g.Severity] = true
+			total += g.Count
 		}
 	}
 	sevs := slices.Collect(maps.Keys(seen))
@@ -209,8 +209,8 @@ func failureSeverities(res *scanner.Result) ([]scanner.Severity, int) {
 func mostSevereFailures(res *scanner.Result, sevs []scanner.Severity) iter.Seq[scanner.Finding] {
 	return func(yield func(scanner.Finding) bool) {
 		for _, sev := range sevs {
-			for f := range res.Only(scanner.StatusFail) {
-				if f.Severity == sev && !yield(f) {
+			for f := range res.OnlySeverity(scanner.StatusFail, sev) {
+				if !yield(f) {
 					return
 				}
 			}

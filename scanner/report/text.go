@@ -88,10 +88,7 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 			continue
 		}
 		t.printf("\n%s (%d)\n", t.paint(severityStyle[sev], sev.String()), n)
-		for f := range res.Only(scanner.StatusFail) {
-			if f.Severity != sev {
-				continue
-			}
+		for f := range res.OnlySeverity(scanner.StatusFail, sev) {
 			if t.compact {
 				t.compactFinding(f)
 				continue
