@@ -98,6 +98,10 @@ func (r *Result) Len() int { return r.findings.n }
 // Count returns the number of findings with a status.
 func (r *Result) Count(s Status) int { return r.findings.tally.counts[s] }
 
+// ExpiredIgnores returns the number of findings whose ignore comment or
+// entry has expired.
+func (r *Result) ExpiredIgnores() int { return r.findings.tally.expired }
+
 // FindingGroup counts the findings of one check with one status and
 // severity, and says where the first of them is in the result's order.
 type FindingGroup struct {
@@ -122,8 +126,9 @@ func (r *Result) Groups() []FindingGroup {
 
 // tally counts a result's findings as they are laid down.
 type tally struct {
-	counts map[Status]int
-	groups map[groupID]*FindingGroup
+	counts  map[Status]int
+	groups  map[groupID]*FindingGroup
+	expired int // findings whose suppression has expired
 }
 
 type groupID struct {
@@ -138,6 +143,9 @@ func (t *tally) add(f *Finding, i int) {
 		t.counts, t.groups = map[Status]int{}, map[groupID]*FindingGroup{}
 	}
 	t.counts[f.Status]++
+	if f.Suppression != nil && f.Suppression.Expired {
+		t.expired++
+	}
 	id := groupID{f.CheckID, f.Status, f.Severity}
 	g := t.groups[id]
 	if g == nil {

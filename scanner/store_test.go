@@ -324,3 +324,32 @@ func groupsOf(fs []Finding) []FindingGroup {
 	}
 	return out
 }
+
+// TestExpiredIgnoresCounted: the count of expired suppressions follows the
+// findings in memory, on disk, and through Update.
+func TestExpiredIgnoresCounted(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	expired := &Suppression{Kind: SuppressionInSource, Expired: true}
+	live := &Suppression{Kind: SuppressionInSource}
+	fs := []Finding{
+		{CheckID: "A", Status: StatusFail, Suppression: expired},
+		{CheckID: "B", Status: StatusIgnored, Suppression: live},
+		{CheckID: "C", Status: StatusFail, Suppression: expired},
+		{CheckID: "D", Status: StatusPass},
+	}
+	r := NewResult(Tool{}, nil, slices.Clone(fs), nil)
+	defer r.Close()
+	if got := r.ExpiredIgnores(); got != 2 {
+		t.Errorf("in memory: %d expired, want 2", got)
+	}
+	if err := r.Spill(); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.ExpiredIgnores(); got != 2 {
+		t.Errorf("on disk: %d expired, want 2", got)
+	}
+	r.Update(func(f *Finding) bool { return f.CheckID != "A" })
+	if got := r.ExpiredIgnores(); got != 1 {
+		t.Errorf("after Update: %d expired, want 1", got)
+	}
+}

@@ -206,24 +206,11 @@ func encodeIndented(v any, prefix string) ([]byte, error) {
 // summarize counts findings by status, expired ignores and diagnostics; the
 // text and markdown writers print the same numbers.
 func summarize(res *scanner.Result) jsonSummary {
-	s := jsonSummary{Checks: len(res.Checks), Findings: res.Len(), Skipped: res.Skipped()}
-	for f := range res.All() {
-		switch f.Status {
-		case scanner.StatusFail:
-			s.Fail++
-		case scanner.StatusPass:
-			s.Pass++
-		case scanner.StatusIgnored:
-			s.Ignored++
-		case scanner.StatusUnknown:
-			s.Unknown++
-		case scanner.StatusOutOfScope:
-			s.OutOfScope++
-		}
-		if f.Suppression != nil && f.Suppression.Expired {
-			s.ExpiredIgnores++
-		}
-	}
+	// Counted as the findings were laid down: no pass over them.
+	s := jsonSummary{Checks: len(res.Checks), Findings: res.Len(), Skipped: res.Skipped(),
+		Fail: res.Count(scanner.StatusFail), Pass: res.Count(scanner.StatusPass),
+		Ignored: res.Count(scanner.StatusIgnored), Unknown: res.Count(scanner.StatusUnknown),
+		OutOfScope: res.Count(scanner.StatusOutOfScope), ExpiredIgnores: res.ExpiredIgnores()}
 	for _, d := range res.Diagnostics {
 		if d.Severity == scanner.DiagError {
 			s.Errors++
