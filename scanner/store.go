@@ -150,7 +150,17 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 	if err != nil && l.err == nil {
 		l.err = err
 	}
-	return l, diags
+	// Each sorter that could not make its file says so: once is enough.
+	type said struct {
+		sev             DiagSeverity
+		summary, detail string
+	}
+	seen := map[said]bool{}
+	return l, slices.DeleteFunc(diags, func(d Diagnostic) bool {
+		k := said{d.Severity, d.Summary, d.Detail}
+		defer func() { seen[k] = true }()
+		return seen[k]
+	})
 }
 
 // spillDiagnostics says what went wrong holding findings on disk: an error

@@ -353,3 +353,38 @@ func TestExpiredIgnoresCounted(t *testing.T) {
 		t.Errorf("after Update: %d expired, want 1", got)
 	}
 }
+
+// TestStoreWithoutTempFile: with nowhere to hold findings on disk, every
+// finding is kept in memory, in order, and the scan is told so once, not
+// once per sorter.
+func TestStoreWithoutTempFile(t *testing.T) {
+	withSpillRun(t, 2)
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	t.Setenv("TMP", filepath.Join(t.TempDir(), "missing"))
+	var in []Finding
+	for i := range 9 {
+		f := Finding{CheckID: "GCP-ENC-001", Resource: fmt.Sprint("r", i%3), Message: fmt.Sprint("m", i), Status: StatusFail,
+			Location: Location{File: "a.tf", StartLine: 9 - i}}
+		f.Fingerprint = Fingerprint(f.CheckID, f.Resource, "", "") // repeats: the dedupe sorter runs too
+		in = append(in, f)
+	}
+	var st findingStore
+	st.add(slices.Clone(in))
+	l, diags := st.result()
+	r := &Result{findings: l}
+	defer r.Close()
+	held := 0
+	for _, d := range diags {
+		if d.Summary == "findings held in memory" {
+			held++
+		} else {
+			t.Errorf("unexpected diagnostic: %+v", d)
+		}
+	}
+	if held != 1 {
+		t.Errorf("%d \"findings held in memory\" warnings, want 1: %+v", held, diags)
+	}
+	if got := r.List(); len(got) != len(in) || !slices.IsSortedFunc(got, func(a, b Finding) int { return findingCmp(&a, &b) }) {
+		t.Errorf("%d of %d findings, in order %v", len(got), len(in), slices.IsSortedFunc(got, func(a, b Finding) int { return findingCmp(&a, &b) }))
+	}
+}

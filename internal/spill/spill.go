@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -34,7 +35,13 @@ type File struct {
 func Create(what string) (*File, error) {
 	f, err := os.CreateTemp("", "casascan-*."+what)
 	if err != nil {
-		return nil, fmt.Errorf("holding %s in a temporary file: %w", what, err)
+		// The directory, not the file's random name: every attempt fails
+		// the same way, and says so in the same words.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("holding %s in a temporary file in %s: %w", what, os.TempDir(), err)
 	}
 	if runtime.GOOS != "windows" {
 		_ = os.Remove(f.Name()) // still open: the file lives until closed
