@@ -11,26 +11,56 @@ import (
 // result's findings, deduplicated and in SortFindings' order, without
 // holding them all in memory: they go through an external sort (see
 // keyedSort) in the writers' order. Findings that may repeat each other
-// (the same fingerprint and root module, rare) are found from a hash of
-// that key kept for each finding; only then do the findings go through a
+// (the same fingerprint and root module, rare) are looked for as the
+// graphs come (see add); only when some may do the findings go through a
 // second sort, by dedupe group, before the first. A small session never
 // touches the disk.
 type findingStore struct {
 	order *keyedSort
-	keys  []uint64 // the hash of each finding's dedupe key, by sequence number
 	seq   uint64
+	// roots are the root modules of the findings of the graphs added:
+	// a few strings a root, however many findings it has.
+	roots map[string]bool
+	// repeated: two findings added may share a dedupe group.
+	repeated bool
 }
 
-// add adds the findings of one graph, in the order Run judges them.
+// add adds the findings of one graph, in the order Run judges them. Two
+// findings of one dedupe group are found within the graph by a hash of
+// their key; across graphs they share a root module, so a root met in an
+// earlier graph is taken as a repeat, to be sorted out by the dedupe sort
+// (a tree's roots each come in one graph: this does not happen there).
+// Nothing kept grows with the findings.
 func (st *findingStore) add(fs []Finding) {
 	if st.order == nil {
 		st.order = newKeyedSort(findingKey)
+		st.roots = map[string]bool{}
 	}
+	hashes := make(map[uint64]bool, len(fs))
+	var mine map[string]bool // the roots of this graph's findings
 	for i := range fs {
-		st.keys = append(st.keys, groupHash(&fs[i]))
+		if !st.repeated {
+			h := groupHash(&fs[i])
+			if hashes[h] {
+				st.repeated = true
+			}
+			hashes[h] = true
+			if r := fs[i].RootModule; !mine[r] {
+				if st.roots[r] {
+					st.repeated = true
+				}
+				if mine == nil {
+					mine = map[string]bool{}
+				}
+				mine[r] = true
+			}
+		}
 		st.order.add(&fs[i], st.seq)
 		fs[i] = Finding{} // the sorter holds its record now
 		st.seq++
+	}
+	for r := range mine {
+		st.roots[r] = true
 	}
 }
 
@@ -44,20 +74,6 @@ func groupHash(f *Finding) uint64 {
 	h.WriteByte(0)
 	h.WriteString(f.RootModule)
 	return h.Sum64()
-}
-
-// repeats reports whether two findings added may share a dedupe group:
-// two of their keys' hashes are equal.
-func (st *findingStore) repeats() bool {
-	keys := st.keys
-	st.keys = nil
-	slices.Sort(keys)
-	for i := 1; i < len(keys); i++ {
-		if keys[i] == keys[i-1] {
-			return true
-		}
-	}
-	return false
 }
 
 // groupCmp orders findings by dedupe group: fingerprint and root module.
@@ -82,7 +98,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		st.order = newKeyedSort(findingKey)
 	}
 	order := st.order
-	if st.repeats() {
+	if st.repeated {
 		// Findings may repeat: they are sorted by group (from the writers'
 		// order, each with its sequence number, so the groups are taken in
 		// the order added), deduplicated, and sorted again.

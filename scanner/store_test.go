@@ -388,3 +388,31 @@ func TestStoreWithoutTempFile(t *testing.T) {
 		t.Errorf("%d of %d findings, in order %v", len(got), len(in), slices.IsSortedFunc(got, func(a, b Finding) int { return findingCmp(&a, &b) }))
 	}
 }
+
+// TestStoreRepeatedFlag: the dedupe sort is asked for only when two
+// findings may share a group: one graph's own repeat, or a root module
+// met in an earlier graph; graphs of roots of their own never ask.
+func TestStoreRepeatedFlag(t *testing.T) {
+	mk := func(root, res string) Finding {
+		return Finding{CheckID: "C", Resource: res, RootModule: root, Fingerprint: Fingerprint("C", res, "", "")}
+	}
+	for _, tc := range []struct {
+		name   string
+		graphs [][]Finding
+		want   bool
+	}{
+		{"roots of their own", [][]Finding{{mk("a", "x"), mk("a", "y")}, {mk("b", "x")}, {mk("c", "x")}}, false},
+		{"a repeat in one graph", [][]Finding{{mk("a", "x"), mk("a", "x")}, {mk("b", "x")}}, true},
+		{"a root met again", [][]Finding{{mk("a", "x")}, {mk("b", "x")}, {mk("a", "y")}}, true},
+	} {
+		var st findingStore
+		for _, g := range tc.graphs {
+			st.add(slices.Clone(g))
+		}
+		if st.repeated != tc.want {
+			t.Errorf("%s: repeated = %v, want %v", tc.name, st.repeated, tc.want)
+		}
+		l, _ := st.result()
+		(&Result{findings: l}).Close()
+	}
+}

@@ -150,8 +150,9 @@ func LoadTreeFunc(ctx context.Context, dir string, opts Options, fn func(*scanne
 type survey struct {
 	called  map[string]bool
 	ignores []scanner.Ignore
-	// surveyed are the files whose ignore comments are in ignores; read,
-	// those whose ignore comments' diagnostics were handed on.
+	// surveyed are the files whose ignore comments are in ignores (their
+	// diagnostics handed on with the tree's); read, the other files whose
+	// ignore comments' diagnostics were handed on.
 	surveyed, read map[string]bool
 	// blocks are the resource, data and module blocks of the tree.
 	blocks int
@@ -178,7 +179,7 @@ func (t *tree) survey(dirs []string) (*survey, error) {
 		igs, diags := scanner.ParseIgnores(rel, src, t.opts.MapIgnoreID)
 		sv.ignores = append(sv.ignores, igs...)
 		t.diags = append(t.diags, diags...)
-		sv.surveyed[rel], sv.read[rel] = true, true
+		sv.surveyed[rel] = true
 	}
 	for i := 0; i < len(dirs); i += surveyChunk {
 		part := dirs[i:min(i+surveyChunk, len(dirs))]
