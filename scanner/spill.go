@@ -47,13 +47,9 @@ type recordReader struct {
 	r *spill.Reader
 }
 
-// next returns the next finding, or io.EOF after the last.
-func (rr *recordReader) next() (Finding, uint64, error) {
-	return rr.nextOf(nil)
-}
-
-// nextOf is next, passing over without decoding them the findings whose
-// status and severity keep (when not nil) rejects.
+// nextOf returns the next finding whose status and severity keep (when
+// not nil) accepts, passing over the others without decoding them, or
+// io.EOF after the last.
 func (rr *recordReader) nextOf(keep func(Status, Severity) bool) (Finding, uint64, error) {
 	for {
 		rec, err := rr.r.Next()
