@@ -18,28 +18,15 @@ import (
 func appendFindingJSON(dst []byte, f *scanner.Finding, prefix string) []byte {
 	e := jsonIndenter{prefix: prefix}
 	dst = append(dst, '{')
-	dst = e.key(dst, 1, false, `"check_id": `)
-	dst = appendJSONString(dst, f.CheckID)
-	dst = e.key(dst, 1, true, `"status": `)
-	dst = appendJSONString(dst, string(f.Status))
-	dst = e.key(dst, 1, true, `"severity": `)
-	dst = appendJSONString(dst, f.Severity.String()) // its MarshalText
-	dst = e.key(dst, 1, true, `"message": `)
-	dst = appendJSONString(dst, f.Message)
-	dst = e.key(dst, 1, true, `"resource": `)
-	dst = appendJSONString(dst, f.Resource)
-	dst = e.key(dst, 1, true, `"resource_type": `)
-	dst = appendJSONString(dst, f.ResourceType)
-	dst = e.key(dst, 1, true, `"source": `)
-	dst = appendJSONString(dst, string(f.Source))
-	if f.RootModule != "" {
-		dst = e.key(dst, 1, true, `"root_module": `)
-		dst = appendJSONString(dst, f.RootModule)
-	}
-	if f.Attribute != "" {
-		dst = e.key(dst, 1, true, `"attribute": `)
-		dst = appendJSONString(dst, f.Attribute)
-	}
+	dst = e.str(dst, 1, false, `"check_id": `, f.CheckID)
+	dst = e.str(dst, 1, true, `"status": `, string(f.Status))
+	dst = e.str(dst, 1, true, `"severity": `, f.Severity.String()) // its MarshalText
+	dst = e.str(dst, 1, true, `"message": `, f.Message)
+	dst = e.str(dst, 1, true, `"resource": `, f.Resource)
+	dst = e.str(dst, 1, true, `"resource_type": `, f.ResourceType)
+	dst = e.str(dst, 1, true, `"source": `, string(f.Source))
+	dst = e.strMember(dst, 1, `"root_module": `, f.RootModule)
+	dst = e.strMember(dst, 1, `"attribute": `, f.Attribute)
 	dst = e.key(dst, 1, true, `"location": `)
 	dst = e.location(dst, 1, &f.Location)
 	if f.DownloadedModule != nil {
@@ -55,20 +42,12 @@ func appendFindingJSON(dst []byte, f *scanner.Finding, prefix string) []byte {
 		dst = e.line(dst, 1, false)
 		dst = append(dst, ']')
 	}
-	dst = e.key(dst, 1, true, `"fingerprint": `)
-	dst = appendJSONString(dst, f.Fingerprint)
+	dst = e.str(dst, 1, true, `"fingerprint": `, f.Fingerprint)
 	if s := f.Suppression; s != nil {
 		dst = e.key(dst, 1, true, `"suppression": {`)
-		dst = e.key(dst, 2, false, `"kind": `)
-		dst = appendJSONString(dst, s.Kind)
-		if s.Justification != "" {
-			dst = e.key(dst, 2, true, `"justification": `)
-			dst = appendJSONString(dst, s.Justification)
-		}
-		if s.Expires != "" {
-			dst = e.key(dst, 2, true, `"expires": `)
-			dst = appendJSONString(dst, s.Expires)
-		}
+		dst = e.str(dst, 2, false, `"kind": `, s.Kind)
+		dst = e.strMember(dst, 2, `"justification": `, s.Justification)
+		dst = e.strMember(dst, 2, `"expires": `, s.Expires)
 		if s.Expired {
 			dst = e.key(dst, 2, true, `"expired": true`)
 		}
@@ -77,14 +56,10 @@ func appendFindingJSON(dst []byte, f *scanner.Finding, prefix string) []byte {
 		dst = e.line(dst, 1, false)
 		dst = append(dst, '}')
 	}
-	if f.Reason != "" {
-		dst = e.key(dst, 1, true, `"reason": `)
-		dst = appendJSONString(dst, f.Reason)
-	}
+	dst = e.strMember(dst, 1, `"reason": `, f.Reason)
 	if p := f.Provenance; p != nil {
 		dst = e.key(dst, 1, true, `"provenance": {`)
-		dst = e.key(dst, 2, false, `"value": `)
-		dst = appendJSONString(dst, p.Value)
+		dst = e.str(dst, 2, false, `"value": `, p.Value)
 		switch {
 		case p.Origins == nil:
 			dst = e.key(dst, 2, true, `"origins": null`)
@@ -104,12 +79,9 @@ func appendFindingJSON(dst []byte, f *scanner.Finding, prefix string) []byte {
 	}
 	if g := f.Grant; g != nil {
 		dst = e.key(dst, 1, true, `"grant": {`)
-		dst = e.key(dst, 2, false, `"asset": `)
-		dst = appendJSONString(dst, g.Asset)
-		dst = e.key(dst, 2, true, `"role": `)
-		dst = appendJSONString(dst, g.Role)
-		dst = e.key(dst, 2, true, `"member": `)
-		dst = appendJSONString(dst, g.Member)
+		dst = e.str(dst, 2, false, `"asset": `, g.Asset)
+		dst = e.str(dst, 2, true, `"role": `, g.Role)
+		dst = e.str(dst, 2, true, `"member": `, g.Member)
 		dst = e.line(dst, 1, false)
 		dst = append(dst, '}')
 	}
@@ -144,8 +116,7 @@ func (e jsonIndenter) key(dst []byte, depth int, comma bool, key string) []byte 
 func (e jsonIndenter) location(dst []byte, depth int, l *scanner.Location) []byte {
 	dst = append(dst, '{')
 	d := depth + 1
-	dst = e.key(dst, d, false, `"file": `)
-	dst = appendJSONString(dst, l.File)
+	dst = e.str(dst, d, false, `"file": `, l.File)
 	dst = e.intMember(dst, d, `"start_line": `, l.StartLine)
 	dst = e.intMember(dst, d, `"start_column": `, l.StartCol)
 	dst = e.intMember(dst, d, `"end_line": `, l.EndLine)
@@ -161,8 +132,7 @@ func (e jsonIndenter) location(dst []byte, depth int, l *scanner.Location) []byt
 func (e jsonIndenter) origin(dst []byte, depth int, o *scanner.Origin) []byte {
 	dst = append(dst, '{')
 	d := depth + 1
-	dst = e.key(dst, d, false, `"kind": `)
-	dst = appendJSONString(dst, string(o.Kind))
+	dst = e.str(dst, d, false, `"kind": `, string(o.Kind))
 	dst = e.strMember(dst, d, `"name": `, o.Name)
 	dst = e.strMember(dst, d, `"module": `, o.Module)
 	dst = e.strMember(dst, d, `"file": `, o.File)
@@ -174,16 +144,21 @@ func (e jsonIndenter) origin(dst []byte, depth int, o *scanner.Origin) []byte {
 	return append(dst, '}')
 }
 
-// intMember appends an omitempty int member (never the first).
-// strMember appends a string member left out when empty (omitempty).
+// str appends a string member at depth (after a comma when comma is set).
+func (e jsonIndenter) str(dst []byte, depth int, comma bool, key, v string) []byte {
+	return appendJSONString(e.key(dst, depth, comma, key), v)
+}
+
+// strMember appends a string member left out when empty (omitempty; never
+// the first).
 func (e jsonIndenter) strMember(dst []byte, depth int, key, v string) []byte {
 	if v == "" {
 		return dst
 	}
-	dst = e.key(dst, depth, true, key)
-	return appendJSONString(dst, v)
+	return e.str(dst, depth, true, key, v)
 }
 
+// intMember appends an omitempty int member (never the first).
 func (e jsonIndenter) intMember(dst []byte, depth int, key string, v int) []byte {
 	if v == 0 {
 		return dst
