@@ -615,46 +615,34 @@ func encFuzzFinding(s1, s2, s3, s4, s5 string, n1, n2, n3, n4 int, bits uint16) 
 // value and encoded by encoding/json (old) or appended (new), over the
 // findings of real scans.
 func BenchmarkEncSARIF(b *testing.B) {
-	fs := encScanFindings(b, true)
-	b.Run("old", func(b *testing.B) {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			buf.Reset()
-			if err := enc.Encode(sarifResult(fs[i%len(fs)]).WithRuleIndex(3)); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-	})
-	b.Run("new", func(b *testing.B) {
-		var buf []byte
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			buf = appendSARIFResult(buf[:0], fs[i%len(fs)], 3)
-			i++
-		}
-	})
+	benchEnc(b, "", func(f *scanner.Finding) any { return sarifResult(*f).WithRuleIndex(3) },
+		func(dst []byte, f *scanner.Finding) []byte { return appendSARIFResultOf(dst, f, 3) })
 }
 
 // BenchmarkEncFindingJSON is BenchmarkEncSARIF for a finding of the JSON
 // report, encoded indented by encoding/json (old) or appended (new).
 func BenchmarkEncFindingJSON(b *testing.B) {
+	benchEnc(b, "    ", func(f *scanner.Finding) any { return f },
+		func(dst []byte, f *scanner.Finding) []byte { return appendFindingJSON(dst, f, "    ") })
+}
+
+// benchEnc runs the old encoding (encoding/json of what old makes,
+// indented after prefix when prefix is set) and the new (appendNew) over
+// the findings of real scans.
+func benchEnc(b *testing.B, prefix string, old func(*scanner.Finding) any, appendNew func([]byte, *scanner.Finding) []byte) {
 	fs := encScanFindings(b, true)
 	b.Run("old", func(b *testing.B) {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		enc.SetIndent("    ", "  ")
+		if prefix != "" {
+			enc.SetIndent(prefix, "  ")
+		}
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
 			buf.Reset()
-			if err := enc.Encode(&fs[i%len(fs)]); err != nil {
+			if err := enc.Encode(old(&fs[i%len(fs)])); err != nil {
 				b.Fatal(err)
 			}
 			i++
@@ -665,7 +653,7 @@ func BenchmarkEncFindingJSON(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			buf = appendFindingJSON(buf[:0], &fs[i%len(fs)], "    ")
+			buf = appendNew(buf[:0], &fs[i%len(fs)])
 			i++
 		}
 	})
