@@ -3,7 +3,6 @@ package scanner
 import (
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"strings"
 )
 
@@ -94,6 +93,15 @@ func groupCmp(a, b *Finding) int {
 // work is linear in the findings however many roots share a module.
 func (st *findingStore) result() (findingList, []Diagnostic) {
 	var diags []Diagnostic
+	var held error // why findings stayed in memory, if they did: said once
+	done := func(s *keyedSort, err error) {
+		switch {
+		case err != nil:
+			diags = append(diags, Diagnostic{Severity: DiagError, Summary: "findings lost", Detail: err.Error(), Skipped: true})
+		case held == nil:
+			held = s.s.Err()
+		}
+	}
 	if st.order == nil {
 		st.order = newKeyedSort(findingKey)
 	}
@@ -107,7 +115,7 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 			groups.add(f, seq)
 			return true
 		})
-		diags = append(diags, spillDiagnostics(order, err)...)
+		done(order, err)
 		order = newKeyedSort(findingKey)
 		var head Finding
 		var kept []Finding // the findings of head's group after it that were kept
@@ -132,13 +140,13 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 			order.add(&g, seq)
 			return true
 		})
-		diags = append(diags, spillDiagnostics(groups, err)...)
+		done(groups, err)
 	}
 	l := findingList{}
 	if order.s.Spilled() {
 		f, err := newSpillFile()
 		if err != nil {
-			diags = append(diags, Diagnostic{Severity: DiagWarning, Summary: "findings held in memory", Detail: err.Error()})
+			held = err
 		}
 		l.file = f
 	}
@@ -162,34 +170,17 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 	if l.file != nil && l.err == nil {
 		l.err = l.file.flush()
 	}
-	diags = append(diags, spillDiagnostics(order, err)...)
+	done(order, err)
 	if err != nil && l.err == nil {
 		l.err = err
 	}
-	// Each sorter that could not make its file says so: once is enough.
-	type said struct {
-		sev             DiagSeverity
-		summary, detail string
+	// An error that lost findings makes the scan incomplete; a temporary
+	// file that could not be made only costs memory (the findings were
+	// kept there), said once however many sorters met it.
+	if held != nil {
+		diags = append(diags, Diagnostic{Severity: DiagWarning, Summary: "findings held in memory", Detail: held.Error()})
 	}
-	seen := map[said]bool{}
-	return l, slices.DeleteFunc(diags, func(d Diagnostic) bool {
-		k := said{d.Severity, d.Summary, d.Detail}
-		defer func() { seen[k] = true }()
-		return seen[k]
-	})
-}
-
-// spillDiagnostics says what went wrong holding findings on disk: an error
-// that lost findings makes the scan incomplete; a temporary file that
-// could not be made only costs memory (the findings were kept there).
-func spillDiagnostics(s *keyedSort, err error) []Diagnostic {
-	switch {
-	case err != nil:
-		return []Diagnostic{{Severity: DiagError, Summary: "findings lost", Detail: err.Error(), Skipped: true}}
-	case s.s.Err() != nil:
-		return []Diagnostic{{Severity: DiagWarning, Summary: "findings held in memory", Detail: s.s.Err().Error()}}
-	}
-	return nil
+	return l, diags
 }
 
 // alike reports whether two findings repeat each other for dedupe.
