@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"encoding/binary"
 	"io"
 	"iter"
@@ -219,23 +218,8 @@ func (r *Result) SortedBy(key func(dst []byte, f *Finding) []byte) iter.Seq[Find
 	}
 	return func(yield func(Finding) bool) {
 		l := &r.findings
-		if l.file == nil {
-			type ref struct {
-				f   *Finding
-				key []byte
-			}
-			refs := make([]ref, len(l.mem))
-			for i := range l.mem {
-				refs[i] = ref{&l.mem[i], withSeq(nil, &l.mem[i], uint64(i))}
-			}
-			slices.SortFunc(refs, func(a, b ref) int { return bytes.Compare(a.key, b.key) })
-			for _, r := range refs {
-				if !yield(*r.f) {
-					return
-				}
-			}
-			return
-		}
+		// One path for results in memory and on disk: a small one sorts
+		// in the sorter's memory and never touches the disk.
 		s := newKeyedSort(withSeq)
 		seq := uint64(0)
 		for f := range r.All() {
