@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strings"
 
@@ -25,6 +26,29 @@ func AppendKeyString(dst []byte, s string) []byte {
 		s = s[i+1:]
 	}
 	return append(append(dst, s...), 0, 1)
+}
+
+// CutKeyString reads back the string AppendKeyString appended at the
+// start of key, and returns it and the rest of key; ok is false when key
+// does not start with one.
+func CutKeyString(key []byte) (s string, rest []byte, ok bool) {
+	var b []byte
+	for {
+		i := bytes.IndexByte(key, 0)
+		if i < 0 || i+1 >= len(key) {
+			return "", nil, false
+		}
+		b = append(b, key[:i]...)
+		switch key[i+1] {
+		case 1:
+			return string(b), key[i+2:], true
+		case 0xff:
+			b = append(b, 0)
+			key = key[i+2:]
+		default:
+			return "", nil, false
+		}
+	}
 }
 
 // AppendKeyInt appends n to a sort key: eight bytes, big-endian, the sign

@@ -11,7 +11,7 @@ import (
 func sign(n int) int { return cmp.Compare(n, 0) }
 
 // FuzzKeyString: two strings' keys, whatever follows each, compare as the
-// strings do; equal strings make equal keys.
+// strings do; equal strings make equal keys; CutKeyString reads each back.
 func FuzzKeyString(f *testing.F) {
 	for _, s := range [][2]string{{"a", "ab"}, {"a", "a\x00"}, {"a\x00", "a\x01"}, {"", "\x00"}, {"\x00\xff", "\x00"}, {"b", "a\xff"}} {
 		f.Add(s[0], s[1], "\xff", "\x00")
@@ -19,6 +19,9 @@ func FuzzKeyString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b, tailA, tailB string) {
 		ka := append(AppendKeyString(nil, a), tailA...)
 		kb := append(AppendKeyString(nil, b), tailB...)
+		if got, rest, ok := CutKeyString(ka); !ok || got != a || string(rest) != tailA {
+			t.Fatalf("CutKeyString of %q's key = %q, %q, %v", a, got, rest, ok)
+		}
 		if a == b {
 			if !bytes.Equal(AppendKeyString(nil, a), AppendKeyString(nil, b)) {
 				t.Fatal("equal strings, different keys")

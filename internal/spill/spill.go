@@ -128,9 +128,9 @@ func (rr *Reader) Next() ([]byte, error) {
 	return rr.buf, nil
 }
 
-// Sorter sorts records by their bytes (bytes.Compare). It holds at most about runBytes of
-// records in memory: beyond that it writes them, sorted, as a run to a
-// temporary file, and Each merges the runs. A sorter whose records all
+// Sorter sorts records by their bytes (bytes.Compare). It holds at most
+// about runBytes of records in memory: beyond that it writes them, sorted,
+// as a run to a temporary file, and Each merges the runs. A sorter whose records all
 // fit never touches the disk; one that cannot make its file keeps every
 // record in memory (Err says why).
 type Sorter struct {

@@ -1,9 +1,8 @@
 package report
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -80,7 +79,11 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	var row []string
 	var werr error
 	err := sorter.Each(func(rec []byte) bool {
-		row = csvRecordRow(row[:0], rec)
+		var ok bool
+		if row, ok = csvRecordRow(row[:0], rec); !ok {
+			werr = errors.New("writing the CSV report: a row held in a temporary file is corrupt")
+			return false
+		}
 		werr = cw.Write(row)
 		return werr == nil
 	})
@@ -259,37 +262,44 @@ func csvScopeRows(res *scanner.Result, opts Options) [][]string {
 // memory to sort them; beyond that it sorts on disk.
 const csvSortBytes = 2 << 20
 
-// appendCSVRecord appends a row's sort record: its check, resource and
-// location's file as sortCSVRows compares them first, each ended by a
-// NUL, the location's line as a big-endian number, then every cell of
-// the row, each ended by a NUL. No cell holds a NUL (CSVCell removes
-// control characters), so a shorter cell sorts first, as in
-// strings.Compare, and the records' bytes order the rows as csvRowLess
-// does.
+// appendCSVRecord appends a row's sort record, a sort key
+// (scanner.AppendKeyString, AppendKeyInt): its check, resource and
+// location's file and line as csvRowLess compares them first, then every
+// cell of the row, so that the records' bytes order the rows as
+// csvRowLess does.
 func appendCSVRecord(dst []byte, row []string) []byte {
 	file, line := splitLocation(row[csvColLocation])
-	dst = append(append(dst, row[csvColCheck]...), 0)
-	dst = append(append(dst, row[csvColResource]...), 0)
-	dst = append(append(dst, file...), 0)
-	dst = binary.BigEndian.AppendUint64(dst, uint64(line))
+	dst = scanner.AppendKeyString(dst, row[csvColCheck])
+	dst = scanner.AppendKeyString(dst, row[csvColResource])
+	dst = scanner.AppendKeyString(dst, file)
+	dst = scanner.AppendKeyInt(dst, int64(line))
 	for _, c := range row {
-		dst = append(append(dst, c...), 0)
+		dst = scanner.AppendKeyString(dst, c)
 	}
 	return dst
 }
 
-// csvRecordRow appends to dst the cells of a record appendCSVRecord made.
-func csvRecordRow(dst []string, rec []byte) []string {
+// csvRecordRow appends to dst the cells of a record appendCSVRecord made;
+// false for a record that is not one.
+func csvRecordRow(dst []string, rec []byte) ([]string, bool) {
+	ok := true
 	for range 3 {
-		rec = rec[bytes.IndexByte(rec, 0)+1:]
+		if _, rec, ok = scanner.CutKeyString(rec); !ok {
+			return dst, false
+		}
+	}
+	if len(rec) < 8 {
+		return dst, false
 	}
 	rec = rec[8:]
 	for len(rec) > 0 {
-		i := bytes.IndexByte(rec, 0)
-		dst = append(dst, string(rec[:i]))
-		rec = rec[i+1:]
+		var c string
+		if c, rec, ok = scanner.CutKeyString(rec); !ok {
+			return dst, false
+		}
+		dst = append(dst, c)
 	}
-	return dst
+	return dst, len(dst) == len(csvHeader)
 }
 
 // sortCSVRows orders finding rows by check, resource, file and line (the

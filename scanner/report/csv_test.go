@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,6 +133,22 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	for _, want := range []string{"'=cmd|' /C calc'!A0", "' -2+3 [2Jcleared next"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no cell holds %q: %s", want, all)
+		}
+	}
+}
+
+// TestCSVRecordRoundTrip: a row's sort record gives the row back, and a
+// record cut short is refused, not read as a row.
+func TestCSVRecordRoundTrip(t *testing.T) {
+	row := []string{"m", "GCP-ENC-001", "t", "HIGH", "CWE-311", "a", "c", "x.y", "a.tf:12", "FAIL", "why \x00 not", ""}
+	rec := appendCSVRecord(nil, row)
+	got, ok := csvRecordRow(nil, rec)
+	if !ok || !slices.Equal(got, row) {
+		t.Fatalf("round trip: %q, %v", got, ok)
+	}
+	for cut := range len(rec) {
+		if _, ok := csvRecordRow(nil, rec[:cut]); ok {
+			t.Errorf("a record cut to %d of %d bytes was read as a row", cut, len(rec))
 		}
 	}
 }
