@@ -4,8 +4,6 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/casascan/casascan/scanner"
 	"github.com/casascan/casascan/scanner/judge"
 )
@@ -24,14 +22,10 @@ func intOrDefault(a *scanner.Attr, def int64) (n int64, known bool) {
 	if !a.Known() {
 		return 0, false
 	}
-	if a.Value.Type() == cty.Number {
-		// A whole number in range is itself; the text below would say
-		// the same, at the cost of formatting and parsing it.
-		if f := a.Value.AsBigFloat(); f.IsInt() {
-			if i, acc := f.Int64(); acc == big.Exact {
-				return i, true
-			}
-		}
+	// A whole number is itself; its text would say the same, at the cost
+	// of formatting and parsing it.
+	if i, ok := scanner.ValueWholeNumber(a.Value); ok {
+		return i, true
 	}
 	return intFromText(a)
 }

@@ -15,10 +15,10 @@ func ValueString(v cty.Value) (string, bool) {
 	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
 		return "", false
 	}
-	if v.Type() == cty.Number {
-		if s, ok := wholeNumberString(v); ok {
-			return s, true
-		}
+	// A whole number's text, as cty's conversion gives it, made without
+	// the conversion (zero aside: it may be negative, "-0").
+	if i, ok := ValueWholeNumber(v); ok && i != 0 {
+		return strconv.FormatInt(i, 10), true
 	}
 	if v.Type() != cty.String {
 		c, err := convert.Convert(v, cty.String)
@@ -30,18 +30,19 @@ func ValueString(v cty.Value) (string, bool) {
 	return v.AsString(), true
 }
 
-// wholeNumberString is the text cty's conversion gives a whole number in
-// int64's range (but zero, which may be negative), made without it.
-func wholeNumberString(v cty.Value) (string, bool) {
+// ValueWholeNumber returns a known, non-null number that is a whole number
+// in int64's range, exactly; false for anything else (a fraction, a
+// number out of range, a string, an unknown).
+func ValueWholeNumber(v cty.Value) (int64, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+		return 0, false
+	}
 	f := v.AsBigFloat()
-	if !f.IsInt() || f.Sign() == 0 {
-		return "", false
+	if !f.IsInt() {
+		return 0, false
 	}
 	i, acc := f.Int64()
-	if acc != big.Exact {
-		return "", false
-	}
-	return strconv.FormatInt(i, 10), true
+	return i, acc == big.Exact
 }
 
 // ValueBool returns a known, non-null value converted to a bool ("true" and
