@@ -125,9 +125,7 @@ func (s *Session) Add(g *Graph) {
 	par.Each(len(s.checks), 0, func(_, i int) {
 		byCheck[i] = r.judge(s.checks[i], nil, &crashes[i])
 	})
-	for _, fs := range byCheck {
-		s.store.add(fs)
-	}
+	s.store.add(byCheck...)
 	for _, ds := range crashes {
 		res.Diagnostics = append(res.Diagnostics, ds...)
 	}

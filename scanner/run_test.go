@@ -241,6 +241,32 @@ func TestRunDedupe(t *testing.T) {
 	}
 }
 
+// TestSessionRepeatsOnlyWhenRepeated: a graph's findings come from each
+// check in turn; the second check of a root is not a repeat of the first,
+// so a session of roots of their own never takes the dedupe sort.
+func TestSessionRepeatsOnlyWhenRepeated(t *testing.T) {
+	graph := func(root string) *Graph {
+		b := bucket("google_storage_bucket.b", 1, map[string]cty.Value{"uniform_bucket_level_access": cty.False})
+		g := &Graph{Resources: []*Resource{b}, RootModule: root}
+		g.Index()
+		return g
+	}
+	s := NewSession([]*Check{noKey, uniform}, Options{})
+	s.Add(graph("envs/a"))
+	s.Add(graph("envs/b"))
+	if s.store.repeated {
+		t.Error("two checks on roots of their own were taken for repeats")
+	}
+	s.Add(graph("envs/a"))
+	if !s.store.repeated {
+		t.Error("a root added twice was not taken for a repeat")
+	}
+	res := s.Result()
+	if got := res.Count(StatusFail); got != 4 {
+		t.Errorf("failures = %d, want 4 (the root added twice counted once)", got)
+	}
+}
+
 // TestSortedStable sorts enough findings to take the parallel path and
 // compares with one stable sort: equal findings keep their order.
 func TestSortedStable(t *testing.T) {

@@ -24,19 +24,33 @@ type findingStore struct {
 	repeated bool
 }
 
-// add adds the findings of one graph, in the order Run judges them. Two
-// findings of one dedupe group are found within the graph by a hash of
-// their key; across graphs they share a root module, so a root met in an
-// earlier graph is taken as a repeat, to be sorted out by the dedupe sort
-// (a tree's roots each come in one graph: this does not happen there).
-// Nothing kept grows with the findings.
-func (st *findingStore) add(fs []Finding) {
+// add adds the findings of one graph, in the order Run judges them (one
+// slice a check). Two findings of one dedupe group are found within the
+// graph by a hash of their key; across graphs they share a root module,
+// so a root met in an earlier graph is taken as a repeat, to be sorted out
+// by the dedupe sort (a tree's roots each come in one graph: this does not
+// happen there). Nothing kept grows with the findings.
+func (st *findingStore) add(graph ...[]Finding) {
 	if st.order == nil {
 		st.order = newKeyedSort(findingKey)
 		st.roots = map[string]bool{}
 	}
-	hashes := make(map[uint64]bool, len(fs))
+	n := 0
+	for _, fs := range graph {
+		n += len(fs)
+	}
+	hashes := make(map[uint64]bool, n)
 	var mine map[string]bool // the roots of this graph's findings
+	for _, fs := range graph {
+		st.addOf(fs, hashes, &mine)
+	}
+	for r := range mine {
+		st.roots[r] = true
+	}
+}
+
+// addOf adds findings of a graph: hashes and mine are the graph's.
+func (st *findingStore) addOf(fs []Finding, hashes map[uint64]bool, mine *map[string]bool) {
 	for i := range fs {
 		if !st.repeated {
 			h := groupHash(&fs[i])
@@ -44,22 +58,19 @@ func (st *findingStore) add(fs []Finding) {
 				st.repeated = true
 			}
 			hashes[h] = true
-			if r := fs[i].RootModule; !mine[r] {
+			if r := fs[i].RootModule; !(*mine)[r] {
 				if st.roots[r] {
 					st.repeated = true
 				}
-				if mine == nil {
-					mine = map[string]bool{}
+				if *mine == nil {
+					*mine = map[string]bool{}
 				}
-				mine[r] = true
+				(*mine)[r] = true
 			}
 		}
 		st.order.add(&fs[i], st.seq)
 		fs[i] = Finding{} // the sorter holds its record now
 		st.seq++
-	}
-	for r := range mine {
-		st.roots[r] = true
 	}
 }
 
