@@ -203,6 +203,49 @@ func (r *recReader) count() int {
 	return int(n - 1)
 }
 
+// recordTally reads what a result's tally counts of a record (see
+// tally.addHead) without decoding the rest: its strings are slices of
+// rec, valid while rec is.
+func recordTally(rec []byte) (check string, st Status, sev Severity, expired bool, err error) {
+	r := recReader{s: unsafeString(rec)}
+	r.uint()
+	check = r.str()
+	st = Status(r.str())
+	sev = Severity(r.int())
+	for range 6 { // Message, Resource, ResourceType, Source, RootModule, Attribute
+		r.str()
+	}
+	var l Location
+	r.loc(&l)
+	flags := r.byte()
+	if flags&hasDownloaded != 0 {
+		r.loc(&l)
+	}
+	for n := r.count(); n > 0; n-- {
+		r.loc(&l)
+	}
+	r.str() // Fingerprint
+	if flags&hasSuppression != 0 {
+		r.str() // Kind
+		r.str() // Justification
+		r.str() // Expires
+		expired = r.bool()
+	}
+	if r.err != nil {
+		return "", "", 0, false, r.err
+	}
+	return check, st, sev, expired, nil
+}
+
+// renumber appends rec, a record, to b with seq for its sequence number.
+func renumber(b, rec []byte, seq uint64) ([]byte, error) {
+	_, n := binary.Uvarint(rec)
+	if n <= 0 {
+		return b, errCorrupt
+	}
+	return append(binary.AppendUvarint(b, seq), rec[n:]...), nil
+}
+
 // decodeRecord decodes a record appendRecord made.
 func decodeRecord(rec string) (Finding, uint64, error) {
 	r := recReader{s: rec}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strings"
 )
 
 // findingList holds a result's findings in their order, in memory or, for
@@ -138,17 +139,43 @@ type groupID struct {
 
 // add counts f, the i-th finding.
 func (t *tally) add(f *Finding, i int) {
+	t.addHead(f.CheckID, f.Status, f.Severity, f.Suppression != nil && f.Suppression.Expired, i)
+}
+
+// stable returns s as one of the statuses declared, or else a copy of it.
+func (s Status) stable() Status {
+	switch s {
+	case StatusFail:
+		return StatusFail
+	case StatusPass:
+		return StatusPass
+	case StatusIgnored:
+		return StatusIgnored
+	case StatusUnknown:
+		return StatusUnknown
+	case StatusOutOfScope:
+		return StatusOutOfScope
+	}
+	return Status(strings.Clone(string(s)))
+}
+
+// addHead counts the i-th finding by what the tally reads of it. The
+// strings may be slices of a buffer that is reused: what is kept is
+// copied.
+func (t *tally) addHead(check string, st Status, sev Severity, expired bool, i int) {
 	if t.counts == nil {
 		t.counts, t.groups = map[Status]int{}, map[groupID]*FindingGroup{}
 	}
-	t.counts[f.Status]++
-	if f.Suppression != nil && f.Suppression.Expired {
+	st = st.stable()
+	t.counts[st]++ // an assignment stores the key given: st must not change
+	if expired {
 		t.expired++
 	}
-	id := groupID{f.CheckID, f.Status, f.Severity}
+	id := groupID{check, st, sev}
 	g := t.groups[id]
 	if g == nil {
-		g = &FindingGroup{CheckID: f.CheckID, Status: f.Status, Severity: f.Severity, First: i}
+		id.check = strings.Clone(check)
+		g = &FindingGroup{CheckID: id.check, Status: st, Severity: sev, First: i}
 		t.groups[id] = g
 	}
 	g.Count++

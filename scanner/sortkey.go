@@ -130,14 +130,41 @@ func (k *keyedSort) each(yield func(f *Finding, seq uint64) bool) error {
 	return err
 }
 
-// decodeKeyed decodes a keyedSort record.
-func decodeKeyed(rec []byte) (Finding, uint64, error) {
+// eachRecord is each for the findings' records (appendRecord), undecoded,
+// each valid until yield returns.
+func (k *keyedSort) eachRecord(yield func(rec []byte) bool) error {
+	var derr error
+	err := k.s.Each(func(rec []byte) bool {
+		r, err := keyedRecord(rec)
+		if err != nil {
+			derr = err
+			return false
+		}
+		return yield(r)
+	})
+	if derr != nil {
+		return derr
+	}
+	return err
+}
+
+// keyedRecord returns the finding's record in a keyedSort record.
+func keyedRecord(rec []byte) ([]byte, error) {
 	if len(rec) < 4 {
-		return Finding{}, 0, errCorrupt
+		return nil, errCorrupt
 	}
 	n := binary.BigEndian.Uint32(rec[len(rec)-4:])
 	if uint64(n) > uint64(len(rec)-4) {
-		return Finding{}, 0, errCorrupt
+		return nil, errCorrupt
 	}
-	return decodeRecord(string(rec[n : len(rec)-4]))
+	return rec[n : len(rec)-4], nil
+}
+
+// decodeKeyed decodes a keyedSort record.
+func decodeKeyed(rec []byte) (Finding, uint64, error) {
+	r, err := keyedRecord(rec)
+	if err != nil {
+		return Finding{}, 0, err
+	}
+	return decodeRecord(string(r))
 }

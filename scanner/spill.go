@@ -27,6 +27,15 @@ func (s *spillFile) write(f *Finding, seq uint64) error {
 	return s.Write(s.buf)
 }
 
+// writeRecord appends a record, renumbered seq.
+func (s *spillFile) writeRecord(rec []byte, seq uint64) error {
+	var err error
+	if s.buf, err = renumber(s.buf[:0], rec, seq); err != nil {
+		return err
+	}
+	return s.Write(s.buf)
+}
+
 // flush makes everything written readable.
 func (s *spillFile) flush() error { return s.Flush() }
 

@@ -161,25 +161,34 @@ func (st *findingStore) result() (findingList, []Diagnostic) {
 		}
 		l.file = f
 	}
+	var err error
 	if l.file == nil {
 		l.mem = make([]Finding, 0, order.s.Len())
-	}
-	err := order.each(func(f *Finding, _ uint64) bool {
-		l.tally.add(f, l.n)
-		if l.file == nil {
+		err = order.each(func(f *Finding, _ uint64) bool {
+			l.tally.add(f, l.n)
 			l.mem = append(l.mem, *f)
 			l.n++
 			return true
+		})
+	} else {
+		// The records go to the list as they are, renumbered: only what
+		// the tally counts is read of them.
+		err = order.eachRecord(func(rec []byte) bool {
+			check, st, sev, expired, err := recordTally(rec)
+			if err == nil {
+				err = l.file.writeRecord(rec, uint64(l.n))
+			}
+			if err != nil {
+				l.err = err
+				return false
+			}
+			l.tally.addHead(check, st, sev, expired, l.n)
+			l.n++
+			return true
+		})
+		if l.err == nil {
+			l.err = l.file.flush()
 		}
-		if err := l.file.write(f, uint64(l.n)); err != nil {
-			l.err = err
-			return false
-		}
-		l.n++
-		return true
-	})
-	if l.file != nil && l.err == nil {
-		l.err = l.file.flush()
 	}
 	done(order, err)
 	if err != nil && l.err == nil {
