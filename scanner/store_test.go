@@ -65,6 +65,19 @@ func TestCodecRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(f, got); diff != "" {
 			t.Errorf("%s: the finding changed in its record (-in +out):\n%s", name, diff)
 		}
+		// The tally's reading of the record agrees with the decoding, and
+		// renumbering changes the sequence number only.
+		check, st, sev, expired, err := recordTally(rec)
+		if err != nil || check != f.CheckID || st != f.Status || sev != f.Severity || expired != (f.Suppression != nil && f.Suppression.Expired) {
+			t.Errorf("%s: recordTally = %q %q %v %v %v", name, check, st, sev, expired, err)
+		}
+		re, err := renumber(nil, rec, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, seq, err := decodeRecord(string(re)); err != nil || seq != 3 || !cmp.Equal(f, got) {
+			t.Errorf("%s: renumbered record decodes to seq %d, %v, changed %v", name, seq, err, !cmp.Equal(f, got))
+		}
 		// Every cut of the record is corrupt, not a panic or a wrong finding.
 		for i := range len(rec) {
 			if _, _, err := decodeRecord(string(rec[:i])); err == nil {
