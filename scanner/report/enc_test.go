@@ -658,3 +658,51 @@ func benchEnc(b *testing.B, prefix string, old func(*scanner.Finding) any, appen
 		}
 	})
 }
+
+// FuzzAppendEscaped: the escaped string is what encoding/json writes
+// inside the quotes (HTML not escaped), whatever bytes it holds and
+// wherever they fall in the eight-byte words the fast path reads.
+func FuzzAppendEscaped(f *testing.F) {
+	for _, s := range encNasty {
+		f.Add(s)
+	}
+	f.Add(`plain ascii text, long enough for words "and" \ then more`)
+	f.Add("12345678\x1f2345678\u20281234567\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		want = want[1 : len(want)-1]
+		if got := appendEscaped(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendEscaped(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// TestPlainWord: a word is plain exactly when each of its bytes is, for
+// every byte value at every position among plain and unplain neighbours.
+func TestPlainWord(t *testing.T) {
+	plain := func(b byte) bool { return b >= 0x20 && b < 0x80 && b != '"' && b != '\\' }
+	for _, fill := range []byte{'a', ' ', 0x7f, 0x00, 0x21, 0xff} {
+		for pos := range 8 {
+			for b := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(b)
+				want := true
+				for _, c := range w {
+					want = want && plain(c)
+				}
+				if got := plainWord(load64(string(w[:]), 0)); got != want {
+					t.Fatalf("plainWord(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+}

@@ -426,6 +426,25 @@ func appendJSONString(dst []byte, s string) []byte {
 
 const jsonHex = "0123456789abcdef"
 
+// plainWord reports whether none of the eight bytes of w is below 0x20,
+// a quote, a backslash or outside ASCII: bytes appendEscaped copies as
+// they are. For a word v, (v - 0x0101...) &^ v has the high bit of a byte
+// set when that byte of v is zero (or follows a byte that is): so a word
+// with none of those bytes gives 0, and one with one of them does not.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^('"'*ones), w^('\\'*ones)
+	control := (w - 0x20*ones) &^ w // a byte below 0x20 (one from 0x80 is refused by w's own high bit)
+	return (control|((quote-ones)&^quote)|((backslash-ones)&^backslash)|w)&highs == 0
+}
+
+// load64 reads the eight bytes of s at i as a little-endian word.
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
 // appendEscaped appends the inside of s's JSON string, escaped exactly as
 // encoding/json does with HTML escaping off: quote and backslash; \b, \f,
 // \n, \r and \t; other bytes below 0x20 as \u00XX; each byte of invalid
@@ -433,6 +452,13 @@ const jsonHex = "0123456789abcdef"
 func appendEscaped(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none of them needs a look.
+		for i+8 <= len(s) && plainWord(load64(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
