@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +27,28 @@ func BenchmarkScanRSS(b *testing.B) { benchScanRSS(b, gentree.Roots200) }
 // 16,000 files): peak memory must stay within 1.5 times the 200-root
 // figure, and time grow at most linearly.
 func BenchmarkScanRSS2000(b *testing.B) { benchScanRSS(b, gentree.Roots2000) }
+
+// BenchmarkScanProfile runs the scans of BenchmarkScanRSS on the 200-root
+// tree in this process, every format in turn: the workload that
+// default.pgo, the profile release builds are optimized with, is made
+// from (README, "Profile-guided optimization"):
+//
+//	go test ./cmd/casascan -run '^$' -bench BenchmarkScanProfile -benchtime 4x -cpuprofile cmd/casascan/default.pgo
+func BenchmarkScanProfile(b *testing.B) {
+	dir := b.TempDir()
+	tree := filepath.Join(dir, "tree")
+	if err := gentree.WriteRoots(tree, gentree.Roots200); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		for _, format := range []string{"text", "json", "sarif", "csv", "markdown"} {
+			out := filepath.Join(dir, "report."+format)
+			if code := run(context.Background(), []string{"scan", tree, "--format", format, "--soft-fail", "--output", out}, io.Discard, io.Discard); code != 0 {
+				b.Fatalf("casascan scan --format %s exited %d", format, code)
+			}
+		}
+	}
+}
 
 func benchScanRSS(b *testing.B, shape gentree.Roots) {
 	dir := b.TempDir()
