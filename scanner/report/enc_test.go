@@ -699,7 +699,7 @@ func TestPlainWord(t *testing.T) {
 				for _, c := range w {
 					want = want && plain(c)
 				}
-				if got := plainWord(load64(string(w[:]), 0)); got != want {
+				if got := plainWord(load64(w[:], 0)); got != want {
 					t.Fatalf("plainWord(%q) = %v, want %v", w, got, want)
 				}
 			}

@@ -2,11 +2,13 @@ package report
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -438,12 +440,9 @@ func plainWord(w uint64) bool {
 	return (control|((quote-ones)&^quote)|((backslash-ones)&^backslash)|w)&highs == 0
 }
 
-// load64 reads the eight bytes of s at i as a little-endian word.
-func load64(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-}
+// load64 reads the eight bytes of b at i as a little-endian word (one
+// load where the machine has it).
+func load64(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i : i+8]) }
 
 // appendEscaped appends the inside of s's JSON string, escaped exactly as
 // encoding/json does with HTML escaping off: quote and backslash; \b, \f,
@@ -451,12 +450,14 @@ func load64(s string, i int) uint64 {
 // UTF-8 as \ufffd; U+2028 and U+2029 as \u2028 and \u2029.
 func appendEscaped(dst []byte, s string) []byte {
 	start := 0
+	sb := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	for i := 0; i < len(s); {
-		// Eight bytes at a time while none of them needs a look.
-		for i+8 <= len(s) && plainWord(load64(s, i)) {
+		// Eight bytes at a time while none of them needs a look; the last
+		// few in the last eight, read again.
+		for i+8 <= len(s) && plainWord(load64(sb, i)) {
 			i += 8
 		}
-		if i >= len(s) {
+		if i >= len(s) || i >= len(s)-8 && len(s) >= 8 && plainWord(load64(sb, len(s)-8)) {
 			break
 		}
 		b := s[i]
