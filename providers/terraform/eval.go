@@ -1248,7 +1248,7 @@ func (l *loader) addMissingFunctions(m *module) {
 		if f, known := l.funcs[name]; known && !isStandIn(f) {
 			continue
 		}
-		l.funcs[name] = unknownFunction
+		l.setFunc(name, unknownFunction)
 		for _, rng := range m.calledFuncs[name] {
 			if strings.HasPrefix(name, "provider::") {
 				l.diag(scanner.DiagWarning, fmt.Sprintf("provider function %q is not evaluated", name),

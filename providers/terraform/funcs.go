@@ -24,6 +24,26 @@ type funcContext struct {
 	// Meter is charged for every call; nil means a budget of its own with
 	// the default limits.
 	Meter *meter
+	// Lent, when set, gives ModuleDir and Warn instead: those of the
+	// loader a pooled table is lent to (funcTable).
+	Lent *funcBinding
+	// hush: warnings name no path (hushed).
+	hush bool
+}
+
+// funcBinding is the part of a function table's context that changes with
+// the loader the table is lent to.
+type funcBinding struct {
+	moduleDir string
+	warn      func(summary, detail string)
+}
+
+// moduleDir is the directory relative paths are read from.
+func (fc funcContext) moduleDir() string {
+	if fc.Lent != nil {
+		return fc.Lent.moduleDir
+	}
+	return fc.ModuleDir
 }
 
 // markSensitive is the cty mark carried by sensitive values: sensitive()
@@ -205,10 +225,7 @@ func sensitiveVariant(f, quiet function.Function) function.Function {
 // hushed is fc with warnings that name no path: for calls whose path is
 // sensitive.
 func (fc funcContext) hushed() funcContext {
-	warn := fc.Warn
-	if warn != nil {
-		fc.Warn = func(summary, _ string) { warn(summary, "the path is sensitive and not shown") }
-	}
+	fc.hush = true
 	return fc
 }
 

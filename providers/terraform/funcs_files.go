@@ -62,9 +62,17 @@ func utf8Text(b []byte) (string, error) {
 
 // warn records a refused file access, if anyone listens.
 func (fc funcContext) warn(summary, detail string) {
-	if fc.Warn != nil {
-		fc.Warn(summary, detail)
+	w := fc.Warn
+	if fc.Lent != nil {
+		w = fc.Lent.warn
 	}
+	if w == nil {
+		return
+	}
+	if fc.hush {
+		detail = "the path is sensitive and not shown"
+	}
+	w(summary, detail)
 }
 
 // resolve returns the absolute path of p, a path as written in the
@@ -77,7 +85,7 @@ func (fc funcContext) resolve(p string) (abs string, inside bool) {
 	}
 	abs = p
 	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(fc.ModuleDir, abs)
+		abs = filepath.Join(fc.moduleDir(), abs)
 	}
 	abs = filepath.Clean(abs)
 	return abs, fc.FS != nil && fc.FS.Contains(abs)
@@ -178,7 +186,7 @@ func fileExistsFunc(fc funcContext) function.Function {
 func absPathFunc(fc funcContext) function.Function {
 	return stringFunc(func(p string) (string, error) {
 		if !filepath.IsAbs(p) {
-			p = filepath.Join(fc.ModuleDir, p)
+			p = filepath.Join(fc.moduleDir(), p)
 		}
 		return filepath.ToSlash(filepath.Clean(p)), nil
 	})

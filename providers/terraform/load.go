@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -109,6 +110,9 @@ type tree struct {
 	// budget is what evaluating the tree may still spend, shared by every
 	// root module and every goroutine.
 	budget *budget
+	// tables are the function tables the tree's loaders borrow, shared
+	// by every root module.
+	tables *funcTables
 
 	mu       sync.Mutex // guards diags, diagSeen and keyed
 	diags    []scanner.Diagnostic
@@ -146,6 +150,8 @@ type loader struct {
 	evalScope *scope
 	// meter charges this goroutine's evaluation to the tree's budget.
 	meter *meter
+	// table is the function table funcs is, borrowed from the tree.
+	table *funcTable
 	// literalCtx evaluates expressions that reference nothing.
 	literalCtx *hcl.EvalContext
 	// contexts are evaluation contexts to reuse (loader.context).
@@ -193,7 +199,7 @@ func newTree(ctx context.Context, dir string, opts Options) (*tree, string, erro
 		}
 	}
 	t := &tree{ctx: ctx, opts: opts, base: base, top: root, fs: opts.FS, mods: map[string]*module{}, diagSeen: map[string]bool{},
-		budget: newBudget(opts.Limits), dirs: new([]dirID)}
+		budget: newBudget(opts.Limits), dirs: new([]dirID), tables: &funcTables{}}
 	if t.fs == nil {
 		top := root
 		if treefs.Within(base, root) {
@@ -311,7 +317,7 @@ func (t *tree) canonical(dir string) string {
 // newLoader prepares one root module for evaluation: the modules it calls
 // are parsed, its variables read.
 func (t *tree) newLoader(root string, only bool) *loader {
-	l := &loader{tree: t, root: root, callDirs: map[string]string{}, meter: newMeter(t.budget)}
+	l := &loader{tree: t, root: root, callDirs: map[string]string{}}
 	l.readManifest()
 	// The root itself is parsed already; modules report their own errors.
 	if err := l.discover(); err != nil {
@@ -327,22 +333,91 @@ func (t *tree) newLoader(root string, only bool) *loader {
 	return l
 }
 
-// setFunctions builds l's function table: Terraform's functions, whose file
-// functions report to l, then base's stand-ins for the functions casascan
-// lacks.
+// setFunctions gives l a function table, borrowed from the tree (its
+// meter becomes l's): Terraform's functions, whose file functions report
+// to l, then base's stand-ins for the functions casascan lacks.
 func (l *loader) setFunctions(base map[string]function.Function) {
-	fs := functions(funcContext{ModuleDir: l.root, FS: l.fs, Warn: l.warn, Meter: l.meter})
-	l.funcs = make(map[string]function.Function, 2*len(fs)+len(base))
-	for name, f := range fs {
-		l.funcs[name] = f
-		l.funcs["core::"+name] = f // Terraform's namespaced form
-	}
+	tb := l.tables.borrow(l)
+	l.table, l.funcs, l.meter, l.literalCtx = tb, tb.funcs, tb.meter, tb.literalCtx
 	for name, f := range base {
 		if _, ok := l.funcs[name]; !ok {
-			l.funcs[name] = f
+			l.setFunc(name, f)
 		}
 	}
-	l.literalCtx = &hcl.EvalContext{Functions: l.funcs}
+}
+
+// setFunc sets one function of l's table, for this loan only.
+func (l *loader) setFunc(name string, f function.Function) {
+	l.funcs[name] = f
+	l.table.dirty = true
+}
+
+// funcTables lends function tables to the loaders of a tree. A table is
+// the same for every loader but for where its file functions read from
+// and report to, and its meter: so a table is built once for each loader
+// evaluating at the same time, not once for each root module and
+// goroutine (building one is hundreds of functions).
+type funcTables struct {
+	mu   sync.Mutex
+	free []*funcTable
+}
+
+// funcTable is a function table and what its functions are bound to.
+type funcTable struct {
+	lent       funcBinding
+	meter      *meter
+	funcs      map[string]function.Function // with Terraform's core:: names
+	literalCtx *hcl.EvalContext
+	// pristine is funcs as built; dirty, that a loan changed funcs (its
+	// stand-ins), which are then restored when it comes back.
+	pristine map[string]function.Function
+	dirty    bool
+}
+
+// borrow lends a table to l: relative paths are read from l's root, its
+// warnings go to l, and its meter, fresh, charges l's budget.
+func (ts *funcTables) borrow(l *loader) *funcTable {
+	ts.mu.Lock()
+	var tb *funcTable
+	if n := len(ts.free); n > 0 {
+		tb, ts.free = ts.free[n-1], ts.free[:n-1]
+	}
+	ts.mu.Unlock()
+	if tb == nil {
+		tb = &funcTable{meter: newMeter(l.budget)}
+		fs := functions(funcContext{FS: l.fs, Lent: &tb.lent, Meter: tb.meter})
+		tb.funcs = make(map[string]function.Function, 2*len(fs))
+		for name, f := range fs {
+			tb.funcs[name] = f
+			tb.funcs["core::"+name] = f // Terraform's namespaced form
+		}
+		tb.pristine = maps.Clone(tb.funcs)
+		tb.literalCtx = &hcl.EvalContext{Functions: tb.funcs}
+	}
+	tb.lent = funcBinding{moduleDir: l.root, warn: l.warn}
+	*tb.meter = meter{b: l.budget}
+	return tb
+}
+
+// giveBack returns the tables of loaders that are done: nothing they
+// evaluated is evaluated again.
+func (ts *funcTables) giveBack(ls ...*loader) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	for _, l := range ls {
+		tb := l.table
+		if tb == nil {
+			continue
+		}
+		l.table = nil
+		if tb.dirty {
+			clear(tb.funcs)
+			maps.Copy(tb.funcs, tb.pristine)
+			tb.dirty = false
+		}
+		tb.lent = funcBinding{}
+		ts.free = append(ts.free, tb)
+	}
 }
 
 // warn records a diagnostic raised inside a function, at the expression
@@ -359,7 +434,6 @@ func (l *loader) warn(summary, detail string) {
 func (l *loader) fork() *loader {
 	f := *l
 	f.evalRange, f.evalScope, f.literals, f.contexts = hcl.Range{}, nil, nil, nil
-	f.meter = newMeter(l.budget)
 	f.setFunctions(l.funcs)
 	return &f
 }
@@ -420,6 +494,13 @@ func (t *tree) evaluate(ls []*loader) []*scanner.Graph {
 		graphs[i] = &scanner.Graph{Root: t.base, RootModule: t.rootModule(l.root)}
 		l.walk(l.top, graphs[i])
 		propagateInvalid(graphs[i])
+	}
+	// Evaluating is over: the function tables go back for the next roots.
+	t.tables.giveBack(ls...)
+	for _, fw := range forks {
+		for _, f := range fw {
+			t.tables.giveBack(f)
+		}
 	}
 	for _, u := range units {
 		for _, d := range u.diags {

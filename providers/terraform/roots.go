@@ -330,7 +330,7 @@ func (t *tree) scanDir(d string) *scannedDir {
 // its own diagnostics.
 func (t *tree) rootTree() *tree {
 	s := &tree{ctx: t.ctx, opts: t.opts, base: t.base, top: t.top, fs: t.fs, dirs: t.dirs,
-		mods: make(map[string]*module, len(t.mods)), budget: t.budget, diagSeen: map[string]bool{}}
+		mods: make(map[string]*module, len(t.mods)), budget: t.budget, tables: t.tables, diagSeen: map[string]bool{}}
 	for d, m := range t.mods {
 		s.mods[d] = m
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,4 +98,50 @@ func containsIgnore(igs []scanner.Ignore, file string) bool {
 		}
 	}
 	return false
+}
+
+// TestFunctionTablesLentPerRoot: the roots of a tree borrow their function
+// tables in turn; each root's file() reads from its own directory, and
+// what one root's functions report is reported once.
+func TestFunctionTablesLentPerRoot(t *testing.T) {
+	files := map[string]string{}
+	for _, r := range []string{"a", "b", "c", "d"} {
+		files["envs/"+r+"/x.txt"] = "from-" + r
+		body := `resource "google_storage_bucket" "b" { name = file("x.txt") }` + "\n"
+		switch r {
+		case "b":
+			body += `resource "google_storage_bucket" "c" { name = nosuchfunc("x") }` + "\n"
+		case "c":
+			body += `resource "google_storage_bucket" "c" { name = file("../../../outside.txt") }` + "\n"
+		}
+		files["envs/"+r+"/main.tf"] = body
+	}
+	dir := writeFiles(t, files)
+	for _, workers := range []int{1, 2} {
+		var got []string
+		var warned []string
+		err := LoadTreeFunc(context.Background(), dir, Options{workers: workers}, func(g *scanner.Graph) error {
+			for _, r := range g.Resources {
+				if r.Address == "google_storage_bucket.b" {
+					name, _ := r.Get("name").Str()
+					got = append(got, g.RootModule+"="+name)
+				}
+			}
+			for _, d := range g.Diagnostics {
+				warned = append(warned, g.RootModule+": "+d.Summary)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"envs/a=from-a", "envs/b=from-b", "envs/c=from-c", "envs/d=from-d"}
+		if !slices.Equal(got, want) {
+			t.Errorf("workers %d: names %v, want %v", workers, got, want)
+		}
+		joined := strings.Join(warned, "\n")
+		if strings.Count(joined, `unsupported function "nosuchfunc"`) != 1 || strings.Count(joined, "file outside the scanned tree") != 1 {
+			t.Errorf("workers %d: the unknown function and the refused read are each reported once:\n%s", workers, joined)
+		}
+	}
 }
