@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/casascan/casascan/internal/spill"
 )
@@ -49,6 +50,16 @@ func CutKeyString(key []byte) (s string, rest []byte, ok bool) {
 			return "", nil, false
 		}
 	}
+}
+
+// CutKeyStringView is CutKeyString for a reader done with the string
+// before key changes: a string that holds no NUL byte (as most do) is
+// returned as a view of key's bytes, not a copy.
+func CutKeyStringView(key []byte) (s string, rest []byte, ok bool) {
+	if i := bytes.IndexByte(key, 0); i >= 0 && i+1 < len(key) && key[i+1] == 1 {
+		return unsafe.String(unsafe.SliceData(key), i), key[i+2:], true
+	}
+	return CutKeyString(key)
 }
 
 // AppendKeyInt appends n to a sort key: eight bytes, big-endian, the sign

@@ -22,6 +22,15 @@ func FuzzKeyString(f *testing.F) {
 		if got, rest, ok := CutKeyString(ka); !ok || got != a || string(rest) != tailA {
 			t.Fatalf("CutKeyString of %q's key = %q, %q, %v", a, got, rest, ok)
 		}
+		if got, rest, ok := CutKeyStringView(ka); !ok || got != a || string(rest) != tailA {
+			t.Fatalf("CutKeyStringView of %q's key = %q, %q, %v", a, got, rest, ok)
+		}
+		// Cut short, neither reads a string.
+		for i := range len(ka) - len(tailA) {
+			if _, _, ok := CutKeyStringView(ka[:i]); ok {
+				t.Fatalf("CutKeyStringView read a string from %q, %d bytes of %q's key", ka[:i], i, a)
+			}
+		}
 		if a == b {
 			if !bytes.Equal(AppendKeyString(nil, a), AppendKeyString(nil, b)) {
 				t.Fatal("equal strings, different keys")

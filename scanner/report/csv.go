@@ -280,11 +280,12 @@ func appendCSVRecord(dst []byte, row []string) []byte {
 }
 
 // csvRecordRow appends to dst the cells of a record appendCSVRecord made;
-// false for a record that is not one.
+// false for a record that is not one. The cells may share rec's bytes:
+// they are valid while rec is.
 func csvRecordRow(dst []string, rec []byte) ([]string, bool) {
 	ok := true
 	for range 3 {
-		if _, rec, ok = scanner.CutKeyString(rec); !ok {
+		if _, rec, ok = scanner.CutKeyStringView(rec); !ok {
 			return dst, false
 		}
 	}
@@ -294,7 +295,7 @@ func csvRecordRow(dst []string, rec []byte) ([]string, bool) {
 	rec = rec[8:]
 	for len(rec) > 0 {
 		var c string
-		if c, rec, ok = scanner.CutKeyString(rec); !ok {
+		if c, rec, ok = scanner.CutKeyStringView(rec); !ok {
 			return dst, false
 		}
 		dst = append(dst, c)
