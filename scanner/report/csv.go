@@ -66,11 +66,11 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	// bytes order it as sortCSVRows orders rows; the records go through
 	// an external sort, so neither the rows nor the findings are ever
 	// held all at once.
-	rows, sorter := csvRows{}, spill.NewSorter("rows", csvSortBytes, 0)
+	recs, sorter := newCSVRecords(res), spill.NewSorter("rows", csvSortBytes, 0)
 	defer sorter.Close()
 	var rec []byte
 	for f := range res.All() {
-		rec = appendCSVRecord(rec[:0], rows.row(checkFor(res, f), f))
+		rec = recs.append(rec[:0], checkFor(res, f), f)
 		sorter.Add(rec)
 	}
 	if err := res.Err(); err != nil {
@@ -80,7 +80,7 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 	var werr error
 	err := sorter.Each(func(rec []byte) bool {
 		var ok bool
-		if row, ok = csvRecordRow(row[:0], rec); !ok {
+		if row, ok = recs.row(row[:0], rec); !ok {
 			werr = errors.New("writing the CSV report: a row held in a temporary file is corrupt")
 			return false
 		}
@@ -112,20 +112,137 @@ func writeCSV(w io.Writer, res *scanner.Result, opts Options) error {
 type csvRows map[string][]string
 
 func (rs csvRows) row(c *scanner.Check, f scanner.Finding) []string {
+	row := slices.Clone(rs.checkCells(c))
+	csvFindingCells(f).put(row)
+	return row
+}
+
+// checkCells is the row of c with no finding: the cells of the check.
+func (rs csvRows) checkCells(c *scanner.Check) []string {
 	cells := rs[c.ID]
 	if cells == nil {
 		cells = csvRow(c, scanner.Finding{})
 		rs[c.ID] = cells
 	}
-	row := slices.Clone(cells)
-	// The cells of the finding (csvRow's order): the rest are the check's.
-	row[csvColCheck] = safetext.CSVCell(f.CheckID)
-	row[csvColSeverity] = safetext.CSVCell(f.Severity.String())
-	row[csvColResource] = safetext.CSVCell(f.Resource)
-	row[csvColLocation] = safetext.CSVCell(f.Location.String())
-	row[csvColStatus] = safetext.CSVCell(string(f.Status))
-	row[csvColReason] = safetext.CSVCell(csvReason(f))
-	return row
+	return cells
+}
+
+// csvCells are the cells of a row that come from its finding (csvRow's
+// columns check, severity, resource, location, status and reason); the
+// others are its check's.
+type csvCells struct{ check, severity, resource, location, status, reason string }
+
+func csvFindingCells(f scanner.Finding) csvCells {
+	return csvCells{
+		check:    safetext.CSVCell(f.CheckID),
+		severity: safetext.CSVCell(f.Severity.String()),
+		resource: safetext.CSVCell(f.Resource),
+		location: safetext.CSVCell(f.Location.String()),
+		status:   safetext.CSVCell(string(f.Status)),
+		reason:   safetext.CSVCell(csvReason(f)),
+	}
+}
+
+// put sets the finding's cells of row.
+func (c csvCells) put(row []string) {
+	row[csvColCheck], row[csvColSeverity], row[csvColResource] = c.check, c.severity, c.resource
+	row[csvColLocation], row[csvColStatus], row[csvColReason] = c.location, c.status, c.reason
+}
+
+// csvRecords makes the sort records of a result's finding rows and reads
+// them back. When no two checks of the result have the same check cell
+// (CSVCell can make two IDs alike), a record holds only the finding's
+// cells (appendCSVFindingRecord) and the check's cells are put back from
+// the check cell: rows of one check cell have the same check cells, so
+// csvRowLess, which compares those only between rows of one check cell,
+// orders the records' rows as it does the full rows. Otherwise a record
+// holds every cell (appendCSVRecord).
+type csvRecords struct {
+	rows    csvRows
+	compact bool
+	byCell  map[string][]string // check cell → the check's cells (compact)
+}
+
+func newCSVRecords(res *scanner.Result) *csvRecords {
+	r := &csvRecords{rows: csvRows{}, compact: true, byCell: map[string][]string{}}
+	ids := map[string]string{} // check cell → check ID
+	for _, g := range res.Groups() {
+		cell := safetext.CSVCell(g.CheckID)
+		if id, seen := ids[cell]; seen && id != g.CheckID {
+			r.compact = false
+		}
+		ids[cell] = g.CheckID
+	}
+	return r
+}
+
+// append appends the sort record of f's row (c is f's check).
+func (r *csvRecords) append(dst []byte, c *scanner.Check, f scanner.Finding) []byte {
+	if !r.compact {
+		return appendCSVRecord(dst, r.rows.row(c, f))
+	}
+	cells := csvFindingCells(f)
+	if r.byCell[cells.check] == nil {
+		r.byCell[cells.check] = r.rows.checkCells(c)
+	}
+	return appendCSVFindingRecord(dst, cells)
+}
+
+// row appends to dst the cells of the row of a record append made; false
+// for a record that is not one. The cells may share rec's bytes.
+func (r *csvRecords) row(dst []string, rec []byte) ([]string, bool) {
+	if !r.compact {
+		return csvRecordRow(dst, rec)
+	}
+	cells, ok := csvFindingRecordCells(rec)
+	check := r.byCell[cells.check]
+	if !ok || check == nil {
+		return dst, false
+	}
+	dst = append(dst, check...)
+	cells.put(dst)
+	return dst, true
+}
+
+// appendCSVFindingRecord appends the sort record of a finding's cells: its
+// check, resource and location's file and line as csvRowLess compares them
+// first, then the finding's other cells in the row's order.
+func appendCSVFindingRecord(dst []byte, c csvCells) []byte {
+	file, line := splitLocation(c.location)
+	dst = scanner.AppendKeyString(dst, c.check)
+	dst = scanner.AppendKeyString(dst, c.resource)
+	dst = scanner.AppendKeyString(dst, file)
+	dst = scanner.AppendKeyInt(dst, int64(line))
+	dst = scanner.AppendKeyString(dst, c.severity)
+	dst = scanner.AppendKeyString(dst, c.location)
+	dst = scanner.AppendKeyString(dst, c.status)
+	return scanner.AppendKeyString(dst, c.reason)
+}
+
+// csvFindingRecordCells reads the cells of a record appendCSVFindingRecord
+// made, as views of rec; false for a record that is not one.
+func csvFindingRecordCells(rec []byte) (csvCells, bool) {
+	var c csvCells
+	ok := true
+	for _, s := range []*string{&c.check, &c.resource, nil} {
+		var v string
+		if v, rec, ok = scanner.CutKeyStringView(rec); !ok {
+			return c, false
+		}
+		if s != nil {
+			*s = v
+		}
+	}
+	if len(rec) < 8 {
+		return c, false
+	}
+	rec = rec[8:]
+	for _, s := range []*string{&c.severity, &c.location, &c.status, &c.reason} {
+		if *s, rec, ok = scanner.CutKeyStringView(rec); !ok {
+			return c, false
+		}
+	}
+	return c, len(rec) == 0
 }
 
 func csvRow(c *scanner.Check, f scanner.Finding) []string {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/casascan/casascan/checks"
 	"github.com/casascan/casascan/scanner"
 )
 
@@ -150,5 +152,60 @@ func TestCSVRecordRoundTrip(t *testing.T) {
 		if _, ok := csvRecordRow(nil, rec[:cut]); ok {
 			t.Errorf("a record cut to %d of %d bytes was read as a row", cut, len(rec))
 		}
+	}
+}
+
+// TestCSVRowOrder: the finding rows come out as sortCSVRows orders the
+// full rows, whether the records hold only the findings' cells (check IDs
+// whose cells differ) or every cell (two IDs that CSVCell makes alike),
+// the result in memory or on disk.
+func TestCSVRowOrder(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	all := checks.All()
+	for _, tc := range []struct {
+		name    string
+		ids     []string
+		compact bool
+	}{
+		{"checks of their own", []string{all[0].ID, all[1].ID, all[2].ID, "CUSTOM-1"}, true},
+		{"two IDs alike", []string{all[0].ID, "=x", "'=x", "\x1b=x"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var fs []scanner.Finding
+			for range 3000 {
+				pick := func(ss ...string) string { return ss[rng.IntN(len(ss))] }
+				fs = append(fs, scanner.Finding{
+					CheckID:  tc.ids[rng.IntN(len(tc.ids))],
+					Severity: scanner.Severity(rng.IntN(5)),
+					Status:   []scanner.Status{scanner.StatusFail, scanner.StatusPass, scanner.StatusUnknown}[rng.IntN(3)],
+					Resource: pick("a.b", "a.c", "=d.e"),
+					Message:  pick("m1", "m2", "=m3"), Reason: pick("r1", "r2"),
+					Location: scanner.Location{File: pick("x.tf", "y/z.tf", ""), StartLine: rng.IntN(30)},
+				})
+			}
+			res := scanner.NewResult(scanner.Tool{}, all, fs, nil)
+			if got := newCSVRecords(res).compact; got != tc.compact {
+				t.Fatalf("compact records = %v, want %v", got, tc.compact)
+			}
+			rows := csvRows{}
+			var want [][]string
+			for f := range res.All() {
+				want = append(want, rows.row(checkFor(res, f), f))
+			}
+			sortCSVRows(want)
+			for _, spilled := range []bool{false, true} {
+				if spilled {
+					if err := res.Spill(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got := readCSV(t, res)
+				got = got[1+len(csvScopeRows(res, Options{})):]
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Fatalf("spilled %v: rows (-sortCSVRows +written):\n%s", spilled, diff)
+				}
+			}
+		})
 	}
 }
