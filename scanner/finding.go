@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -47,7 +48,7 @@ func (f *Finding) identity() string {
 
 func (l Location) String() string {
 	if l.StartLine > 0 {
-		return fmt.Sprintf("%s:%d", l.File, l.StartLine)
+		return l.File + ":" + strconv.Itoa(l.StartLine)
 	}
 	return l.File
 }
