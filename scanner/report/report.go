@@ -184,6 +184,14 @@ func (p *printer) printf(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
+// write writes s as it is.
+func (p *printer) write(s string) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = io.WriteString(p.w, s)
+}
+
 // failureSeverities returns the severities of the FAIL findings, most
 // severe first (any value a finding carries, not only the four named
 // ones), and how many FAIL findings there are, from the result's groups.

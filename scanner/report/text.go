@@ -1,11 +1,11 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/casascan/casascan/scanner"
 )
@@ -111,7 +111,7 @@ func writeText(w io.Writer, res *scanner.Result, opts Options) error {
 }
 
 func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
-	t.printf("\n  %s  %s\n", t.paint(ansiBold, clean(f.CheckID)), clean(c.Title))
+	t.write("\n  " + t.paint(ansiBold, clean(f.CheckID)) + "  " + clean(c.Title) + "\n")
 	t.field("at", t.paint(ansiDim, clean(f.Location.String())))
 	t.snippet(f.Location)
 	t.field("resource", clean(f.Resource))
@@ -126,7 +126,7 @@ func (t *textReport) finding(c *scanner.Check, f scanner.Finding) {
 	for _, rel := range relatedLines(f.Related) {
 		t.field(rel.label, clean(rel.what)+" at "+t.paint(ansiDim, clean(rel.at)))
 	}
-	t.printf("%s", t.whyFix(c, f.CheckID))
+	t.write(t.whyFix(c, f.CheckID))
 	if note := expiredNote(f); note != "" {
 		t.field("note", t.paint(severityStyle[scanner.Medium], clean(note)+"; it no longer suppresses this finding"))
 	}
@@ -191,7 +191,7 @@ func relatedLines(rels []scanner.Location) []relatedLine {
 
 // field prints a labelled value, wrapped to the width under its label.
 func (t *textReport) field(label, value string) {
-	t.printf("%s", t.fieldText(label, value))
+	t.write(t.fieldText(label, value))
 }
 
 // fieldText is a field as field prints it: the label, and the value
@@ -200,7 +200,14 @@ func (t *textReport) fieldText(label, value string) string {
 	const indent = "              " // "    " + 9 + " "
 	lines := wrapText(value, t.width-len(indent))
 	var b strings.Builder
-	fmt.Fprintf(&b, "    %-9s %s\n", label, lines[0])
+	b.WriteString("    ")
+	b.WriteString(label)
+	for n := utf8.RuneCountInString(label); n < 9; n++ { // "%-9s"
+		b.WriteByte(' ')
+	}
+	b.WriteByte(' ')
+	b.WriteString(lines[0])
+	b.WriteByte('\n')
 	for _, l := range lines[1:] {
 		b.WriteString(indent)
 		b.WriteString(l)
