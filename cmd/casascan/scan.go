@@ -197,7 +197,8 @@ func (c *cli) scan(ctx context.Context, f *scanFlags, args []string) error {
 	if err := c.writeReport(p, res); err != nil {
 		return outcome(res.Err(), &exitError{code: exitUsage, err: err})
 	}
-	// The verdict reads the findings once more: res.Err is read after it.
+	// The writers have read the findings back: res.Err, read last, says
+	// whether every one of them came back.
 	v := verdict(res, p.failCode(res))
 	return outcome(res.Err(), v)
 }
