@@ -35,22 +35,26 @@ func (st *findingStore) add(graph ...[]Finding) {
 		st.order = newKeyedSort(findingKey)
 		st.roots = map[string]bool{}
 	}
-	n := 0
-	for _, fs := range graph {
-		n += len(fs)
+	var hashes map[uint64]bool // the dedupe keys of this graph's findings
+	if !st.repeated {
+		n := 0
+		for _, fs := range graph {
+			n += len(fs)
+		}
+		hashes = make(map[uint64]bool, n)
 	}
-	hashes := make(map[uint64]bool, n)
-	var mine map[string]bool // the roots of this graph's findings
+	mine := map[string]bool{} // the roots of this graph's findings
 	for _, fs := range graph {
-		st.addOf(fs, hashes, &mine)
+		st.addOf(fs, hashes, mine)
 	}
 	for r := range mine {
 		st.roots[r] = true
 	}
 }
 
-// addOf adds findings of a graph: hashes and mine are the graph's.
-func (st *findingStore) addOf(fs []Finding, hashes map[uint64]bool, mine *map[string]bool) {
+// addOf adds findings of a graph: hashes and mine are the graph's (hashes
+// nil once a repeat is known).
+func (st *findingStore) addOf(fs []Finding, hashes map[uint64]bool, mine map[string]bool) {
 	for i := range fs {
 		if !st.repeated {
 			h := groupHash(&fs[i])
@@ -58,14 +62,11 @@ func (st *findingStore) addOf(fs []Finding, hashes map[uint64]bool, mine *map[st
 				st.repeated = true
 			}
 			hashes[h] = true
-			if r := fs[i].RootModule; !(*mine)[r] {
+			if r := fs[i].RootModule; !mine[r] {
 				if st.roots[r] {
 					st.repeated = true
 				}
-				if *mine == nil {
-					*mine = map[string]bool{}
-				}
-				(*mine)[r] = true
+				mine[r] = true
 			}
 		}
 		st.order.add(&fs[i], st.seq)
