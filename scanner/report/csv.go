@@ -223,26 +223,32 @@ func appendCSVFindingRecord(dst []byte, c csvCells) []byte {
 // made, as views of rec; false for a record that is not one.
 func csvFindingRecordCells(rec []byte) (csvCells, bool) {
 	var c csvCells
-	ok := true
-	for _, s := range []*string{&c.check, &c.resource, nil} {
-		var v string
-		if v, rec, ok = scanner.CutKeyStringView(rec); !ok {
-			return c, false
-		}
-		if s != nil {
-			*s = v
-		}
-	}
-	if len(rec) < 8 {
+	var ok bool
+	if c.check, c.resource, rec, ok = cutCSVSortHead(rec); !ok {
 		return c, false
 	}
-	rec = rec[8:]
 	for _, s := range []*string{&c.severity, &c.location, &c.status, &c.reason} {
 		if *s, rec, ok = scanner.CutKeyStringView(rec); !ok {
 			return c, false
 		}
 	}
 	return c, len(rec) == 0
+}
+
+// cutCSVSortHead reads the head both kinds of CSV sort record start with
+// (check, resource, file and line), as views of rec, and returns the check,
+// the resource and the rest of rec.
+func cutCSVSortHead(rec []byte) (check, resource string, rest []byte, ok bool) {
+	if check, rec, ok = scanner.CutKeyStringView(rec); !ok {
+		return "", "", nil, false
+	}
+	if resource, rec, ok = scanner.CutKeyStringView(rec); !ok {
+		return "", "", nil, false
+	}
+	if _, rec, ok = scanner.CutKeyStringView(rec); !ok || len(rec) < 8 { // the file, then the line
+		return "", "", nil, false
+	}
+	return check, resource, rec[8:], true
 }
 
 func csvRow(c *scanner.Check, f scanner.Finding) []string {
@@ -400,16 +406,10 @@ func appendCSVRecord(dst []byte, row []string) []byte {
 // false for a record that is not one. The cells may share rec's bytes:
 // they are valid while rec is.
 func csvRecordRow(dst []string, rec []byte) ([]string, bool) {
-	ok := true
-	for range 3 {
-		if _, rec, ok = scanner.CutKeyStringView(rec); !ok {
-			return dst, false
-		}
-	}
-	if len(rec) < 8 {
+	_, _, rec, ok := cutCSVSortHead(rec)
+	if !ok {
 		return dst, false
 	}
-	rec = rec[8:]
 	for len(rec) > 0 {
 		var c string
 		if c, rec, ok = scanner.CutKeyStringView(rec); !ok {
