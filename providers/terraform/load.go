@@ -400,7 +400,9 @@ func (ts *funcTables) borrow(l *loader) *funcTable {
 }
 
 // giveBack returns the tables of loaders that are done: nothing they
-// evaluated is evaluated again.
+// evaluated is evaluated again. The loaders let go of everything that
+// refers to a table (its functions, meter and contexts), so none can
+// reach one lent to another loader.
 func (ts *funcTables) giveBack(ls ...*loader) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
@@ -409,7 +411,7 @@ func (ts *funcTables) giveBack(ls ...*loader) {
 		if tb == nil {
 			continue
 		}
-		l.table = nil
+		l.table, l.funcs, l.meter, l.literalCtx, l.contexts = nil, nil, nil, nil, nil
 		if tb.dirty {
 			clear(tb.funcs)
 			maps.Copy(tb.funcs, tb.pristine)
